@@ -32,17 +32,17 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::remove_cv_t<T>, Status>, "Result<Status> is not allowed");
 
  public:
-  Result(const T& value) : v_(std::in_place_index<1>, value) {}  // NOLINT: implicit
+  Result(const T& value) : v_(std::in_place_index<1>, value) {}        // NOLINT: implicit
   Result(T&& value) : v_(std::in_place_index<1>, std::move(value)) {}  // NOLINT: implicit
   // REQUIRES: !status.ok(). Passing an OK status is a bug and aborts.
   Result(Status status) : v_(std::in_place_index<0>, std::move(status)) {  // NOLINT: implicit
     if (std::get<0>(v_).ok()) internal::DieOnOkStatusInResult();
   }
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
-  Result(U&& value) : v_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Status> && !std::is_same_v<std::decay_t<U>, Result<T>>)
+      Result(U&& value)
+      : v_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const noexcept { return v_.index() == 1; }
 
@@ -96,7 +96,8 @@ class [[nodiscard]] Result {
 
 // Evaluates `rexpr` (a Result<T>); on error returns its Status from the enclosing function,
 // otherwise assigns the value to `lhs` (which may be a declaration: `auto x`).
-#define CREDENCE_ASSIGN_OR_RETURN(lhs, rexpr) \
-  CREDENCE_INTERNAL_ASSIGN_OR_RETURN(CREDENCE_INTERNAL_CONCAT(credence_result_, __LINE__), lhs, rexpr)
+#define CREDENCE_ASSIGN_OR_RETURN(lhs, rexpr)                                                   \
+  CREDENCE_INTERNAL_ASSIGN_OR_RETURN(CREDENCE_INTERNAL_CONCAT(credence_result_, __LINE__), lhs, \
+                                     rexpr)
 
 #endif  // CREDENCE_RESULT_H_

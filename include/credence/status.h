@@ -66,10 +66,10 @@ CREDENCE_EXPORT std::string_view StatusCodeName(StatusCode code) noexcept;
 
 // Where an error applies. Parts that are unknown stay empty / 0 / -1.
 struct SourceLocation {
-  std::string file;             // "models/starter/bundle.textproto"
-  int line = 0;                 // 1-based; 0 = unknown
-  int column = 0;               // 1-based; 0 = unknown
-  std::string field_path;       // "features[2].window.trailing"
+  std::string file;               // "models/starter/bundle.textproto"
+  int line = 0;                   // 1-based; 0 = unknown
+  int column = 0;                 // 1-based; 0 = unknown
+  std::string field_path;         // "features[2].window.trailing"
   std::int64_t event_index = -1;  // index of the event in the request; -1 = none
 
   bool empty() const noexcept {
@@ -88,7 +88,7 @@ class [[nodiscard]] CREDENCE_EXPORT Status {
 
   bool ok() const noexcept { return rep_ == nullptr; }
   StatusCode code() const noexcept;
-  std::string_view message() const noexcept;      // "" when ok()
+  std::string_view message() const noexcept;        // "" when ok()
   const SourceLocation* location() const noexcept;  // nullptr when ok() or when none was given
 
   // "OK", or "<CODE>: <location>: <message>" (location left out when empty).
@@ -115,10 +115,8 @@ inline Status OkStatus() noexcept { return Status(); }
 // One factory per code that credence produces.
 CREDENCE_EXPORT Status InvalidArgumentError(std::string_view message, SourceLocation where = {});
 CREDENCE_EXPORT Status NotFoundError(std::string_view message, SourceLocation where = {});
-CREDENCE_EXPORT Status ResourceExhaustedError(std::string_view message,
-                                              SourceLocation where = {});
-CREDENCE_EXPORT Status FailedPreconditionError(std::string_view message,
-                                               SourceLocation where = {});
+CREDENCE_EXPORT Status ResourceExhaustedError(std::string_view message, SourceLocation where = {});
+CREDENCE_EXPORT Status FailedPreconditionError(std::string_view message, SourceLocation where = {});
 CREDENCE_EXPORT Status OutOfRangeError(std::string_view message, SourceLocation where = {});
 CREDENCE_EXPORT Status UnimplementedError(std::string_view message, SourceLocation where = {});
 CREDENCE_EXPORT Status InternalError(std::string_view message, SourceLocation where = {});
@@ -127,10 +125,10 @@ CREDENCE_EXPORT Status DataLossError(std::string_view message, SourceLocation wh
 }  // namespace credence
 
 // Evaluates `expr` (a Status); returns it from the enclosing function when it is not OK.
-#define CREDENCE_RETURN_IF_ERROR(expr)                          \
-  do {                                                          \
+#define CREDENCE_RETURN_IF_ERROR(expr)                                        \
+  do {                                                                        \
     if (::credence::Status credence_status_ = (expr); !credence_status_.ok()) \
-      return credence_status_;                                  \
+      return credence_status_;                                                \
   } while (0)
 
 #endif  // CREDENCE_STATUS_H_

@@ -19,22 +19,38 @@ struct Status::Rep {
 
 std::string_view StatusCodeName(StatusCode code) noexcept {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kCancelled: return "CANCELLED";
-    case StatusCode::kUnknown: return "UNKNOWN";
-    case StatusCode::kInvalidArgument: return "INVALID_ARGUMENT";
-    case StatusCode::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
-    case StatusCode::kNotFound: return "NOT_FOUND";
-    case StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
-    case StatusCode::kPermissionDenied: return "PERMISSION_DENIED";
-    case StatusCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
-    case StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
-    case StatusCode::kAborted: return "ABORTED";
-    case StatusCode::kOutOfRange: return "OUT_OF_RANGE";
-    case StatusCode::kUnimplemented: return "UNIMPLEMENTED";
-    case StatusCode::kInternal: return "INTERNAL";
-    case StatusCode::kUnavailable: return "UNAVAILABLE";
-    case StatusCode::kDataLoss: return "DATA_LOSS";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kCancelled:
+      return "CANCELLED";
+    case StatusCode::kUnknown:
+      return "UNKNOWN";
+    case StatusCode::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case StatusCode::kDeadlineExceeded:
+      return "DEADLINE_EXCEEDED";
+    case StatusCode::kNotFound:
+      return "NOT_FOUND";
+    case StatusCode::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case StatusCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case StatusCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
+    case StatusCode::kFailedPrecondition:
+      return "FAILED_PRECONDITION";
+    case StatusCode::kAborted:
+      return "ABORTED";
+    case StatusCode::kOutOfRange:
+      return "OUT_OF_RANGE";
+    case StatusCode::kUnimplemented:
+      return "UNIMPLEMENTED";
+    case StatusCode::kInternal:
+      return "INTERNAL";
+    case StatusCode::kUnavailable:
+      return "UNAVAILABLE";
+    case StatusCode::kDataLoss:
+      return "DATA_LOSS";
   }
   return "UNKNOWN_CODE";
 }
@@ -65,8 +81,8 @@ std::string SourceLocation::ToString() const {
 Status::Status(StatusCode code, std::string_view message, SourceLocation where) {
   if (code == StatusCode::kOk) return;
   const bool has_location = !where.empty();
-  rep_ = std::make_shared<const Rep>(
-      Rep{code, std::string(message), std::move(where), has_location});
+  rep_ =
+      std::make_shared<const Rep>(Rep{code, std::string(message), std::move(where), has_location});
 }
 
 StatusCode Status::code() const noexcept { return rep_ ? rep_->code : StatusCode::kOk; }
@@ -120,13 +136,11 @@ bool operator==(const Status& a, const Status& b) noexcept {
          x.where.field_path == y.where.field_path && x.where.event_index == y.where.event_index;
 }
 
-std::ostream& operator<<(std::ostream& os, const Status& status) {
-  return os << status.ToString();
-}
+std::ostream& operator<<(std::ostream& os, const Status& status) { return os << status.ToString(); }
 
-#define CREDENCE_DEFINE_ERROR_FACTORY(Name, code)                    \
-  Status Name(std::string_view message, SourceLocation where) {      \
-    return Status(StatusCode::code, message, std::move(where));      \
+#define CREDENCE_DEFINE_ERROR_FACTORY(Name, code)               \
+  Status Name(std::string_view message, SourceLocation where) { \
+    return Status(StatusCode::code, message, std::move(where)); \
   }
 CREDENCE_DEFINE_ERROR_FACTORY(InvalidArgumentError, kInvalidArgument)
 CREDENCE_DEFINE_ERROR_FACTORY(NotFoundError, kNotFound)

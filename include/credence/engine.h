@@ -1,0 +1,142 @@
+// File: credence/engine.h
+//
+// The engine: a bundle compiled once into an immutable object that scores requests.
+//
+// **Example**:
+//
+//   auto loaded = credence::LoadBundle("models/starter");
+//   if (!loaded.ok()) return loaded.status();
+//   auto engine = credence::Engine::Compile(*loaded);  // Result<shared_ptr<const Engine>>
+//   if (!engine.ok()) return engine.status();           // carries file:line:col
+//   credence::Result<credence::v1::ScoreResponse> response = (*engine)->Score(request);
+//
+// Thread safety: an Engine is immutable. Every method is const and touches no global state,
+// so any number of threads may score with one Engine at once without locks (like re2's RE2
+// or leveldb's Table). EngineHandle (below) swaps engines while others score.
+#ifndef CREDENCE_ENGINE_H_
+#define CREDENCE_ENGINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "credence/bundle.h"
+#include "credence/export.h"
+#include "credence/options.h"
+#include "credence/result.h"
+#include "credence/status.h"
+#include "credence/v1/bundle.pb.h"
+#include "credence/v1/score.pb.h"
+
+namespace credence {
+
+// The version of the linked library, "MAJOR.MINOR.PATCH" (compare with version.h).
+CREDENCE_EXPORT std::string_view Version() noexcept;
+
+// A problem found while compiling a bundle.
+struct Issue {
+  enum class Severity { kWarning, kError };
+  Severity severity = Severity::kError;
+  Status status;  // code, message, location (file:line:col when the bundle was text)
+};
+
+// What an engine was built from.
+struct BundleInfo {
+  std::string name;
+  std::string version;
+  // "sha256:<hex>" over the bundle's deterministic binary encoding and referenced model files.
+  std::string digest;
+  std::string base_currency;
+  std::vector<std::string> feature_names;  // in FeatureVector order
+};
+
+// The feature values of one request, in BundleInfo::feature_names order. NaN = missing.
+struct FeatureVector {
+  std::vector<double> values;
+};
+
+class CREDENCE_EXPORT Engine {
+ public:
+  // Compiles a bundle: checks every section, resolves every reference and builds the plans.
+  // Returns the first problem as the Status; if `issues` is non-null it receives all
+  // problems found, warnings included. Errors: INVALID_ARGUMENT (bad bundle, with location),
+  // NOT_FOUND (a referenced model file), OUT_OF_RANGE (a limit), UNIMPLEMENTED (a section
+  // this version does not support yet).
+  static Result<std::shared_ptr<const Engine>> Compile(const LoadedBundle& bundle,
+                                                       const CompileOptions& options = {},
+                                                       std::vector<Issue>* issues = nullptr);
+  // The same for a bundle built in memory (errors carry field paths but no lines).
+  static Result<std::shared_ptr<const Engine>> Compile(const v1::Bundle& bundle,
+                                                       const CompileOptions& options = {},
+                                                       std::vector<Issue>* issues = nullptr);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // Scores one request. Bad input is INVALID_ARGUMENT (or OUT_OF_RANGE for a limit) with a
+  // field path and event index; nothing a caller sends can crash the process. A model that
+  // cannot produce a PD for this request (e.g. a required feature is missing) yields a
+  // response with credit.available = false and the reason, not a failed call.
+  // Deterministic: the same request gives byte-identical responses.
+  Result<v1::ScoreResponse> Score(const v1::ScoreRequest& request,
+                                  const ScoreOptions& options = {}) const;
+
+  // Scores many requests on `batch.threads` threads. results[i] answers requests[i] and
+  // equals Score(requests[i], options); one bad request never fails the others.
+  std::vector<Result<v1::ScoreResponse>> ScoreBatch(std::span<const v1::ScoreRequest> requests,
+                                                    const ScoreOptions& options = {},
+                                                    const BatchOptions& batch = {}) const;
+
+  // The features of one request, as the models and rules see them.
+  Result<FeatureVector> ComputeFeatures(const v1::ScoreRequest& request) const;
+
+  const BundleInfo& info() const noexcept;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<const Impl> impl);
+  std::unique_ptr<const Impl> impl_;
+};
+
+// Holds the current engine and swaps in a new one atomically while other threads score.
+// Requests already running finish on the engine they started with (they hold a shared_ptr).
+// Thread-safe: any number of threads may call every method at once.
+class CREDENCE_EXPORT EngineHandle {
+ public:
+  EngineHandle() = default;
+  explicit EngineHandle(std::shared_ptr<const Engine> engine);
+  EngineHandle(const EngineHandle&) = delete;
+  EngineHandle& operator=(const EngineHandle&) = delete;
+
+  // The current engine; null before the first Swap or construction with an engine.
+  std::shared_ptr<const Engine> Get() const;
+  // Installs `engine` (REQUIRES: non-null) and returns the previous one.
+  std::shared_ptr<const Engine> Swap(std::shared_ptr<const Engine> engine);
+  // Scores with the current engine. FAILED_PRECONDITION when there is none.
+  Result<v1::ScoreResponse> Score(const v1::ScoreRequest& request,
+                                  const ScoreOptions& options = {}) const;
+
+ private:
+  std::atomic<std::shared_ptr<const Engine>> current_;
+};
+
+// Byte-level helpers for hosts and tools.
+enum class WireFormat : int { kBinary = 1, kJson = 2, kText = 3 };
+
+// Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary, INVALID_ARGUMENT for
+// malformed JSON/text or invalid UTF-8, OUT_OF_RANGE when larger than `limits`.
+CREDENCE_EXPORT Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
+                                                      const RequestLimits& limits = {});
+// Serializes a response deterministically (binary: deterministic map order; JSON: protobuf's
+// JSON mapping, one line, fields in field-number order).
+CREDENCE_EXPORT Result<std::string> SerializeResponse(const v1::ScoreResponse& response,
+                                                      WireFormat format);
+
+}  // namespace credence
+
+#endif  // CREDENCE_ENGINE_H_

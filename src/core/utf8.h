@@ -1,0 +1,16 @@
+// UTF-8 validation.
+#ifndef CREDENCE_CORE_UTF8_H_
+#define CREDENCE_CORE_UTF8_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace credence::core {
+
+// True when `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+// above U+10FFFF). On false, *bad_offset (if non-null) gets the offset of the first bad byte.
+bool IsValidUtf8(std::string_view s, std::size_t* bad_offset = nullptr) noexcept;
+
+}  // namespace credence::core
+
+#endif  // CREDENCE_CORE_UTF8_H_

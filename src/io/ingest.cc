@@ -1,0 +1,407 @@
+#include "io/ingest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/currency.h"
+#include "core/utf8.h"
+#include "credence/v1/event.pb.h"
+
+namespace credence::io {
+namespace {
+
+std::string Path(std::string_view prefix, int index, std::string_view field = {}) {
+  std::string p(prefix);
+  p += '[';
+  p += std::to_string(index);
+  p += ']';
+  if (!field.empty()) {
+    p += '.';
+    p += field;
+  }
+  return p;
+}
+
+std::string Join(std::string_view a, std::string_view b) {
+  std::string p(a);
+  if (!p.empty()) p += '.';
+  p += b;
+  return p;
+}
+
+// Checks size limit and UTF-8 of one string field.
+Status CheckString(const std::string& s, std::string_view path, std::int64_t event_index,
+                   const RequestLimits& limits) {
+  if (s.size() > limits.max_string_bytes) {
+    return OutOfRangeError("string of " + std::to_string(s.size()) +
+                               " bytes exceeds the limit of " +
+                               std::to_string(limits.max_string_bytes),
+                           {.field_path = std::string(path), .event_index = event_index});
+  }
+  std::size_t bad = 0;
+  if (!core::IsValidUtf8(s, &bad)) {
+    return InvalidArgumentError("invalid UTF-8 at byte " + std::to_string(bad),
+                                {.field_path = std::string(path), .event_index = event_index});
+  }
+  return OkStatus();
+}
+
+Result<core::TimeNs> ToTime(const google::protobuf::Timestamp& t, std::string_view path,
+                            std::int64_t event_index) {
+  auto ns = core::ToTimeNs(t.seconds(), t.nanos());
+  if (!ns) {
+    return OutOfRangeError(
+        "time out of the supported range 1677-09-22..2262-04-11 (or nanos not in [0, 1e9))",
+        {.field_path = std::string(path), .event_index = event_index});
+  }
+  return *ns;
+}
+
+// Converts money into base-currency minor units.
+Result<std::int64_t> ToBase(const v1::Money& m, const FxTable& fx, std::string_view path,
+                            std::int64_t event_index) {
+  SourceLocation where{.field_path = std::string(path), .event_index = event_index};
+  auto exponent = core::CurrencyExponent(m.currency_code());
+  if (!exponent) {
+    where.field_path = Join(path, "currency_code");
+    return InvalidArgumentError(
+        "unknown currency '" + m.currency_code() + "' (an ISO 4217 code is expected)",
+        std::move(where));
+  }
+  const core::Decimal* rate = fx.Find(m.currency_code());
+  if (rate == nullptr) {
+    where.field_path = Join(path, "currency_code");
+    return InvalidArgumentError("no FX rate from " + m.currency_code() + " to " +
+                                    fx.base_currency() +
+                                    " (give one in the request's or the bundle's fx_rates)",
+                                std::move(where));
+  }
+  auto converted = core::ConvertMinorUnits(m.minor_units(), *exponent, *rate, fx.base_exponent());
+  if (!converted.ok()) return converted.status().WithLocation(where);
+  return *converted;
+}
+
+double MinorToMajor(std::int64_t minor, int exponent) {
+  static constexpr double kPow10[] = {1, 10, 100, 1000, 10000, 100000};
+  return static_cast<double>(minor) / kPow10[exponent];
+}
+
+Status CheckAttributes(const google::protobuf::Map<std::string, v1::AttributeValue>& attributes,
+                       std::string_view path, std::int64_t event_index,
+                       const RequestLimits& limits) {
+  if (attributes.size() > limits.max_attributes) {
+    return OutOfRangeError(std::to_string(attributes.size()) + " attributes exceed the limit of " +
+                               std::to_string(limits.max_attributes),
+                           {.field_path = std::string(path), .event_index = event_index});
+  }
+  for (const auto& [key, value] : attributes) {
+    const std::string key_path = std::string(path) + "[\"" + key + "\"]";
+    CREDENCE_RETURN_IF_ERROR(CheckString(key, key_path, event_index, limits));
+    if (key.empty()) {
+      return InvalidArgumentError("empty attribute name",
+                                  {.field_path = key_path, .event_index = event_index});
+    }
+    switch (value.value_case()) {
+      case v1::AttributeValue::VALUE_NOT_SET:
+        return InvalidArgumentError("attribute has no value",
+                                    {.field_path = key_path, .event_index = event_index});
+      case v1::AttributeValue::kStringValue:
+        CREDENCE_RETURN_IF_ERROR(CheckString(value.string_value(), key_path, event_index, limits));
+        break;
+      case v1::AttributeValue::kDoubleValue:
+        if (!std::isfinite(value.double_value())) {
+          return InvalidArgumentError("attribute value is not finite",
+                                      {.field_path = key_path, .event_index = event_index});
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return OkStatus();
+}
+
+// Adds the attributes of one event (sorted by key) to the table.
+Status AddAttributes(const google::protobuf::Map<std::string, v1::AttributeValue>& attributes,
+                     const FxTable& fx, std::string_view path, std::int64_t event_index,
+                     EventTable& table) {
+  const std::size_t begin = table.attributes.size();
+  for (const auto& [key, value] : attributes) {
+    Attribute a;
+    a.key = table.strings.Intern(key);
+    switch (value.value_case()) {
+      case v1::AttributeValue::kStringValue:
+        a.type = Attribute::Type::kString;
+        a.string_id = table.strings.Intern(value.string_value());
+        break;
+      case v1::AttributeValue::kIntValue:
+        a.type = Attribute::Type::kInt;
+        a.int_value = value.int_value();
+        a.double_value = static_cast<double>(value.int_value());
+        break;
+      case v1::AttributeValue::kDoubleValue:
+        a.type = Attribute::Type::kDouble;
+        a.double_value = value.double_value();
+        break;
+      case v1::AttributeValue::kBoolValue:
+        a.type = Attribute::Type::kBool;
+        a.int_value = value.bool_value() ? 1 : 0;
+        a.double_value = static_cast<double>(a.int_value);
+        break;
+      case v1::AttributeValue::kMoneyValue: {
+        const std::string key_path = std::string(path) + "[\"" + key + "\"].money_value";
+        CREDENCE_ASSIGN_OR_RETURN(std::int64_t minor,
+                                  ToBase(value.money_value(), fx, key_path, event_index));
+        a.type = Attribute::Type::kMoney;
+        a.int_value = minor;
+        a.double_value = MinorToMajor(minor, fx.base_exponent());
+        break;
+      }
+      case v1::AttributeValue::kTimestampValue: {
+        const std::string key_path = std::string(path) + "[\"" + key + "\"].timestamp_value";
+        CREDENCE_ASSIGN_OR_RETURN(a.int_value,
+                                  ToTime(value.timestamp_value(), key_path, event_index));
+        a.type = Attribute::Type::kTimestamp;
+        break;
+      }
+      case v1::AttributeValue::VALUE_NOT_SET:
+        break;  // rejected by CheckAttributes
+    }
+    table.attributes.push_back(a);
+  }
+  // protobuf maps iterate in an unspecified order: sort by name for a deterministic layout.
+  std::sort(table.attributes.begin() + static_cast<std::ptrdiff_t>(begin), table.attributes.end(),
+            [&table](const Attribute& x, const Attribute& y) {
+              return table.strings.Get(x.key) < table.strings.Get(y.key);
+            });
+  return OkStatus();
+}
+
+Status ValidateEnterprise(const v1::ScoreRequest& request, const RequestLimits& limits) {
+  if (!request.has_enterprise()) return OkStatus();
+  const v1::Enterprise& e = request.enterprise();
+  for (auto [value, name] : {std::pair{&e.id(), "id"},
+                             {&e.name(), "name"},
+                             {&e.zone(), "zone"},
+                             {&e.sector(), "sector"},
+                             {&e.country(), "country"}}) {
+    CREDENCE_RETURN_IF_ERROR(CheckString(*value, Join("enterprise", name), -1, limits));
+  }
+  for (int i = 0; i < e.certifications_size(); ++i) {
+    const auto& c = e.certifications(i);
+    const std::string p = Path("enterprise.certifications", i);
+    CREDENCE_RETURN_IF_ERROR(CheckString(c.scheme(), Join(p, "scheme"), -1, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckString(c.level(), Join(p, "level"), -1, limits));
+  }
+  for (int i = 0; i < e.licences_size(); ++i) {
+    const auto& l = e.licences(i);
+    const std::string p = Path("enterprise.licences", i);
+    CREDENCE_RETURN_IF_ERROR(CheckString(l.type(), Join(p, "type"), -1, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckString(l.number(), Join(p, "number"), -1, limits));
+  }
+  return CheckAttributes(e.attributes(), "enterprise.attributes", -1, limits);
+}
+
+}  // namespace
+
+Result<FxTable> FxTable::Build(const std::string& base_currency,
+                               const google::protobuf::RepeatedPtrField<v1::FxRate>& rates,
+                               std::string_view field) {
+  auto exponent = core::CurrencyExponent(base_currency);
+  if (!exponent) {
+    return InvalidArgumentError("unknown base currency '" + base_currency +
+                                "' (an ISO 4217 code is expected)");
+  }
+  FxTable table;
+  table.base_ = base_currency;
+  table.base_exponent_ = *exponent;
+  table.rates_[base_currency] = core::Decimal{1, 0};
+  return table.WithOverrides(rates, field);
+}
+
+Result<FxTable> FxTable::WithOverrides(
+    const google::protobuf::RepeatedPtrField<v1::FxRate>& overrides, std::string_view field) const {
+  FxTable out = *this;
+  std::unordered_set<std::string> seen;
+  for (int i = 0; i < overrides.size(); ++i) {
+    const v1::FxRate& r = overrides.Get(i);
+    if (!core::CurrencyExponent(r.currency_code())) {
+      return InvalidArgumentError("unknown currency '" + r.currency_code() + "'",
+                                  {.field_path = Path(field, i, "currency_code")});
+    }
+    if (!seen.insert(r.currency_code()).second) {
+      return InvalidArgumentError("duplicate rate for " + r.currency_code(),
+                                  {.field_path = Path(field, i, "currency_code")});
+    }
+    auto rate = core::ParsePositiveDecimal(r.rate());
+    if (!rate.ok()) return rate.status().WithLocation({.field_path = Path(field, i, "rate")});
+    if (r.currency_code() == base_) {
+      if (rate->mantissa != 1 || rate->scale != 0) {
+        // Accept "1", "1.0", "1.000": anything equal to one.
+        std::int64_t p = 1;
+        for (int k = 0; k < rate->scale; ++k) p *= 10;
+        if (rate->mantissa != p) {
+          return InvalidArgumentError("the rate of the base currency must be 1",
+                                      {.field_path = Path(field, i, "rate")});
+        }
+      }
+      continue;
+    }
+    out.rates_[r.currency_code()] = *rate;
+  }
+  return out;
+}
+
+const core::Decimal* FxTable::Find(const std::string& currency) const {
+  auto it = rates_.find(currency);
+  return it == rates_.end() ? nullptr : &it->second;
+}
+
+Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& bundle_fx,
+                               const RequestLimits& limits) {
+  IngestedRequest out;
+  if (request.request_id().size() > 256) {
+    return OutOfRangeError("request_id longer than 256 bytes", {.field_path = "request_id"});
+  }
+  CREDENCE_RETURN_IF_ERROR(CheckString(request.request_id(), "request_id", -1, limits));
+  if (!request.has_as_of()) {
+    return InvalidArgumentError("as_of is required: the point in time the score is for",
+                                {.field_path = "as_of"});
+  }
+  CREDENCE_ASSIGN_OR_RETURN(out.as_of, ToTime(request.as_of(), "as_of", -1));
+  CREDENCE_RETURN_IF_ERROR(ValidateEnterprise(request, limits));
+  if (request.enterprise().has_registered_at()) {
+    CREDENCE_ASSIGN_OR_RETURN(out.registered_at, ToTime(request.enterprise().registered_at(),
+                                                        "enterprise.registered_at", -1));
+  }
+  const FxTable* fx = &bundle_fx;
+  std::optional<FxTable> merged;
+  if (request.fx_rates_size() > 0) {
+    CREDENCE_ASSIGN_OR_RETURN(merged, bundle_fx.WithOverrides(request.fx_rates(), "fx_rates"));
+    fx = &*merged;
+  }
+
+  const int n = request.events_size();
+  if (static_cast<std::size_t>(n) > limits.max_events) {
+    return OutOfRangeError("the request has " + std::to_string(n) +
+                               " events, more than the limit of " +
+                               std::to_string(limits.max_events),
+                           {.field_path = "events"});
+  }
+
+  // Pass 1: validate every event and compute time and base amount.
+  struct Pending {
+    core::TimeNs time;
+    std::int64_t amount_minor;
+    bool has_amount;
+    int index;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(static_cast<std::size_t>(n));
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(static_cast<std::size_t>(n));
+  std::set<std::string> duplicate_ids;
+  int after_as_of = 0;
+  int dropped = 0;
+  for (int i = 0; i < n; ++i) {
+    const v1::Event& e = request.events(i);
+    const std::string p = Path("events", i);
+    for (auto [value, name] : {std::pair{&e.id(), "id"},
+                               {&e.custom_kind(), "custom_kind"},
+                               {&e.counterparty(), "counterparty"},
+                               {&e.destination_country(), "destination_country"},
+                               {&e.origin_country(), "origin_country"},
+                               {&e.channel(), "channel"},
+                               {&e.status(), "status"},
+                               {&e.reference_id(), "reference_id"}}) {
+      CREDENCE_RETURN_IF_ERROR(CheckString(*value, Join(p, name), i, limits));
+    }
+    if (e.id().empty()) {
+      return InvalidArgumentError("event id is required",
+                                  {.field_path = Join(p, "id"), .event_index = i});
+    }
+    if (!e.has_time()) {
+      return InvalidArgumentError("event time is required",
+                                  {.field_path = Join(p, "time"), .event_index = i});
+    }
+    CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ToTime(e.time(), Join(p, "time"), i));
+    if (e.kind() == v1::EVENT_KIND_UNSPECIFIED || !v1::EventKind_IsValid(e.kind())) {
+      return InvalidArgumentError("event kind is required and must be a known EventKind (got " +
+                                      std::to_string(static_cast<int>(e.kind())) + ")",
+                                  {.field_path = Join(p, "kind"), .event_index = i});
+    }
+    if ((e.kind() == v1::EVENT_KIND_CUSTOM) == e.custom_kind().empty()) {
+      return InvalidArgumentError("custom_kind must be set exactly when kind is EVENT_KIND_CUSTOM",
+                                  {.field_path = Join(p, "custom_kind"), .event_index = i});
+    }
+    std::int64_t minor = 0;
+    if (e.has_amount()) {
+      CREDENCE_ASSIGN_OR_RETURN(minor, ToBase(e.amount(), *fx, Join(p, "amount"), i));
+    }
+    CREDENCE_RETURN_IF_ERROR(CheckAttributes(e.attributes(), Join(p, "attributes"), i, limits));
+    if (t > out.as_of) {
+      ++after_as_of;
+      continue;
+    }
+    if (!ids.insert(e.id()).second) {
+      duplicate_ids.insert(e.id());
+      ++dropped;
+      continue;
+    }
+    pending.push_back({t, minor, e.has_amount(), i});
+  }
+
+  // Sort by time; ties keep request order.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Pending& a, const Pending& b) { return a.time < b.time; });
+
+  // Pass 2: fill the columns.
+  EventTable& table = out.events;
+  const std::size_t m = pending.size();
+  for (auto* col : {&table.kind, &table.custom_kind, &table.id, &table.counterparty,
+                    &table.destination_country, &table.origin_country, &table.channel,
+                    &table.status, &table.reference_id, &table.input_index}) {
+    col->reserve(m);
+  }
+  table.time.reserve(m);
+  table.amount.reserve(m);
+  table.amount_minor.reserve(m);
+  table.attr_begin.reserve(m + 1);
+  table.attr_begin.push_back(0);
+  for (const Pending& pe : pending) {
+    const v1::Event& e = request.events(pe.index);
+    table.time.push_back(pe.time);
+    table.kind.push_back(static_cast<std::int32_t>(e.kind()));
+    table.custom_kind.push_back(table.strings.Intern(e.custom_kind()));
+    table.id.push_back(table.strings.Intern(e.id()));
+    table.amount_minor.push_back(pe.amount_minor);
+    table.amount.push_back(pe.has_amount ? MinorToMajor(pe.amount_minor, fx->base_exponent())
+                                         : std::nan(""));
+    table.counterparty.push_back(table.strings.Intern(e.counterparty()));
+    table.destination_country.push_back(table.strings.Intern(e.destination_country()));
+    table.origin_country.push_back(table.strings.Intern(e.origin_country()));
+    table.channel.push_back(table.strings.Intern(e.channel()));
+    table.status.push_back(table.strings.Intern(e.status()));
+    table.reference_id.push_back(table.strings.Intern(e.reference_id()));
+    table.input_index.push_back(pe.index);
+    CREDENCE_RETURN_IF_ERROR(AddAttributes(
+        e.attributes(), *fx, Join(Path("events", pe.index), "attributes"), pe.index, table));
+    table.attr_begin.push_back(static_cast<std::uint32_t>(table.attributes.size()));
+  }
+
+  v1::IngestSummary& s = out.summary;
+  s.set_events_received(n);
+  s.set_events_used(static_cast<int>(m));
+  s.set_events_after_as_of(after_as_of);
+  s.set_duplicates_dropped(dropped);
+  for (const std::string& id : duplicate_ids) s.add_duplicate_event_ids(id);
+  return out;
+}
+
+}  // namespace credence::io

@@ -1,0 +1,64 @@
+// Ingest: validates a ScoreRequest at the boundary and decodes it into an EventTable.
+#ifndef CREDENCE_IO_INGEST_H_
+#define CREDENCE_IO_INGEST_H_
+
+#include <google/protobuf/repeated_field.h>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/money.h"
+#include "core/time.h"
+#include "credence/options.h"
+#include "credence/result.h"
+#include "credence/v1/common.pb.h"
+#include "credence/v1/score.pb.h"
+#include "io/event_table.h"
+
+namespace credence::io {
+
+// Conversion rates into one base currency. Immutable after construction.
+class FxTable {
+ public:
+  // Validates `base_currency` and every rate; `field` prefixes error paths ("fx_rates").
+  // Errors: INVALID_ARGUMENT for an unknown currency, a bad or duplicate rate.
+  static Result<FxTable> Build(const std::string& base_currency,
+                               const google::protobuf::RepeatedPtrField<v1::FxRate>& rates,
+                               std::string_view field);
+  // A table with the same base and `overrides` layered over this one's rates.
+  Result<FxTable> WithOverrides(const google::protobuf::RepeatedPtrField<v1::FxRate>& overrides,
+                                std::string_view field) const;
+
+  const std::string& base_currency() const { return base_; }
+  int base_exponent() const { return base_exponent_; }
+  // The rate of `currency` into the base (1 for the base itself), or nullptr.
+  const core::Decimal* Find(const std::string& currency) const;
+
+ private:
+  std::string base_;
+  int base_exponent_ = 2;
+  std::unordered_map<std::string, core::Decimal> rates_;
+};
+
+struct IngestedRequest {
+  EventTable events;
+  core::TimeNs as_of = 0;
+  std::optional<core::TimeNs> registered_at;
+  v1::IngestSummary summary;
+};
+
+// Validates `request` and builds its EventTable. Errors name the field and event index:
+//  - INVALID_ARGUMENT: missing as_of, missing/invalid event time, missing event id or kind,
+//    unknown currency, no FX rate for a currency, invalid rate, invalid UTF-8;
+//  - OUT_OF_RANGE: more events, longer strings or more attributes than `limits`, a time out
+//    of the representable range, a converted amount above 2^53 minor units.
+// Not errors: events after as_of (skipped, counted in summary.events_after_as_of), unsorted
+// events (sorted), duplicate event ids (the first occurrence is kept; the rest are counted
+// and listed in summary.duplicate_event_ids).
+Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& bundle_fx,
+                               const RequestLimits& limits);
+
+}  // namespace credence::io
+
+#endif  // CREDENCE_IO_INGEST_H_

@@ -1,0 +1,48 @@
+// credence: the command-line tool. `credence help` lists the subcommands.
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "commands.h"
+#include "credence/engine.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* help;
+};
+
+constexpr Command kCommands[] = {
+    {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
+    {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+};
+
+void PrintHelp(std::ostream& out) {
+  out << "usage: credence COMMAND [options]   (credence COMMAND --help for details)\n\n";
+  for (const Command& c : kCommands) {
+    out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.help << "\n";
+  }
+  out << "  version     print the library version\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string_view(argv[1]) == "help" || std::string_view(argv[1]) == "--help") {
+    PrintHelp(argc < 2 ? std::cerr : std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string_view name = argv[1];
+  if (name == "version" || name == "--version") {
+    std::cout << "credence " << credence::Version() << "\n";
+    return 0;
+  }
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+  }
+  std::cerr << "credence: unknown command '" << name << "'\n\n";
+  PrintHelp(std::cerr);
+  return 2;
+}

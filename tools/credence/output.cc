@@ -1,0 +1,95 @@
+#include "output.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/utf8.h"
+
+namespace credence::cli {
+namespace {
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+OutputFile::OutputFile(const std::string& path) : path_(path == "-" ? std::string() : path) {
+  if (path_.empty()) return;
+  tmp_ = path_ + ".tmp." + std::to_string(::getpid());
+  file_.open(tmp_, std::ios::binary | std::ios::trunc);
+  if (!file_) error_ = "cannot create " + tmp_;
+}
+
+OutputFile::~OutputFile() {
+  if (!tmp_.empty() && !committed_) {
+    file_.close();
+    std::remove(tmp_.c_str());
+  }
+}
+
+std::ostream& OutputFile::stream() { return path_.empty() ? std::cout : file_; }
+
+bool OutputFile::Commit() {
+  if (path_.empty()) {
+    std::cout.flush();
+    if (!std::cout) error_ = "write to stdout failed";
+    return ok();
+  }
+  file_.flush();
+  file_.close();
+  if (!file_) {
+    error_ = "write to " + tmp_ + " failed";
+    return false;
+  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    error_ = "cannot rename " + tmp_ + " to " + path_;
+    return false;
+  }
+  committed_ = true;
+  return true;
+}
+
+std::string ErrorRecordJson(std::size_t index, const std::string& request_id,
+                            const Status& status) {
+  std::string out = "{\"error\":{\"index\":" + std::to_string(index);
+  if (!request_id.empty() && core::IsValidUtf8(request_id))
+    out += ",\"requestId\":" + JsonString(request_id);
+  out += ",\"code\":" + JsonString(StatusCodeName(status.code()));
+  out += ",\"message\":" + JsonString(status.message());
+  if (status.location() != nullptr)
+    out += ",\"location\":" + JsonString(status.location()->ToString());
+  return out + "}}";
+}
+
+}  // namespace credence::cli

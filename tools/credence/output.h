@@ -1,0 +1,39 @@
+// Output helpers for the CLI: atomic output files and error records.
+#ifndef CREDENCE_TOOLS_CREDENCE_OUTPUT_H_
+#define CREDENCE_TOOLS_CREDENCE_OUTPUT_H_
+
+#include <cstddef>
+#include <fstream>
+#include <ostream>
+#include <string>
+
+#include "credence/status.h"
+
+namespace credence::cli {
+
+// Writes to stdout (empty path or "-") or to PATH.tmp.<pid>, renamed to PATH by Commit(), so
+// an interrupted run never leaves a complete-looking PATH. The temporary file is removed if
+// Commit() is never called.
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path);
+  ~OutputFile();
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  std::ostream& stream();
+  // Flushes and renames. False (see error()) on a write or rename failure.
+  bool Commit();
+
+ private:
+  std::string path_, tmp_;
+  std::ofstream file_;
+  bool committed_ = false;
+  std::string error_;
+};
+
+// {"error":{"index":N,"requestId":"...","code":"...","message":"...","location":"..."}}
+std::string ErrorRecordJson(std::size_t index, const std::string& request_id, const Status& status);
+
+}  // namespace credence::cli
+
+#endif  // CREDENCE_TOOLS_CREDENCE_OUTPUT_H_
