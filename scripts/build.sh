@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Configures and builds credence into $BUILD_DIR (default: build/).
+#   CREDENCE_SANITIZE=address,undefined   build with sanitizers
+#   BUILD_TYPE=Release                     CMake build type (default RelWithDebInfo)
+#   TARGETS="credence_cli"                 build only these targets
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B "$BUILD_DIR" -G Ninja \
+  -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  -DCREDENCE_SANITIZE="${CREDENCE_SANITIZE:-}" >/dev/null
+if [[ -n "${TARGETS:-}" ]]; then
+  # shellcheck disable=SC2086
+  cmake --build "$BUILD_DIR" -j "$JOBS" --target ${TARGETS}
+else
+  cmake --build "$BUILD_DIR" -j "$JOBS"
+fi

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages credence needs to build, test and benchmark.
+# Idempotent: does nothing when everything is already installed. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  protobuf-compiler libprotobuf-dev
+  libeigen3-dev libboost-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libre2-dev libabsl-dev nlohmann-json3-dev
+  python3
+)
+# Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
+if [[ -n "${EXTRA_PACKAGES:-}" ]]; then
+  read -r -a extra <<<"${EXTRA_PACKAGES}"
+  packages+=("${extra[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
