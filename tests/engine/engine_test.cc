@@ -1,0 +1,374 @@
+#include "credence/engine.h"
+
+#include <gmock/gmock.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "tests/testing/builders.h"
+#include "tests/testing/status_matchers.h"
+
+namespace credence {
+namespace {
+
+using ::credence::testing::AddEvent;
+using ::credence::testing::kAsOfSeconds;
+using ::credence::testing::kDay;
+using ::credence::testing::MakeRequest;
+using ::credence::testing::StatusIs;
+using ::testing::HasSubstr;
+
+// A small bundle whose outputs can be derived by hand.
+constexpr const char* kBundle = R"pb(metadata { name: "unit" version: "1" }
+base_currency: "USD"
+fx_rates { currency_code: "EUR" rate: "2" }
+features {
+  name: "orders_30d"
+  filter { kinds: EVENT_KIND_ORDER }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "refunds_30d"
+  filter { kinds: EVENT_KIND_REFUND }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "refund_value_30d"
+  filter { kinds: EVENT_KIND_REFUND }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_SUM }
+}
+features {
+  name: "refund_rate"
+  ratio { numerator: "refunds_30d" denominator: "orders_30d" }
+}
+models {
+  id: "pd"
+  logistic {
+    intercept: -3
+    terms { feature: "refund_rate" coefficient: 4 reference: 0.1 }
+    terms { feature: "refund_value_30d" coefficient: 0.01 }
+  }
+}
+credit {
+  model: "pd"
+  scaling { base_score: 600 base_odds: 50 pdo: 20 }
+  grade_scale: "g"
+}
+grade_scales {
+  id: "g"
+  bands { grade: "A" max_pd: 0.05 outcome: OUTCOME_APPROVE limit_minor_units: 100000 }
+  bands { grade: "B" max_pd: 0.2 outcome: OUTCOME_REVIEW }
+  bands { grade: "C" max_pd: 1 outcome: OUTCOME_REJECT }
+}
+reason_codes { code: "RR" feature: "refund_rate" text: "Refund rate" }
+)pb";
+
+std::shared_ptr<const Engine> CompileOrDie(const std::string& text) {
+  auto loaded = ParseBundle(text, BundleFormat::kText, "unit.textproto");
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+  auto engine = Engine::Compile(*loaded);
+  EXPECT_TRUE(engine.ok()) << engine.status();
+  return engine.ok() ? *engine : nullptr;
+}
+
+// 4 orders and 1 refund of 10.00 EUR (= 20.00 USD) within 30 days; one old refund outside.
+v1::ScoreRequest HandRequest() {
+  v1::ScoreRequest r = MakeRequest("hand");
+  for (int i = 0; i < 4; ++i) {
+    AddEvent(r, "o" + std::to_string(i), v1::EVENT_KIND_ORDER, kAsOfSeconds - (i + 1) * kDay, 5000);
+  }
+  AddEvent(r, "r1", v1::EVENT_KIND_REFUND, kAsOfSeconds - 2 * kDay, 1000, "EUR");
+  AddEvent(r, "r0", v1::EVENT_KIND_REFUND, kAsOfSeconds - 40 * kDay, 999999);
+  return r;
+}
+
+std::string Bytes(const v1::ScoreResponse& r) { return *SerializeResponse(r, WireFormat::kBinary); }
+
+TEST(EngineTest, ScoresMatchHandComputation) {
+  auto engine = CompileOrDie(kBundle);
+  ASSERT_NE(engine, nullptr);
+  auto response = engine->Score(HandRequest());
+  ASSERT_TRUE(response.ok()) << response.status();
+  // refund_rate = 1/4; refund_value_30d = 20.00 USD.
+  const double margin = -3 + 4 * 0.25 + 0.01 * 20.0;  // -1.8
+  const double pd = 1 / (1 + std::exp(1.8));
+  const double factor = 20 / std::log(2.0);
+  const double score = 600 - factor * std::log(50.0) + factor * std::log((1 - pd) / pd);
+  const v1::CreditResult& c = response->credit();
+  ASSERT_TRUE(c.available());
+  EXPECT_NEAR(c.margin(), margin, 1e-12);
+  EXPECT_NEAR(c.pd(), pd, 1e-12);  // 0.1419
+  EXPECT_NEAR(c.score(), score, 1e-9);
+  EXPECT_EQ(c.grade(), "B");
+  EXPECT_EQ(response->decision().outcome(), v1::OUTCOME_REVIEW);
+  EXPECT_EQ(response->decision().source(), "grade_scale:g/B");
+  EXPECT_FALSE(response->decision().has_limit()) << "limits only come with approval";
+  // Adverse reasons: refund_rate contributes 4 * (0.25 - 0.1) = 0.6, refund value 0.2.
+  ASSERT_EQ(response->reasons_size(), 2);
+  EXPECT_EQ(response->reasons(0).code(), "RR");
+  EXPECT_NEAR(response->reasons(0).contribution(), 0.6, 1e-12);
+  EXPECT_EQ(response->reasons(1).code(), "FEATURE:refund_value_30d");
+  EXPECT_NEAR(response->reasons(1).value(), 20.0, 0);
+  EXPECT_EQ(response->request_id(), "hand");
+  EXPECT_EQ(response->enterprise_id(), "ent-1");
+  EXPECT_EQ(response->audit().bundle_name(), "unit");
+  EXPECT_EQ(response->audit().bundle_digest(), engine->info().digest);
+  EXPECT_EQ(response->audit().engine_version(), std::string(Version()));
+  EXPECT_EQ(response->audit().as_of().seconds(), kAsOfSeconds);
+  EXPECT_EQ(response->ingest().events_used(), 6);
+}
+
+TEST(EngineTest, ApprovalCarriesTheGradeLimit) {
+  auto engine = CompileOrDie(kBundle);
+  v1::ScoreRequest r = MakeRequest();
+  AddEvent(r, "o", v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay, 100);
+  auto response = engine->Score(r);
+  ASSERT_TRUE(response.ok()) << response.status();
+  // refund_rate 0, refund value 0: margin -3, PD 0.0474 → A.
+  EXPECT_EQ(response->credit().grade(), "A");
+  EXPECT_EQ(response->decision().outcome(), v1::OUTCOME_APPROVE);
+  EXPECT_EQ(response->decision().limit().currency_code(), "USD");
+  EXPECT_EQ(response->decision().limit().minor_units(), 100000);
+  EXPECT_EQ(response->reasons_size(), 0);
+}
+
+TEST(EngineTest, MissingFeatureMakesCreditUnavailableNotAFailedCall) {
+  auto engine = CompileOrDie(kBundle);
+  // No orders: refund_rate has a zero denominator and is missing; its term has no impute.
+  auto response = engine->Score(MakeRequest());
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_FALSE(response->credit().available());
+  EXPECT_THAT(response->credit().unavailable_reason(), HasSubstr("'refund_rate' is missing"));
+  EXPECT_EQ(response->decision().outcome(), v1::OUTCOME_REVIEW);
+  EXPECT_EQ(response->decision().source(), "credit_unavailable");
+  ASSERT_EQ(response->warnings_size(), 1);
+}
+
+TEST(EngineTest, FeaturesOnRequestAndThroughTheApi) {
+  auto engine = CompileOrDie(kBundle);
+  v1::ScoreRequest r = HandRequest();
+  r.mutable_options()->set_include_features(true);
+  auto response = engine->Score(r);
+  ASSERT_TRUE(response.ok());
+  ASSERT_EQ(response->features_size(), 4);
+  EXPECT_EQ(response->features(0).name(), "orders_30d");
+  EXPECT_EQ(response->features(0).value(), 4);
+  EXPECT_EQ(response->features(3).value(), 0.25);
+  auto features = engine->ComputeFeatures(HandRequest());
+  ASSERT_TRUE(features.ok());
+  EXPECT_EQ(features->values, (std::vector<double>{4, 1, 20, 0.25}));
+  EXPECT_EQ(engine->info().feature_names,
+            (std::vector<std::string>{"orders_30d", "refunds_30d", "refund_value_30d", "refund_rate"}));
+}
+
+TEST(EngineTest, BadRequestsAreErrorsWithLocation) {
+  auto engine = CompileOrDie(kBundle);
+  v1::ScoreRequest r = HandRequest();
+  r.mutable_events(2)->mutable_amount()->set_currency_code("GBP");
+  auto response = engine->Score(r);
+  EXPECT_THAT(response, StatusIs(StatusCode::kInvalidArgument, HasSubstr("no FX rate from GBP")));
+  ASSERT_NE(response.status().location(), nullptr);
+  EXPECT_EQ(response.status().location()->event_index, 2);
+}
+
+TEST(EngineTest, LoadsTheStarterBundleInAllThreeFormatsWithOneDigest) {
+  auto text = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/starter");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->format, BundleFormat::kText);
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(text->bundle, &json).ok());
+  auto from_json = ParseBundle(json, BundleFormat::kAuto, "starter.json");
+  auto from_binary = ParseBundle(text->bundle.SerializeAsString(), BundleFormat::kAuto, "starter.binpb");
+  ASSERT_TRUE(from_json.ok() && from_binary.ok());
+  EXPECT_EQ(from_json->format, BundleFormat::kJson);
+  EXPECT_EQ(from_binary->format, BundleFormat::kBinary);
+  auto a = Engine::Compile(*text);
+  auto b = Engine::Compile(*from_json);
+  auto c = Engine::Compile(*from_binary);
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok()) << a.status() << b.status() << c.status();
+  EXPECT_THAT((*a)->info().digest, ::testing::MatchesRegex("sha256:[0-9a-f]{64}"));
+  EXPECT_EQ((*a)->info().digest, (*b)->info().digest);
+  EXPECT_EQ((*a)->info().digest, (*c)->info().digest);
+  auto ra = (*a)->Score(HandRequest());
+  auto rc = (*c)->Score(HandRequest());
+  ASSERT_TRUE(ra.ok() && rc.ok());
+  EXPECT_EQ(Bytes(*ra), Bytes(*rc));
+}
+
+TEST(EngineTest, DigestChangesWithTheBundle) {
+  auto a = CompileOrDie(kBundle);
+  std::string other = kBundle;
+  other.replace(other.find("intercept: -3"), 13, "intercept: -2");
+  auto b = CompileOrDie(other);
+  EXPECT_NE(a->info().digest, b->info().digest);
+}
+
+struct CompileCase {
+  std::string name;
+  std::string edit_from, edit_to;  // applied to kBundle
+  StatusCode code;
+  std::string message;
+  int line;  // expected line in unit.textproto (kBundle's line numbers after the edit)
+};
+
+void PrintTo(const CompileCase& c, std::ostream* os) { *os << c.name; }
+
+class EngineCompileErrorTest : public ::testing::TestWithParam<CompileCase> {};
+
+TEST_P(EngineCompileErrorTest, PointsAtTheBundleLine) {
+  const CompileCase& c = GetParam();
+  std::string text = kBundle;
+  const auto at = text.find(c.edit_from);
+  ASSERT_NE(at, std::string::npos) << c.edit_from;
+  text.replace(at, c.edit_from.size(), c.edit_to);
+  auto loaded = ParseBundle(text, BundleFormat::kText, "unit.textproto");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  std::vector<Issue> issues;
+  auto engine = Engine::Compile(*loaded, {}, &issues);
+  ASSERT_THAT(engine, StatusIs(c.code, HasSubstr(c.message)));
+  ASSERT_NE(engine.status().location(), nullptr);
+  EXPECT_EQ(engine.status().location()->file, "unit.textproto");
+  EXPECT_EQ(engine.status().location()->line, c.line) << engine.status();
+  EXPECT_FALSE(issues.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Catalogue, EngineCompileErrorTest,
+    ::testing::Values(
+        CompileCase{"UnknownFeatureInModel", "feature: \"refund_value_30d\" coefficient",
+                    "feature: \"refund_value_3d\" coefficient", StatusCode::kInvalidArgument,
+                    "unknown feature 'refund_value_3d'", 31},
+        CompileCase{"BadRatioInput", "numerator: \"refunds_30d\"", "numerator: \"refunds_31d\"",
+                    StatusCode::kInvalidArgument, "unknown feature 'refunds_31d'", 24},
+        CompileCase{"UnknownBaseCurrency", "base_currency: \"USD\"", "base_currency: \"US\"",
+                    StatusCode::kInvalidArgument, "unknown base currency", 2},
+        CompileCase{"BadFxRate", "rate: \"2\"", "rate: \"two\"", StatusCode::kInvalidArgument,
+                    "invalid decimal", 3},
+        CompileCase{"UnknownCreditModel", "model: \"pd\"", "model: \"pd2\"",
+                    StatusCode::kInvalidArgument, "unknown model 'pd2'", 35},
+        CompileCase{"UnknownGradeScale", "grade_scale: \"g\"", "grade_scale: \"h\"",
+                    StatusCode::kInvalidArgument, "unknown grade scale 'h'", 37},
+        CompileCase{"MissingScaling", "scaling { base_score: 600 base_odds: 50 pdo: 20 }", "",
+                    StatusCode::kInvalidArgument, "credit.scaling is required", 34},
+        CompileCase{"BadGradeScale", "max_pd: 1 outcome", "max_pd: 0.9 outcome",
+                    StatusCode::kInvalidArgument, "max_pd 1", 43},
+        CompileCase{"BadBundleName", "name: \"unit\"", "name: \"has space\"",
+                    StatusCode::kInvalidArgument, "metadata.name", 1},
+        CompileCase{"RuleSetsNotYet", "reason_codes {",
+                    "rule_sets { id: \"r\" }\nreason_codes {", StatusCode::kUnimplemented,
+                    "rule_sets are not supported", 45},
+        CompileCase{"TreesNotYet", "models {",
+                    "models { id: \"t\" tree_ensemble { file: \"x.json\" } }\nmodels {",
+                    StatusCode::kUnimplemented, "tree_ensemble models are not supported", 26},
+        CompileCase{"DuplicateModelId", "models {", "models { id: \"pd\" logistic {} }\nmodels {",
+                    StatusCode::kInvalidArgument, "model ids must be non-empty and unique", 28}),
+    [](const ::testing::TestParamInfo<CompileCase>& param_info) { return param_info.param.name; });
+
+TEST(EngineTest, DeterministicBytesAcrossCallsBatchesAndThreadCounts) {
+  auto engine = CompileOrDie(kBundle);
+  // A population: varied histories, some invalid.
+  std::vector<v1::ScoreRequest> requests;
+  for (int i = 0; i < 200; ++i) {
+    v1::ScoreRequest r = MakeRequest("r" + std::to_string(i));
+    for (int k = 0; k < 5 + i % 17; ++k) {
+      AddEvent(r, "o" + std::to_string(k), v1::EVENT_KIND_ORDER, kAsOfSeconds - (k * 3 + i % 5) * kDay,
+               1000 + k * i);
+    }
+    for (int k = 0; k < i % 4; ++k) {
+      AddEvent(r, "f" + std::to_string(k), v1::EVENT_KIND_REFUND, kAsOfSeconds - (k + 1) * kDay,
+               700 * k, k % 2 ? "EUR" : "USD");
+    }
+    if (i % 37 == 0) r.clear_as_of();  // invalid
+    requests.push_back(r);
+  }
+  std::vector<std::string> sequential;
+  for (const auto& r : requests) {
+    auto a = engine->Score(r);
+    auto b = engine->Score(r);
+    ASSERT_EQ(a.ok(), b.ok());
+    if (!a.ok()) {
+      EXPECT_EQ(a.status(), b.status());
+      sequential.push_back("error: " + a.status().ToString());
+      continue;
+    }
+    ASSERT_EQ(Bytes(*a), Bytes(*b));
+    ASSERT_EQ(*SerializeResponse(*a, WireFormat::kJson), *SerializeResponse(*b, WireFormat::kJson));
+    sequential.push_back(Bytes(*a));
+  }
+  int errors = 0;
+  for (int threads : {1, 2, 3, 8}) {
+    auto batch = engine->ScoreBatch(requests, {}, {.threads = threads});
+    ASSERT_EQ(batch.size(), requests.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const std::string got = batch[i].ok() ? Bytes(*batch[i]) : "error: " + batch[i].status().ToString();
+      ASSERT_EQ(got, sequential[i]) << "threads=" << threads << " i=" << i;
+      if (threads == 1 && !batch[i].ok()) ++errors;
+    }
+  }
+  EXPECT_EQ(errors, 6) << "requests 0, 37, 74, 111, 148, 185 are invalid; the rest are unaffected";
+  EXPECT_TRUE(engine->ScoreBatch({}, {}, {.threads = 4}).empty());
+}
+
+TEST(EngineHandleTest, EmptyHandleIsFailedPrecondition) {
+  EngineHandle handle;
+  EXPECT_EQ(handle.Get(), nullptr);
+  EXPECT_THAT(handle.Score(MakeRequest()), StatusIs(StatusCode::kFailedPrecondition, HasSubstr("no engine")));
+}
+
+// Threads score continuously while the main thread swaps between two bundles. Every response
+// names exactly one bundle digest and equals what that bundle gives alone.
+TEST(EngineHandleTest, HotSwapWhileScoring) {
+  auto a = CompileOrDie(kBundle);
+  std::string text_b = kBundle;
+  text_b.replace(text_b.find("version: \"1\""), 12, "version: \"2\"");
+  text_b.replace(text_b.find("intercept: -3"), 13, "intercept: -1");
+  auto b = CompileOrDie(text_b);
+  ASSERT_NE(a->info().digest, b->info().digest);
+  const v1::ScoreRequest request = HandRequest();
+  std::map<std::string, std::string> expected = {{a->info().digest, Bytes(*a->Score(request))},
+                                                 {b->info().digest, Bytes(*b->Score(request))}};
+  ASSERT_NE(expected[a->info().digest], expected[b->info().digest]);
+
+  EngineHandle handle(a);
+  std::atomic<bool> stop{false};
+  std::atomic<int> mismatches{0}, scored{0};
+  std::map<std::string, int> seen[3];
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 3; ++t) {
+    workers.emplace_back([&, t] {
+      while (!stop.load()) {
+        auto r = handle.Score(request);
+        if (!r.ok()) {
+          ++mismatches;
+          continue;
+        }
+        auto it = expected.find(r->audit().bundle_digest());
+        if (it == expected.end() || it->second != Bytes(*r)) ++mismatches;
+        ++seen[t][r->audit().bundle_version()];
+        ++scored;
+      }
+    });
+  }
+  for (int i = 0; i < 400; ++i) {
+    auto previous = handle.Swap(i % 2 == 0 ? b : a);
+    ASSERT_NE(previous, nullptr);
+    std::this_thread::yield();
+  }
+  while (scored.load() < 300) std::this_thread::yield();
+  stop = true;
+  for (auto& w : workers) w.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GE(scored.load(), 300);
+}
+
+TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.1.0"); }
+
+}  // namespace
+}  // namespace credence
