@@ -12,7 +12,7 @@ std::int32_t StringPool::Intern(std::string_view s) {
 
 std::int32_t StringPool::Find(std::string_view s) const {
   if (s.empty()) return kNoString;
-  auto it = ids_.find(std::string(s));
+  auto it = ids_.find(s);
   return it == ids_.end() ? kNoString : it->second;
 }
 

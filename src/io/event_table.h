@@ -18,14 +18,21 @@ class StringPool {
   static constexpr std::int32_t kNoString = -1;
 
   std::int32_t Intern(std::string_view s);
+  void Reserve(std::size_t n) { ids_.reserve(n); }
   // The id of `s`, or kNoString when it does not occur (or is empty).
   std::int32_t Find(std::string_view s) const;
   const std::string& Get(std::int32_t id) const { return strings_[static_cast<std::size_t>(id)]; }
   std::size_t size() const { return strings_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
   std::vector<std::string> strings_;
-  std::unordered_map<std::string, std::int32_t> ids_;
+  std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> ids_;
 };
 
 // A typed attribute value after ingest. Money is in base-currency major units.
@@ -45,7 +52,10 @@ struct EventTable {
   std::vector<core::TimeNs> time;
   std::vector<std::int32_t> kind;         // credence.v1.EventKind number
   std::vector<std::int32_t> custom_kind;  // string id; kNoString unless EVENT_KIND_CUSTOM
-  std::vector<std::int32_t> id;
+  // Event ids and reference ids are views into the ScoreRequest, which must outlive the
+  // table. They are not interned: ids are unique per event, so interning would only cost.
+  std::vector<std::string_view> id;
+  std::vector<std::string_view> reference_id;  // "" when none
   // Amount in the base currency: exact minor units, and major units as a double (exact too,
   // since |minor units| <= 2^53). NaN / 0 when the event has no amount.
   std::vector<std::int64_t> amount_minor;
@@ -55,7 +65,6 @@ struct EventTable {
   std::vector<std::int32_t> origin_country;
   std::vector<std::int32_t> channel;
   std::vector<std::int32_t> status;
-  std::vector<std::int32_t> reference_id;
   std::vector<std::int32_t> input_index;  // position in ScoreRequest.events
   // Attributes of event i are attributes[attr_begin[i] .. attr_begin[i+1]), sorted by key.
   std::vector<std::uint32_t> attr_begin;

@@ -35,55 +35,87 @@ std::string Join(std::string_view a, std::string_view b) {
   return p;
 }
 
+// A field path that is only formatted when an error needs it: "<prefix>[<index>].<field>"
+// (index < 0 leaves out "[i]"; an empty field leaves out ".field"), then `key` as ["key"].
+struct FieldRef {
+  std::string_view prefix;
+  int index = -1;
+  std::string_view field;
+  std::string_view key;
+  bool has_key = false;
+
+  FieldRef Field(std::string_view f) const {
+    FieldRef r = *this;
+    r.field = f;
+    return r;
+  }
+  FieldRef Key(std::string_view k) const {
+    FieldRef r = *this;
+    r.key = k;
+    r.has_key = true;
+    return r;
+  }
+  std::string str() const {
+    std::string p = index >= 0 ? Path(prefix, index, field)
+                               : (field.empty() ? std::string(prefix) : Join(prefix, field));
+    if (has_key) {
+      p += "[\"";
+      p += key;
+      p += "\"]";
+    }
+    return p;
+  }
+};
+
 // Checks size limit and UTF-8 of one string field.
-Status CheckString(const std::string& s, std::string_view path, std::int64_t event_index,
+Status CheckString(const std::string& s, const FieldRef& path, std::int64_t event_index,
                    const RequestLimits& limits) {
   if (s.size() > limits.max_string_bytes) {
     return OutOfRangeError("string of " + std::to_string(s.size()) +
                                " bytes exceeds the limit of " +
                                std::to_string(limits.max_string_bytes),
-                           {.field_path = std::string(path), .event_index = event_index});
+                           {.field_path = path.str(), .event_index = event_index});
   }
   std::size_t bad = 0;
   if (!core::IsValidUtf8(s, &bad)) {
     return InvalidArgumentError("invalid UTF-8 at byte " + std::to_string(bad),
-                                {.field_path = std::string(path), .event_index = event_index});
+                                {.field_path = path.str(), .event_index = event_index});
   }
   return OkStatus();
 }
 
-Result<core::TimeNs> ToTime(const google::protobuf::Timestamp& t, std::string_view path,
+Result<core::TimeNs> ToTime(const google::protobuf::Timestamp& t, const FieldRef& path,
                             std::int64_t event_index) {
   auto ns = core::ToTimeNs(t.seconds(), t.nanos());
   if (!ns) {
     return OutOfRangeError(
         "time out of the supported range 1677-09-22..2262-04-11 (or nanos not in [0, 1e9))",
-        {.field_path = std::string(path), .event_index = event_index});
+        {.field_path = path.str(), .event_index = event_index});
   }
   return *ns;
 }
 
 // Converts money into base-currency minor units.
-Result<std::int64_t> ToBase(const v1::Money& m, const FxTable& fx, std::string_view path,
+Result<std::int64_t> ToBase(const v1::Money& m, const FxTable& fx, const FieldRef& path,
                             std::int64_t event_index) {
-  SourceLocation where{.field_path = std::string(path), .event_index = event_index};
-  auto exponent = core::CurrencyExponent(m.currency_code());
-  if (!exponent) {
-    where.field_path = Join(path, "currency_code");
-    return InvalidArgumentError(
-        "unknown currency '" + m.currency_code() + "' (an ISO 4217 code is expected)",
-        std::move(where));
-  }
-  const core::Decimal* rate = fx.Find(m.currency_code());
+  const FxTable::Rate* rate = fx.Find(m.currency_code());
   if (rate == nullptr) {
-    where.field_path = Join(path, "currency_code");
+    SourceLocation where{.field_path = path.str() + ".currency_code", .event_index = event_index};
+    if (!core::CurrencyExponent(m.currency_code())) {
+      return InvalidArgumentError(
+          "unknown currency '" + m.currency_code() + "' (an ISO 4217 code is expected)",
+          std::move(where));
+    }
     return InvalidArgumentError("no FX rate from " + m.currency_code() + " to " +
                                     fx.base_currency() +
                                     " (give one in the request's or the bundle's fx_rates)",
                                 std::move(where));
   }
-  auto converted = core::ConvertMinorUnits(m.minor_units(), *exponent, *rate, fx.base_exponent());
-  if (!converted.ok()) return converted.status().WithLocation(where);
+  auto converted =
+      core::ConvertMinorUnits(m.minor_units(), rate->exponent, rate->rate, fx.base_exponent());
+  if (!converted.ok()) {
+    return converted.status().WithLocation({.field_path = path.str(), .event_index = event_index});
+  }
   return *converted;
 }
 
@@ -93,31 +125,31 @@ double MinorToMajor(std::int64_t minor, int exponent) {
 }
 
 Status CheckAttributes(const google::protobuf::Map<std::string, v1::AttributeValue>& attributes,
-                       std::string_view path, std::int64_t event_index,
+                       const FieldRef& path, std::int64_t event_index,
                        const RequestLimits& limits) {
   if (attributes.size() > limits.max_attributes) {
     return OutOfRangeError(std::to_string(attributes.size()) + " attributes exceed the limit of " +
                                std::to_string(limits.max_attributes),
-                           {.field_path = std::string(path), .event_index = event_index});
+                           {.field_path = path.str(), .event_index = event_index});
   }
   for (const auto& [key, value] : attributes) {
-    const std::string key_path = std::string(path) + "[\"" + key + "\"]";
+    const FieldRef key_path = path.Key(key);
     CREDENCE_RETURN_IF_ERROR(CheckString(key, key_path, event_index, limits));
     if (key.empty()) {
       return InvalidArgumentError("empty attribute name",
-                                  {.field_path = key_path, .event_index = event_index});
+                                  {.field_path = key_path.str(), .event_index = event_index});
     }
     switch (value.value_case()) {
       case v1::AttributeValue::VALUE_NOT_SET:
         return InvalidArgumentError("attribute has no value",
-                                    {.field_path = key_path, .event_index = event_index});
+                                    {.field_path = key_path.str(), .event_index = event_index});
       case v1::AttributeValue::kStringValue:
         CREDENCE_RETURN_IF_ERROR(CheckString(value.string_value(), key_path, event_index, limits));
         break;
       case v1::AttributeValue::kDoubleValue:
         if (!std::isfinite(value.double_value())) {
           return InvalidArgumentError("attribute value is not finite",
-                                      {.field_path = key_path, .event_index = event_index});
+                                      {.field_path = key_path.str(), .event_index = event_index});
         }
         break;
       default:
@@ -129,7 +161,7 @@ Status CheckAttributes(const google::protobuf::Map<std::string, v1::AttributeVal
 
 // Adds the attributes of one event (sorted by key) to the table.
 Status AddAttributes(const google::protobuf::Map<std::string, v1::AttributeValue>& attributes,
-                     const FxTable& fx, std::string_view path, std::int64_t event_index,
+                     const FxTable& fx, const FieldRef& path, std::int64_t event_index,
                      EventTable& table) {
   const std::size_t begin = table.attributes.size();
   for (const auto& [key, value] : attributes) {
@@ -155,18 +187,16 @@ Status AddAttributes(const google::protobuf::Map<std::string, v1::AttributeValue
         a.double_value = static_cast<double>(a.int_value);
         break;
       case v1::AttributeValue::kMoneyValue: {
-        const std::string key_path = std::string(path) + "[\"" + key + "\"].money_value";
         CREDENCE_ASSIGN_OR_RETURN(std::int64_t minor,
-                                  ToBase(value.money_value(), fx, key_path, event_index));
+                                  ToBase(value.money_value(), fx, path.Key(key), event_index));
         a.type = Attribute::Type::kMoney;
         a.int_value = minor;
         a.double_value = MinorToMajor(minor, fx.base_exponent());
         break;
       }
       case v1::AttributeValue::kTimestampValue: {
-        const std::string key_path = std::string(path) + "[\"" + key + "\"].timestamp_value";
         CREDENCE_ASSIGN_OR_RETURN(a.int_value,
-                                  ToTime(value.timestamp_value(), key_path, event_index));
+                                  ToTime(value.timestamp_value(), path.Key(key), event_index));
         a.type = Attribute::Type::kTimestamp;
         break;
       }
@@ -191,21 +221,21 @@ Status ValidateEnterprise(const v1::ScoreRequest& request, const RequestLimits& 
                              {&e.zone(), "zone"},
                              {&e.sector(), "sector"},
                              {&e.country(), "country"}}) {
-    CREDENCE_RETURN_IF_ERROR(CheckString(*value, Join("enterprise", name), -1, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckString(*value, FieldRef{"enterprise", -1, name}, -1, limits));
   }
   for (int i = 0; i < e.certifications_size(); ++i) {
     const auto& c = e.certifications(i);
-    const std::string p = Path("enterprise.certifications", i);
-    CREDENCE_RETURN_IF_ERROR(CheckString(c.scheme(), Join(p, "scheme"), -1, limits));
-    CREDENCE_RETURN_IF_ERROR(CheckString(c.level(), Join(p, "level"), -1, limits));
+    const FieldRef p{"enterprise.certifications", i};
+    CREDENCE_RETURN_IF_ERROR(CheckString(c.scheme(), p.Field("scheme"), -1, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckString(c.level(), p.Field("level"), -1, limits));
   }
   for (int i = 0; i < e.licences_size(); ++i) {
     const auto& l = e.licences(i);
-    const std::string p = Path("enterprise.licences", i);
-    CREDENCE_RETURN_IF_ERROR(CheckString(l.type(), Join(p, "type"), -1, limits));
-    CREDENCE_RETURN_IF_ERROR(CheckString(l.number(), Join(p, "number"), -1, limits));
+    const FieldRef p{"enterprise.licences", i};
+    CREDENCE_RETURN_IF_ERROR(CheckString(l.type(), p.Field("type"), -1, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckString(l.number(), p.Field("number"), -1, limits));
   }
-  return CheckAttributes(e.attributes(), "enterprise.attributes", -1, limits);
+  return CheckAttributes(e.attributes(), FieldRef{"enterprise.attributes"}, -1, limits);
 }
 
 }  // namespace
@@ -221,7 +251,7 @@ Result<FxTable> FxTable::Build(const std::string& base_currency,
   FxTable table;
   table.base_ = base_currency;
   table.base_exponent_ = *exponent;
-  table.rates_[base_currency] = core::Decimal{1, 0};
+  table.rates_[base_currency] = Rate{core::Decimal{1, 0}, *exponent};
   return table.WithOverrides(rates, field);
 }
 
@@ -231,7 +261,8 @@ Result<FxTable> FxTable::WithOverrides(
   std::unordered_set<std::string> seen;
   for (int i = 0; i < overrides.size(); ++i) {
     const v1::FxRate& r = overrides.Get(i);
-    if (!core::CurrencyExponent(r.currency_code())) {
+    const auto exponent = core::CurrencyExponent(r.currency_code());
+    if (!exponent) {
       return InvalidArgumentError("unknown currency '" + r.currency_code() + "'",
                                   {.field_path = Path(field, i, "currency_code")});
     }
@@ -253,12 +284,12 @@ Result<FxTable> FxTable::WithOverrides(
       }
       continue;
     }
-    out.rates_[r.currency_code()] = *rate;
+    out.rates_[r.currency_code()] = Rate{*rate, *exponent};
   }
   return out;
 }
 
-const core::Decimal* FxTable::Find(const std::string& currency) const {
+const FxTable::Rate* FxTable::Find(std::string_view currency) const {
   auto it = rates_.find(currency);
   return it == rates_.end() ? nullptr : &it->second;
 }
@@ -269,16 +300,16 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
   if (request.request_id().size() > 256) {
     return OutOfRangeError("request_id longer than 256 bytes", {.field_path = "request_id"});
   }
-  CREDENCE_RETURN_IF_ERROR(CheckString(request.request_id(), "request_id", -1, limits));
+  CREDENCE_RETURN_IF_ERROR(CheckString(request.request_id(), FieldRef{"request_id"}, -1, limits));
   if (!request.has_as_of()) {
     return InvalidArgumentError("as_of is required: the point in time the score is for",
                                 {.field_path = "as_of"});
   }
-  CREDENCE_ASSIGN_OR_RETURN(out.as_of, ToTime(request.as_of(), "as_of", -1));
+  CREDENCE_ASSIGN_OR_RETURN(out.as_of, ToTime(request.as_of(), FieldRef{"as_of"}, -1));
   CREDENCE_RETURN_IF_ERROR(ValidateEnterprise(request, limits));
   if (request.enterprise().has_registered_at()) {
     CREDENCE_ASSIGN_OR_RETURN(out.registered_at, ToTime(request.enterprise().registered_at(),
-                                                        "enterprise.registered_at", -1));
+                                                        FieldRef{"enterprise.registered_at"}, -1));
   }
   const FxTable* fx = &bundle_fx;
   std::optional<FxTable> merged;
@@ -295,23 +326,31 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
                            {.field_path = "events"});
   }
 
-  // Pass 1: validate every event and compute time and base amount.
-  struct Pending {
-    core::TimeNs time;
-    std::int64_t amount_minor;
-    bool has_amount;
-    int index;
-  };
-  std::vector<Pending> pending;
-  pending.reserve(static_cast<std::size_t>(n));
+  // One pass in request order (sequential memory access): validate each event and append it
+  // to an unsorted table. Then sort a permutation by time and gather the columns.
+  EventTable raw;
+  const auto reserve = static_cast<std::size_t>(n);
+  raw.time.reserve(reserve);
+  raw.id.reserve(reserve);
+  raw.reference_id.reserve(reserve);
+  raw.amount.reserve(reserve);
+  raw.amount_minor.reserve(reserve);
+  for (auto* col : {&raw.kind, &raw.custom_kind, &raw.counterparty, &raw.destination_country,
+                    &raw.origin_country, &raw.channel, &raw.status, &raw.input_index}) {
+    col->reserve(reserve);
+  }
+  raw.attr_begin.reserve(reserve + 1);
+  raw.attr_begin.push_back(0);
+  raw.strings.Reserve(64);
   std::unordered_set<std::string_view> ids;
-  ids.reserve(static_cast<std::size_t>(n));
+  ids.reserve(reserve * 2);
   std::set<std::string> duplicate_ids;
   int after_as_of = 0;
   int dropped = 0;
+  bool sorted = true;
   for (int i = 0; i < n; ++i) {
     const v1::Event& e = request.events(i);
-    const std::string p = Path("events", i);
+    const FieldRef p{"events", i};
     for (auto [value, name] : {std::pair{&e.id(), "id"},
                                {&e.custom_kind(), "custom_kind"},
                                {&e.counterparty(), "counterparty"},
@@ -320,31 +359,31 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
                                {&e.channel(), "channel"},
                                {&e.status(), "status"},
                                {&e.reference_id(), "reference_id"}}) {
-      CREDENCE_RETURN_IF_ERROR(CheckString(*value, Join(p, name), i, limits));
+      CREDENCE_RETURN_IF_ERROR(CheckString(*value, p.Field(name), i, limits));
     }
     if (e.id().empty()) {
       return InvalidArgumentError("event id is required",
-                                  {.field_path = Join(p, "id"), .event_index = i});
+                                  {.field_path = p.Field("id").str(), .event_index = i});
     }
     if (!e.has_time()) {
       return InvalidArgumentError("event time is required",
-                                  {.field_path = Join(p, "time"), .event_index = i});
+                                  {.field_path = p.Field("time").str(), .event_index = i});
     }
-    CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ToTime(e.time(), Join(p, "time"), i));
+    CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ToTime(e.time(), p.Field("time"), i));
     if (e.kind() == v1::EVENT_KIND_UNSPECIFIED || !v1::EventKind_IsValid(e.kind())) {
       return InvalidArgumentError("event kind is required and must be a known EventKind (got " +
                                       std::to_string(static_cast<int>(e.kind())) + ")",
-                                  {.field_path = Join(p, "kind"), .event_index = i});
+                                  {.field_path = p.Field("kind").str(), .event_index = i});
     }
     if ((e.kind() == v1::EVENT_KIND_CUSTOM) == e.custom_kind().empty()) {
       return InvalidArgumentError("custom_kind must be set exactly when kind is EVENT_KIND_CUSTOM",
-                                  {.field_path = Join(p, "custom_kind"), .event_index = i});
+                                  {.field_path = p.Field("custom_kind").str(), .event_index = i});
     }
     std::int64_t minor = 0;
     if (e.has_amount()) {
-      CREDENCE_ASSIGN_OR_RETURN(minor, ToBase(e.amount(), *fx, Join(p, "amount"), i));
+      CREDENCE_ASSIGN_OR_RETURN(minor, ToBase(e.amount(), *fx, p.Field("amount"), i));
     }
-    CREDENCE_RETURN_IF_ERROR(CheckAttributes(e.attributes(), Join(p, "attributes"), i, limits));
+    CREDENCE_RETURN_IF_ERROR(CheckAttributes(e.attributes(), p.Field("attributes"), i, limits));
     if (t > out.as_of) {
       ++after_as_of;
       continue;
@@ -354,45 +393,63 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
       ++dropped;
       continue;
     }
-    pending.push_back({t, minor, e.has_amount(), i});
+    if (!raw.time.empty() && t < raw.time.back()) sorted = false;
+    raw.time.push_back(t);
+    raw.kind.push_back(static_cast<std::int32_t>(e.kind()));
+    raw.custom_kind.push_back(raw.strings.Intern(e.custom_kind()));
+    raw.id.push_back(e.id());
+    raw.amount_minor.push_back(minor);
+    raw.amount.push_back(e.has_amount() ? MinorToMajor(minor, fx->base_exponent()) : std::nan(""));
+    raw.counterparty.push_back(raw.strings.Intern(e.counterparty()));
+    raw.destination_country.push_back(raw.strings.Intern(e.destination_country()));
+    raw.origin_country.push_back(raw.strings.Intern(e.origin_country()));
+    raw.channel.push_back(raw.strings.Intern(e.channel()));
+    raw.status.push_back(raw.strings.Intern(e.status()));
+    raw.reference_id.push_back(e.reference_id());
+    raw.input_index.push_back(i);
+    if (!e.attributes().empty()) {
+      CREDENCE_RETURN_IF_ERROR(AddAttributes(e.attributes(), *fx, p.Field("attributes"), i, raw));
+    }
+    raw.attr_begin.push_back(static_cast<std::uint32_t>(raw.attributes.size()));
   }
+  const std::size_t m = raw.size();
 
-  // Sort by time; ties keep request order.
-  std::stable_sort(pending.begin(), pending.end(),
-                   [](const Pending& a, const Pending& b) { return a.time < b.time; });
-
-  // Pass 2: fill the columns.
-  EventTable& table = out.events;
-  const std::size_t m = pending.size();
-  for (auto* col : {&table.kind, &table.custom_kind, &table.id, &table.counterparty,
-                    &table.destination_country, &table.origin_country, &table.channel,
-                    &table.status, &table.reference_id, &table.input_index}) {
-    col->reserve(m);
-  }
-  table.time.reserve(m);
-  table.amount.reserve(m);
-  table.amount_minor.reserve(m);
-  table.attr_begin.reserve(m + 1);
-  table.attr_begin.push_back(0);
-  for (const Pending& pe : pending) {
-    const v1::Event& e = request.events(pe.index);
-    table.time.push_back(pe.time);
-    table.kind.push_back(static_cast<std::int32_t>(e.kind()));
-    table.custom_kind.push_back(table.strings.Intern(e.custom_kind()));
-    table.id.push_back(table.strings.Intern(e.id()));
-    table.amount_minor.push_back(pe.amount_minor);
-    table.amount.push_back(pe.has_amount ? MinorToMajor(pe.amount_minor, fx->base_exponent())
-                                         : std::nan(""));
-    table.counterparty.push_back(table.strings.Intern(e.counterparty()));
-    table.destination_country.push_back(table.strings.Intern(e.destination_country()));
-    table.origin_country.push_back(table.strings.Intern(e.origin_country()));
-    table.channel.push_back(table.strings.Intern(e.channel()));
-    table.status.push_back(table.strings.Intern(e.status()));
-    table.reference_id.push_back(table.strings.Intern(e.reference_id()));
-    table.input_index.push_back(pe.index);
-    CREDENCE_RETURN_IF_ERROR(AddAttributes(
-        e.attributes(), *fx, Join(Path("events", pe.index), "attributes"), pe.index, table));
-    table.attr_begin.push_back(static_cast<std::uint32_t>(table.attributes.size()));
+  if (sorted) {
+    out.events = std::move(raw);
+  } else {
+    // Sort by time; ties keep request order (the position breaks them, so the order is
+    // total and std::sort is deterministic).
+    std::vector<std::pair<core::TimeNs, std::uint32_t>> order(m);
+    for (std::size_t k = 0; k < m; ++k) order[k] = {raw.time[k], static_cast<std::uint32_t>(k)};
+    std::sort(order.begin(), order.end());
+    EventTable& table = out.events;
+    auto gather = [&](auto& dst, const auto& src) {
+      dst.resize(m);
+      for (std::size_t k = 0; k < m; ++k) dst[k] = src[order[k].second];
+    };
+    gather(table.time, raw.time);
+    gather(table.kind, raw.kind);
+    gather(table.custom_kind, raw.custom_kind);
+    gather(table.id, raw.id);
+    gather(table.reference_id, raw.reference_id);
+    gather(table.amount_minor, raw.amount_minor);
+    gather(table.amount, raw.amount);
+    gather(table.counterparty, raw.counterparty);
+    gather(table.destination_country, raw.destination_country);
+    gather(table.origin_country, raw.origin_country);
+    gather(table.channel, raw.channel);
+    gather(table.status, raw.status);
+    gather(table.input_index, raw.input_index);
+    table.attr_begin.reserve(m + 1);
+    table.attr_begin.push_back(0);
+    table.attributes.reserve(raw.attributes.size());
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint32_t src = order[k].second;
+      table.attributes.insert(table.attributes.end(), raw.attributes.begin() + raw.attr_begin[src],
+                              raw.attributes.begin() + raw.attr_begin[src + 1]);
+      table.attr_begin.push_back(static_cast<std::uint32_t>(table.attributes.size()));
+    }
+    table.strings = std::move(raw.strings);
   }
 
   v1::IngestSummary& s = out.summary;

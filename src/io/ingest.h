@@ -32,13 +32,23 @@ class FxTable {
 
   const std::string& base_currency() const { return base_; }
   int base_exponent() const { return base_exponent_; }
+  struct Rate {
+    core::Decimal rate;  // base major units per major unit of the currency
+    int exponent;        // minor-unit digits of the currency
+  };
   // The rate of `currency` into the base (1 for the base itself), or nullptr.
-  const core::Decimal* Find(const std::string& currency) const;
+  const Rate* Find(std::string_view currency) const;
 
  private:
   std::string base_;
   int base_exponent_ = 2;
-  std::unordered_map<std::string, core::Decimal> rates_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, Rate, Hash, std::equal_to<>> rates_;
 };
 
 struct IngestedRequest {

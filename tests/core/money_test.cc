@@ -98,8 +98,8 @@ TEST(ConvertTest, RandomConversionsAreCorrectlyRounded) {
   std::mt19937_64 rng(42);
   int in_range = 0, out_of_range = 0;
   for (int i = 0; i < 20000; ++i) {
-    const std::int64_t minor = static_cast<std::int64_t>(rng() % 2'000'000'000'000ULL) -
-                               1'000'000'000'000LL;
+    const std::int64_t minor =
+        static_cast<std::int64_t>(rng() % 2'000'000'000'000ULL) - 1'000'000'000'000LL;
     const int from = static_cast<int>(rng() % 5);
     const int to = static_cast<int>(rng() % 5);
     const Decimal rate{static_cast<std::int64_t>(rng() % 100'000'000) + 1,

@@ -122,7 +122,12 @@ TEST(ResultDeathTest, ValueOfErrorAborts) {
 }
 
 TEST(ResultDeathTest, OkStatusIsRejected) {
-  EXPECT_DEATH({ Result<int> r{OkStatus()}; (void)r; }, "OK Status");
+  EXPECT_DEATH(
+      {
+        Result<int> r{OkStatus()};
+        (void)r;
+      },
+      "OK Status");
 }
 
 }  // namespace

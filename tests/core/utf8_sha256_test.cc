@@ -11,11 +11,11 @@ namespace {
 TEST(Utf8Test, AcceptsWellFormed) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xC3\xA9"));              // é
+  EXPECT_TRUE(IsValidUtf8("\xC3\xA9"));                  // é
   EXPECT_TRUE(IsValidUtf8("\xE4\xB8\xAD\xE5\x9B\xBD"));  // 中国
-  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));      // U+1F600
-  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF
-  EXPECT_TRUE(IsValidUtf8(std::string("a\0b", 3)));  // NUL is valid UTF-8
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80"));          // U+1F600
+  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));          // U+10FFFF
+  EXPECT_TRUE(IsValidUtf8(std::string("a\0b", 3)));      // NUL is valid UTF-8
 }
 
 TEST(Utf8Test, RejectsMalformedAtTheRightOffset) {
@@ -23,15 +23,15 @@ TEST(Utf8Test, RejectsMalformedAtTheRightOffset) {
     std::string bytes;
     std::size_t offset;
   } cases[] = {
-      {"ab\x80", 2},                // lone continuation
-      {"\xC0\xAF", 0},              // overlong '/'
-      {"\xC1\xBF", 0},              // overlong
-      {"\xE0\x80\xAF", 0},          // overlong 3-byte
-      {"x\xED\xA0\x80", 1},         // surrogate U+D800
-      {"\xF4\x90\x80\x80", 0},      // U+110000
-      {"\xF5\x80\x80\x80", 0},      // invalid lead
-      {"abc\xE4\xB8", 3},           // truncated
-      {"\xE4\x41\xAD", 0},          // bad continuation
+      {"ab\x80", 2},            // lone continuation
+      {"\xC0\xAF", 0},          // overlong '/'
+      {"\xC1\xBF", 0},          // overlong
+      {"\xE0\x80\xAF", 0},      // overlong 3-byte
+      {"x\xED\xA0\x80", 1},     // surrogate U+D800
+      {"\xF4\x90\x80\x80", 0},  // U+110000
+      {"\xF5\x80\x80\x80", 0},  // invalid lead
+      {"abc\xE4\xB8", 3},       // truncated
+      {"\xE4\x41\xAD", 0},      // bad continuation
       {"\xFF", 0},
   };
   for (const Case& c : cases) {

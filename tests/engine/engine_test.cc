@@ -23,51 +23,52 @@ using ::credence::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // A small bundle whose outputs can be derived by hand.
-constexpr const char* kBundle = R"pb(metadata { name: "unit" version: "1" }
-base_currency: "USD"
-fx_rates { currency_code: "EUR" rate: "2" }
-features {
-  name: "orders_30d"
-  filter { kinds: EVENT_KIND_ORDER }
-  window { trailing { seconds: 2592000 } }
-  aggregate { op: AGGREGATE_OP_COUNT }
-}
-features {
-  name: "refunds_30d"
-  filter { kinds: EVENT_KIND_REFUND }
-  window { trailing { seconds: 2592000 } }
-  aggregate { op: AGGREGATE_OP_COUNT }
-}
-features {
-  name: "refund_value_30d"
-  filter { kinds: EVENT_KIND_REFUND }
-  window { trailing { seconds: 2592000 } }
-  aggregate { op: AGGREGATE_OP_SUM }
-}
-features {
-  name: "refund_rate"
-  ratio { numerator: "refunds_30d" denominator: "orders_30d" }
-}
-models {
-  id: "pd"
-  logistic {
-    intercept: -3
-    terms { feature: "refund_rate" coefficient: 4 reference: 0.1 }
-    terms { feature: "refund_value_30d" coefficient: 0.01 }
-  }
-}
-credit {
-  model: "pd"
-  scaling { base_score: 600 base_odds: 50 pdo: 20 }
-  grade_scale: "g"
-}
-grade_scales {
-  id: "g"
-  bands { grade: "A" max_pd: 0.05 outcome: OUTCOME_APPROVE limit_minor_units: 100000 }
-  bands { grade: "B" max_pd: 0.2 outcome: OUTCOME_REVIEW }
-  bands { grade: "C" max_pd: 1 outcome: OUTCOME_REJECT }
-}
-reason_codes { code: "RR" feature: "refund_rate" text: "Refund rate" }
+constexpr const char* kBundle =
+    R"pb(metadata { name: "unit" version: "1" }
+         base_currency: "USD"
+         fx_rates { currency_code: "EUR" rate: "2" }
+         features {
+           name: "orders_30d"
+           filter { kinds: EVENT_KIND_ORDER }
+           window { trailing { seconds: 2592000 } }
+           aggregate { op: AGGREGATE_OP_COUNT }
+         }
+         features {
+           name: "refunds_30d"
+           filter { kinds: EVENT_KIND_REFUND }
+           window { trailing { seconds: 2592000 } }
+           aggregate { op: AGGREGATE_OP_COUNT }
+         }
+         features {
+           name: "refund_value_30d"
+           filter { kinds: EVENT_KIND_REFUND }
+           window { trailing { seconds: 2592000 } }
+           aggregate { op: AGGREGATE_OP_SUM }
+         }
+         features {
+           name: "refund_rate"
+           ratio { numerator: "refunds_30d" denominator: "orders_30d" }
+         }
+         models {
+           id: "pd"
+           logistic {
+             intercept: -3
+             terms { feature: "refund_rate" coefficient: 4 reference: 0.1 }
+             terms { feature: "refund_value_30d" coefficient: 0.01 }
+           }
+         }
+         credit {
+           model: "pd"
+           scaling { base_score: 600 base_odds: 50 pdo: 20 }
+           grade_scale: "g"
+         }
+         grade_scales {
+           id: "g"
+           bands { grade: "A" max_pd: 0.05 outcome: OUTCOME_APPROVE limit_minor_units: 100000 }
+           bands { grade: "B" max_pd: 0.2 outcome: OUTCOME_REVIEW }
+           bands { grade: "C" max_pd: 1 outcome: OUTCOME_REJECT }
+         }
+         reason_codes { code: "RR" feature: "refund_rate" text: "Refund rate" }
 )pb";
 
 std::shared_ptr<const Engine> CompileOrDie(const std::string& text) {
@@ -164,8 +165,9 @@ TEST(EngineTest, FeaturesOnRequestAndThroughTheApi) {
   auto features = engine->ComputeFeatures(HandRequest());
   ASSERT_TRUE(features.ok());
   EXPECT_EQ(features->values, (std::vector<double>{4, 1, 20, 0.25}));
-  EXPECT_EQ(engine->info().feature_names,
-            (std::vector<std::string>{"orders_30d", "refunds_30d", "refund_value_30d", "refund_rate"}));
+  EXPECT_EQ(
+      engine->info().feature_names,
+      (std::vector<std::string>{"orders_30d", "refunds_30d", "refund_value_30d", "refund_rate"}));
 }
 
 TEST(EngineTest, BadRequestsAreErrorsWithLocation) {
@@ -185,7 +187,8 @@ TEST(EngineTest, LoadsTheStarterBundleInAllThreeFormatsWithOneDigest) {
   std::string json;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(text->bundle, &json).ok());
   auto from_json = ParseBundle(json, BundleFormat::kAuto, "starter.json");
-  auto from_binary = ParseBundle(text->bundle.SerializeAsString(), BundleFormat::kAuto, "starter.binpb");
+  auto from_binary =
+      ParseBundle(text->bundle.SerializeAsString(), BundleFormat::kAuto, "starter.binpb");
   ASSERT_TRUE(from_json.ok() && from_binary.ok());
   EXPECT_EQ(from_json->format, BundleFormat::kJson);
   EXPECT_EQ(from_binary->format, BundleFormat::kBinary);
@@ -261,9 +264,8 @@ INSTANTIATE_TEST_SUITE_P(
                     StatusCode::kInvalidArgument, "max_pd 1", 43},
         CompileCase{"BadBundleName", "name: \"unit\"", "name: \"has space\"",
                     StatusCode::kInvalidArgument, "metadata.name", 1},
-        CompileCase{"RuleSetsNotYet", "reason_codes {",
-                    "rule_sets { id: \"r\" }\nreason_codes {", StatusCode::kUnimplemented,
-                    "rule_sets are not supported", 45},
+        CompileCase{"RuleSetsNotYet", "reason_codes {", "rule_sets { id: \"r\" }\nreason_codes {",
+                    StatusCode::kUnimplemented, "rule_sets are not supported", 45},
         CompileCase{"TreesNotYet", "models {",
                     "models { id: \"t\" tree_ensemble { file: \"x.json\" } }\nmodels {",
                     StatusCode::kUnimplemented, "tree_ensemble models are not supported", 26},
@@ -278,8 +280,8 @@ TEST(EngineTest, DeterministicBytesAcrossCallsBatchesAndThreadCounts) {
   for (int i = 0; i < 200; ++i) {
     v1::ScoreRequest r = MakeRequest("r" + std::to_string(i));
     for (int k = 0; k < 5 + i % 17; ++k) {
-      AddEvent(r, "o" + std::to_string(k), v1::EVENT_KIND_ORDER, kAsOfSeconds - (k * 3 + i % 5) * kDay,
-               1000 + k * i);
+      AddEvent(r, "o" + std::to_string(k), v1::EVENT_KIND_ORDER,
+               kAsOfSeconds - (k * 3 + i % 5) * kDay, 1000 + k * i);
     }
     for (int k = 0; k < i % 4; ++k) {
       AddEvent(r, "f" + std::to_string(k), v1::EVENT_KIND_REFUND, kAsOfSeconds - (k + 1) * kDay,
@@ -307,7 +309,8 @@ TEST(EngineTest, DeterministicBytesAcrossCallsBatchesAndThreadCounts) {
     auto batch = engine->ScoreBatch(requests, {}, {.threads = threads});
     ASSERT_EQ(batch.size(), requests.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const std::string got = batch[i].ok() ? Bytes(*batch[i]) : "error: " + batch[i].status().ToString();
+      const std::string got =
+          batch[i].ok() ? Bytes(*batch[i]) : "error: " + batch[i].status().ToString();
       ASSERT_EQ(got, sequential[i]) << "threads=" << threads << " i=" << i;
       if (threads == 1 && !batch[i].ok()) ++errors;
     }
@@ -319,7 +322,8 @@ TEST(EngineTest, DeterministicBytesAcrossCallsBatchesAndThreadCounts) {
 TEST(EngineHandleTest, EmptyHandleIsFailedPrecondition) {
   EngineHandle handle;
   EXPECT_EQ(handle.Get(), nullptr);
-  EXPECT_THAT(handle.Score(MakeRequest()), StatusIs(StatusCode::kFailedPrecondition, HasSubstr("no engine")));
+  EXPECT_THAT(handle.Score(MakeRequest()),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("no engine")));
 }
 
 // Threads score continuously while the main thread swaps between two bundles. Every response

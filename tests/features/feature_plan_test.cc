@@ -56,7 +56,9 @@ bool NaiveMatches(const v1::EventFilter& f, const v1::Event& e) {
   }
   if (f.statuses_size() > 0 && !InList(f.statuses(), e.status())) return false;
   if (f.exclude_statuses_size() > 0 && InList(f.exclude_statuses(), e.status())) return false;
-  if (f.destination_countries_size() > 0 && !InList(f.destination_countries(), e.destination_country())) return false;
+  if (f.destination_countries_size() > 0 &&
+      !InList(f.destination_countries(), e.destination_country()))
+    return false;
   if (f.channels_size() > 0 && !InList(f.channels(), e.channel())) return false;
   if (f.has_min_amount() || f.has_max_amount()) {
     if (!e.has_amount()) return false;
@@ -138,12 +140,18 @@ double NaiveValue(const std::vector<v1::Feature>& defs, std::size_t i, const v1:
     sum_cents += c;
   }
   switch (f.aggregate().op()) {
-    case v1::AGGREGATE_OP_COUNT: return static_cast<double>(count);
-    case v1::AGGREGATE_OP_SUM: return sum_cents / 100.0;
-    case v1::AGGREGATE_OP_MEAN: return n_amount ? sum_cents / 100.0 / n_amount : kNaN;
-    case v1::AGGREGATE_OP_MIN: return n_amount ? lo : kNaN;
-    case v1::AGGREGATE_OP_MAX: return n_amount ? hi : kNaN;
-    default: return kNaN;
+    case v1::AGGREGATE_OP_COUNT:
+      return static_cast<double>(count);
+    case v1::AGGREGATE_OP_SUM:
+      return sum_cents / 100.0;
+    case v1::AGGREGATE_OP_MEAN:
+      return n_amount ? sum_cents / 100.0 / n_amount : kNaN;
+    case v1::AGGREGATE_OP_MIN:
+      return n_amount ? lo : kNaN;
+    case v1::AGGREGATE_OP_MAX:
+      return n_amount ? hi : kNaN;
+    default:
+      return kNaN;
   }
 }
 
@@ -173,8 +181,7 @@ std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
   const char* statuses[] = {"completed", "late", "rejected"};
   const std::int64_t windows[] = {0, 3600, kDay, 7 * kDay, 90 * kDay, 365 * kDay};
   const v1::AggregateOp ops[] = {v1::AGGREGATE_OP_COUNT, v1::AGGREGATE_OP_SUM,
-                                 v1::AGGREGATE_OP_MEAN, v1::AGGREGATE_OP_MIN,
-                                 v1::AGGREGATE_OP_MAX};
+                                 v1::AGGREGATE_OP_MEAN, v1::AGGREGATE_OP_MIN, v1::AGGREGATE_OP_MAX};
   for (int i = 0; i < 40; ++i) {
     v1::Feature f;
     f.set_name("f" + std::to_string(i));
@@ -221,27 +228,40 @@ std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
 
 v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
   v1::ScoreRequest r = MakeRequest();
-  if (rng() % 4 != 0) *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(kAsOfSeconds - 800 * kDay + static_cast<std::int64_t>(rng() % 1000));
+  if (rng() % 4 != 0)
+    *r.mutable_enterprise()->mutable_registered_at() =
+        testing::Ts(kAsOfSeconds - 800 * kDay + static_cast<std::int64_t>(rng() % 1000));
   const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER, v1::EVENT_KIND_REFUND,
                                  v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT,
                                  v1::EVENT_KIND_CUSTOMS_DECLARATION};
   const char* statuses[] = {"completed", "late", "rejected", ""};
   // Times cluster on window boundaries: as_of - w exactly, +-1 ns, +-1 s.
-  const std::int64_t anchors[] = {0, 3600, kDay, 2 * kDay, 7 * kDay, 14 * kDay, 90 * kDay,
-                                  180 * kDay, 365 * kDay, 730 * kDay};
+  const std::int64_t anchors[] = {0,         3600,      kDay,       2 * kDay,   7 * kDay,
+                                  14 * kDay, 90 * kDay, 180 * kDay, 365 * kDay, 730 * kDay};
   for (int i = 0; i < n; ++i) {
     const std::int64_t anchor = anchors[rng() % 10];
     std::int64_t seconds = kAsOfSeconds - anchor;
     int nanos = 0;
     switch (rng() % 5) {
-      case 0: break;                                  // exactly on the boundary
-      case 1: seconds -= 1; nanos = 999'999'999; break;  // 1 ns before
-      case 2: nanos = 1; break;                        // 1 ns after
-      case 3: seconds += static_cast<std::int64_t>(rng() % 7200) - 3600; break;
-      default: seconds = kAsOfSeconds - static_cast<std::int64_t>(rng() % (800 * kDay)); break;
+      case 0:
+        break;  // exactly on the boundary
+      case 1:
+        seconds -= 1;
+        nanos = 999'999'999;
+        break;  // 1 ns before
+      case 2:
+        nanos = 1;
+        break;  // 1 ns after
+      case 3:
+        seconds += static_cast<std::int64_t>(rng() % 7200) - 3600;
+        break;
+      default:
+        seconds = kAsOfSeconds - static_cast<std::int64_t>(rng() % (800 * kDay));
+        break;
     }
     if (rng() % 20 == 0) seconds = kAsOfSeconds + 1 + static_cast<std::int64_t>(rng() % kDay);
-    const std::string id = rng() % 25 == 0 && i > 0 ? "e" + std::to_string(rng() % i) : "e" + std::to_string(i);
+    const std::string id =
+        rng() % 25 == 0 && i > 0 ? "e" + std::to_string(rng() % i) : "e" + std::to_string(i);
     v1::Event* e = AddEvent(r, id, kinds[rng() % 5], seconds);
     e->mutable_time()->set_nanos(nanos);
     if (rng() % 5 != 0) {
@@ -251,7 +271,8 @@ v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
     e->set_status(statuses[rng() % 4]);
     e->set_destination_country(rng() % 2 ? "US" : "DE");
     if (rng() % 3 == 0) e->set_channel("web");
-    if (rng() % 3 == 0) (*e->mutable_attributes())["days_late"].set_int_value(static_cast<std::int64_t>(rng() % 6));
+    if (rng() % 3 == 0)
+      (*e->mutable_attributes())["days_late"].set_int_value(static_cast<std::int64_t>(rng() % 6));
   }
   return r;
 }
@@ -294,18 +315,32 @@ TEST(FeaturePlanTest, MatchesNaiveReferenceOnRandomHistories) {
 
 TEST(FeaturePlanTest, WindowBoundaryIsOpenAtStartClosedAtEnd) {
   auto plan = CompilePlan(R"pb(
-    features { name: "n" window { trailing { seconds: 86400 } } aggregate { op: AGGREGATE_OP_COUNT } }
-    features { name: "prev" window { trailing { seconds: 86400 } offset { seconds: 86400 } }
-               aggregate { op: AGGREGATE_OP_COUNT } }
-    features { name: "all" window { all_history: true } aggregate { op: AGGREGATE_OP_COUNT } }
+    features {
+      name: "n"
+      window { trailing { seconds: 86400 } }
+      aggregate { op: AGGREGATE_OP_COUNT }
+    }
+    features {
+      name: "prev"
+      window {
+        trailing { seconds: 86400 }
+        offset { seconds: 86400 }
+      }
+      aggregate { op: AGGREGATE_OP_COUNT }
+    }
+    features {
+      name: "all"
+      window { all_history: true }
+      aggregate { op: AGGREGATE_OP_COUNT }
+    }
   )pb");
   ASSERT_TRUE(plan.ok()) << plan.status();
   v1::ScoreRequest r = MakeRequest();
-  AddEvent(r, "at_as_of", v1::EVENT_KIND_ORDER, kAsOfSeconds);                // in n
-  AddEvent(r, "at_start", v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay);         // out of n, in prev
-  AddEvent(r, "after_start", v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay + 1);  // in n
+  AddEvent(r, "at_as_of", v1::EVENT_KIND_ORDER, kAsOfSeconds);                  // in n
+  AddEvent(r, "at_start", v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay);           // out of n, in prev
+  AddEvent(r, "after_start", v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay + 1);    // in n
   AddEvent(r, "at_prev_start", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay);  // out of prev
-  AddEvent(r, "future", v1::EVENT_KIND_ORDER, kAsOfSeconds + 1);              // never
+  AddEvent(r, "future", v1::EVENT_KIND_ORDER, kAsOfSeconds + 1);                // never
   std::vector<double> v(plan->size());
   plan->Evaluate(IngestOrDie(r), v);
   EXPECT_EQ(v[0], 2);
@@ -315,15 +350,49 @@ TEST(FeaturePlanTest, WindowBoundaryIsOpenAtStartClosedAtEnd) {
 
 TEST(FeaturePlanTest, EmptySetsAndZeroDenominators) {
   auto plan = CompilePlan(R"pb(
-    features { name: "c" filter { kinds: EVENT_KIND_REFUND } aggregate { op: AGGREGATE_OP_COUNT } }
-    features { name: "s" filter { kinds: EVENT_KIND_REFUND } aggregate { op: AGGREGATE_OP_SUM } }
-    features { name: "m" filter { kinds: EVENT_KIND_REFUND } aggregate { op: AGGREGATE_OP_MEAN } }
-    features { name: "lo" filter { kinds: EVENT_KIND_REFUND } aggregate { op: AGGREGATE_OP_MIN } }
-    features { name: "o" filter { kinds: EVENT_KIND_ORDER } aggregate { op: AGGREGATE_OP_COUNT } }
-    features { name: "missing" ratio { numerator: "c" denominator: "o" } }
-    features { name: "zero" ratio { numerator: "c" denominator: "o" zero_denominator: ZERO_DENOMINATOR_POLICY_ZERO } }
-    features { name: "smooth" ratio { numerator: "c" denominator: "o"
-               zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED prior_rate: 0.1 prior_weight: 4 } }
+    features {
+      name: "c"
+      filter { kinds: EVENT_KIND_REFUND }
+      aggregate { op: AGGREGATE_OP_COUNT }
+    }
+    features {
+      name: "s"
+      filter { kinds: EVENT_KIND_REFUND }
+      aggregate { op: AGGREGATE_OP_SUM }
+    }
+    features {
+      name: "m"
+      filter { kinds: EVENT_KIND_REFUND }
+      aggregate { op: AGGREGATE_OP_MEAN }
+    }
+    features {
+      name: "lo"
+      filter { kinds: EVENT_KIND_REFUND }
+      aggregate { op: AGGREGATE_OP_MIN }
+    }
+    features {
+      name: "o"
+      filter { kinds: EVENT_KIND_ORDER }
+      aggregate { op: AGGREGATE_OP_COUNT }
+    }
+    features {
+      name: "missing"
+      ratio { numerator: "c" denominator: "o" }
+    }
+    features {
+      name: "zero"
+      ratio { numerator: "c" denominator: "o" zero_denominator: ZERO_DENOMINATOR_POLICY_ZERO }
+    }
+    features {
+      name: "smooth"
+      ratio {
+        numerator: "c"
+        denominator: "o"
+        zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED
+        prior_rate: 0.1
+        prior_weight: 4
+      }
+    }
   )pb");
   ASSERT_TRUE(plan.ok()) << plan.status();
   std::vector<double> v(plan->size());
@@ -358,58 +427,130 @@ TEST_P(FeatureCompileErrorTest, NamesTheFeatureAndField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Catalogue, FeatureCompileErrorTest,
-    ::testing::Values(
-        BadCase{"DuplicateName",
-                R"pb(features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } }
-                     features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "duplicate feature name 'a'", "features[1].name"},
-        BadCase{"BadName", R"pb(features { name: "Refund-Rate" aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "must match [a-z][a-z0-9_]{0,63}", "features[0].name"},
-        BadCase{"UnknownRatioInput",
-                R"pb(features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } }
-                     features { name: "r" ratio { numerator: "a" denominator: "nope" } })pb",
-                "unknown feature 'nope'", "features[1].ratio.denominator"},
-        BadCase{"RatioCycle",
-                R"pb(features { name: "x" ratio { numerator: "y" denominator: "y" } }
-                     features { name: "y" ratio { numerator: "x" denominator: "x" } })pb",
-                "cycle", "features[1].ratio"},
-        BadCase{"SelfRatio", R"pb(features { name: "x" ratio { numerator: "x" denominator: "x" } })pb",
-                "cycle", "features[0].ratio"},
-        BadCase{"NegativeWindow",
-                R"pb(features { name: "a" window { trailing { seconds: -5 } } aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "must not be negative", "features[0].window.trailing"},
-        BadCase{"ZeroWindow",
-                R"pb(features { name: "a" window { trailing { seconds: 0 } } aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "must be positive", "features[0].window.trailing"},
-        BadCase{"HugeWindow",
-                R"pb(features { name: "a" window { trailing { seconds: 9000000000 } } aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "longer than 100 years", "features[0].window.trailing"},
-        BadCase{"UnknownKind",
-                R"pb(features { name: "a" filter { kinds: 99 } aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "unknown event kind 99", "features[0].filter.kinds"},
-        BadCase{"NoComputation", R"pb(features { name: "a" })pb", "no computation", "features[0]"},
-        BadCase{"NoOp", R"pb(features { name: "a" aggregate {} })pb", "aggregate.op is required",
-                "features[0].aggregate.op"},
-        BadCase{"BadAmountBounds",
-                R"pb(features { name: "a" filter { min_amount: 5 max_amount: 1 } aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "min_amount <= max_amount", "features[0].filter"},
-        BadCase{"SmoothedWithoutWeight",
-                R"pb(features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } }
-                     features { name: "r" ratio { numerator: "a" denominator: "a" zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED } })pb",
-                "prior_weight > 0", "features[1].ratio.prior_weight"},
-        BadCase{"OrderedBoolAttribute",
-                R"pb(features { name: "a" filter { attributes { name: "cod" op: COMPARE_OP_LT value { bool_value: true } } }
-                                aggregate { op: AGGREGATE_OP_COUNT } })pb",
-                "only EQ/NE", "features[0].filter.attributes[0]"}),
+    ::testing::Values(BadCase{"DuplicateName",
+                              R"pb(features {
+                                     name: "a"
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   }
+                                   features {
+                                     name: "a"
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   })pb",
+                              "duplicate feature name 'a'", "features[1].name"},
+                      BadCase{"BadName", R"pb(features {
+                                                name: "Refund-Rate"
+                                                aggregate { op: AGGREGATE_OP_COUNT }
+                                              })pb",
+                              "must match [a-z][a-z0-9_]{0,63}", "features[0].name"},
+                      BadCase{"UnknownRatioInput",
+                              R"pb(features {
+                                     name: "a"
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   }
+                                   features {
+                                     name: "r"
+                                     ratio { numerator: "a" denominator: "nope" }
+                                   })pb",
+                              "unknown feature 'nope'", "features[1].ratio.denominator"},
+                      BadCase{"RatioCycle",
+                              R"pb(features {
+                                     name: "x"
+                                     ratio { numerator: "y" denominator: "y" }
+                                   }
+                                   features {
+                                     name: "y"
+                                     ratio { numerator: "x" denominator: "x" }
+                                   })pb",
+                              "cycle", "features[1].ratio"},
+                      BadCase{"SelfRatio", R"pb(features {
+                                                  name: "x"
+                                                  ratio { numerator: "x" denominator: "x" }
+                                                })pb",
+                              "cycle", "features[0].ratio"},
+                      BadCase{"NegativeWindow", R"pb(features {
+                                                       name: "a"
+                                                       window { trailing { seconds: -5 } }
+                                                       aggregate { op: AGGREGATE_OP_COUNT }
+                                                     })pb",
+                              "must not be negative", "features[0].window.trailing"},
+                      BadCase{"ZeroWindow", R"pb(features {
+                                                   name: "a"
+                                                   window { trailing { seconds: 0 } }
+                                                   aggregate { op: AGGREGATE_OP_COUNT }
+                                                 })pb",
+                              "must be positive", "features[0].window.trailing"},
+                      BadCase{"HugeWindow", R"pb(features {
+                                                   name: "a"
+                                                   window { trailing { seconds: 9000000000 } }
+                                                   aggregate { op: AGGREGATE_OP_COUNT }
+                                                 })pb",
+                              "longer than 100 years", "features[0].window.trailing"},
+                      BadCase{"UnknownKind", R"pb(features {
+                                                    name: "a"
+                                                    filter { kinds: 99 }
+                                                    aggregate { op: AGGREGATE_OP_COUNT }
+                                                  })pb",
+                              "unknown event kind 99", "features[0].filter.kinds"},
+                      BadCase{"NoComputation", R"pb(features { name: "a" })pb", "no computation",
+                              "features[0]"},
+                      BadCase{"NoOp", R"pb(features {
+                                             name: "a"
+                                             aggregate {}
+                                           })pb",
+                              "aggregate.op is required", "features[0].aggregate.op"},
+                      BadCase{"BadAmountBounds", R"pb(features {
+                                                        name: "a"
+                                                        filter { min_amount: 5 max_amount: 1 }
+                                                        aggregate { op: AGGREGATE_OP_COUNT }
+                                                      })pb",
+                              "min_amount <= max_amount", "features[0].filter"},
+                      BadCase{"SmoothedWithoutWeight",
+                              R"pb(features {
+                                     name: "a"
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   }
+                                   features {
+                                     name: "r"
+                                     ratio {
+                                       numerator: "a"
+                                       denominator: "a"
+                                       zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED
+                                     }
+                                   })pb",
+                              "prior_weight > 0", "features[1].ratio.prior_weight"},
+                      BadCase{"OrderedBoolAttribute",
+                              R"pb(features {
+                                     name: "a"
+                                     filter {
+                                       attributes {
+                                         name: "cod"
+                                         op: COMPARE_OP_LT
+                                         value { bool_value: true }
+                                       }
+                                     }
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   })pb",
+                              "only EQ/NE", "features[0].filter.attributes[0]"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return param_info.param.name; });
 
 TEST(FeaturePlanTest, CollectsEveryIssue) {
   std::vector<Issue> issues;
   auto plan = CompilePlan(R"pb(
-    features { name: "a" aggregate {} }
-    features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } }
-    features { name: "b" window { trailing { seconds: -1 } } aggregate { op: AGGREGATE_OP_COUNT } }
-  )pb", &issues);
+                            features {
+                              name: "a"
+                              aggregate {}
+                            }
+                            features {
+                              name: "a"
+                              aggregate { op: AGGREGATE_OP_COUNT }
+                            }
+                            features {
+                              name: "b"
+                              window { trailing { seconds: -1 } }
+                              aggregate { op: AGGREGATE_OP_COUNT }
+                            }
+                          )pb",
+                          &issues);
   EXPECT_FALSE(plan.ok());
   EXPECT_EQ(issues.size(), 3u);
 }

@@ -15,23 +15,24 @@ using ::credence::testing::StatusIs;
 using ::testing::HasSubstr;
 
 constexpr const char* kText = R"pb(metadata { name: "t" version: "1" }
-base_currency: "USD"
-features {
-  name: "orders"
-  filter { kinds: EVENT_KIND_ORDER }
-  aggregate { op: AGGREGATE_OP_COUNT }
-}
-features {
-  name: "refunds"
-  window { trailing { seconds: 86400 } }
-  aggregate { op: AGGREGATE_OP_COUNT }
-}
+                                   base_currency: "USD"
+                                   features {
+                                     name: "orders"
+                                     filter { kinds: EVENT_KIND_ORDER }
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   }
+                                   features {
+                                     name: "refunds"
+                                     window { trailing { seconds: 86400 } }
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   }
 )pb";
 
 std::string TempDir() {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("credence_loader_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-              "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  auto dir =
+      std::filesystem::temp_directory_path() /
+      ("credence_loader_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+       "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
@@ -74,7 +75,8 @@ TEST(BundleLoaderTest, DetectsFormats) {
 }
 
 TEST(BundleLoaderTest, TextErrorsCarryLineAndColumn) {
-  const std::string bad = "metadata { name: \"t\" }\nbase_currency: \"USD\"\nfeatures { nme: \"x\" }\n";
+  const std::string bad =
+      "metadata { name: \"t\" }\nbase_currency: \"USD\"\nfeatures { nme: \"x\" }\n";
   auto r = ParseBundle(bad, BundleFormat::kText, "bad.textproto");
   ASSERT_THAT(r, StatusIs(StatusCode::kInvalidArgument, HasSubstr("nme")));
   ASSERT_NE(r.status().location(), nullptr);

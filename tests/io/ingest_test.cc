@@ -55,7 +55,7 @@ TEST_F(IngestTest, SortsByTimeAndConvertsMoneyOnce) {
   const EventTable& t = in->events;
   ASSERT_EQ(t.size(), 3u);
   EXPECT_THAT(t.input_index, ElementsAre(1, 2, 0));
-  EXPECT_EQ(t.strings.Get(t.id[0]), "a");
+  EXPECT_EQ(t.id[0], "a");
   // 10.00 EUR at 1.08 = 10.80 USD.
   EXPECT_EQ(t.amount_minor[2], 1080);
   EXPECT_DOUBLE_EQ(t.amount[2], 10.80);
@@ -67,7 +67,8 @@ TEST_F(IngestTest, SortsByTimeAndConvertsMoneyOnce) {
 
 TEST_F(IngestTest, EqualTimesKeepRequestOrder) {
   v1::ScoreRequest r = MakeRequest();
-  for (int i = 0; i < 5; ++i) AddEvent(r, "e" + std::to_string(i), v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay);
+  for (int i = 0; i < 5; ++i)
+    AddEvent(r, "e" + std::to_string(i), v1::EVENT_KIND_ORDER, kAsOfSeconds - kDay);
   auto in = Run(r);
   ASSERT_TRUE(in.ok());
   EXPECT_THAT(in->events.input_index, ElementsAre(0, 1, 2, 3, 4));
@@ -301,11 +302,13 @@ TEST(ParseRequestTest, InvalidUtf8InBinaryString) {
   const auto at = bytes.find("ab");
   ASSERT_NE(at, std::string::npos);
   bytes[at] = '\xC3';
-  EXPECT_THAT(ParseRequest(bytes, WireFormat::kBinary), StatusIs(StatusCode::kDataLoss, HasSubstr("UTF-8")));
+  EXPECT_THAT(ParseRequest(bytes, WireFormat::kBinary),
+              StatusIs(StatusCode::kDataLoss, HasSubstr("UTF-8")));
 }
 
 TEST(ParseRequestTest, JsonAndLimits) {
-  EXPECT_TRUE(ParseRequest(R"({"requestId":"r","asOf":"2026-10-01T00:00:00Z"})", WireFormat::kJson).ok());
+  EXPECT_TRUE(
+      ParseRequest(R"({"requestId":"r","asOf":"2026-10-01T00:00:00Z"})", WireFormat::kJson).ok());
   EXPECT_TRUE(ParseRequest(R"({"request_id":"r"})", WireFormat::kJson).ok());
   EXPECT_THAT(ParseRequest(R"({"requestId":)", WireFormat::kJson),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("malformed JSON")));

@@ -25,11 +25,13 @@ int Index(std::string_view n) {
 }
 
 TEST(LogisticTest, MarginProbabilityAndContributions) {
-  auto m = LogisticRegression::Compile(ParseText<v1::LogisticModel>(R"pb(
-    intercept: 0.5
-    terms { feature: "a" coefficient: 2 reference: 1 }
-    terms { feature: "c" coefficient: -0.25 impute: 8 reference: 4 }
-  )pb"), Index, "m");
+  auto m =
+      LogisticRegression::Compile(ParseText<v1::LogisticModel>(R"pb(
+                                    intercept: 0.5
+                                    terms { feature: "a" coefficient: 2 reference: 1 }
+                                    terms { feature: "c" coefficient: -0.25 impute: 8 reference: 4 }
+                                  )pb"),
+                                  Index, "m");
   ASSERT_TRUE(m.ok()) << m.status();
   ModelOutput out;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -64,18 +66,22 @@ TEST(LogisticTest, SigmoidIsAccurateInTheTails) {
 }
 
 TEST(LogisticTest, CompileErrors) {
-  EXPECT_THAT(LogisticRegression::Compile(
-                  ParseText<v1::LogisticModel>("terms { feature: 'zz' coefficient: 1 }"), Index, "m"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown feature 'zz'")));
-  EXPECT_THAT(LogisticRegression::Compile(
-                  ParseText<v1::LogisticModel>(
-                      "terms { feature: 'a' coefficient: 1 } terms { feature: 'a' coefficient: 2 }"),
-                  Index, "m"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("appears in two terms")));
-  EXPECT_THAT(LogisticRegression::Compile(
-                  ParseText<v1::LogisticModel>("terms { feature: 'a' coefficient: inf }"), Index, "m"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("finite")));
-  auto nan_intercept = LogisticRegression::Compile(ParseText<v1::LogisticModel>("intercept: nan"), Index, "m");
+  EXPECT_THAT(
+      LogisticRegression::Compile(
+          ParseText<v1::LogisticModel>("terms { feature: 'zz' coefficient: 1 }"), Index, "m"),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown feature 'zz'")));
+  EXPECT_THAT(
+      LogisticRegression::Compile(
+          ParseText<v1::LogisticModel>(
+              "terms { feature: 'a' coefficient: 1 } terms { feature: 'a' coefficient: 2 }"),
+          Index, "m"),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("appears in two terms")));
+  EXPECT_THAT(
+      LogisticRegression::Compile(
+          ParseText<v1::LogisticModel>("terms { feature: 'a' coefficient: inf }"), Index, "m"),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("finite")));
+  auto nan_intercept =
+      LogisticRegression::Compile(ParseText<v1::LogisticModel>("intercept: nan"), Index, "m");
   EXPECT_THAT(nan_intercept, StatusIs(StatusCode::kInvalidArgument, HasSubstr("intercept")));
   EXPECT_EQ(nan_intercept.status().location()->field_path, "m.intercept");
 }

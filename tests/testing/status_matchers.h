@@ -43,8 +43,7 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const Status& s = GetStatus(arg);
   *result_listener << "status is " << s.ToString();
   if (s.code() != code) return false;
-  return ::testing::ExplainMatchResult(message_matcher, std::string(s.message()),
-                                       result_listener);
+  return ::testing::ExplainMatchResult(message_matcher, std::string(s.message()), result_listener);
 }
 
 MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a value that matches") {

@@ -20,7 +20,8 @@ struct CliRun {
 
 // Runs `args` with the CLI; stdout captured, stderr merged when `merge_stderr`.
 CliRun Cli(const std::string& args, bool merge_stderr = false) {
-  const std::string cmd = std::string(CREDENCE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  const std::string cmd =
+      std::string(CREDENCE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -43,7 +44,8 @@ std::string TempPath(const std::string& name) {
 }
 
 TEST(CliTest, ScoresTheExamplesOneLinePerRecord) {
-  CliRun r = Cli("score --bundle " + Src("models/starter") + " --in " + Src("examples/requests.jsonl"));
+  CliRun r =
+      Cli("score --bundle " + Src("models/starter") + " --in " + Src("examples/requests.jsonl"));
   EXPECT_EQ(r.exit_code, 0);
   auto lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 8u);
@@ -63,19 +65,25 @@ TEST(CliTest, EveryInputRecordYieldsOneOutputRecordInOrder) {
     f << first << "\n"
       << "{not json\n"
       << "\n"  // blank lines are not records
-      << R"({"requestId":"no-as-of"})" << "\n"
+      << R"({"requestId":"no-as-of"})"
+      << "\n"
       << second << "\n"
       << R"({"requestId":"bad-kind","asOf":"2026-10-01T00:00:00Z","events":[{"id":"a","time":"2026-01-01T00:00:00Z"}]})"
       << "\n";
   }
   for (const char* threads : {"1", "3"}) {
-    CliRun r = Cli(std::string("score --threads ") + threads + " --bundle " + Src("models/starter") + " --in " + in);
+    CliRun r = Cli(std::string("score --threads ") + threads + " --bundle " +
+                   Src("models/starter") + " --in " + in);
     EXPECT_EQ(r.exit_code, 1) << "some records failed";
     auto lines = Lines(r.out);
     ASSERT_EQ(lines.size(), 5u);
     EXPECT_THAT(lines[0], HasSubstr("\"requestId\":\"req-001\""));
-    EXPECT_THAT(lines[1], HasSubstr(R"({"error":{"index":1,"code":"INVALID_ARGUMENT","message":"malformed JSON)"));
-    EXPECT_THAT(lines[2], HasSubstr(R"({"error":{"index":2,"requestId":"no-as-of","code":"INVALID_ARGUMENT")"));
+    EXPECT_THAT(
+        lines[1],
+        HasSubstr(R"({"error":{"index":1,"code":"INVALID_ARGUMENT","message":"malformed JSON)"));
+    EXPECT_THAT(
+        lines[2],
+        HasSubstr(R"({"error":{"index":2,"requestId":"no-as-of","code":"INVALID_ARGUMENT")"));
     EXPECT_THAT(lines[2], HasSubstr("as_of is required"));
     EXPECT_THAT(lines[3], HasSubstr("\"requestId\":\"req-002\""));
     EXPECT_THAT(lines[4], HasSubstr(R"("index":4,"requestId":"bad-kind")"));
@@ -87,8 +95,8 @@ TEST(CliTest, EveryInputRecordYieldsOneOutputRecordInOrder) {
 TEST(CliTest, OutputFileIsWrittenAtomically) {
   const std::string out = TempPath("out.jsonl");
   std::filesystem::remove(out);
-  CliRun r = Cli("score --bundle " + Src("models/starter") + " --in " + Src("examples/requests.jsonl") +
-              " --out " + out);
+  CliRun r = Cli("score --bundle " + Src("models/starter") + " --in " +
+                 Src("examples/requests.jsonl") + " --out " + out);
   EXPECT_EQ(r.exit_code, 0);
   ASSERT_TRUE(std::filesystem::exists(out));
   std::ifstream f(out);
@@ -96,14 +104,17 @@ TEST(CliTest, OutputFileIsWrittenAtomically) {
   ss << f.rdbuf();
   EXPECT_EQ(Lines(ss.str()).size(), 8u);
   // No temporary file is left behind.
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
-    EXPECT_THAT(e.path().filename().string(), ::testing::Not(HasSubstr("credence_cli_test_out.jsonl.tmp")));
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(out).parent_path())) {
+    EXPECT_THAT(e.path().filename().string(),
+                ::testing::Not(HasSubstr("credence_cli_test_out.jsonl.tmp")));
   }
   std::filesystem::remove(out);
 }
 
 TEST(CliTest, SummaryIsReadable) {
-  CliRun r = Cli("score --summary --bundle " + Src("models/starter") + " --in " + Src("examples/requests.jsonl"));
+  CliRun r = Cli("score --summary --bundle " + Src("models/starter") + " --in " +
+                 Src("examples/requests.jsonl"));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("request    enterprise"));
   EXPECT_THAT(r.out, HasSubstr("8 records: 8 scored, 0 failed"));
@@ -114,14 +125,17 @@ TEST(CliTest, BadBundleIsExitTwoWithLocation) {
   const std::string dir = TempPath("badbundle");
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/bundle.textproto")
-      << "metadata { name: \"x\" }\nbase_currency: \"USD\"\nfeatures {\n  name: \"a\"\n  ratio { numerator: \"nope\" denominator: \"a\" }\n}\n";
+      << "metadata { name: \"x\" }\nbase_currency: \"USD\"\nfeatures {\n  name: \"a\"\n  ratio { "
+         "numerator: \"nope\" denominator: \"a\" }\n}\n";
   CliRun r = Cli("score --bundle " + dir + " --in /dev/null", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, HasSubstr(dir + "/bundle.textproto:5:"));
   CliRun v = Cli("validate " + dir, true);
   EXPECT_EQ(v.exit_code, 1);
-  EXPECT_THAT(v.out, HasSubstr("bundle.textproto:5:11: error: feature 'a': ratio numerator refers to unknown feature 'nope'"));
-  EXPECT_THAT(v.out, HasSubstr("  ratio { numerator: \"nope\" denominator: \"a\" }\n            ^"));
+  EXPECT_THAT(v.out, HasSubstr("bundle.textproto:5:11: error: feature 'a': ratio numerator refers "
+                               "to unknown feature 'nope'"));
+  EXPECT_THAT(v.out,
+              HasSubstr("  ratio { numerator: \"nope\" denominator: \"a\" }\n            ^"));
   std::filesystem::remove_all(dir);
 }
 
