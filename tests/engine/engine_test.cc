@@ -23,53 +23,52 @@ using ::credence::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // A small bundle whose outputs can be derived by hand.
-constexpr const char* kBundle =
-    R"pb(metadata { name: "unit" version: "1" }
-         base_currency: "USD"
-         fx_rates { currency_code: "EUR" rate: "2" }
-         features {
-           name: "orders_30d"
-           filter { kinds: EVENT_KIND_ORDER }
-           window { trailing { seconds: 2592000 } }
-           aggregate { op: AGGREGATE_OP_COUNT }
-         }
-         features {
-           name: "refunds_30d"
-           filter { kinds: EVENT_KIND_REFUND }
-           window { trailing { seconds: 2592000 } }
-           aggregate { op: AGGREGATE_OP_COUNT }
-         }
-         features {
-           name: "refund_value_30d"
-           filter { kinds: EVENT_KIND_REFUND }
-           window { trailing { seconds: 2592000 } }
-           aggregate { op: AGGREGATE_OP_SUM }
-         }
-         features {
-           name: "refund_rate"
-           ratio { numerator: "refunds_30d" denominator: "orders_30d" }
-         }
-         models {
-           id: "pd"
-           logistic {
-             intercept: -3
-             terms { feature: "refund_rate" coefficient: 4 reference: 0.1 }
-             terms { feature: "refund_value_30d" coefficient: 0.01 }
-           }
-         }
-         credit {
-           model: "pd"
-           scaling { base_score: 600 base_odds: 50 pdo: 20 }
-           grade_scale: "g"
-         }
-         grade_scales {
-           id: "g"
-           bands { grade: "A" max_pd: 0.05 outcome: OUTCOME_APPROVE limit_minor_units: 100000 }
-           bands { grade: "B" max_pd: 0.2 outcome: OUTCOME_REVIEW }
-           bands { grade: "C" max_pd: 1 outcome: OUTCOME_REJECT }
-         }
-         reason_codes { code: "RR" feature: "refund_rate" text: "Refund rate" }
-)pb";
+constexpr const char* kBundle = R"bundle(metadata { name: "unit" version: "1" }
+base_currency: "USD"
+fx_rates { currency_code: "EUR" rate: "2" }
+features {
+  name: "orders_30d"
+  filter { kinds: EVENT_KIND_ORDER }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "refunds_30d"
+  filter { kinds: EVENT_KIND_REFUND }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "refund_value_30d"
+  filter { kinds: EVENT_KIND_REFUND }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_SUM }
+}
+features {
+  name: "refund_rate"
+  ratio { numerator: "refunds_30d" denominator: "orders_30d" }
+}
+models {
+  id: "pd"
+  logistic {
+    intercept: -3
+    terms { feature: "refund_rate" coefficient: 4 reference: 0.1 }
+    terms { feature: "refund_value_30d" coefficient: 0.01 }
+  }
+}
+credit {
+  model: "pd"
+  scaling { base_score: 600 base_odds: 50 pdo: 20 }
+  grade_scale: "g"
+}
+grade_scales {
+  id: "g"
+  bands { grade: "A" max_pd: 0.05 outcome: OUTCOME_APPROVE limit_minor_units: 100000 }
+  bands { grade: "B" max_pd: 0.2 outcome: OUTCOME_REVIEW }
+  bands { grade: "C" max_pd: 1 outcome: OUTCOME_REJECT }
+}
+reason_codes { code: "RR" feature: "refund_rate" text: "Refund rate" }
+)bundle";
 
 std::shared_ptr<const Engine> CompileOrDie(const std::string& text) {
   auto loaded = ParseBundle(text, BundleFormat::kText, "unit.textproto");

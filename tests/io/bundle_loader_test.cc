@@ -14,19 +14,19 @@ namespace {
 using ::credence::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr const char* kText = R"pb(metadata { name: "t" version: "1" }
-                                   base_currency: "USD"
-                                   features {
-                                     name: "orders"
-                                     filter { kinds: EVENT_KIND_ORDER }
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   }
-                                   features {
-                                     name: "refunds"
-                                     window { trailing { seconds: 86400 } }
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   }
-)pb";
+constexpr const char* kText = R"bundle(metadata { name: "t" version: "1" }
+base_currency: "USD"
+features {
+  name: "orders"
+  filter { kinds: EVENT_KIND_ORDER }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "refunds"
+  window { trailing { seconds: 86400 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+)bundle";
 
 std::string TempDir() {
   auto dir =
