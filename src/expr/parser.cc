@@ -853,23 +853,12 @@ class Parser {
       case Tok::kLBracket: {
         Next();
         auto e = NewExpr(ExprKind::kList, off);
-        if (++depth_ > opts_.max_depth) {
-          Fail(off, "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
-               StatusCode::kOutOfRange);
-          return nullptr;
-        }
         e->args = ParseArgs(Tok::kRBracket, "']'");
-        --depth_;
         return failed() ? nullptr : Seal(std::move(e));
       }
       case Tok::kLBrace: {
         Next();
         auto e = NewExpr(ExprKind::kMap, off);
-        if (++depth_ > opts_.max_depth) {
-          Fail(off, "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
-               StatusCode::kOutOfRange);
-          return nullptr;
-        }
         while (!failed() && tok_.kind != Tok::kRBrace) {
           e->args.push_back(ParseExpr());
           if (!failed()) Expect(Tok::kColon, "':'");
@@ -881,7 +870,6 @@ class Parser {
             Fail(tok_.offset, "Syntax error: expected ',' or '}', found " + Describe(tok_));
           }
         }
-        --depth_;
         if (!failed()) Next();
         return failed() ? nullptr : Seal(std::move(e));
       }
@@ -904,10 +892,11 @@ class Parser {
         }
         Next();
         if (tok_.kind == Tok::kLParen) {
+          std::size_t paren = tok_.offset;  // calls are located at '(' (as cel-go)
           Next();
           auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
           if (failed()) return nullptr;
-          return MakeCall(std::move(name), name_off, nullptr, std::move(args), leading_dot);
+          return MakeCall(std::move(name), paren, nullptr, std::move(args), leading_dot);
         }
         auto e = NewExpr(ExprKind::kIdent, leading_dot ? off : name_off);
         e->name = std::move(name);
@@ -948,13 +937,13 @@ class Parser {
         std::string field = tok_.kind == Tok::kIdent || quoted
                                 ? std::move(tok_.text)
                                 : std::string(src_.substr(tok_.offset, tok_.end - tok_.offset));
-        std::size_t field_off = tok_.offset;
         Next();
         if (!quoted && tok_.kind == Tok::kLParen) {
+          std::size_t paren = tok_.offset;
           Next();
           auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
           if (failed()) return nullptr;
-          e = MakeCall(std::move(field), field_off, std::move(e), std::move(args), false);
+          e = MakeCall(std::move(field), paren, std::move(e), std::move(args), false);
         } else {
           auto s = NewExpr(ExprKind::kSelect, dot_off);
           s->name = std::move(field);

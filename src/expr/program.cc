@@ -154,7 +154,7 @@ std::int64_t CodePointCount(std::string_view s) {
   return n;
 }
 
-// Go's strconv.FormatFloat(d, 'g', -1, 64), the rendering of string(double).
+// Go's fmt "%g" (shortest digits), the rendering of string(double) in cel-go.
 std::string FormatDouble(double d) {
   if (std::isnan(d)) return "NaN";
   if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
@@ -172,7 +172,7 @@ std::string FormatDouble(double d) {
     if (c != '.') digits += c;
   }
   std::string out = neg ? "-" : "";
-  if (exp < -4 || exp >= 21) {
+  if (exp < -4 || exp >= 6) {  // Go %g with shortest precision: exponent threshold 6
     out += digits.substr(0, 1);
     if (digits.size() > 1) out += "." + digits.substr(1);
     char eb[16];
@@ -921,7 +921,6 @@ class Planner {
     if (!error_.ok()) return error_;
     return n;
   }
-  std::size_t count() const { return count_; }
 
  private:
   void Fail(const Expr& e, std::string message) {
@@ -932,7 +931,6 @@ class Planner {
     auto n = std::make_unique<Node>();
     n->op = op;
     n->offset = e.offset;
-    ++count_;
     return n;
   }
 
@@ -1110,7 +1108,6 @@ class Planner {
     c->op = Op::kConst;
     c->offset = n->offset;
     c->constant = std::move(v);
-    count_ -= n->kids.size();
     return c;
   }
 
@@ -1118,8 +1115,13 @@ class Planner {
   const Environment& env_;
   const CompileOptions& opts_;
   Status error_;
-  std::size_t count_ = 0;
 };
+
+std::size_t CountNodes(const Node& n) {
+  std::size_t c = 1;
+  for (const auto& k : n.kids) c += CountNodes(*k);
+  return c;
+}
 
 }  // namespace
 
@@ -1209,7 +1211,7 @@ Result<std::shared_ptr<const Program>> Compile(std::string_view source, const En
   program->result_type_ = std::move(type);
   program->num_locals_ = num_locals;
   program->max_steps_ = options.max_steps;
-  program->node_count_ = planner.count();
+  program->node_count_ = CountNodes(*program->root_);
   return std::shared_ptr<const Program>(std::move(program));
 }
 
