@@ -1,6 +1,8 @@
 // Type checker. See checker.h.
 #include "expr/checker.h"
 
+#include "expr/extensions.h"
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -173,14 +175,12 @@ class Checker {
         return true;
       }
     }
-    if (!cur->leading_dot || true) {
-      auto tv = TypeNameValue(names.back());
-      if (tv && chain.size() > 1) {
-        e.ref = RefKind::kTypeName;
-        e.constant = *tv;
-        Set(e, Type::TypeType());
-        return true;
-      }
+    // Qualified type names such as google.protobuf.Timestamp.
+    if (auto tv = TypeNameValue(names.back()); tv && chain.size() > 1) {
+      e.ref = RefKind::kTypeName;
+      e.constant = *tv;
+      Set(e, Type::TypeType());
+      return true;
     }
     return false;
   }
@@ -318,7 +318,25 @@ class Checker {
     return s + ")";
   }
 
+  // `math.greatest(x)` parses as a method call on `math`; when `math` is not a variable and
+  // the qualified name is a namespaced extension function, rewrite it into a global call.
+  void RewriteNamespacedCall(Expr& e) {
+    std::string qualified;
+    const Expr* cur = e.operand.get();
+    while (cur->kind == ExprKind::kSelect && !cur->test_only) {
+      qualified = "." + cur->name + qualified;
+      cur = cur->operand.get();
+    }
+    if (cur->kind != ExprKind::kIdent || cur->leading_dot) return;
+    qualified = cur->name + qualified + "." + e.name;
+    if (!internal::IsNamespacedExtension(qualified)) return;
+    if (FindLocal(cur->name) >= 0 || Lookup(cur->name, false) != nullptr) return;
+    e.name = qualified;
+    e.operand.reset();
+  }
+
   Type VisitCall(Expr& e) {
+    if (e.operand) RewriteNamespacedCall(e);
     std::optional<Type> recv;
     if (e.operand) {
       recv = Visit(*e.operand);
@@ -327,8 +345,17 @@ class Checker {
     for (auto& a : e.args) args.push_back(Visit(*a));
     if (!opts_.check_types) return Set(e, Type::Dyn());
     std::optional<Type> r = Resolve(e.name, recv, args);
+    if (!r && !KnownFunction(e.name)) {
+      if (auto ext =
+              internal::LookupExtension(e.name, recv.has_value(), args.size() + (recv ? 1 : 0))) {
+        std::vector<Type> all;
+        if (recv) all.push_back(*recv);
+        all.insert(all.end(), args.begin(), args.end());
+        r = internal::CheckExtension(*ext, all);
+      }
+    }
     if (!r) {
-      if (!KnownFunction(e.name)) {
+      if (!KnownFunction(e.name) && !internal::IsExtensionName(e.name)) {
         Error(e,
               "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
       } else {

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "expr/extensions.h"
 #include "expr/time_util.h"
 
 namespace credence::expr {
@@ -77,6 +78,7 @@ enum class Fn : unsigned char {
   kGetMinutes,
   kGetSeconds,
   kGetMilliseconds,
+  kExtension,  // Node::ext
 };
 
 struct Node {
@@ -89,9 +91,9 @@ struct Node {
   double number = 0;
   std::string name;  // variable / field / function name
   std::vector<std::unique_ptr<Node>> kids;
-  std::shared_ptr<const RE2> regex;      // kMatches with a constant pattern
-  std::shared_ptr<const TimeZone> zone;  // getters with a constant zone
-  bool has_constant_arg = false;
+  std::shared_ptr<const RE2> regex;                  // kMatches with a constant pattern
+  std::shared_ptr<const TimeZone> zone;              // getters with a constant zone
+  internal::ExtFn ext = internal::ExtFn::kGreatest;  // Fn::kExtension
 };
 
 namespace {
@@ -696,6 +698,8 @@ Value CallBuiltin(const Node& n, const Value* a, std::size_t count) {
       return ToTimestamp(a[0]);
     case Fn::kToDuration:
       return ToDurationValue(a[0]);
+    case Fn::kExtension:
+      return internal::CallExtension(n.ext, a, count);
     default:
       if (IsTimeGetter(n.fn)) {
         if (count == 1) return TimeGetter(n.fn, a[0], nullptr);
@@ -894,9 +898,16 @@ Value Eval(const Node& n, Frame& f) {
       return Eval(*n.kids[c.bool_value() ? 1 : 2], f);
     }
     case Op::kCall: {
-      Value args[3];
       std::size_t count = n.kids.size();
-      if (count > 3) return Invalid("too many arguments to '" + n.name + "'");
+      if (count > 4) {  // variadic extension (math.greatest): rare, may allocate
+        std::vector<Value> many(count);
+        for (std::size_t i = 0; i < count; ++i) {
+          many[i] = Eval(*n.kids[i], f);
+          if (many[i].is_error()) return many[i];
+        }
+        return CallBuiltin(n, many.data(), count);
+      }
+      Value args[4];
       for (std::size_t i = 0; i < count; ++i) {
         args[i] = Eval(*n.kids[i], f);
         if (args[i].is_error()) return args[i];
@@ -1034,6 +1045,13 @@ class Planner {
     }
     auto n = make(Op::kCall);
     n->fn = id;
+    if (id == Fn::kUnknown) {
+      if (auto ext = internal::LookupExtension(fn, e.operand != nullptr, n->kids.size())) {
+        n->fn = Fn::kExtension;
+        n->ext = *ext;
+        return Fold(std::move(n));
+      }
+    }
     if (id == Fn::kUnknown) {
       if (opts_.check_types) {
         Fail(e, "found no matching overload for '" + fn + "'");
