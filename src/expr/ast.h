@@ -34,12 +34,16 @@ enum class ExprKind : unsigned char {
 };
 
 enum class ComprehensionKind : unsigned char {
-  kAll,        // operand.all(var, args[0])
-  kExists,     // operand.exists(var, args[0])
-  kExistsOne,  // operand.exists_one(var, args[0])
-  kMap,        // operand.map(var, args[0])  or  operand.map(var, args[0] filter, args[1])
-  kFilter,     // operand.filter(var, args[0])
+  kAll,           // operand.all(var, args[0])
+  kExists,        // operand.exists(var, args[0])
+  kExistsOne,     // operand.exists_one(var, args[0])
+  kMap,           // operand.map(var, args[0])  or  operand.map(var, args[0] filter, args[1])
+  kFilter,        // operand.filter(var, args[0])
+  kTransformMap,  // operand.transformMap(k, v, args[0]) or (k, v, args[0] filter, args[1])
 };
+// Two-variable forms (name2 set): r.all(i, v, p), r.exists(i, v, p), r.existsOne(i, v, p),
+// r.transformList(i, v, [filter,] e) (kind kMap) and r.transformMap(k, v, [filter,] e): for a
+// list the variables are the index and the element, for a map the key and the value.
 
 // What an identifier (or a qualified select chain a.b.c) refers to, filled by the checker.
 enum class RefKind : unsigned char {
@@ -57,6 +61,7 @@ struct Expr {
 
   Value constant;            // kConst
   std::string name;          // kIdent name, kSelect field, kCall function, comprehension var
+  std::string name2;         // second comprehension variable (two-variable macros)
   bool test_only = false;    // kSelect from has()
   bool leading_dot = false;  // kIdent written `.name`
   ComprehensionKind comprehension = ComprehensionKind::kAll;
@@ -69,6 +74,7 @@ struct Expr {
   RefKind ref = RefKind::kNone;  // for kIdent and resolved kSelect chains
   std::string resolved;          // fully qualified variable name
   int local_slot = -1;           // comprehension slot for kLocal / the var of kComprehension
+  int local_slot2 = -1;  // slot of name2 (two-variable comprehensions)
 };
 
 }  // namespace credence::expr

@@ -267,11 +267,14 @@ class Checker {
 
   Type VisitComprehension(Expr& e) {
     Type range = Visit(*e.operand);
-    Type var;
+    const bool two = !e.name2.empty();
+    Type var, var2;  // one variable: element or key; two: index/key and element/value
     if (range.kind() == K::kList) {
-      var = range.elem();
+      var = two ? Type::Int() : range.elem();
+      var2 = range.elem();
     } else if (range.kind() == K::kMap) {
       var = range.key();
+      var2 = range.value();
     } else if (!range.is_dyn()) {
       TypeError(*e.operand,
                 "expression of type '" + range.ToString() +
@@ -280,11 +283,18 @@ class Checker {
     scopes_.emplace_back(e.name, 0);
     local_types_.push_back(var);
     e.local_slot = static_cast<int>(scopes_.size()) - 1;
+    if (two) {
+      scopes_.emplace_back(e.name2, 0);
+      local_types_.push_back(var2);
+      e.local_slot2 = static_cast<int>(scopes_.size()) - 1;
+    }
     max_locals_ = std::max(max_locals_, static_cast<int>(scopes_.size()));
     std::vector<Type> bodies;
     for (auto& a : e.args) bodies.push_back(Visit(*a));
-    scopes_.pop_back();
-    local_types_.pop_back();
+    for (int i = two ? 2 : 1; i > 0; --i) {
+      scopes_.pop_back();
+      local_types_.pop_back();
+    }
     auto need_bool = [&](std::size_t i) {
       if (!IsAssignable(Type::Bool(), bodies[i])) {
         TypeError(*e.args[i], "expected type 'bool' but found '" + bodies[i].ToString() + "'");
@@ -305,6 +315,9 @@ class Checker {
           return Set(e, Type::List(bodies[1]));
         }
         return Set(e, Type::List(bodies[0]));
+      case ComprehensionKind::kTransformMap:
+        if (bodies.size() == 2) need_bool(0);
+        return Set(e, Type::Map(var, bodies.back()));
     }
     return Type::Dyn();
   }

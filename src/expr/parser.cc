@@ -978,21 +978,41 @@ class Parser {
       }
       if (target) {
         std::optional<ComprehensionKind> kind;
-        if (fn == "all" && args.size() == 2) kind = ComprehensionKind::kAll;
-        if (fn == "exists" && args.size() == 2) kind = ComprehensionKind::kExists;
-        if (fn == "exists_one" && args.size() == 2) kind = ComprehensionKind::kExistsOne;
-        if (fn == "map" && (args.size() == 2 || args.size() == 3)) kind = ComprehensionKind::kMap;
-        if (fn == "filter" && args.size() == 2) kind = ComprehensionKind::kFilter;
+        const std::size_t n = args.size();
+        bool two_vars = false;
+        if ((fn == "all" || fn == "exists") && (n == 2 || n == 3)) {
+          kind = fn == "all" ? ComprehensionKind::kAll : ComprehensionKind::kExists;
+          two_vars = n == 3;
+        }
+        if (fn == "exists_one" && n == 2) kind = ComprehensionKind::kExistsOne;
+        if (fn == "existsOne" && (n == 2 || n == 3)) {
+          kind = ComprehensionKind::kExistsOne;
+          two_vars = n == 3;
+        }
+        if (fn == "map" && (n == 2 || n == 3)) kind = ComprehensionKind::kMap;
+        if (fn == "filter" && n == 2) kind = ComprehensionKind::kFilter;
+        if ((fn == "transformList" || fn == "transformMap") && (n == 3 || n == 4)) {
+          kind = fn == "transformList" ? ComprehensionKind::kMap : ComprehensionKind::kTransformMap;
+          two_vars = true;
+        }
         if (kind) {
-          if (args[0]->kind != ExprKind::kIdent || args[0]->leading_dot) {
-            Fail(args[0]->offset, "argument is not an identifier");
+          std::size_t vars = two_vars ? 2 : 1;
+          for (std::size_t i = 0; i < vars; ++i) {
+            if (args[i]->kind != ExprKind::kIdent || args[i]->leading_dot) {
+              Fail(args[i]->offset, "argument is not an identifier");
+              return nullptr;
+            }
+          }
+          if (two_vars && args[0]->name == args[1]->name) {
+            Fail(args[1]->offset, "duplicate variable name '" + args[1]->name + "'");
             return nullptr;
           }
           auto c = NewExpr(ExprKind::kComprehension, offset);
           c->comprehension = *kind;
           c->name = args[0]->name;
+          if (two_vars) c->name2 = args[1]->name;
           c->operand = std::move(target);
-          for (std::size_t i = 1; i < args.size(); ++i) c->args.push_back(std::move(args[i]));
+          for (std::size_t i = vars; i < n; ++i) c->args.push_back(std::move(args[i]));
           return Seal(std::move(c));
         }
       }

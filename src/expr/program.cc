@@ -86,6 +86,7 @@ struct Node {
   Fn fn = Fn::kUnknown;
   ComprehensionKind comprehension = ComprehensionKind::kAll;
   int slot = -1;
+  int slot2 = -1;  // second comprehension variable, or -1
   std::int32_t offset = 0;
   Value constant;  // kConst; kFeatureCmp: the number; kFeature: the missing-feature error
   double number = 0;
@@ -719,29 +720,38 @@ Value Eval(const Node& n, Frame& f);
 Value EvalComprehension(const Node& n, Frame& f) {
   Value range = Eval(*n.kids[0], f);
   if (range.is_error()) return range;
-  std::vector<Value> keys_storage;
-  const ListValue* items = nullptr;
+  std::size_t size = 0;
   if (range.is_list()) {
-    items = &range.list();
+    size = range.list().size();
   } else if (range.is_map()) {
-    for (const auto& kv : range.map().entries()) keys_storage.push_back(kv.first);
-    items = &keys_storage;
+    size = range.map().size();
   } else {
     return Invalid("expression of type '" + std::string(range.type().name) +
                    "' cannot be the range of a comprehension");
   }
+  const bool two = n.slot2 >= 0;
   Value& var = f.locals[n.slot];
   const Node& body = *n.kids[1];
+  const bool has_filter = (n.comprehension == ComprehensionKind::kMap ||
+                           n.comprehension == ComprehensionKind::kTransformMap) &&
+                          n.kids.size() == 3;
   Value first_error;
   bool have_error = false;
   std::int64_t count = 0;
   ListValue out;
-  for (const Value& item : *items) {
+  MapValue out_map;
+  for (std::size_t i = 0; i < size; ++i) {
     if (++f.steps > f.max_steps) {
       f.exhausted = true;
       return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
     }
-    var = item;
+    // One variable: the element (list) or key (map). Two: index/key and element/value.
+    Value key = range.is_list() ? (two ? Value::Int(static_cast<std::int64_t>(i)) : range.list()[i])
+                                : range.map().entries()[i].first;
+    var = key;
+    if (two) {
+      f.locals[n.slot2] = range.is_list() ? range.list()[i] : range.map().entries()[i].second;
+    }
     Value r = Eval(body, f);
     if (f.exhausted) return r;
     switch (n.comprehension) {
@@ -764,10 +774,11 @@ Value EvalComprehension(const Node& n, Frame& f) {
       case ComprehensionKind::kFilter:
         if (r.is_error()) return r;
         if (!r.is_bool()) return Invalid("no matching overload: predicate is not bool");
-        if (r.bool_value()) out.push_back(item);
+        if (r.bool_value()) out.push_back(key);
         break;
       case ComprehensionKind::kMap:
-        if (n.kids.size() == 3) {
+      case ComprehensionKind::kTransformMap:
+        if (has_filter) {
           if (r.is_error()) return r;
           if (!r.is_bool()) return Invalid("no matching overload: predicate is not bool");
           if (!r.bool_value()) break;
@@ -775,11 +786,17 @@ Value EvalComprehension(const Node& n, Frame& f) {
           if (f.exhausted) return r;
         }
         if (r.is_error()) return r;
-        out.push_back(std::move(r));
+        if (n.comprehension == ComprehensionKind::kMap) {
+          out.push_back(std::move(r));
+        } else {
+          std::string error;
+          if (!out_map.Insert(std::move(key), std::move(r), &error)) return Invalid(error);
+        }
         break;
     }
   }
   var = Value();
+  if (two) f.locals[n.slot2] = Value();
   switch (n.comprehension) {
     case ComprehensionKind::kAll:
       return have_error ? first_error : Value::Bool(true);
@@ -787,6 +804,8 @@ Value EvalComprehension(const Node& n, Frame& f) {
       return have_error ? first_error : Value::Bool(false);
     case ComprehensionKind::kExistsOne:
       return Value::Bool(count == 1);
+    case ComprehensionKind::kTransformMap:
+      return Value::Map(std::move(out_map));
     default:
       return Value::List(std::move(out));
   }
@@ -990,6 +1009,7 @@ class Planner {
         auto n = New(Op::kComprehension, e);
         n->comprehension = e.comprehension;
         n->slot = e.local_slot;
+        n->slot2 = e.local_slot2;
         n->kids.push_back(Build(*e.operand));
         for (const auto& a : e.args) n->kids.push_back(Build(*a));
         return n;
