@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "expr/checker.h"
@@ -23,6 +24,8 @@ struct BadCase {
   int line;
   int column;
 };
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name << ": " << c.expr; }
 
 Environment TestEnv() {
   Environment env;

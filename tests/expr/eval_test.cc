@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "expr/program.h"
@@ -30,6 +31,8 @@ struct EvalCase {
   std::string error_substring = "";
   bool check = true;
 };
+
+void PrintTo(const EvalCase& c, std::ostream* os) { *os << c.name << ": " << c.expr; }
 
 EvalCase Ok(std::string name, std::string expr, Value v) {
   return EvalCase{std::move(name), std::move(expr), std::move(v)};
@@ -282,6 +285,87 @@ INSTANTIATE_TEST_SUITE_P(
         Ok("Shadowing", "[1].all(x, [2].all(x, x == 2)) ", Value::Bool(true)),
         Ok("VariableRestoredAfterInner", "[1].all(x, [2].all(y, y == 2) && x == 1)",
            Value::Bool(true))),
+    CaseName);
+
+INSTANTIATE_TEST_SUITE_P(
+    TwoVariableMacros, EvalTest,
+    ::testing::Values(
+        Ok("AllIndexAndValue", "[10, 20].all(i, v, v == (i + 1) * 10)", Value::Bool(true)),
+        Ok("ExistsKeyAndValue", "{'a': 1, 'b': 2}.exists(k, v, k == 'b' && v == 2)",
+           Value::Bool(true)),
+        Ok("ExistsOneIndex", "[5, 5, 5].existsOne(i, v, i == 1)", Value::Bool(true)),
+        Ok("TransformList", "[1, 2].transformList(i, v, i * 100 + v)",
+           L({Value::Int(1), Value::Int(102)})),
+        Ok("TransformListFiltered", "[1, 2, 3].transformList(i, v, i != 1, v * 2)",
+           L({Value::Int(2), Value::Int(6)})),
+        Ok("TransformMap", "{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}", Value::Bool(true)),
+        Ok("TransformMapOfList", "[7, 8].transformMap(i, v, v * 2) == {0: 14, 1: 16}",
+           Value::Bool(true))),
+    CaseName);
+
+INSTANTIATE_TEST_SUITE_P(
+    MathExtension, EvalTest,
+    ::testing::Values(
+        Ok("GreatestInts", "math.greatest(3, 9, -2)", Value::Int(9)),
+        Ok("GreatestMixedKeepsKind", "math.greatest(1, 2.5, 2u)", Value::Double(2.5)),
+        Ok("GreatestOfList", "math.greatest([1u, 7u, 3u])", Value::Uint(7)),
+        Ok("LeastDoubles", "math.least(0.5, -0.25)", Value::Double(-0.25)),
+        Ok("CeilFloor", "[math.ceil(1.2), math.floor(-1.2)]",
+           L({Value::Double(2.0), Value::Double(-2.0)})),
+        Ok("RoundHalfAwayFromZero", "[math.round(2.5), math.round(-2.5), math.round(2.4)]",
+           L({Value::Double(3.0), Value::Double(-3.0), Value::Double(2.0)})),
+        Ok("Trunc", "math.trunc(-3.7)", Value::Double(-3.0)),
+        Ok("AbsInt", "math.abs(-4)", Value::Int(4)),
+        Ok("AbsDouble", "math.abs(-0.5)", Value::Double(0.5)),
+        Error("AbsIntMinOverflows", "math.abs(-9223372036854775808)", StatusCode::kOutOfRange,
+              "overflow"),
+        Ok("Sign", "[math.sign(-7), math.sign(0), math.sign(3)]",
+           L({Value::Int(-1), Value::Int(0), Value::Int(1)})),
+        Ok("NaNAndInf",
+           "[math.isNaN(0.0/0.0), math.isInf(1.0/0.0), math.isFinite(1.0), math.isFinite(1.0/0.0)]",
+           L({Value::Bool(true), Value::Bool(true), Value::Bool(true), Value::Bool(false)})),
+        Ok("BitOps", "[math.bitAnd(12, 10), math.bitOr(12, 10), math.bitXor(12, 10)]",
+           L({Value::Int(8), Value::Int(14), Value::Int(6)})),
+        Ok("BitNot", "math.bitNot(0u)", Value::Uint(18446744073709551615u)),
+        Ok("ShiftLeft", "math.bitShiftLeft(1, 10)", Value::Int(1024)),
+        Ok("ShiftRightIsLogical", "math.bitShiftRight(-1, 60)", Value::Int(15)),
+        Ok("ShiftBeyondWidth", "math.bitShiftLeft(1, 64)", Value::Int(0)),
+        Error("NegativeShift", "math.bitShiftLeft(1, -1)", StatusCode::kInvalidArgument,
+              "negative shift"),
+        Error("GreatestOfNonNumbers", "math.greatest(dyn('a'), 1)", StatusCode::kInvalidArgument,
+              "no such overload")),
+    CaseName);
+
+INSTANTIATE_TEST_SUITE_P(
+    StringsExtension, EvalTest,
+    ::testing::Values(
+        Ok("CharAt", "'h\u00e9llo'.charAt(1)", Value::String("\xC3\xA9")),
+        Ok("CharAtEnd", "'abc'.charAt(3)", Value::String("")),
+        Error("CharAtPastEnd", "'abc'.charAt(4)", StatusCode::kInvalidArgument, "out of range"),
+        Ok("IndexOfCodePoints", "'\u00e9a\u00e9b'.indexOf('b')", Value::Int(3)),
+        Ok("IndexOfFrom", "'abcabc'.indexOf('b', 2)", Value::Int(4)),
+        Ok("IndexOfMissing", "'abc'.indexOf('z')", Value::Int(-1)),
+        Ok("LastIndexOf", "'abcabc'.lastIndexOf('bc')", Value::Int(4)),
+        Ok("LastIndexOfBefore", "'abcabc'.lastIndexOf('bc', 3)", Value::Int(1)),
+        Ok("LowerAsciiOnly", "'AB\u00c9'.lowerAscii()", Value::String("ab\xC3\x89")),
+        Ok("UpperAscii", "'abc'.upperAscii()", Value::String("ABC")),
+        Ok("ReplaceAll", "'a-b-c'.replace('-', '+')", Value::String("a+b+c")),
+        Ok("ReplaceLimited", "'a-b-c'.replace('-', '', 1)", Value::String("ab-c")),
+        Ok("Split", "'a,b,,c'.split(',')",
+           L({Value::String("a"), Value::String("b"), Value::String(""), Value::String("c")})),
+        Ok("SplitLimited", "'a,b,c'.split(',', 2)", L({Value::String("a"), Value::String("b,c")})),
+        Ok("Substring", "'credence'.substring(2, 5)", Value::String("ede")),
+        Ok("SubstringFrom", "'credence'.substring(4)", Value::String("ence")),
+        Error("SubstringReversed", "'abc'.substring(2, 1)", StatusCode::kInvalidArgument, "range"),
+        Ok("Trim", "' \\t x y \\n'.trim()", Value::String("x y")),
+        Ok("Reverse", "'ab\u00e9'.reverse()",
+           Value::String("\xC3\xA9"
+                         "ba")),
+        Ok("Join", "['a', 'b'].join(', ')", Value::String("a, b")),
+        Ok("JoinNoSeparator", "['a', 'b'].join()", Value::String("ab")),
+        Ok("Quote", "strings.quote('say \"hi\"\\n')", Value::String("\"say \\\"hi\\\"\\n\"")),
+        Error("ReplaceWrongType", "'42'.replace('2', 1)", StatusCode::kInvalidArgument,
+              "no such overload", false)),
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "tests/expr/test_util.h"
@@ -26,6 +27,8 @@ struct LiteralCase {
   std::string expr;
   Value expected;
 };
+
+void PrintTo(const LiteralCase& c, std::ostream* os) { *os << c.name << ": " << c.expr; }
 
 class LiteralTest : public ::testing::TestWithParam<LiteralCase> {};
 
@@ -87,6 +90,8 @@ struct PrecedenceCase {
   std::string expr;
   Value expected;
 };
+
+void PrintTo(const PrecedenceCase& c, std::ostream* os) { *os << c.name << ": " << c.expr; }
 
 class PrecedenceTest : public ::testing::TestWithParam<PrecedenceCase> {};
 
