@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
+#include <utility>
 
 namespace credence::expr::internal {
 namespace {
@@ -50,6 +52,7 @@ constexpr ExtInfo kExtensions[] = {
     {"reverse", ExtFn::kReverse, true, 1, 1},
     {"join", ExtFn::kJoin, true, 1, 2},
     {"strings.quote", ExtFn::kQuote, false, 1, 1},
+    {"format", ExtFn::kFormat, true, 2, 2},
 };
 
 Value Invalid(std::string message) {
@@ -246,6 +249,199 @@ std::string Quote(const std::string& s) {
   return out + "\"";
 }
 
+std::string FormatDoubleShortest(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  // Shortest round-trip digits, fixed notation for moderate exponents.
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  return buf;
+}
+
+// Renders a value for %s (strings unquoted, lists and maps recursively, map keys sorted).
+bool FormatString(const Value& v, std::string& out) {
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      out += v.string_value();
+      return true;
+    case Value::Kind::kBytes:
+      out += v.bytes_value();
+      return true;
+    case Value::Kind::kNull:
+      out += "null";
+      return true;
+    case Value::Kind::kBool:
+      out += v.bool_value() ? "true" : "false";
+      return true;
+    case Value::Kind::kInt:
+      out += std::to_string(v.int_value());
+      return true;
+    case Value::Kind::kUint:
+      out += std::to_string(v.uint_value());
+      return true;
+    case Value::Kind::kDouble:
+      out += FormatDoubleShortest(v.double_value());
+      return true;
+    case Value::Kind::kType:
+      out += v.type_value().name;
+      return true;
+    case Value::Kind::kTimestamp:
+    case Value::Kind::kDuration: {
+      std::string d = v.DebugString();  // timestamp("...") / duration("...")
+      std::size_t open = d.find('"');
+      out += d.substr(open + 1, d.size() - open - 3);
+      return true;
+    }
+    case Value::Kind::kList: {
+      out += '[';
+      bool first = true;
+      for (const Value& e : v.list()) {
+        if (!first) out += ", ";
+        first = false;
+        if (!FormatString(e, out)) return false;
+      }
+      out += ']';
+      return true;
+    }
+    case Value::Kind::kMap: {
+      std::vector<std::pair<std::string, std::string>> items;
+      for (const auto& [k, val] : v.map().entries()) {
+        std::string ks, vs;
+        if (!FormatString(k, ks) || !FormatString(val, vs)) return false;
+        items.emplace_back(std::move(ks), std::move(vs));
+      }
+      std::sort(items.begin(), items.end());
+      out += '{';
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        out += items[i].first + ": " + items[i].second;
+      }
+      out += '}';
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+std::string ToBase(std::uint64_t v, int base, bool upper) {
+  if (v == 0) return "0";
+  const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string out;
+  while (v) {
+    out += digits[v % static_cast<std::uint64_t>(base)];
+    v /= static_cast<std::uint64_t>(base);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Value Format(const std::string& fmt, const Value& args) {
+  if (!args.is_list()) return Invalid("format: arguments must be a list");
+  const ListValue& list = args.list();
+  std::string out;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (++i >= fmt.size()) return Invalid("format: unterminated verb at end of string");
+    if (fmt[i] == '%') {
+      out += '%';
+      continue;
+    }
+    int precision = -1;
+    if (fmt[i] == '.') {
+      precision = 0;
+      while (++i < fmt.size() && fmt[i] >= '0' && fmt[i] <= '9') {
+        precision = precision * 10 + (fmt[i] - '0');
+        if (precision > 100) return Invalid("format: precision too large");
+      }
+      if (i >= fmt.size()) return Invalid("format: unterminated verb at end of string");
+    }
+    char verb = fmt[i];
+    if (next >= list.size()) {
+      return Invalid("format: index " + std::to_string(next) + " out of range");
+    }
+    const Value& a = list[next++];
+    auto bad = [&] {
+      return Invalid(std::string("format: %") + verb + " does not support " +
+                     std::string(a.is_error() ? "error" : a.type().name));
+    };
+    switch (verb) {
+      case 's':
+        if (!FormatString(a, out)) return bad();
+        break;
+      case 'd':
+        if (a.is_int()) {
+          out += std::to_string(a.int_value());
+        } else if (a.is_uint()) {
+          out += std::to_string(a.uint_value());
+        } else if (a.is_double() && !std::isfinite(a.double_value())) {
+          out += FormatDoubleShortest(a.double_value());
+        } else {
+          return bad();
+        }
+        break;
+      case 'f':
+      case 'e': {
+        double d;
+        if (a.is_double()) {
+          d = a.double_value();
+        } else if (a.is_int()) {
+          d = static_cast<double>(a.int_value());
+        } else if (a.is_uint()) {
+          d = static_cast<double>(a.uint_value());
+        } else {
+          return bad();
+        }
+        if (!std::isfinite(d)) {
+          out += FormatDoubleShortest(d);
+          break;
+        }
+        char buf[512];
+        std::snprintf(buf, sizeof buf, verb == 'f' ? "%.*f" : "%.*e", precision < 0 ? 6 : precision,
+                      d);
+        out += buf;
+        break;
+      }
+      case 'b':
+      case 'o':
+      case 'x':
+      case 'X': {
+        int base = verb == 'b' ? 2 : verb == 'o' ? 8 : 16;
+        bool upper = verb == 'X';
+        if (a.is_int()) {
+          std::int64_t v = a.int_value();
+          std::uint64_t mag =
+              v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+          out += (v < 0 ? "-" : "") + ToBase(mag, base, upper);
+        } else if (a.is_uint()) {
+          out += ToBase(a.uint_value(), base, upper);
+        } else if (verb == 'b' && a.is_bool()) {
+          out += a.bool_value() ? "1" : "0";
+        } else if (base == 16 && (a.is_string() || a.is_bytes())) {
+          const std::string& s = a.is_string() ? a.string_value() : a.bytes_value();
+          for (unsigned char c : s) {
+            out += ToBase(c >> 4, 16, upper);
+            out += ToBase(c & 0xF, 16, upper);
+          }
+        } else {
+          return bad();
+        }
+        break;
+      }
+      default:
+        return Invalid(std::string("format: unrecognized verb %") + verb);
+    }
+  }
+  return Value::String(std::move(out));
+}
+
 Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
   if (fn == ExtFn::kJoin) {
     if (!a[0].is_list() || (count == 2 && !a[1].is_string())) return NoOverload(fn);
@@ -274,6 +470,8 @@ Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
     }
     case ExtFn::kQuote:
       return Value::String(Quote(s));
+    case ExtFn::kFormat:
+      return Format(s, a[1]);
     case ExtFn::kTrim: {
       std::vector<char32_t> cps = Decode(s);
       std::size_t b = 0, e = cps.size();
@@ -483,6 +681,9 @@ std::optional<Type> CheckExtension(ExtFn fn, const std::vector<Type>& a) {
       if (!is(a[0], K::kString) || !is(a[1], K::kInt)) return std::nullopt;
       if (a.size() == 3 && !is(a[2], K::kInt)) return std::nullopt;
       return Type::String();
+    case ExtFn::kFormat:
+      return is(a[0], K::kString) && is(a[1], K::kList) ? std::optional<Type>(Type::String())
+                                                        : std::nullopt;
     case ExtFn::kJoin:
       if (!(a[0].is_dyn() || (a[0].kind() == K::kList && is(a[0].elem(), K::kString)))) {
         return std::nullopt;

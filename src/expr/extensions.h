@@ -9,7 +9,8 @@
 //   strings  s.charAt(i), s.indexOf(t[, start]), s.lastIndexOf(t[, start]), s.lowerAscii(),
 //            s.upperAscii(), s.replace(old, new[, n]), s.split(sep[, n]),
 //            s.substring(start[, end]), s.trim(), s.reverse(), list.join([sep]),
-//            strings.quote(s)
+//            strings.quote(s), s.format(list) (verbs %s %d %f %e %b %o %x %X %% and
+//            precision %.Nf / %.Ne)
 //
 // Indices and lengths of strings count code points, as in cel-go's strings extension.
 // Stateless and thread-safe.
@@ -56,6 +57,7 @@ enum class ExtFn : unsigned char {
   kReverse,
   kJoin,
   kQuote,
+  kFormat,
 };
 
 // True when `qualified` ("math.greatest", "strings.quote") names a namespaced extension
