@@ -717,6 +717,24 @@ Value CallBuiltin(const Node& n, const Value* a, std::size_t count) {
 
 Value Eval(const Node& n, Frame& f);
 
+// Charges the cost budget for the size of a value built at run time (one step per 64 bytes
+// of string or bytes, per 8 list elements or map entries), so expressions cannot build huge
+// values (e.g. nested joins) within a step budget meant for node visits.
+Value Charge(Value v, Frame& f) {
+  std::uint64_t extra = 0;
+  if (v.is_string()) extra = v.string_value().size() / 64;
+  if (v.is_bytes()) extra = v.bytes_value().size() / 64;
+  if (v.is_list()) extra = v.list().size() / 8;
+  if (v.is_map()) extra = v.map().size() / 8;
+  if (extra == 0) return v;
+  f.steps += extra;
+  if (f.steps > f.max_steps) {
+    f.exhausted = true;
+    return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
+  }
+  return v;
+}
+
 Value EvalComprehension(const Node& n, Frame& f) {
   Value range = Eval(*n.kids[0], f);
   if (range.is_error()) return range;
@@ -805,9 +823,9 @@ Value EvalComprehension(const Node& n, Frame& f) {
     case ComprehensionKind::kExistsOne:
       return Value::Bool(count == 1);
     case ComprehensionKind::kTransformMap:
-      return Value::Map(std::move(out_map));
+      return Charge(Value::Map(std::move(out_map)), f);
     default:
-      return Value::List(std::move(out));
+      return Charge(Value::List(std::move(out)), f);
   }
 }
 
@@ -924,14 +942,14 @@ Value Eval(const Node& n, Frame& f) {
           many[i] = Eval(*n.kids[i], f);
           if (many[i].is_error()) return many[i];
         }
-        return CallBuiltin(n, many.data(), count);
+        return Charge(CallBuiltin(n, many.data(), count), f);
       }
       Value args[4];
       for (std::size_t i = 0; i < count; ++i) {
         args[i] = Eval(*n.kids[i], f);
         if (args[i].is_error()) return args[i];
       }
-      return CallBuiltin(n, args, count);
+      return Charge(CallBuiltin(n, args, count), f);
     }
     case Op::kComprehension:
       return EvalComprehension(n, f);

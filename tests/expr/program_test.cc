@@ -205,6 +205,22 @@ TEST(ProgramTest, CostBudgetStopsRunawayComprehensions) {
   EXPECT_THAT(p->Evaluate(a), ValueIs(Value::Bool(true)));
 }
 
+TEST(ProgramTest, CostBudgetCountsBuiltValueSizes) {
+  // 1000 x 1000 joins of a 100-byte string would build a 100 MB result with only about 2,000
+  // node visits; the size charge stops it.
+  Environment env;
+  ASSERT_OK(env.Declare("r", Type::List(Type::Int())));
+  ASSERT_OK(env.Declare("s", Type::String()));
+  ASSERT_OK_AND_ASSIGN(auto p, Compile("r.map(a, r.map(b, s).join()).join().size()", env));
+  Activation a;
+  ListValue r(1000, Value::Int(0));
+  a.Bind("r", Value::List(r));
+  a.Bind("s", Value::String(std::string(100, 'x')));
+  EXPECT_THAT(p->Evaluate(a), StatusIs(StatusCode::kResourceExhausted, HasSubstr("budget")));
+  a.Bind("r", Value::List(ListValue(10, Value::Int(0))));
+  EXPECT_THAT(p->Evaluate(a), ValueIs(Value::Int(10 * 10 * 100)));
+}
+
 TEST(ProgramTest, BudgetIsPerEvaluation) {
   CompileOptions o;
   o.max_steps = 50;
