@@ -1,0 +1,626 @@
+// Type checker. See checker.h.
+#include "expr/checker.h"
+
+#include "expr/extensions.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace credence::expr {
+
+Status Environment::Declare(std::string name, Type type) {
+  if (name.empty() || name.front() == '.' || name.back() == '.') {
+    return InvalidArgumentError("invalid variable name '" + name + "'");
+  }
+  if (vars_.count(name) != 0) {
+    return InvalidArgumentError("variable '" + name + "' is declared twice");
+  }
+  VariableDecl d{name, std::move(type), -1};
+  vars_.emplace(std::move(name), std::move(d));
+  return OkStatus();
+}
+
+Status Environment::DeclareFeature(std::string name, int slot) {
+  if (slot < 0) return InvalidArgumentError("negative feature slot for '" + name + "'");
+  std::string key = name;
+  CREDENCE_RETURN_IF_ERROR(Declare(std::move(name), Type::Double()));
+  vars_.find(key)->second.feature_slot = slot;
+  return OkStatus();
+}
+
+const VariableDecl* Environment::Find(std::string_view name) const {
+  auto it = vars_.find(name);
+  return it == vars_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+using K = Type::Kind;
+
+bool IsNumeric(const Type& t) {
+  return t.kind() == K::kInt || t.kind() == K::kUint || t.kind() == K::kDouble;
+}
+
+bool IsOrderable(const Type& t) {
+  return IsNumeric(t) || t.kind() == K::kString || t.kind() == K::kBytes || t.kind() == K::kBool ||
+         t.kind() == K::kTimestamp || t.kind() == K::kDuration;
+}
+
+std::optional<Value> TypeNameValue(std::string_view name) {
+  static constexpr std::string_view kNames[] = {
+      kTypeNameInt,   kTypeNameUint, kTypeNameDouble, kTypeNameBool, kTypeNameString,
+      kTypeNameBytes, kTypeNameList, kTypeNameMap,    kTypeNameNull, kTypeNameType};
+  for (std::string_view n : kNames) {
+    if (n == name) return Value::Type(n);
+  }
+  if (name == kTypeNameTimestamp) return Value::Type(kTypeNameTimestamp);
+  if (name == kTypeNameDuration) return Value::Type(kTypeNameDuration);
+  return std::nullopt;
+}
+
+class Checker {
+ public:
+  Checker(ParsedExpr& parsed, const Environment& env, const CheckOptions& opts,
+          std::vector<Status>* issues)
+      : parsed_(parsed), env_(env), opts_(opts), issues_(issues) {}
+
+  Result<Type> Run(int* max_locals) {
+    Type t = Visit(*parsed_.root);
+    if (max_locals) *max_locals = max_locals_;
+    if (!first_.ok()) return first_;
+    return t;
+  }
+
+ private:
+  void Error(const Expr& e, std::string message) {
+    Status s = InvalidArgumentError(message, LocationOf(parsed_.source, e.offset));
+    if (first_.ok()) first_ = s;
+    if (issues_) issues_->push_back(std::move(s));
+  }
+  // A type error: reported only when checking types.
+  Type TypeError(const Expr& e, std::string message) {
+    if (opts_.check_types) Error(e, std::move(message));
+    return Type::Dyn();
+  }
+
+  Type Set(Expr& e, Type t) {
+    e.type = opts_.check_types ? std::move(t) : Type::Dyn();
+    return e.type;
+  }
+
+  // Candidate fully qualified names for `name` under the container, most qualified first.
+  std::vector<std::string> Candidates(const std::string& name, bool leading_dot) const {
+    std::vector<std::string> out;
+    if (!leading_dot) {
+      std::string c = env_.container();
+      while (!c.empty()) {
+        out.push_back(c + "." + name);
+        std::size_t dot = c.rfind('.');
+        c = dot == std::string::npos ? "" : c.substr(0, dot);
+      }
+    }
+    out.push_back(name);
+    return out;
+  }
+
+  const VariableDecl* Lookup(const std::string& name, bool leading_dot) const {
+    for (const std::string& c : Candidates(name, leading_dot)) {
+      if (const VariableDecl* d = env_.Find(c)) return d;
+    }
+    return nullptr;
+  }
+
+  int FindLocal(const std::string& name) const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->first == name) return static_cast<int>(scopes_.rend() - it - 1);
+    }
+    return -1;
+  }
+
+  Type ResolveVariable(Expr& e, const VariableDecl& d) {
+    e.ref = RefKind::kVariable;
+    e.resolved = d.name;
+    return Set(e, d.type);
+  }
+
+  Type VisitIdent(Expr& e) {
+    if (!e.leading_dot) {
+      int slot = FindLocal(e.name);
+      if (slot >= 0) {
+        e.ref = RefKind::kLocal;
+        e.local_slot = slot;
+        return Set(e, local_types_[static_cast<std::size_t>(slot)]);
+      }
+    }
+    if (const VariableDecl* d = Lookup(e.name, e.leading_dot)) return ResolveVariable(e, *d);
+    if (auto tv = TypeNameValue(e.name)) {
+      e.ref = RefKind::kTypeName;
+      e.constant = *tv;
+      return Set(e, Type::TypeType());
+    }
+    if (opts_.check_types) {
+      Error(e,
+            "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
+    }
+    e.ref = RefKind::kUndeclared;
+    return Set(e, Type::Dyn());
+  }
+
+  // Tries to resolve a select chain a.b.c as a qualified variable name (longest prefix wins).
+  // Returns true when some prefix (possibly the whole chain) was resolved.
+  bool ResolveQualified(Expr& e) {
+    std::vector<Expr*> chain;  // chain[0] = root ident, chain.back() = e
+    Expr* cur = &e;
+    while (cur->kind == ExprKind::kSelect && !cur->test_only) {
+      chain.push_back(cur);
+      cur = cur->operand.get();
+    }
+    if (cur->kind != ExprKind::kIdent) return false;
+    if (!cur->leading_dot && FindLocal(cur->name) >= 0) return false;
+    chain.push_back(cur);
+    std::reverse(chain.begin(), chain.end());
+    // Names of the prefixes.
+    std::vector<std::string> names(chain.size());
+    names[0] = cur->name;
+    for (std::size_t i = 1; i < chain.size(); ++i) names[i] = names[i - 1] + "." + chain[i]->name;
+    for (std::size_t len = chain.size(); len >= 2; --len) {
+      if (const VariableDecl* d = Lookup(names[len - 1], cur->leading_dot)) {
+        Expr& node = *chain[len - 1];
+        ResolveVariable(node, *d);
+        // Type the selects above the resolved prefix.
+        for (std::size_t i = len; i < chain.size(); ++i) SelectType(*chain[i], chain[i - 1]->type);
+        return true;
+      }
+    }
+    // Qualified type names such as google.protobuf.Timestamp.
+    if (auto tv = TypeNameValue(names.back()); tv && chain.size() > 1) {
+      e.ref = RefKind::kTypeName;
+      e.constant = *tv;
+      Set(e, Type::TypeType());
+      return true;
+    }
+    return false;
+  }
+
+  Type SelectType(Expr& e, const Type& operand) {
+    if (e.test_only) {
+      if (operand.kind() != K::kMap && !operand.is_dyn()) {
+        TypeError(e, "type '" + operand.ToString() + "' does not support field selection");
+      }
+      return Set(e, Type::Bool());
+    }
+    if (operand.is_dyn()) return Set(e, Type::Dyn());
+    if (operand.kind() == K::kMap &&
+        (operand.key().kind() == K::kString || operand.key().is_dyn())) {
+      return Set(e, operand.value());
+    }
+    return Set(e,
+               TypeError(e, "type '" + operand.ToString() + "' does not support field selection"));
+  }
+
+  Type Visit(Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kConst:
+        return Set(e, ConstType(e.constant));
+      case ExprKind::kIdent:
+        return VisitIdent(e);
+      case ExprKind::kSelect: {
+        if (ResolveQualified(e)) return e.type;
+        Type operand = Visit(*e.operand);
+        return SelectType(e, operand);
+      }
+      case ExprKind::kList: {
+        Type elem;
+        bool first = true;
+        for (auto& a : e.args) {
+          Type t = Visit(*a);
+          elem = first ? t : JoinTypes(elem, t);
+          first = false;
+        }
+        return Set(e, Type::List(first ? Type::Dyn() : elem));
+      }
+      case ExprKind::kMap: {
+        Type key, value;
+        for (std::size_t i = 0; i + 1 < e.args.size(); i += 2) {
+          Type k = Visit(*e.args[i]);
+          Type v = Visit(*e.args[i + 1]);
+          if (opts_.check_types && !k.is_dyn() && k.kind() != K::kString && k.kind() != K::kInt &&
+              k.kind() != K::kUint && k.kind() != K::kBool) {
+            TypeError(*e.args[i], "unsupported map key type '" + k.ToString() + "'");
+          }
+          key = i == 0 ? k : JoinTypes(key, k);
+          value = i == 0 ? v : JoinTypes(value, v);
+        }
+        return Set(e, Type::Map(key, value));
+      }
+      case ExprKind::kComprehension:
+        return VisitComprehension(e);
+      case ExprKind::kCall:
+        return VisitCall(e);
+    }
+    return Type::Dyn();
+  }
+
+  static Type ConstType(const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::kNull:
+        return Type::Null();
+      case Value::Kind::kBool:
+        return Type::Bool();
+      case Value::Kind::kInt:
+        return Type::Int();
+      case Value::Kind::kUint:
+        return Type::Uint();
+      case Value::Kind::kDouble:
+        return Type::Double();
+      case Value::Kind::kString:
+        return Type::String();
+      case Value::Kind::kBytes:
+        return Type::Bytes();
+      default:
+        return Type::Dyn();
+    }
+  }
+
+  Type VisitComprehension(Expr& e) {
+    Type range = Visit(*e.operand);
+    const bool two = !e.name2.empty();
+    Type var, var2;  // one variable: element or key; two: index/key and element/value
+    if (range.kind() == K::kList) {
+      var = two ? Type::Int() : range.elem();
+      var2 = range.elem();
+    } else if (range.kind() == K::kMap) {
+      var = range.key();
+      var2 = range.value();
+    } else if (!range.is_dyn()) {
+      TypeError(*e.operand,
+                "expression of type '" + range.ToString() +
+                    "' cannot be the range of a comprehension (must be list, map, or dynamic)");
+    }
+    scopes_.emplace_back(e.name, 0);
+    local_types_.push_back(var);
+    e.local_slot = static_cast<int>(scopes_.size()) - 1;
+    if (two) {
+      scopes_.emplace_back(e.name2, 0);
+      local_types_.push_back(var2);
+      e.local_slot2 = static_cast<int>(scopes_.size()) - 1;
+    }
+    max_locals_ = std::max(max_locals_, static_cast<int>(scopes_.size()));
+    std::vector<Type> bodies;
+    for (auto& a : e.args) bodies.push_back(Visit(*a));
+    for (int i = two ? 2 : 1; i > 0; --i) {
+      scopes_.pop_back();
+      local_types_.pop_back();
+    }
+    auto need_bool = [&](std::size_t i) {
+      if (!IsAssignable(Type::Bool(), bodies[i])) {
+        TypeError(*e.args[i], "expected type 'bool' but found '" + bodies[i].ToString() + "'");
+      }
+    };
+    switch (e.comprehension) {
+      case ComprehensionKind::kAll:
+      case ComprehensionKind::kExists:
+      case ComprehensionKind::kExistsOne:
+        need_bool(0);
+        return Set(e, Type::Bool());
+      case ComprehensionKind::kFilter:
+        need_bool(0);
+        return Set(e, Type::List(var));
+      case ComprehensionKind::kMap:
+        if (bodies.size() == 2) {
+          need_bool(0);
+          return Set(e, Type::List(bodies[1]));
+        }
+        return Set(e, Type::List(bodies[0]));
+      case ComprehensionKind::kTransformMap:
+        if (bodies.size() == 2) need_bool(0);
+        return Set(e, Type::Map(var, bodies.back()));
+    }
+    return Type::Dyn();
+  }
+
+  std::string Signature(const std::optional<Type>& recv, const std::vector<Type>& args) {
+    std::string s = recv ? recv->ToString() + ".(" : "(";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (i) s += ", ";
+      s += args[i].ToString();
+    }
+    return s + ")";
+  }
+
+  // `math.greatest(x)` parses as a method call on `math`; when `math` is not a variable and
+  // the qualified name is a namespaced extension function, rewrite it into a global call.
+  void RewriteNamespacedCall(Expr& e) {
+    std::string qualified;
+    const Expr* cur = e.operand.get();
+    while (cur->kind == ExprKind::kSelect && !cur->test_only) {
+      qualified = "." + cur->name + qualified;
+      cur = cur->operand.get();
+    }
+    if (cur->kind != ExprKind::kIdent || cur->leading_dot) return;
+    qualified = cur->name + qualified + "." + e.name;
+    if (!internal::IsNamespacedExtension(qualified)) return;
+    if (FindLocal(cur->name) >= 0 || Lookup(cur->name, false) != nullptr) return;
+    e.name = qualified;
+    e.operand.reset();
+  }
+
+  Type VisitCall(Expr& e) {
+    if (e.operand) RewriteNamespacedCall(e);
+    std::optional<Type> recv;
+    if (e.operand) {
+      recv = Visit(*e.operand);
+    }
+    std::vector<Type> args;
+    for (auto& a : e.args) args.push_back(Visit(*a));
+    if (!opts_.check_types) return Set(e, Type::Dyn());
+    std::optional<Type> r = Resolve(e.name, recv, args);
+    if (!r && !KnownFunction(e.name)) {
+      if (auto ext =
+              internal::LookupExtension(e.name, recv.has_value(), args.size() + (recv ? 1 : 0))) {
+        std::vector<Type> all;
+        if (recv) all.push_back(*recv);
+        all.insert(all.end(), args.begin(), args.end());
+        r = internal::CheckExtension(*ext, all);
+      }
+    }
+    if (!r) {
+      if (!KnownFunction(e.name) && !internal::IsExtensionName(e.name)) {
+        Error(e,
+              "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
+      } else {
+        Error(e, "found no matching overload for '" + e.name + "' applied to '" +
+                     Signature(recv, args) + "'");
+      }
+      return Set(e, Type::Dyn());
+    }
+    return Set(e, *r);
+  }
+
+  static bool KnownFunction(const std::string& n) {
+    static constexpr std::string_view kFns[] = {"_&&_",
+                                                "_||_",
+                                                "!_",
+                                                "-_",
+                                                "_?_:_",
+                                                "_==_",
+                                                "_!=_",
+                                                "_<_",
+                                                "_<=_",
+                                                "_>_",
+                                                "_>=_",
+                                                "_+_",
+                                                "_-_",
+                                                "_*_",
+                                                "_/_",
+                                                "_%_",
+                                                "_[_]",
+                                                "@in",
+                                                "size",
+                                                "contains",
+                                                "startsWith",
+                                                "endsWith",
+                                                "matches",
+                                                "int",
+                                                "uint",
+                                                "double",
+                                                "string",
+                                                "bool",
+                                                "bytes",
+                                                "type",
+                                                "dyn",
+                                                "timestamp",
+                                                "duration",
+                                                "getFullYear",
+                                                "getMonth",
+                                                "getDate",
+                                                "getDayOfMonth",
+                                                "getDayOfWeek",
+                                                "getDayOfYear",
+                                                "getHours",
+                                                "getMinutes",
+                                                "getSeconds",
+                                                "getMilliseconds"};
+    return std::find(std::begin(kFns), std::end(kFns), n) != std::end(kFns);
+  }
+
+  // Overload resolution by function name; nullopt when nothing matches.
+  std::optional<Type> Resolve(const std::string& fn, const std::optional<Type>& recv,
+                              const std::vector<Type>& a) {
+    auto is = [](const Type& t, K k) { return t.is_dyn() || t.kind() == k; };
+    const std::size_t n = a.size();
+    if (!recv) {
+      if ((fn == "_&&_" || fn == "_||_") && n == 2 && is(a[0], K::kBool) && is(a[1], K::kBool)) {
+        return Type::Bool();
+      }
+      if (fn == "!_" && n == 1 && is(a[0], K::kBool)) return Type::Bool();
+      if (fn == "-_" && n == 1) {
+        if (a[0].is_dyn()) return Type::Dyn();
+        if (a[0].kind() == K::kInt || a[0].kind() == K::kDouble) return a[0];
+        return std::nullopt;
+      }
+      if (fn == "_?_:_" && n == 3 && is(a[0], K::kBool)) {
+        if (!IsAssignable(a[1], a[2])) return std::nullopt;
+        return JoinTypes(a[1], a[2]);
+      }
+      if ((fn == "_==_" || fn == "_!=_") && n == 2) {
+        if (IsAssignable(a[0], a[1])) return Type::Bool();
+        return std::nullopt;
+      }
+      if ((fn == "_<_" || fn == "_<=_" || fn == "_>_" || fn == "_>=_") && n == 2) {
+        if (a[0].is_dyn() || a[1].is_dyn()) {
+          const Type& other = a[0].is_dyn() ? a[1] : a[0];
+          if (other.is_dyn() || IsOrderable(other)) return Type::Bool();
+          return std::nullopt;
+        }
+        if (IsNumeric(a[0]) && IsNumeric(a[1])) return Type::Bool();
+        if (a[0].kind() == a[1].kind() && IsOrderable(a[0])) return Type::Bool();
+        return std::nullopt;
+      }
+      if (fn == "_+_" && n == 2) {
+        if (a[0].is_dyn() || a[1].is_dyn()) {
+          const Type& other = a[0].is_dyn() ? a[1] : a[0];
+          if (other.kind() == K::kTimestamp) return Type::Timestamp();
+          if (other.kind() == K::kList || other.kind() == K::kMap || other.kind() == K::kBool ||
+              other.kind() == K::kNull || other.kind() == K::kType) {
+            if (other.kind() == K::kList) return other;
+            return std::nullopt;
+          }
+          return Type::Dyn();
+        }
+        K k0 = a[0].kind(), k1 = a[1].kind();
+        if (k0 == k1 &&
+            (IsNumeric(a[0]) || k0 == K::kString || k0 == K::kBytes || k0 == K::kDuration)) {
+          return a[0];
+        }
+        if (k0 == K::kList && k1 == K::kList)
+          return Type::List(JoinTypes(a[0].elem(), a[1].elem()));
+        if ((k0 == K::kTimestamp && k1 == K::kDuration) ||
+            (k0 == K::kDuration && k1 == K::kTimestamp)) {
+          return Type::Timestamp();
+        }
+        return std::nullopt;
+      }
+      if (fn == "_-_" && n == 2) {
+        if (a[0].is_dyn() || a[1].is_dyn()) return Type::Dyn();
+        K k0 = a[0].kind(), k1 = a[1].kind();
+        if (k0 == k1 && (IsNumeric(a[0]) || k0 == K::kDuration)) return a[0];
+        if (k0 == K::kTimestamp && k1 == K::kTimestamp) return Type::Duration();
+        if (k0 == K::kTimestamp && k1 == K::kDuration) return Type::Timestamp();
+        return std::nullopt;
+      }
+      if ((fn == "_*_" || fn == "_/_") && n == 2) {
+        if (a[0].is_dyn() && a[1].is_dyn()) return Type::Dyn();
+        if (a[0].is_dyn() && IsNumeric(a[1])) return a[1];
+        if (a[1].is_dyn() && IsNumeric(a[0])) return a[0];
+        if (a[0].kind() == a[1].kind() && IsNumeric(a[0])) return a[0];
+        return std::nullopt;
+      }
+      if (fn == "_%_" && n == 2) {
+        auto intlike = [](const Type& t) { return t.kind() == K::kInt || t.kind() == K::kUint; };
+        if (a[0].is_dyn() && a[1].is_dyn()) return Type::Dyn();
+        if (a[0].is_dyn() && intlike(a[1])) return a[1];
+        if (a[1].is_dyn() && intlike(a[0])) return a[0];
+        if (a[0].kind() == a[1].kind() && intlike(a[0])) return a[0];
+        return std::nullopt;
+      }
+      if (fn == "_[_]" && n == 2) {
+        if (a[0].is_dyn()) return Type::Dyn();
+        if (a[0].kind() == K::kList) {
+          if (a[1].is_dyn() || a[1].kind() == K::kInt || a[1].kind() == K::kUint) {
+            return a[0].elem();
+          }
+          return std::nullopt;
+        }
+        if (a[0].kind() == K::kMap) {
+          if (IsAssignable(a[0].key(), a[1]) || (IsNumeric(a[0].key()) && IsNumeric(a[1]))) {
+            return a[0].value();
+          }
+          return std::nullopt;
+        }
+        return std::nullopt;
+      }
+      if (fn == "@in" && n == 2) {
+        if (a[1].is_dyn()) return Type::Bool();
+        if (a[1].kind() == K::kList) {
+          if (IsAssignable(a[1].elem(), a[0]) || (IsNumeric(a[0]) && IsNumeric(a[1].elem()))) {
+            return Type::Bool();
+          }
+          return std::nullopt;
+        }
+        if (a[1].kind() == K::kMap) {
+          if (IsAssignable(a[1].key(), a[0]) || (IsNumeric(a[0]) && IsNumeric(a[1].key()))) {
+            return Type::Bool();
+          }
+          return std::nullopt;
+        }
+        return std::nullopt;
+      }
+      if (fn == "size" && n == 1) return SizeOf(a[0]);
+      if (fn == "matches" && n == 2 && is(a[0], K::kString) && is(a[1], K::kString)) {
+        return Type::Bool();
+      }
+      if (n == 1) return Conversion(fn, a[0]);
+      return std::nullopt;
+    }
+    // Receiver calls.
+    const Type& r = *recv;
+    if (fn == "size" && n == 0) return SizeOf(r);
+    if ((fn == "contains" || fn == "startsWith" || fn == "endsWith" || fn == "matches") && n == 1 &&
+        is(r, K::kString) && is(a[0], K::kString)) {
+      return Type::Bool();
+    }
+    static constexpr std::string_view kTimeGetters[] = {
+        "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear"};
+    static constexpr std::string_view kBothGetters[] = {"getHours", "getMinutes", "getSeconds",
+                                                        "getMilliseconds"};
+    bool time_getter =
+        std::find(std::begin(kTimeGetters), std::end(kTimeGetters), fn) != std::end(kTimeGetters);
+    bool both_getter =
+        std::find(std::begin(kBothGetters), std::end(kBothGetters), fn) != std::end(kBothGetters);
+    if (time_getter || both_getter) {
+      bool tz_ok = n == 0 || (n == 1 && is(a[0], K::kString));
+      if (r.is_dyn() && tz_ok) return Type::Int();
+      if (r.kind() == K::kTimestamp && tz_ok) return Type::Int();
+      if (r.kind() == K::kDuration && both_getter && n == 0) return Type::Int();
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<Type> SizeOf(const Type& t) {
+    if (t.is_dyn() || t.kind() == K::kString || t.kind() == K::kBytes || t.kind() == K::kList ||
+        t.kind() == K::kMap) {
+      return Type::Int();
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<Type> Conversion(const std::string& fn, const Type& t) {
+    K k = t.kind();
+    bool dyn = t.is_dyn();
+    if (fn == "type") return Type::TypeType();
+    if (fn == "dyn") return Type::Dyn();
+    if (fn == "int" && (dyn || IsNumeric(t) || k == K::kString || k == K::kTimestamp)) {
+      return Type::Int();
+    }
+    if (fn == "uint" && (dyn || IsNumeric(t) || k == K::kString)) return Type::Uint();
+    if (fn == "double" && (dyn || IsNumeric(t) || k == K::kString)) return Type::Double();
+    if (fn == "string" && (dyn || IsNumeric(t) || k == K::kString || k == K::kBytes ||
+                           k == K::kBool || k == K::kTimestamp || k == K::kDuration)) {
+      return Type::String();
+    }
+    if (fn == "bool" && (dyn || k == K::kBool || k == K::kString)) return Type::Bool();
+    if (fn == "bytes" && (dyn || k == K::kBytes || k == K::kString)) return Type::Bytes();
+    if (fn == "timestamp" && (dyn || k == K::kString || k == K::kInt || k == K::kTimestamp)) {
+      return Type::Timestamp();
+    }
+    if (fn == "duration" && (dyn || k == K::kString || k == K::kDuration)) {
+      return Type::Duration();
+    }
+    return std::nullopt;
+  }
+
+  ParsedExpr& parsed_;
+  const Environment& env_;
+  const CheckOptions& opts_;
+  std::vector<Status>* issues_;
+  Status first_;
+  std::vector<std::pair<std::string, int>> scopes_;
+  std::vector<Type> local_types_;
+  int max_locals_ = 0;
+};
+
+}  // namespace
+
+Result<Type> Check(ParsedExpr& parsed, const Environment& env, const CheckOptions& options,
+                   std::vector<Status>* issues, int* max_locals) {
+  if (!parsed.root) return InvalidArgumentError("empty expression");
+  Checker checker(parsed, env, options, issues);
+  return checker.Run(max_locals);
+}
+
+}  // namespace credence::expr

@@ -1,0 +1,1099 @@
+// Recursive-descent parser for the CEL subset. See parser.h.
+#include "expr/parser.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace credence::expr {
+namespace {
+
+enum class Tok : unsigned char {
+  kEof,
+  kIdent,
+  kInt,
+  kUint,
+  kDouble,
+  kString,
+  kBytes,
+  kTrue,
+  kFalse,
+  kNull,
+  kIn,
+  kQuotedIdent,  // `name`
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kLBrace,
+  kRBrace,
+  kDot,
+  kComma,
+  kColon,
+  kQuestion,
+  kOr,
+  kAnd,
+  kNot,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+};
+
+struct Token {
+  Tok kind = Tok::kEof;
+  std::size_t offset = 0;
+  std::size_t end = 0;
+  std::string text;             // identifier name, decoded string/bytes
+  std::uint64_t magnitude = 0;  // int/uint literal magnitude (sign applied by the parser)
+  bool int_overflow = false;    // literal does not fit uint64
+  double dbl = 0;
+};
+
+bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+int HexVal(char c) {
+  if (IsDigit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
+std::size_t FindInvalidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int n = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return i;
+    }
+    for (int k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+constexpr std::string_view kReserved[] = {
+    "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
+    "let", "loop",  "package", "namespace", "return", "var", "void",     "while"};
+
+class Parser {
+ public:
+  Parser(std::string_view src, const ParseOptions& opts) : src_(src), opts_(opts) {}
+
+  Result<std::unique_ptr<Expr>> Run() {
+    Next();
+    auto e = ParseExpr();
+    if (!error_.ok()) return error_;
+    if (tok_.kind != Tok::kEof) {
+      Fail(tok_.offset, "Syntax error: unexpected " + Describe(tok_));
+      return error_;
+    }
+    return e;
+  }
+
+ private:
+  // ---- errors --------------------------------------------------------------------------
+
+  void Fail(std::size_t offset, std::string message,
+            StatusCode code = StatusCode::kInvalidArgument) {
+    if (!error_.ok()) return;  // keep the first error
+    error_ = Status(code, message, LocationOf(src_, offset));
+    // Stop the token stream so the parser unwinds quickly.
+    tok_ = Token{};
+    tok_.kind = Tok::kEof;
+    tok_.offset = src_.size();
+    pos_ = src_.size();
+  }
+  bool failed() const { return !error_.ok(); }
+
+  std::string Describe(const Token& t) {
+    if (t.kind == Tok::kEof) return "end of input";
+    return "'" + std::string(src_.substr(t.offset, std::min<std::size_t>(t.end - t.offset, 20))) +
+           "'";
+  }
+
+  // ---- lexer ---------------------------------------------------------------------------
+
+  void SkipSpace() {
+    while (pos_ < src_.size()) {
+      char c = src_[pos_];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+        ++pos_;
+      } else if (c == '/' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '/') {
+        while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
+      } else {
+        break;
+      }
+    }
+  }
+
+  void Next() {
+    if (failed()) return;
+    SkipSpace();
+    Token t;
+    t.offset = pos_;
+    if (pos_ >= src_.size()) {
+      t.kind = Tok::kEof;
+      t.end = pos_;
+      tok_ = std::move(t);
+      return;
+    }
+    char c = src_[pos_];
+    auto two = [&](char second) { return pos_ + 1 < src_.size() && src_[pos_ + 1] == second; };
+    auto punct = [&](Tok k, std::size_t len) {
+      t.kind = k;
+      pos_ += len;
+    };
+    switch (c) {
+      case '(':
+        punct(Tok::kLParen, 1);
+        break;
+      case ')':
+        punct(Tok::kRParen, 1);
+        break;
+      case '[':
+        punct(Tok::kLBracket, 1);
+        break;
+      case ']':
+        punct(Tok::kRBracket, 1);
+        break;
+      case '{':
+        punct(Tok::kLBrace, 1);
+        break;
+      case '}':
+        punct(Tok::kRBrace, 1);
+        break;
+      case ',':
+        punct(Tok::kComma, 1);
+        break;
+      case ':':
+        punct(Tok::kColon, 1);
+        break;
+      case '?':
+        punct(Tok::kQuestion, 1);
+        break;
+      case '+':
+        punct(Tok::kPlus, 1);
+        break;
+      case '-':
+        punct(Tok::kMinus, 1);
+        break;
+      case '*':
+        punct(Tok::kStar, 1);
+        break;
+      case '/':
+        punct(Tok::kSlash, 1);
+        break;
+      case '%':
+        punct(Tok::kPercent, 1);
+        break;
+      case '.':
+        if (pos_ + 1 < src_.size() && IsDigit(src_[pos_ + 1]) && !prev_was_operand_) {
+          LexNumber(t);
+        } else {
+          punct(Tok::kDot, 1);
+        }
+        break;
+      case '|':
+        if (two('|')) {
+          punct(Tok::kOr, 2);
+        } else {
+          Fail(pos_, "Syntax error: token recognition error at: '|'");
+          return;
+        }
+        break;
+      case '&':
+        if (two('&')) {
+          punct(Tok::kAnd, 2);
+        } else {
+          Fail(pos_, "Syntax error: token recognition error at: '&'");
+          return;
+        }
+        break;
+      case '!':
+        two('=') ? punct(Tok::kNe, 2) : punct(Tok::kNot, 1);
+        break;
+      case '=':
+        if (two('=')) {
+          punct(Tok::kEq, 2);
+        } else {
+          Fail(pos_, "Syntax error: token recognition error at: '='");
+          return;
+        }
+        break;
+      case '<':
+        two('=') ? punct(Tok::kLe, 2) : punct(Tok::kLt, 1);
+        break;
+      case '>':
+        two('=') ? punct(Tok::kGe, 2) : punct(Tok::kGt, 1);
+        break;
+      case '`': {
+        std::size_t start = ++pos_;
+        while (pos_ < src_.size() && src_[pos_] != '`' && src_[pos_] != '\n') ++pos_;
+        if (pos_ >= src_.size() || src_[pos_] != '`' || pos_ == start) {
+          Fail(t.offset, "Syntax error: unterminated quoted identifier");
+          return;
+        }
+        t.kind = Tok::kQuotedIdent;
+        t.text = std::string(src_.substr(start, pos_ - start));
+        ++pos_;
+        break;
+      }
+      case '"':
+      case '\'':
+        LexString(t, false, false);
+        break;
+      default:
+        if (IsDigit(c)) {
+          LexNumber(t);
+        } else if (IsIdentStart(c)) {
+          // String prefixes: r, b, br, rb (any case).
+          std::size_t p = pos_;
+          bool raw = false, bytes = false;
+          for (int k = 0; k < 2 && p < src_.size(); ++k) {
+            char d = src_[p];
+            if ((d == 'r' || d == 'R') && !raw) {
+              raw = true;
+              ++p;
+            } else if ((d == 'b' || d == 'B') && !bytes) {
+              bytes = true;
+              ++p;
+            } else {
+              break;
+            }
+          }
+          if ((raw || bytes) && p < src_.size() && (src_[p] == '"' || src_[p] == '\'')) {
+            pos_ = p;
+            LexString(t, raw, bytes);
+            break;
+          }
+          std::size_t start = pos_;
+          while (pos_ < src_.size() && IsIdentChar(src_[pos_])) ++pos_;
+          std::string_view word = src_.substr(start, pos_ - start);
+          if (word == "true") {
+            t.kind = Tok::kTrue;
+          } else if (word == "false") {
+            t.kind = Tok::kFalse;
+          } else if (word == "null") {
+            t.kind = Tok::kNull;
+          } else if (word == "in") {
+            t.kind = Tok::kIn;
+          } else {
+            t.kind = Tok::kIdent;
+            t.text = std::string(word);
+          }
+        } else {
+          Fail(pos_, "Syntax error: token recognition error at: '" +
+                         std::string(src_.substr(pos_, 1)) + "'");
+          return;
+        }
+    }
+    if (failed()) return;
+    t.end = pos_;
+    prev_was_operand_ = t.kind == Tok::kIdent || t.kind == Tok::kRParen ||
+                        t.kind == Tok::kRBracket || t.kind == Tok::kRBrace ||
+                        t.kind == Tok::kQuotedIdent || t.kind == Tok::kInt ||
+                        t.kind == Tok::kUint || t.kind == Tok::kDouble || t.kind == Tok::kString ||
+                        t.kind == Tok::kBytes;
+    tok_ = std::move(t);
+  }
+
+  void LexNumber(Token& t) {
+    std::size_t start = pos_;
+    if (src_[pos_] == '0' && pos_ + 1 < src_.size() &&
+        (src_[pos_ + 1] == 'x' || src_[pos_ + 1] == 'X')) {
+      pos_ += 2;
+      std::size_t digits = pos_;
+      std::uint64_t v = 0;
+      bool overflow = false;
+      while (pos_ < src_.size() && IsHex(src_[pos_])) {
+        if (v > (std::numeric_limits<std::uint64_t>::max() >> 4)) overflow = true;
+        v = (v << 4) | static_cast<std::uint64_t>(HexVal(src_[pos_]));
+        ++pos_;
+      }
+      if (pos_ == digits) {
+        Fail(start, "Syntax error: invalid hex literal");
+        return;
+      }
+      t.magnitude = v;
+      t.int_overflow = overflow;
+      t.kind = Tok::kInt;
+      if (pos_ < src_.size() && (src_[pos_] == 'u' || src_[pos_] == 'U')) {
+        ++pos_;
+        t.kind = Tok::kUint;
+      }
+    } else {
+      while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
+      bool is_double = false;
+      if (pos_ + 1 < src_.size() && src_[pos_] == '.' && IsDigit(src_[pos_ + 1])) {
+        is_double = true;
+        ++pos_;
+        while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
+      }
+      if (pos_ < src_.size() && (src_[pos_] == 'e' || src_[pos_] == 'E')) {
+        std::size_t save = pos_;
+        ++pos_;
+        if (pos_ < src_.size() && (src_[pos_] == '+' || src_[pos_] == '-')) ++pos_;
+        if (pos_ < src_.size() && IsDigit(src_[pos_])) {
+          while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
+          is_double = true;
+        } else {
+          pos_ = save;
+        }
+      }
+      std::string_view text = src_.substr(start, pos_ - start);
+      if (is_double) {
+        std::string buf(text);
+        t.dbl = std::strtod(buf.c_str(), nullptr);  // inf on overflow, like cel-go
+        t.kind = Tok::kDouble;
+      } else {
+        std::uint64_t v = 0;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        t.int_overflow = r.ec == std::errc::result_out_of_range;
+        t.magnitude = v;
+        t.kind = Tok::kInt;
+        if (pos_ < src_.size() && (src_[pos_] == 'u' || src_[pos_] == 'U')) {
+          ++pos_;
+          t.kind = Tok::kUint;
+        }
+      }
+    }
+    if (pos_ < src_.size() && (IsIdentChar(src_[pos_]))) {
+      Fail(start, "Syntax error: invalid number literal '" +
+                      std::string(src_.substr(start, pos_ - start + 1)) + "'");
+    }
+  }
+
+  // pos_ is at the opening quote.
+  void LexString(Token& t, bool raw, bool bytes) {
+    char q = src_[pos_];
+    bool triple = pos_ + 2 < src_.size() && src_[pos_ + 1] == q && src_[pos_ + 2] == q;
+    pos_ += triple ? 3 : 1;
+    std::string out;
+    while (true) {
+      if (pos_ >= src_.size()) {
+        Fail(t.offset, "Syntax error: unterminated string literal");
+        return;
+      }
+      char c = src_[pos_];
+      if (triple) {
+        if (c == q && pos_ + 2 < src_.size() && src_[pos_ + 1] == q && src_[pos_ + 2] == q) {
+          pos_ += 3;
+          break;
+        }
+      } else {
+        if (c == q) {
+          ++pos_;
+          break;
+        }
+        if (c == '\n' || c == '\r') {
+          Fail(t.offset, "Syntax error: newline in string literal");
+          return;
+        }
+      }
+      if (c == '\\' && raw) {
+        // A raw string keeps the backslash, but an escaped quote does not end it.
+        out += c;
+        ++pos_;
+        if (pos_ < src_.size() && (src_[pos_] == q || src_[pos_] == '\\')) {
+          out += src_[pos_];
+          ++pos_;
+        }
+        continue;
+      }
+      if (c != '\\') {
+        out += c;
+        ++pos_;
+        continue;
+      }
+      std::size_t esc = pos_;
+      ++pos_;
+      if (pos_ >= src_.size()) {
+        Fail(esc, "Syntax error: unterminated escape sequence");
+        return;
+      }
+      char e = src_[pos_++];
+      switch (e) {
+        case 'a':
+          out += '\a';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'v':
+          out += '\v';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '\'':
+          out += '\'';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case '`':
+          out += '`';
+          break;
+        case '?':
+          out += '?';
+          break;
+        case 'x':
+        case 'X': {
+          if (pos_ + 2 > src_.size() || !IsHex(src_[pos_]) || !IsHex(src_[pos_ + 1])) {
+            Fail(esc, "Syntax error: invalid \\x escape");
+            return;
+          }
+          std::uint32_t v = HexVal(src_[pos_]) * 16 + HexVal(src_[pos_ + 1]);
+          pos_ += 2;
+          if (bytes) {
+            out += static_cast<char>(v);
+          } else {
+            AppendUtf8(out, v);
+          }
+          break;
+        }
+        case 'u':
+        case 'U': {
+          int n = e == 'u' ? 4 : 8;
+          if (bytes) {
+            Fail(esc, "Syntax error: \\u escape is not allowed in bytes literals");
+            return;
+          }
+          std::uint32_t v = 0;
+          for (int k = 0; k < n; ++k) {
+            if (pos_ >= src_.size() || !IsHex(src_[pos_])) {
+              Fail(esc, "Syntax error: invalid unicode escape");
+              return;
+            }
+            v = v * 16 + static_cast<std::uint32_t>(HexVal(src_[pos_++]));
+          }
+          if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+            Fail(esc, "Syntax error: invalid unicode code point in escape");
+            return;
+          }
+          AppendUtf8(out, v);
+          break;
+        }
+        default:
+          if (e >= '0' && e <= '3') {
+            if (pos_ + 2 > src_.size() || src_[pos_] < '0' || src_[pos_] > '7' ||
+                src_[pos_ + 1] < '0' || src_[pos_ + 1] > '7') {
+              Fail(esc, "Syntax error: invalid octal escape");
+              return;
+            }
+            std::uint32_t v = (e - '0') * 64 + (src_[pos_] - '0') * 8 + (src_[pos_ + 1] - '0');
+            pos_ += 2;
+            if (bytes) {
+              out += static_cast<char>(v);
+            } else {
+              AppendUtf8(out, v);
+            }
+          } else {
+            Fail(esc, std::string("Syntax error: invalid escape sequence '\\") + e + "'");
+            return;
+          }
+      }
+    }
+    t.kind = bytes ? Tok::kBytes : Tok::kString;
+    t.text = std::move(out);
+  }
+
+  // ---- tree building -------------------------------------------------------------------
+
+  std::unique_ptr<Expr> NewExpr(ExprKind kind, std::size_t offset) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->offset = static_cast<std::int32_t>(offset);
+    return e;
+  }
+
+  // Recomputes the height of `e` from its children; fails when the depth limit is exceeded.
+  std::unique_ptr<Expr> Seal(std::unique_ptr<Expr> e) {
+    int h = 0;
+    if (e->operand) h = e->operand->height;
+    for (const auto& a : e->args) h = std::max(h, a->height);
+    e->height = h + 1;
+    if (e->height > opts_.max_depth) {
+      Fail(e->offset, "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
+           StatusCode::kOutOfRange);
+    }
+    return e;
+  }
+
+  std::unique_ptr<Expr> Call(std::string fn, std::size_t offset,
+                             std::vector<std::unique_ptr<Expr>> args) {
+    auto e = NewExpr(ExprKind::kCall, offset);
+    e->name = std::move(fn);
+    e->args = std::move(args);
+    return Seal(std::move(e));
+  }
+
+  std::unique_ptr<Expr> Binary(std::string fn, std::size_t offset, std::unique_ptr<Expr> a,
+                               std::unique_ptr<Expr> b) {
+    std::vector<std::unique_ptr<Expr>> args;
+    args.push_back(std::move(a));
+    args.push_back(std::move(b));
+    return Call(std::move(fn), offset, std::move(args));
+  }
+
+  // Builds a balanced tree of `fn` over operands[lo, hi).
+  std::unique_ptr<Expr> Balance(const std::string& fn, std::vector<std::unique_ptr<Expr>>& ops,
+                                std::vector<std::size_t>& offsets, std::size_t lo, std::size_t hi) {
+    if (hi - lo == 1) return std::move(ops[lo]);
+    std::size_t mid = (lo + hi) / 2;
+    auto left = Balance(fn, ops, offsets, lo, mid);
+    auto right = Balance(fn, ops, offsets, mid, hi);
+    if (failed()) return nullptr;
+    return Binary(fn, offsets[mid - 1], std::move(left), std::move(right));
+  }
+
+  // ---- grammar -------------------------------------------------------------------------
+
+  bool Expect(Tok kind, const char* what) {
+    if (tok_.kind != kind) {
+      Fail(tok_.offset,
+           std::string("Syntax error: expected ") + what + ", found " + Describe(tok_));
+      return false;
+    }
+    Next();
+    return true;
+  }
+
+  std::unique_ptr<Expr> ParseExpr() {
+    if (++depth_ > opts_.max_depth) {
+      Fail(tok_.offset,
+           "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
+           StatusCode::kOutOfRange);
+      --depth_;
+      return nullptr;
+    }
+    auto cond = ParseLogical(Tok::kOr);
+    if (!failed() && tok_.kind == Tok::kQuestion) {
+      std::size_t off = tok_.offset;
+      Next();
+      auto a = ParseLogical(Tok::kOr);
+      if (!failed()) Expect(Tok::kColon, "':'");
+      auto b = failed() ? nullptr : ParseExpr();
+      if (!failed()) {
+        std::vector<std::unique_ptr<Expr>> args;
+        args.push_back(std::move(cond));
+        args.push_back(std::move(a));
+        args.push_back(std::move(b));
+        cond = Call("_?_:_", off, std::move(args));
+      }
+    }
+    --depth_;
+    return failed() ? nullptr : std::move(cond);
+  }
+
+  std::unique_ptr<Expr> ParseLogical(Tok op) {
+    std::vector<std::unique_ptr<Expr>> ops;
+    std::vector<std::size_t> offsets;
+    ops.push_back(op == Tok::kOr ? ParseLogical(Tok::kAnd) : ParseRelation());
+    while (!failed() && tok_.kind == op) {
+      offsets.push_back(tok_.offset);
+      Next();
+      ops.push_back(op == Tok::kOr ? ParseLogical(Tok::kAnd) : ParseRelation());
+    }
+    if (failed()) return nullptr;
+    return Balance(op == Tok::kOr ? "_||_" : "_&&_", ops, offsets, 0, ops.size());
+  }
+
+  std::unique_ptr<Expr> ParseRelation() {
+    auto left = ParseAddition();
+    while (!failed()) {
+      const char* fn = nullptr;
+      switch (tok_.kind) {
+        case Tok::kLt:
+          fn = "_<_";
+          break;
+        case Tok::kLe:
+          fn = "_<=_";
+          break;
+        case Tok::kGt:
+          fn = "_>_";
+          break;
+        case Tok::kGe:
+          fn = "_>=_";
+          break;
+        case Tok::kEq:
+          fn = "_==_";
+          break;
+        case Tok::kNe:
+          fn = "_!=_";
+          break;
+        case Tok::kIn:
+          fn = "@in";
+          break;
+        default:
+          break;
+      }
+      if (fn == nullptr) break;
+      std::size_t off = tok_.offset;
+      Next();
+      auto right = ParseAddition();
+      if (failed()) return nullptr;
+      left = Binary(fn, off, std::move(left), std::move(right));
+    }
+    return failed() ? nullptr : std::move(left);
+  }
+
+  std::unique_ptr<Expr> ParseAddition() {
+    auto left = ParseMultiplication();
+    while (!failed() && (tok_.kind == Tok::kPlus || tok_.kind == Tok::kMinus)) {
+      const char* fn = tok_.kind == Tok::kPlus ? "_+_" : "_-_";
+      std::size_t off = tok_.offset;
+      Next();
+      auto right = ParseMultiplication();
+      if (failed()) return nullptr;
+      left = Binary(fn, off, std::move(left), std::move(right));
+    }
+    return failed() ? nullptr : std::move(left);
+  }
+
+  std::unique_ptr<Expr> ParseMultiplication() {
+    auto left = ParseUnary();
+    while (!failed() &&
+           (tok_.kind == Tok::kStar || tok_.kind == Tok::kSlash || tok_.kind == Tok::kPercent)) {
+      const char* fn = tok_.kind == Tok::kStar ? "_*_" : tok_.kind == Tok::kSlash ? "_/_" : "_%_";
+      std::size_t off = tok_.offset;
+      Next();
+      auto right = ParseUnary();
+      if (failed()) return nullptr;
+      left = Binary(fn, off, std::move(left), std::move(right));
+    }
+    return failed() ? nullptr : std::move(left);
+  }
+
+  std::unique_ptr<Expr> ParseUnary() {
+    std::vector<std::size_t> ops;
+    Tok op = tok_.kind;
+    if (op == Tok::kNot || op == Tok::kMinus) {
+      while (tok_.kind == op) {
+        ops.push_back(tok_.offset);
+        if (ops.size() > static_cast<std::size_t>(opts_.max_depth)) {
+          Fail(tok_.offset,
+               "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
+               StatusCode::kOutOfRange);
+          return nullptr;
+        }
+        Next();
+      }
+    }
+    std::unique_ptr<Expr> e;
+    if (op == Tok::kMinus && (tok_.kind == Tok::kInt || tok_.kind == Tok::kDouble)) {
+      // Fold the innermost minus into the literal (so -9223372036854775808 is valid).
+      std::size_t off = ops.back();
+      ops.pop_back();
+      e = ParseMember(ParseLiteral(/*negative=*/true, off));
+    } else {
+      e = ParseMember(ParsePrimary());
+    }
+    if (failed()) return nullptr;
+    const char* fn = op == Tok::kNot ? "!_" : "-_";
+    while (!ops.empty()) {
+      std::vector<std::unique_ptr<Expr>> args;
+      args.push_back(std::move(e));
+      e = Call(fn, ops.back(), std::move(args));
+      ops.pop_back();
+      if (failed()) return nullptr;
+    }
+    return e;
+  }
+
+  std::unique_ptr<Expr> ParseLiteral(bool negative, std::size_t offset) {
+    auto e = NewExpr(ExprKind::kConst, offset);
+    switch (tok_.kind) {
+      case Tok::kInt: {
+        std::uint64_t m = tok_.magnitude;
+        std::uint64_t limit = negative ? (std::uint64_t{1} << 63) : (std::uint64_t{1} << 63) - 1;
+        if (tok_.int_overflow || m > limit) {
+          Fail(offset, "int literal out of range", StatusCode::kOutOfRange);
+          return nullptr;
+        }
+        std::int64_t v = negative ? static_cast<std::int64_t>(0 - m) : static_cast<std::int64_t>(m);
+        e->constant = Value::Int(v);
+        break;
+      }
+      case Tok::kUint:
+        if (tok_.int_overflow) {
+          Fail(offset, "uint literal out of range", StatusCode::kOutOfRange);
+          return nullptr;
+        }
+        e->constant = Value::Uint(tok_.magnitude);
+        break;
+      case Tok::kDouble:
+        e->constant = Value::Double(negative ? -tok_.dbl : tok_.dbl);
+        break;
+      case Tok::kString:
+        e->constant = Value::String(std::move(tok_.text));
+        break;
+      case Tok::kBytes:
+        e->constant = Value::Bytes(std::move(tok_.text));
+        break;
+      case Tok::kTrue:
+        e->constant = Value::Bool(true);
+        break;
+      case Tok::kFalse:
+        e->constant = Value::Bool(false);
+        break;
+      case Tok::kNull:
+        e->constant = Value::Null();
+        break;
+      default:
+        Fail(tok_.offset, "Syntax error: unexpected " + Describe(tok_));
+        return nullptr;
+    }
+    Next();
+    return e;
+  }
+
+  std::vector<std::unique_ptr<Expr>> ParseArgs(Tok close, const char* what) {
+    std::vector<std::unique_ptr<Expr>> args;
+    while (!failed() && tok_.kind != close) {
+      args.push_back(ParseExpr());
+      if (failed()) break;
+      if (tok_.kind == Tok::kComma) {
+        Next();
+      } else if (tok_.kind != close) {
+        Fail(tok_.offset,
+             std::string("Syntax error: expected ',' or ") + what + ", found " + Describe(tok_));
+      }
+    }
+    if (!failed()) Next();
+    return args;
+  }
+
+  std::unique_ptr<Expr> ParsePrimary() {
+    if (failed()) return nullptr;
+    std::size_t off = tok_.offset;
+    switch (tok_.kind) {
+      case Tok::kInt:
+      case Tok::kUint:
+      case Tok::kDouble:
+      case Tok::kString:
+      case Tok::kBytes:
+      case Tok::kTrue:
+      case Tok::kFalse:
+      case Tok::kNull:
+        return ParseLiteral(false, off);
+      case Tok::kLParen: {
+        Next();
+        auto e = ParseExpr();
+        if (!failed()) Expect(Tok::kRParen, "')'");
+        return failed() ? nullptr : std::move(e);
+      }
+      case Tok::kLBracket: {
+        Next();
+        auto e = NewExpr(ExprKind::kList, off);
+        e->args = ParseArgs(Tok::kRBracket, "']'");
+        return failed() ? nullptr : Seal(std::move(e));
+      }
+      case Tok::kLBrace: {
+        Next();
+        auto e = NewExpr(ExprKind::kMap, off);
+        while (!failed() && tok_.kind != Tok::kRBrace) {
+          e->args.push_back(ParseExpr());
+          if (!failed()) Expect(Tok::kColon, "':'");
+          if (!failed()) e->args.push_back(ParseExpr());
+          if (failed()) break;
+          if (tok_.kind == Tok::kComma) {
+            Next();
+          } else if (tok_.kind != Tok::kRBrace) {
+            Fail(tok_.offset, "Syntax error: expected ',' or '}', found " + Describe(tok_));
+          }
+        }
+        if (!failed()) Next();
+        return failed() ? nullptr : Seal(std::move(e));
+      }
+      case Tok::kDot:
+      case Tok::kIdent: {
+        bool leading_dot = tok_.kind == Tok::kDot;
+        if (leading_dot) {
+          Next();
+          if (tok_.kind != Tok::kIdent) {
+            Fail(tok_.offset,
+                 "Syntax error: expected identifier after '.', found " + Describe(tok_));
+            return nullptr;
+          }
+        }
+        std::string name = std::move(tok_.text);
+        std::size_t name_off = tok_.offset;
+        if (IsReservedWord(name)) {
+          Fail(name_off, "Syntax error: reserved identifier '" + name + "'");
+          return nullptr;
+        }
+        Next();
+        if (tok_.kind == Tok::kLParen) {
+          std::size_t paren = tok_.offset;  // calls are located at '(' (as cel-go)
+          Next();
+          auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
+          if (failed()) return nullptr;
+          return MakeCall(std::move(name), paren, nullptr, std::move(args), leading_dot);
+        }
+        auto e = NewExpr(ExprKind::kIdent, leading_dot ? off : name_off);
+        e->name = std::move(name);
+        e->leading_dot = leading_dot;
+        return e;
+      }
+      default:
+        Fail(tok_.offset, "Syntax error: unexpected " + Describe(tok_));
+        return nullptr;
+    }
+  }
+
+  template <typename F>
+  auto WithDepth(F f) -> decltype(f()) {
+    if (++depth_ > opts_.max_depth) {
+      Fail(tok_.offset,
+           "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
+           StatusCode::kOutOfRange);
+      --depth_;
+      return {};
+    }
+    auto r = f();
+    --depth_;
+    return r;
+  }
+
+  std::unique_ptr<Expr> ParseMember(std::unique_ptr<Expr> e) {
+    while (!failed() && e) {
+      if (tok_.kind == Tok::kDot) {
+        std::size_t dot_off = tok_.offset;
+        Next();
+        if (tok_.kind != Tok::kIdent && tok_.kind != Tok::kQuotedIdent && tok_.kind != Tok::kIn &&
+            tok_.kind != Tok::kTrue && tok_.kind != Tok::kFalse && tok_.kind != Tok::kNull) {
+          Fail(tok_.offset, "Syntax error: expected field name after '.', found " + Describe(tok_));
+          return nullptr;
+        }
+        bool quoted = tok_.kind == Tok::kQuotedIdent;
+        std::string field = tok_.kind == Tok::kIdent || quoted
+                                ? std::move(tok_.text)
+                                : std::string(src_.substr(tok_.offset, tok_.end - tok_.offset));
+        Next();
+        if (!quoted && tok_.kind == Tok::kLParen) {
+          std::size_t paren = tok_.offset;
+          Next();
+          auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
+          if (failed()) return nullptr;
+          e = MakeCall(std::move(field), paren, std::move(e), std::move(args), false);
+        } else {
+          auto s = NewExpr(ExprKind::kSelect, dot_off);
+          s->name = std::move(field);
+          s->operand = std::move(e);
+          e = Seal(std::move(s));
+        }
+      } else if (tok_.kind == Tok::kLBracket) {
+        std::size_t off = tok_.offset;
+        Next();
+        auto index = WithDepth([&] { return ParseExpr(); });
+        if (!failed()) Expect(Tok::kRBracket, "']'");
+        if (failed()) return nullptr;
+        e = Binary("_[_]", off, std::move(e), std::move(index));
+      } else {
+        break;
+      }
+    }
+    return failed() ? nullptr : std::move(e);
+  }
+
+  std::unique_ptr<Expr> MakeCall(std::string fn, std::size_t offset, std::unique_ptr<Expr> target,
+                                 std::vector<std::unique_ptr<Expr>> args, bool leading_dot) {
+    if (opts_.enable_macros && !leading_dot) {
+      if (!target && fn == "has" && args.size() == 1) {
+        if (args[0]->kind != ExprKind::kSelect) {
+          Fail(offset, "invalid argument to has() macro");
+          return nullptr;
+        }
+        auto sel = std::move(args[0]);
+        sel->test_only = true;
+        return sel;
+      }
+      if (target) {
+        std::optional<ComprehensionKind> kind;
+        const std::size_t n = args.size();
+        bool two_vars = false;
+        if ((fn == "all" || fn == "exists") && (n == 2 || n == 3)) {
+          kind = fn == "all" ? ComprehensionKind::kAll : ComprehensionKind::kExists;
+          two_vars = n == 3;
+        }
+        if (fn == "exists_one" && n == 2) kind = ComprehensionKind::kExistsOne;
+        if (fn == "existsOne" && (n == 2 || n == 3)) {
+          kind = ComprehensionKind::kExistsOne;
+          two_vars = n == 3;
+        }
+        if (fn == "map" && (n == 2 || n == 3)) kind = ComprehensionKind::kMap;
+        if (fn == "filter" && n == 2) kind = ComprehensionKind::kFilter;
+        if ((fn == "transformList" || fn == "transformMap") && (n == 3 || n == 4)) {
+          kind = fn == "transformList" ? ComprehensionKind::kMap : ComprehensionKind::kTransformMap;
+          two_vars = true;
+        }
+        if (kind) {
+          std::size_t vars = two_vars ? 2 : 1;
+          for (std::size_t i = 0; i < vars; ++i) {
+            if (args[i]->kind != ExprKind::kIdent || args[i]->leading_dot) {
+              Fail(args[i]->offset, "argument is not an identifier");
+              return nullptr;
+            }
+          }
+          if (two_vars && args[0]->name == args[1]->name) {
+            Fail(args[1]->offset, "duplicate variable name '" + args[1]->name + "'");
+            return nullptr;
+          }
+          auto c = NewExpr(ExprKind::kComprehension, offset);
+          c->comprehension = *kind;
+          c->name = args[0]->name;
+          if (two_vars) c->name2 = args[1]->name;
+          c->operand = std::move(target);
+          for (std::size_t i = vars; i < n; ++i) c->args.push_back(std::move(args[i]));
+          return Seal(std::move(c));
+        }
+      }
+    }
+    auto e = NewExpr(ExprKind::kCall, offset);
+    e->name = std::move(fn);
+    e->operand = std::move(target);
+    e->args = std::move(args);
+    e->leading_dot = leading_dot;
+    return Seal(std::move(e));
+  }
+
+  std::string_view src_;
+  const ParseOptions& opts_;
+  std::size_t pos_ = 0;
+  Token tok_;
+  bool prev_was_operand_ = false;
+  int depth_ = 0;
+  Status error_;
+};
+
+}  // namespace
+
+bool IsReservedWord(std::string_view word) {
+  return std::find(std::begin(kReserved), std::end(kReserved), word) != std::end(kReserved);
+}
+
+SourceLocation LocationOf(std::string_view source, std::size_t offset) {
+  SourceLocation loc;
+  loc.line = 1;
+  loc.column = 1;
+  offset = std::min(offset, source.size());
+  for (std::size_t i = 0; i < offset; ++i) {
+    auto c = static_cast<unsigned char>(source[i]);
+    if (c == '\n') {
+      ++loc.line;
+      loc.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++loc.column;
+    }
+  }
+  return loc;
+}
+
+std::string FormatError(std::string_view source, const Status& status) {
+  const SourceLocation* loc = status.location();
+  if (loc == nullptr || loc->line <= 0) return "ERROR: " + status.ToString() + "\n";
+  std::string out = "ERROR: <input>:" + std::to_string(loc->line) + ":" +
+                    std::to_string(loc->column) + ": " + std::string(status.message()) + "\n";
+  // Find the line.
+  std::size_t start = 0;
+  for (int l = 1; l < loc->line; ++l) {
+    std::size_t nl = source.find('\n', start);
+    if (nl == std::string_view::npos) return out;
+    start = nl + 1;
+  }
+  std::size_t end = source.find('\n', start);
+  std::string_view line =
+      source.substr(start, end == std::string_view::npos ? source.npos : end - start);
+  if (line.size() > 200) return out;  // do not echo huge lines
+  out += " | " + std::string(line) + "\n";
+  out += " | " + std::string(static_cast<std::size_t>(std::max(0, loc->column - 1)), '.') + "^\n";
+  return out;
+}
+
+Result<ParsedExpr> Parse(std::string_view source, const ParseOptions& options) {
+  if (source.size() > options.max_source_bytes) {
+    return OutOfRangeError("expression is " + std::to_string(source.size()) +
+                               " bytes, over the limit of " +
+                               std::to_string(options.max_source_bytes),
+                           SourceLocation{.line = 1, .column = 1});
+  }
+  if (std::size_t bad = FindInvalidUtf8(source); bad != std::string_view::npos) {
+    return InvalidArgumentError("invalid UTF-8 in expression", LocationOf(source, bad));
+  }
+  Parser parser(source, options);
+  CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Expr> root, parser.Run());
+  ParsedExpr out;
+  out.root = std::move(root);
+  out.source = std::string(source);
+  return out;
+}
+
+}  // namespace credence::expr

@@ -1,0 +1,141 @@
+// File: expr/program.h
+//
+// Compile once, evaluate fast: turns a checked expression into an immutable Program (a tree
+// of nodes with resolved overloads, variable slots, precompiled regular expressions and time
+// zones, folded constants) that any number of threads evaluate at once.
+//
+// **Example** (the engine's fast path: rule conditions over a dense feature vector):
+//
+//   Environment env;
+//   env.DeclareFeature("refund_rate_90d", 0);
+//   env.DeclareFeature("orders_30d", 1);
+//   Result<std::shared_ptr<const Program>> p = Compile(
+//       "refund_rate_90d > 0.2 && orders_30d >= 10.0", env, {.expected_type = Type::Bool()});
+//   if (!p.ok()) return p.status();                  // carries line:column
+//   std::vector<double> features = {0.35, 12.0};      // NaN = missing
+//   Result<bool> hit = (*p)->EvaluateBool(features);  // true; an error if a feature is NaN
+//
+// Two tiers of failure (as cel-cpp):
+//   * CEL evaluation errors (division by zero, no such key, a missing feature, overflow) are
+//     values: Evaluate() returns OK with an error Value, so `false && <error>` is still false.
+//   * Non-recoverable problems are a non-OK Status: the cost budget ran out
+//     (kResourceExhausted).
+// EvaluateBool() folds both into its Result: an error value becomes a Status with the error's
+// code and message (kNotFound "no such feature value: 'x'" for a NaN feature).
+//
+// Program is immutable and thread-safe: Evaluate is const, touches no global state, and takes
+// all per-call state from its arguments. The common path (numeric comparisons of double
+// features against constants combined with && || !) does not allocate.
+#ifndef CREDENCE_EXPR_PROGRAM_H_
+#define CREDENCE_EXPR_PROGRAM_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "credence/result.h"
+#include "credence/status.h"
+#include "expr/checker.h"
+#include "expr/parser.h"
+#include "expr/types.h"
+#include "expr/value.h"
+
+namespace credence::expr {
+
+// Default evaluation cost budget; see CompileOptions::max_steps.
+inline constexpr std::uint64_t kDefaultMaxSteps = 1'000'000;
+
+struct CompileOptions {
+  // Parser limits (source length, nesting depth) and macro expansion.
+  ParseOptions parse;
+  // Type-check against the Environment. When false, names are still resolved but types are
+  // not checked (CEL dynamic evaluation); unknown names and functions fail at run time.
+  // Default: true.
+  bool check_types = true;
+  // When set, the checked result type must be assignable to it (rules use Type::Bool()).
+  // Default: none.
+  std::optional<Type> expected_type;
+  // Evaluation cost budget: each node evaluated and each comprehension iteration costs one
+  // step; an evaluation that would exceed it fails with kResourceExhausted. Default: 1,000,000.
+  std::uint64_t max_steps = kDefaultMaxSteps;
+  // Evaluate constant subexpressions at compile time. Default: true.
+  bool fold_constants = true;
+};
+
+// Variable bindings for one evaluation. Thread-compatible: build one per call (or share a
+// const one between threads).
+class Activation {
+ public:
+  // Binds a (fully qualified) variable name; a second Bind of the same name replaces it.
+  void Bind(std::string name, Value value);
+  // Feature values for variables declared with Environment::DeclareFeature; the span must
+  // outlive the evaluation. NaN means missing.
+  void set_features(std::span<const double> features) { features_ = features; }
+  std::span<const double> features() const { return features_; }
+  const Value* Find(std::string_view name) const;
+
+ private:
+  std::map<std::string, Value, std::less<>> values_;
+  std::span<const double> features_;
+};
+
+struct Node;  // program.cc
+
+class Program {
+ public:
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  ~Program();
+
+  // Evaluates with the given bindings. Returns the value (possibly an error value) or, for
+  // non-recoverable problems, a non-OK Status (kResourceExhausted when max_steps runs out).
+  Result<Value> Evaluate(const Activation& activation) const;
+
+  // Fast path for rule conditions: features by slot from `features` (NaN = missing), other
+  // variables from `extra` (may be null). Returns the bool result, or a Status: the code and
+  // message of a CEL error value (e.g. kNotFound "no such feature value: 'x'"),
+  // kInvalidArgument when the result is not a bool, kResourceExhausted for the budget.
+  // Allocates nothing when the expression only compares features and constants.
+  Result<bool> EvaluateBool(std::span<const double> features,
+                            const Activation* extra = nullptr) const;
+
+  // Like EvaluateBool for numeric expressions (int and uint results are converted).
+  Result<double> EvaluateDouble(std::span<const double> features,
+                                const Activation* extra = nullptr) const;
+
+  // The checked result type (dyn when type checking was disabled).
+  const Type& result_type() const { return result_type_; }
+  const std::string& source() const { return source_; }
+  // Number of nodes after constant folding (for tests and diagnostics).
+  std::size_t node_count() const { return node_count_; }
+
+ private:
+  friend Result<std::shared_ptr<const Program>> Compile(std::string_view, const Environment&,
+                                                        const CompileOptions&);
+  Program() = default;
+  Value Run(const Activation* activation, std::span<const double> features, bool* exhausted) const;
+
+  std::unique_ptr<const Node> root_;
+  std::string source_;
+  Type result_type_;
+  int num_locals_ = 0;
+  std::uint64_t max_steps_ = kDefaultMaxSteps;
+  std::size_t node_count_ = 0;
+};
+
+// Parses, checks and plans `source` against `env`.
+// Errors (with line:column where they apply):
+//   kInvalidArgument  syntax, type and name errors; an invalid constant regular expression
+//                     or time zone; a result type other than options.expected_type
+//   kOutOfRange       parser limits (length, nesting) and out-of-range literals
+Result<std::shared_ptr<const Program>> Compile(std::string_view source, const Environment& env,
+                                               const CompileOptions& options = {});
+
+}  // namespace credence::expr
+
+#endif  // CREDENCE_EXPR_PROGRAM_H_
