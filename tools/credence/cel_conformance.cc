@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "commands.h"
 #include "expr/conformance.h"
 
 // argv[0] is "cel-conformance", then one or more JSON Lines files. Prints every failed case

@@ -17,14 +17,15 @@ struct Command {
 constexpr Command kCommands[] = {
     {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+    {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
 };
 
 void PrintHelp(std::ostream& out) {
   out << "usage: credence COMMAND [options]   (credence COMMAND --help for details)\n\n";
   for (const Command& c : kCommands) {
-    out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.help << "\n";
+    out << "  " << c.name << std::string(17 - std::strlen(c.name), ' ') << c.help << "\n";
   }
-  out << "  version     print the library version\n";
+  out << "  version          print the library version\n";
 }
 
 }  // namespace
