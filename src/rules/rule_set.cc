@@ -1,0 +1,235 @@
+#include "rules/rule_set.h"
+
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+namespace credence::rules {
+
+Result<MessageTemplate> MessageTemplate::Compile(const std::string& text,
+                                                 const std::vector<std::string>& feature_names) {
+  MessageTemplate out;
+  std::string literal;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') {
+      literal += '{';
+      ++i;
+    } else if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') {
+      literal += '}';
+      ++i;
+    } else if (c == '{') {
+      const auto close = text.find('}', i);
+      if (close == std::string::npos) {
+        return InvalidArgumentError("unclosed '{' at offset " + std::to_string(i) +
+                                    " in message template");
+      }
+      const std::string name = text.substr(i + 1, close - i - 1);
+      int index = -1;
+      for (std::size_t k = 0; k < feature_names.size(); ++k) {
+        if (feature_names[k] == name) index = static_cast<int>(k);
+      }
+      if (index < 0) {
+        return InvalidArgumentError("message template cites unknown feature '" + name + "'");
+      }
+      if (!literal.empty()) out.pieces_.push_back({std::move(literal), -1});
+      literal.clear();
+      out.pieces_.push_back({"", index});
+      i = close;
+    } else if (c == '}') {
+      return InvalidArgumentError("unmatched '}' at offset " + std::to_string(i) +
+                                  " in message template (write '}}' for a brace)");
+    } else {
+      literal += c;
+    }
+  }
+  if (!literal.empty()) out.pieces_.push_back({std::move(literal), -1});
+  return out;
+}
+
+std::string MessageTemplate::Render(std::span<const double> features) const {
+  std::string out;
+  for (const Piece& p : pieces_) {
+    if (p.feature < 0) {
+      out += p.text;
+      continue;
+    }
+    const double v = features[static_cast<std::size_t>(p.feature)];
+    if (std::isnan(v)) {
+      out += "missing";
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", v);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+Status LocateExpressionError(const Status& error, const std::string& what, const std::string& path,
+                             Locator locator) {
+  std::string message = what;
+  if (const SourceLocation* where = error.location(); where != nullptr && where->line > 0) {
+    message += " " + std::to_string(where->line) + ":" + std::to_string(where->column);
+  }
+  message += ": ";
+  message += error.message();
+  SourceLocation loc =
+      locator != nullptr ? locator->Locate(path) : SourceLocation{.field_path = path};
+  return Status(error.code(), message, std::move(loc));
+}
+
+namespace {
+
+struct CompiledRule {
+  const v1::Rule* def;  // points into Rep::defs
+  std::shared_ptr<const expr::Program> condition;
+  MessageTemplate message;
+};
+
+struct CompiledSet {
+  std::string id;
+  v1::RuleHitPolicy policy;
+  std::vector<CompiledRule> rules;
+};
+
+void FillHit(const std::string& set_id, const v1::Rule& r, v1::RuleHit* hit) {
+  hit->set_rule_set(set_id);
+  hit->set_rule_id(r.id());
+  hit->set_dimension(r.dimension());
+  hit->set_severity(r.severity());
+}
+
+void FillActions(const CompiledRule& rule, std::span<const double> features, v1::RuleHit* hit) {
+  const v1::Rule& r = *rule.def;
+  hit->set_points(r.points());
+  hit->set_flag(r.flag());
+  hit->set_outcome(r.outcome());
+  hit->set_reason_code(r.reason_code());
+  hit->set_message(rule.message.Render(features));
+  hit->set_grade_cap(r.grade_cap());
+}
+
+}  // namespace
+
+struct RuleSets::Rep {
+  google::protobuf::RepeatedPtrField<v1::RuleSet> defs;  // owns the rules CompiledRule points to
+  std::vector<CompiledSet> sets;
+  std::size_t rule_count = 0;
+};
+
+RuleSets::RuleSets(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+RuleSets::RuleSets(RuleSets&&) noexcept = default;
+RuleSets& RuleSets::operator=(RuleSets&&) noexcept = default;
+RuleSets::~RuleSets() = default;
+std::size_t RuleSets::rule_count() const { return rep_->rule_count; }
+
+Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
+                                   const expr::Environment& env,
+                                   const std::vector<std::string>& feature_names,
+                                   const std::vector<std::string>& compliance_grades,
+                                   Locator locator, std::vector<Issue>* issues) {
+  auto rep = std::make_unique<Rep>();
+  rep->defs = sets;
+  Status first;
+  auto report = [&](const Status& s) {
+    if (issues != nullptr) issues->push_back({Issue::Severity::kError, s});
+    if (first.ok()) first = s;
+  };
+  auto at = [&](const std::string& path) {
+    return locator != nullptr ? locator->Locate(path) : SourceLocation{.field_path = path};
+  };
+  std::unordered_set<std::string> set_ids;
+  for (int s = 0; s < rep->defs.size(); ++s) {
+    const v1::RuleSet& set = rep->defs[s];
+    const std::string sp = "rule_sets[" + std::to_string(s) + "]";
+    if (set.id().empty() || !set_ids.insert(set.id()).second) {
+      report(InvalidArgumentError("rule set ids must be non-empty and unique", at(sp + ".id")));
+    }
+    CompiledSet cs;
+    cs.id = set.id();
+    cs.policy = set.hit_policy() == v1::RULE_HIT_POLICY_UNSPECIFIED ? v1::RULE_HIT_POLICY_ALL
+                                                                   : set.hit_policy();
+    std::unordered_set<std::string> rule_ids;
+    for (int r = 0; r < set.rules_size(); ++r) {
+      const v1::Rule& rule = set.rules(r);
+      const std::string rp = sp + ".rules[" + std::to_string(r) + "]";
+      const std::string who = "rule '" + rule.id() + "'";
+      if (rule.id().empty() || !rule_ids.insert(rule.id()).second) {
+        report(InvalidArgumentError("rule ids must be non-empty and unique within a rule set",
+                                    at(rp + ".id")));
+      }
+      CompiledRule cr{&rule, nullptr, {}};
+      if (rule.condition().empty()) {
+        report(InvalidArgumentError(who + ": condition is required", at(rp + ".condition")));
+      } else {
+        auto program = expr::Compile(rule.condition(), env, {.expected_type = expr::Type::Bool()});
+        if (!program.ok()) {
+          report(LocateExpressionError(program.status(), who + ": condition", rp + ".condition",
+                                       locator));
+        } else {
+          cr.condition = *program;
+        }
+      }
+      auto message = MessageTemplate::Compile(rule.message(), feature_names);
+      if (!message.ok()) {
+        report(Status(message.status().code(), who + ": " + std::string(message.status().message()),
+                      at(rp + ".message")));
+      } else {
+        cr.message = std::move(message).value();
+      }
+      if (!rule.grade_cap().empty() &&
+          std::find(compliance_grades.begin(), compliance_grades.end(), rule.grade_cap()) ==
+              compliance_grades.end()) {
+        report(InvalidArgumentError(who + ": grade_cap '" + rule.grade_cap() +
+                                        "' is not a grade of compliance.grades",
+                                    at(rp + ".grade_cap")));
+      }
+      if (!std::isfinite(rule.points())) {
+        report(InvalidArgumentError(who + ": points must be finite", at(rp + ".points")));
+      }
+      if (rule.outcome() != v1::OUTCOME_UNSPECIFIED && !v1::Outcome_IsValid(rule.outcome())) {
+        report(InvalidArgumentError(who + ": unknown outcome", at(rp + ".outcome")));
+      }
+      cs.rules.push_back(std::move(cr));
+      ++rep->rule_count;
+    }
+    rep->sets.push_back(std::move(cs));
+  }
+  if (!first.ok()) return first;
+  return RuleSets(std::move(rep));
+}
+
+void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
+                        google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+  for (const CompiledSet& set : rep_->sets) {
+    const CompiledRule* best = nullptr;  // PRIORITY
+    for (const CompiledRule& rule : set.rules) {
+      Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
+      if (!hit.ok()) {
+        v1::RuleHit* h = out->Add();
+        FillHit(set.id, *rule.def, h);
+        h->set_errored(true);
+        h->set_error(std::string(StatusCodeName(hit.status().code())) + ": " +
+                     std::string(hit.status().message()));
+        continue;
+      }
+      if (!*hit) continue;
+      if (set.policy == v1::RULE_HIT_POLICY_PRIORITY) {
+        if (best == nullptr || rule.def->priority() > best->def->priority()) best = &rule;
+        continue;
+      }
+      v1::RuleHit* h = out->Add();
+      FillHit(set.id, *rule.def, h);
+      FillActions(rule, features, h);
+      if (set.policy == v1::RULE_HIT_POLICY_FIRST) break;
+    }
+    if (best != nullptr) {
+      v1::RuleHit* h = out->Add();
+      FillHit(set.id, *best->def, h);
+      FillActions(*best, features, h);
+    }
+  }
+}
+
+}  // namespace credence::rules

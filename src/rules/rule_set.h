@@ -1,0 +1,80 @@
+// Rule sets: CEL conditions over features and request variables, with actions (compliance
+// points, flags, outcomes, reason codes, message templates, grade caps) and hit policies.
+#ifndef CREDENCE_RULES_RULE_SET_H_
+#define CREDENCE_RULES_RULE_SET_H_
+
+#include <google/protobuf/repeated_field.h>
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "credence/bundle.h"
+#include "credence/engine.h"
+#include "credence/result.h"
+#include "credence/v1/bundle.pb.h"
+#include "credence/v1/score.pb.h"
+#include "expr/program.h"
+
+namespace credence::rules {
+
+// A message template: literal text with "{feature}" citing a feature value (formatted with
+// up to 6 significant digits, "missing" for NaN) and "{{" / "}}" for braces.
+class MessageTemplate {
+ public:
+  // Errors: INVALID_ARGUMENT for an unknown feature or an unbalanced brace.
+  static Result<MessageTemplate> Compile(const std::string& text,
+                                         const std::vector<std::string>& feature_names);
+  std::string Render(std::span<const double> features) const;
+
+ private:
+  struct Piece {
+    std::string text;
+    int feature = -1;  // >= 0: cite this feature instead of `text`
+  };
+  std::vector<Piece> pieces_;
+};
+
+// Where bundle field paths are in the source (may be null: paths only).
+using Locator = const BundleSourceMap*;
+
+// All rule sets of a bundle, compiled. Immutable; Evaluate is const and thread-safe.
+class RuleSets {
+ public:
+  // Compiles every condition (type bool) and template against `env`. Every problem is added
+  // to `issues` (if non-null) with the rule's field path and bundle location; the first is
+  // returned: INVALID_ARGUMENT for a syntax, type or name error, an empty or duplicate id,
+  // an unknown grade cap; OUT_OF_RANGE for expression limits.
+  static Result<RuleSets> Compile(const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
+                                  const expr::Environment& env,
+                                  const std::vector<std::string>& feature_names,
+                                  const std::vector<std::string>& compliance_grades,
+                                  Locator locator, std::vector<Issue>* issues);
+
+  RuleSets(RuleSets&&) noexcept;
+  RuleSets& operator=(RuleSets&&) noexcept;
+  ~RuleSets();
+
+  // Evaluates every rule set in bundle order and appends the hits to `out`. A condition
+  // that cannot be evaluated (it read a missing feature, divided by zero, ran out of budget)
+  // becomes an errored hit carrying the error, with no actions applied.
+  void Evaluate(std::span<const double> features, const expr::Activation& extra,
+                google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
+
+  std::size_t rule_count() const;
+
+ private:
+  struct Rep;
+  explicit RuleSets(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+// The located form of a CEL compile error for the field at `path`: the bundle location of
+// the field, with the position inside the expression in the message ("condition 1:14: ...").
+Status LocateExpressionError(const Status& error, const std::string& what, const std::string& path,
+                             Locator locator);
+
+}  // namespace credence::rules
+
+#endif  // CREDENCE_RULES_RULE_SET_H_
