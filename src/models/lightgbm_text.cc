@@ -158,6 +158,8 @@ Status ReadTree(const std::vector<KeyValue>& block, int header_line, std::size_t
     tree->cover.assign(n, 0.0);
     for (std::size_t i = 0; i < n_int; ++i) tree->cover[i] = ic[i];
     for (std::size_t j = 0; j < leaves; ++j) tree->cover[n_int + j] = lc[j];
+  } else if (n_int == 0) {
+    tree->cover.assign(n, 0.0);  // a single leaf needs no cover for TreeSHAP
   } else {
     *has_counts = false;
   }
