@@ -110,11 +110,11 @@ class TreeEnsemble {
  private:
   friend class internal::TreeEnsembleBuilder;
 
-  // One node in 16 bytes. Children are adjacent: right = left + 1. A leaf loops onto itself
-  // (threshold NaN, left = own index - 1, default-left clear) so a fixed number of steps per
-  // tree needs no leaf test; its value is in values_.
+  // One node in 16 bytes. Children are adjacent: right = left + 1. A leaf keeps its value
+  // in `threshold` and loops onto itself (left = own index - 1, and kLeafBit forces the
+  // "right" step), so a fixed number of steps per tree needs no leaf test.
   struct Node {
-    double threshold;    // go left iff x < threshold (formats are normalised to this)
+    double threshold;    // internal: go left iff x < threshold; leaf: the leaf value
     std::uint32_t bits;  // feature index (low 28 bits) | flags
     std::uint32_t left;  // index of the left child in nodes_
   };
@@ -129,6 +129,13 @@ class TreeEnsemble {
 
   // Child taken at internal node `i` for value x (any node kind).
   std::uint32_t Next(std::uint32_t i, double x) const;
+  static std::uint32_t Step(const Node* nodes, std::uint32_t i, const double* row) {
+    const Node& n = nodes[i];
+    const double x = row[n.bits & kFeatureMask];
+    const std::uint32_t left = static_cast<std::uint32_t>(x < n.threshold) |
+                               (static_cast<std::uint32_t>(x != x) & (n.bits >> 30) & 1u);
+    return n.left + ((left ^ 1u) | (n.bits >> 31));
+  }
   template <typename Acc>
   Acc SumTreesSimple(const double* row) const;
   template <typename Acc>
@@ -138,7 +145,6 @@ class TreeEnsemble {
   void TreeShap(const double* row, std::uint32_t root, double* phi, void* scratch) const;
 
   std::vector<Node> nodes_;           // all trees; index 0 is a dummy so every leaf has i >= 1
-  std::vector<double> values_;        // leaf value per node (0 for internal nodes)
   std::vector<double> covers_;        // cover per node; empty when !has_covers_
   std::vector<std::uint32_t> roots_;  // root index per tree
   std::vector<std::uint8_t> depths_;  // deepest leaf per tree

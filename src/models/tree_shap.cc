@@ -100,7 +100,7 @@ void TreeEnsemble::TreeShap(const double* row, std::uint32_t root, double* phi,
       ++len;
       const Node& n = e.nodes_[i];
       if (n.bits & kLeafBit) {
-        const double v = e.values_[i];
+        const double v = n.threshold;
         for (int k = 1; k < len; ++k) {
           const double w = UnwoundPathSum(path, len, k);
           phi[path[k].feature] += w * (path[k].one - path[k].zero) * v;
