@@ -57,7 +57,7 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
   if (spec.num_features == 0) {
     return InvalidArgumentError(fmt + ": the model declares no features");
   }
-  if (spec.num_features > options.max_features || spec.num_features > TreeEnsemble::kFeatureMask) {
+  if (spec.num_features > options.max_features || spec.num_features > (std::size_t{1} << 30)) {
     return OutOfRangeError(fmt + ": " + std::to_string(spec.num_features) +
                            " features exceed max_features " + std::to_string(options.max_features));
   }
@@ -75,8 +75,8 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
   }
 
   TreeEnsemble e;
-  e.nodes_.push_back({0.0, TreeEnsemble::kLeafBit, 0});  // dummy: every leaf has index >= 1
-  if (spec.has_covers) e.covers_.push_back(0.0);
+  const auto nf = static_cast<std::uint32_t>(spec.num_features);
+  const std::uint32_t const_column = 2 * nf;  // always -inf
   e.roots_.reserve(spec.trees.size());
   e.depths_.reserve(spec.trees.size());
 
@@ -105,11 +105,16 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
         (spec.has_covers && tree.cover.size() != n)) {
       return InternalError("tree " + std::to_string(t) + ": inconsistent node arrays", where);
     }
+    if (e.nodes_.size() + 1 > options.max_total_nodes) {
+      return OutOfRangeError("the model has more than max_total_nodes " +
+                                 std::to_string(options.max_total_nodes) + " nodes",
+                             where);
+    }
     seen.assign(n, 0);
     queue.clear();
-    const std::uint32_t root = static_cast<std::uint32_t>(e.nodes_.size());
-    const std::uint32_t first = root;
+    const auto root = static_cast<std::uint32_t>(e.nodes_.size());
     e.nodes_.push_back({});
+    e.info_.push_back({});
     if (spec.has_covers) e.covers_.push_back(0.0);
     queue.push_back({0, root, 0});
     int tree_depth = 0;
@@ -118,7 +123,7 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
     for (std::size_t head = 0; head < queue.size(); ++head) {
       const Item item = queue[head];
       const std::int64_t s = item.spec_node;
-      const std::size_t su = static_cast<std::size_t>(s);
+      const auto su = static_cast<std::size_t>(s);
       if (seen[su]) {
         return InvalidArgumentError(
             TreeNodeName(t, s) + " is reached twice (a cycle or a shared child)", where);
@@ -138,7 +143,6 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
         }
         e.covers_[item.slot] = c;
       }
-      TreeEnsemble::Node& node = e.nodes_[item.slot];
       if (tree.left[su] < 0) {
         if (tree.right[su] >= 0) {
           return InvalidArgumentError(TreeNodeName(t, s) + " has a right child but no left child",
@@ -148,7 +152,8 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
         if (!std::isfinite(v)) {
           return InvalidArgumentError(TreeNodeName(t, s) + ": leaf value is not finite", where);
         }
-        node = {v, TreeEnsemble::kLeafBit, item.slot - 1};
+        e.nodes_[item.slot] = {v, const_column, item.slot};
+        e.info_[item.slot] = {0, TreeEnsemble::kLeaf, false, false};
         continue;
       }
       const std::int64_t l = tree.left[su];
@@ -172,14 +177,29 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
                                    std::to_string(options.max_total_nodes) + " nodes",
                                where);
       }
-      std::uint32_t bits = static_cast<std::uint32_t>(f);
-      if (tree.default_left[su]) bits |= TreeEnsemble::kDefaultLeftBit;
-      double threshold = tree.threshold[su];
+      const auto fu = static_cast<std::uint32_t>(f);
+      const bool default_left = tree.default_left[su] != 0;
+      const double threshold = tree.threshold[su];
+      const auto first = static_cast<std::uint32_t>(e.nodes_.size());
+      bool swapped = false;
+      TreeEnsemble::Node node{threshold, fu, first};
+      TreeEnsemble::Kind kind = TreeEnsemble::kSimple;
       switch (tree.kind[su]) {
         case SplitKind::kNumeric:
+          if (!std::isfinite(threshold)) {
+            return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
+          }
+          if (!default_left) {
+            swapped = true;
+            node.column = nf + fu;
+            node.threshold = -std::nextafter(threshold, -std::numeric_limits<double>::infinity());
+          }
           break;
         case SplitKind::kNumericZeroMissing:
-          bits |= TreeEnsemble::kComplexBit;
+          if (!std::isfinite(threshold)) {
+            return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
+          }
+          kind = TreeEnsemble::kZeroMissing;
           e.has_complex_ = true;
           break;
         case SplitKind::kCategorical: {
@@ -191,27 +211,25 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
                                             ") is out of range",
                                         where);
           }
-          bits |= TreeEnsemble::kComplexBit | TreeEnsemble::kCategoricalBit;
-          bits &= ~TreeEnsemble::kDefaultLeftBit;
+          kind = TreeEnsemble::kCategorical;
           e.has_complex_ = true;
           e.cat_ranges_.push_back({item.slot, {b, end}});
-          threshold = 0.0;
+          node.threshold = 0.0;
           break;
         }
       }
-      if (!std::isfinite(threshold)) {
-        return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
-      }
-      const auto left_slot = static_cast<std::uint32_t>(e.nodes_.size());
-      node = {threshold, bits, left_slot};  // `node` is not used after the push_backs below
+      e.nodes_[item.slot] = node;
+      e.info_[item.slot] = {fu, kind, default_left, swapped};
       e.nodes_.push_back({});
       e.nodes_.push_back({});
+      e.info_.push_back({});
+      e.info_.push_back({});
       if (spec.has_covers) {
         e.covers_.push_back(0.0);
         e.covers_.push_back(0.0);
       }
-      queue.push_back({l, left_slot, item.depth + 1});
-      queue.push_back({r, left_slot + 1, item.depth + 1});
+      queue.push_back({swapped ? r : l, first, item.depth + 1});
+      queue.push_back({swapped ? l : r, first + 1, item.depth + 1});
     }
     e.roots_.push_back(root);
     e.depths_.push_back(static_cast<std::uint8_t>(tree_depth));
@@ -220,28 +238,29 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
     double expected = 0.0;
     if (spec.has_covers) {
       const std::size_t last = e.nodes_.size();
-      mean.assign(last - first, 0.0);
-      for (std::size_t i = last; i-- > first;) {
+      mean.assign(last - root, 0.0);
+      for (std::size_t i = last; i-- > root;) {
         const TreeEnsemble::Node& nd = e.nodes_[i];
-        if (nd.bits & TreeEnsemble::kLeafBit) {
-          mean[i - first] = nd.threshold;
+        if (e.info_[i].kind == TreeEnsemble::kLeaf) {
+          mean[i - root] = nd.threshold;
           continue;
         }
-        const std::size_t li = nd.left;
-        const double cl = e.covers_[li], cr = e.covers_[li + 1], c = e.covers_[i];
-        mean[i - first] = c > 0 ? (mean[li - first] * cl + mean[li + 1 - first] * cr) / c
-                                : 0.5 * (mean[li - first] + mean[li + 1 - first]);
+        const std::size_t a = nd.first;
+        const double ca = e.covers_[a], cb = e.covers_[a + 1], c = e.covers_[i];
+        mean[i - root] = c > 0 ? (mean[a - root] * ca + mean[a + 1 - root] * cb) / c
+                               : 0.5 * (mean[a - root] + mean[a + 1 - root]);
       }
       expected = mean[0];
     }
     e.expected_.push_back(expected);
   }
 
-  e.num_nodes_ = e.nodes_.size() - 1;
+  e.num_nodes_ = e.nodes_.size();
   e.cat_words_ = std::move(spec.cat_words);
   e.feature_names_ = std::move(spec.feature_names);
   e.objective_ = std::move(spec.objective);
   e.num_features_ = spec.num_features;
+  e.expanded_size_ = 2 * spec.num_features + 1;
   e.base_margin_ = spec.base_margin;
   e.sigmoid_scale_ = spec.sigmoid_scale;
   e.transform_ = spec.transform;
@@ -255,41 +274,56 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
 namespace {
 // LightGBM's kZeroThreshold is declared as the float literal 1e-35f.
 constexpr double kLightgbmZero = static_cast<double>(1e-35f);
-constexpr std::size_t kBlockRows = 64;
+constexpr std::size_t kBlockRows = 32;
+constexpr std::size_t kGroup = 8;  // trees walked in lock step
 }  // namespace
 
 std::uint32_t TreeEnsemble::Next(std::uint32_t i, double x) const {
   const Node& n = nodes_[i];
-  const bool default_left = (n.bits & kDefaultLeftBit) != 0;
-  if (!(n.bits & kComplexBit)) {
-    const bool left = (x < n.threshold) || (std::isnan(x) && default_left);
-    return n.left + (left ? 0u : 1u);
+  const NodeInfo& info = info_[i];
+  switch (info.kind) {
+    case kSimple: {
+      const double e = info.swapped ? -x : x;
+      return n.first + static_cast<std::uint32_t>(e >= n.threshold);
+    }
+    case kCategorical: {
+      // NaN, negative and huge values go right; otherwise truncate toward zero.
+      if (!(x > -1.0) || !(x < 2147483648.0)) return n.first + 1;
+      const auto category = static_cast<std::uint32_t>(static_cast<std::int64_t>(x));
+      auto it =
+          std::lower_bound(cat_ranges_.begin(), cat_ranges_.end(), i,
+                           [](const auto& entry, std::uint32_t key) { return entry.first < key; });
+      const auto [begin, end] = it->second;
+      const std::uint32_t word = category / 32;
+      if (word >= end - begin) return n.first + 1;
+      const bool in_set = (cat_words_[begin + word] >> (category % 32)) & 1u;
+      return n.first + (in_set ? 0u : 1u);
+    }
+    case kZeroMissing:
+      // LightGBM missing type Zero: NaN and |x| <= kZeroThreshold take the default side.
+      if (std::isnan(x) || (x >= -kLightgbmZero && x <= kLightgbmZero)) {
+        return n.first + (info.default_left ? 0u : 1u);
+      }
+      return n.first + (x < n.threshold ? 0u : 1u);
+    case kLeaf:
+      break;
   }
-  if (n.bits & kCategoricalBit) {
-    // NaN, negative and huge values go right; otherwise truncate toward zero.
-    if (!(x > -1.0) || !(x < 2147483648.0)) return n.left + 1;
-    const auto category = static_cast<std::uint32_t>(static_cast<std::int64_t>(x));
-    auto it =
-        std::lower_bound(cat_ranges_.begin(), cat_ranges_.end(), i,
-                         [](const auto& entry, std::uint32_t key) { return entry.first < key; });
-    const auto [begin, end] = it->second;
-    const std::uint32_t word = category / 32;
-    if (word >= end - begin) return n.left + 1;
-    const bool in_set = (cat_words_[begin + word] >> (category % 32)) & 1u;
-    return n.left + (in_set ? 0u : 1u);
+  return i;
+}
+
+void TreeEnsemble::Expand(const double* row, double* e) const {
+  const std::size_t nf = num_features_;
+  for (std::size_t f = 0; f < nf; ++f) {
+    e[f] = row[f];
+    e[nf + f] = -row[f];
   }
-  // LightGBM missing type Zero.
-  if (std::isnan(x) || (x >= -kLightgbmZero && x <= kLightgbmZero)) {
-    return n.left + (default_left ? 0u : 1u);
-  }
-  return n.left + (x < n.threshold ? 0u : 1u);
+  e[2 * nf] = -std::numeric_limits<double>::infinity();
 }
 
 template <typename Acc>
-Acc TreeEnsemble::SumTreesSimple(const double* row) const {
+Acc TreeEnsemble::SumTreesSimple(const double* expanded) const {
   // Eight trees walk in lock step: eight independent load chains instead of one. Leaf
   // values are still added in tree order (XGBoost's float32 summation order).
-  constexpr std::size_t kGroup = 8;
   const Node* nodes = nodes_.data();
   const std::uint32_t* roots = roots_.data();
   const std::uint8_t* depths = depths_.data();
@@ -304,24 +338,39 @@ Acc TreeEnsemble::SumTreesSimple(const double* row) const {
       depth = std::max<int>(depth, depths[t + k]);
     }
     for (int d = 0; d < depth; ++d) {
-      for (std::size_t k = 0; k < kGroup; ++k) idx[k] = Step(nodes, idx[k], row);
+      for (std::size_t k = 0; k < kGroup; ++k) {
+        const Node& n = nodes[idx[k]];
+        idx[k] = n.first + static_cast<std::uint32_t>(expanded[n.column] >= n.threshold);
+      }
     }
     for (std::size_t k = 0; k < kGroup; ++k) acc += static_cast<Acc>(nodes[idx[k]].threshold);
   }
   for (; t < n_trees; ++t) {
     std::uint32_t i = roots[t];
-    for (int d = depths[t]; d > 0; --d) i = Step(nodes, i, row);
+    for (int d = depths[t]; d > 0; --d) {
+      const Node& n = nodes[i];
+      i = n.first + static_cast<std::uint32_t>(expanded[n.column] >= n.threshold);
+    }
     acc += static_cast<Acc>(nodes[i].threshold);
   }
   return acc;
 }
 
 template <typename Acc>
-Acc TreeEnsemble::SumTreesGeneral(const double* row) const {
+Acc TreeEnsemble::SumTreesGeneral(const double* row, const double* expanded) const {
   Acc acc = static_cast<Acc>(base_margin_);
-  for (std::uint32_t root : roots_) {
-    std::uint32_t i = root;
-    while (!(nodes_[i].bits & kLeafBit)) i = Next(i, row[nodes_[i].bits & kFeatureMask]);
+  for (std::uint32_t i : roots_) {
+    for (;;) {
+      const Node& n = nodes_[i];
+      const NodeInfo& info = info_[i];
+      if (info.kind == kSimple) {
+        i = n.first + static_cast<std::uint32_t>(expanded[n.column] >= n.threshold);
+      } else if (info.kind == kLeaf) {
+        break;
+      } else {
+        i = Next(i, row[info.feature]);
+      }
+    }
     acc += static_cast<Acc>(nodes_[i].threshold);
   }
   return acc;
@@ -329,35 +378,82 @@ Acc TreeEnsemble::SumTreesGeneral(const double* row) const {
 
 double TreeEnsemble::PredictMargin(std::span<const double> row) const {
   if (row.size() < num_features_) return std::numeric_limits<double>::quiet_NaN();
-  if (float32_sum_) {
-    return has_complex_ ? SumTreesGeneral<float>(row.data()) : SumTreesSimple<float>(row.data());
+  constexpr std::size_t kStackDoubles = 1024;
+  double stack[kStackDoubles];
+  std::vector<double> heap;
+  double* e = stack;
+  if (expanded_size_ > kStackDoubles) {
+    heap.resize(expanded_size_);
+    e = heap.data();
   }
-  return has_complex_ ? SumTreesGeneral<double>(row.data()) : SumTreesSimple<double>(row.data());
+  Expand(row.data(), e);
+  if (float32_sum_) {
+    return has_complex_ ? SumTreesGeneral<float>(row.data(), e) : SumTreesSimple<float>(e);
+  }
+  return has_complex_ ? SumTreesGeneral<double>(row.data(), e) : SumTreesSimple<double>(e);
 }
 
 template <typename Acc>
 void TreeEnsemble::BatchBlock(const double* rows, std::size_t n, std::size_t stride,
-                              double* out) const {
+                              double* expanded, double* out) const {
   Acc acc[kBlockRows];
   std::uint32_t idx[kBlockRows];
   const Node* nodes = nodes_.data();
-  for (std::size_t r = 0; r < n; ++r) acc[r] = static_cast<Acc>(base_margin_);
+  const std::size_t es = expanded_size_;
+  for (std::size_t r = 0; r < n; ++r) {
+    Expand(rows + r * stride, expanded + r * es);
+    acc[r] = static_cast<Acc>(base_margin_);
+  }
   const std::size_t n_trees = roots_.size();
   for (std::size_t t = 0; t < n_trees; ++t) {
     const std::uint32_t root = roots_[t];
-    for (std::size_t r = 0; r < n; ++r) idx[r] = root;
     if (!has_complex_) {
-      // Every row takes exactly depths_[t] steps (leaves loop onto themselves), so the
-      // rows advance in lock step with independent loads and no data-dependent branch.
+      if (t + kGroup <= n_trees) {
+        // A group of kGroup trees, kept in cache over the block of rows; within a row the
+        // trees advance in lock step (independent load chains, no data-dependent branch:
+        // leaves loop onto themselves). Leaf values are added in tree order.
+        int depth = 0;
+        for (std::size_t k = 0; k < kGroup; ++k) depth = std::max<int>(depth, depths_[t + k]);
+        const double* e = expanded;
+        for (std::size_t r = 0; r < n; ++r, e += es) {
+          std::uint32_t g[kGroup];
+          for (std::size_t k = 0; k < kGroup; ++k) g[k] = roots_[t + k];
+          for (int d = 0; d < depth; ++d) {
+            for (std::size_t k = 0; k < kGroup; ++k) {
+              const Node& nd = nodes[g[k]];
+              g[k] = nd.first + static_cast<std::uint32_t>(e[nd.column] >= nd.threshold);
+            }
+          }
+          for (std::size_t k = 0; k < kGroup; ++k)
+            acc[r] += static_cast<Acc>(nodes[g[k]].threshold);
+        }
+        t += kGroup - 1;
+        continue;
+      }
+      for (std::size_t r = 0; r < n; ++r) idx[r] = root;
       for (int d = depths_[t]; d > 0; --d) {
-        const double* row = rows;
-        for (std::size_t r = 0; r < n; ++r, row += stride) idx[r] = Step(nodes, idx[r], row);
+        const double* e = expanded;
+        for (std::size_t r = 0; r < n; ++r, e += es) {
+          const Node& nd = nodes[idx[r]];
+          idx[r] = nd.first + static_cast<std::uint32_t>(e[nd.column] >= nd.threshold);
+        }
       }
     } else {
-      const double* row = rows;
-      for (std::size_t r = 0; r < n; ++r, row += stride) {
+      for (std::size_t r = 0; r < n; ++r) {
+        const double* e = expanded + r * es;
+        const double* row = rows + r * stride;
         std::uint32_t i = root;
-        while (!(nodes[i].bits & kLeafBit)) i = Next(i, row[nodes[i].bits & kFeatureMask]);
+        for (;;) {
+          const NodeInfo& info = info_[i];
+          if (info.kind == kSimple) {
+            i = nodes[i].first +
+                static_cast<std::uint32_t>(e[nodes[i].column] >= nodes[i].threshold);
+          } else if (info.kind == kLeaf) {
+            break;
+          } else {
+            i = Next(i, row[info.feature]);
+          }
+        }
         idx[r] = i;
       }
     }
@@ -368,12 +464,14 @@ void TreeEnsemble::BatchBlock(const double* rows, std::size_t n, std::size_t str
 
 void TreeEnsemble::PredictMarginBatch(const double* rows, std::size_t n_rows, std::size_t stride,
                                       double* out) const {
+  if (n_rows == 0) return;
+  std::vector<double> expanded(std::min(kBlockRows, n_rows) * expanded_size_);
   for (std::size_t start = 0; start < n_rows; start += kBlockRows) {
     const std::size_t n = std::min(kBlockRows, n_rows - start);
     if (float32_sum_) {
-      BatchBlock<float>(rows + start * stride, n, stride, out + start);
+      BatchBlock<float>(rows + start * stride, n, stride, expanded.data(), out + start);
     } else {
-      BatchBlock<double>(rows + start * stride, n, stride, out + start);
+      BatchBlock<double>(rows + start * stride, n, stride, expanded.data(), out + start);
     }
   }
 }

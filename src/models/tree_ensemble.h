@@ -110,52 +110,61 @@ class TreeEnsemble {
  private:
   friend class internal::TreeEnsembleBuilder;
 
-  // One node in 16 bytes. Children are adjacent: right = left + 1. A leaf keeps its value
-  // in `threshold` and loops onto itself (left = own index - 1, and kLeafBit forces the
-  // "right" step), so a fixed number of steps per tree needs no leaf test.
+  // The hot path reads an "expanded row" of 2 * num_features + 1 doubles:
+  // [x_0 .. x_{n-1}, -x_0 .. -x_{n-1}, -inf]. Every node takes its first child iff
+  // !(e[column] >= threshold), which is true for NaN, and its second child (first + 1)
+  // otherwise, so one step is one load, one compare and one add:
+  //  * default-left split "x < t":  column x_f, threshold t, first = left;
+  //  * default-right split "x < t": column -x_f, threshold -pred(t), first = right
+  //    (pred = next double below t; -x >= -pred(t) <=> x <= pred(t) <=> x < t);
+  //  * leaf: column -inf, threshold = leaf value, first = itself (a fixed number of steps
+  //    per tree needs no leaf test).
+  // Zero-missing and categorical splits (LightGBM) are marked in info_ and take the
+  // general path.
   struct Node {
-    double threshold;    // internal: go left iff x < threshold; leaf: the leaf value
-    std::uint32_t bits;  // feature index (low 28 bits) | flags
-    std::uint32_t left;  // index of the left child in nodes_
+    double threshold;
+    std::uint32_t column;
+    std::uint32_t first;
   };
   static_assert(sizeof(Node) == 16);
-  static constexpr std::uint32_t kFeatureMask = 0x0FFFFFFFu;
-  static constexpr std::uint32_t kCategoricalBit = 1u << 28;  // with kComplexBit
-  static constexpr std::uint32_t kComplexBit = 1u << 29;      // zero-missing or categorical
-  static constexpr std::uint32_t kDefaultLeftBit = 1u << 30;
-  static constexpr std::uint32_t kLeafBit = 1u << 31;
+  enum Kind : std::uint8_t { kSimple = 0, kZeroMissing = 1, kCategorical = 2, kLeaf = 3 };
+  // Per-node facts for the general path and TreeSHAP.
+  struct NodeInfo {
+    std::uint32_t feature;
+    Kind kind;
+    bool default_left;
+    bool swapped;  // first child is the right child
+  };
 
   TreeEnsemble() = default;
 
-  // Child taken at internal node `i` for value x (any node kind).
+  // Child taken at internal node `i` when its feature has value x (any kind).
   std::uint32_t Next(std::uint32_t i, double x) const;
-  static std::uint32_t Step(const Node* nodes, std::uint32_t i, const double* row) {
-    const Node& n = nodes[i];
-    const double x = row[n.bits & kFeatureMask];
-    const std::uint32_t left = static_cast<std::uint32_t>(x < n.threshold) |
-                               (static_cast<std::uint32_t>(x != x) & (n.bits >> 30) & 1u);
-    return n.left + ((left ^ 1u) | (n.bits >> 31));
-  }
+  // Fills e[0, 2 * num_features_ + 1) from row (see Node).
+  void Expand(const double* row, double* e) const;
   template <typename Acc>
-  Acc SumTreesSimple(const double* row) const;
+  Acc SumTreesSimple(const double* expanded) const;
   template <typename Acc>
-  Acc SumTreesGeneral(const double* row) const;
+  Acc SumTreesGeneral(const double* row, const double* expanded) const;
   template <typename Acc>
-  void BatchBlock(const double* rows, std::size_t n, std::size_t stride, double* out) const;
+  void BatchBlock(const double* rows, std::size_t n, std::size_t stride, double* expanded,
+                  double* out) const;
   void TreeShap(const double* row, std::uint32_t root, double* phi, void* scratch) const;
 
-  std::vector<Node> nodes_;           // all trees; index 0 is a dummy so every leaf has i >= 1
+  std::vector<Node> nodes_;  // all trees, each breadth-first from its root
+  std::vector<NodeInfo> info_;
   std::vector<double> covers_;        // cover per node; empty when !has_covers_
   std::vector<std::uint32_t> roots_;  // root index per tree
   std::vector<std::uint8_t> depths_;  // deepest leaf per tree
   std::vector<double> expected_;      // expected value per tree (TreeSHAP bias)
   // Categorical splits: node index -> [begin, end) in cat_words_ (bit c set: category c
-  // goes left). Sorted by node index; only nodes with kCategoricalBit.
+  // goes left). Sorted by node index; only kCategorical nodes.
   std::vector<std::pair<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>>> cat_ranges_;
   std::vector<std::uint32_t> cat_words_;
   std::vector<std::string> feature_names_;
   std::string objective_;
   std::size_t num_features_ = 0;
+  std::size_t expanded_size_ = 0;  // 2 * num_features_ + 1
   std::size_t num_nodes_ = 0;
   double base_margin_ = 0.0;
   double sigmoid_scale_ = 1.0;

@@ -99,7 +99,8 @@ void TreeEnsemble::TreeShap(const double* row, std::uint32_t root, double* phi,
       ExtendPath(path, len, zero, one, feature);
       ++len;
       const Node& n = e.nodes_[i];
-      if (n.bits & kLeafBit) {
+      const NodeInfo& info = e.info_[i];
+      if (info.kind == kLeaf) {
         const double v = n.threshold;
         for (int k = 1; k < len; ++k) {
           const double w = UnwoundPathSum(path, len, k);
@@ -107,9 +108,9 @@ void TreeEnsemble::TreeShap(const double* row, std::uint32_t root, double* phi,
         }
         return;
       }
-      const std::int64_t f = n.bits & kFeatureMask;
+      const std::int64_t f = info.feature;
       const std::uint32_t hot = e.Next(i, row[f]);
-      const std::uint32_t cold = hot == n.left ? n.left + 1 : n.left;
+      const std::uint32_t cold = hot == n.first ? n.first + 1 : n.first;
       double incoming_zero = 1.0;
       double incoming_one = 1.0;
       int k = 1;
@@ -148,7 +149,7 @@ Status TreeEnsemble::Contributions(std::span<const double> row, std::span<double
   double bias = base_margin_;
   for (std::size_t t = 0; t < roots_.size(); ++t) {
     bias += expected_[t];
-    if (nodes_[roots_[t]].bits & kLeafBit) continue;
+    if (info_[roots_[t]].kind == kLeaf) continue;
     TreeShap(row.data(), roots_[t], out.data(), scratch.data());
   }
   out[num_features_] += bias;
