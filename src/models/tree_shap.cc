@@ -121,8 +121,12 @@ void TreeEnsemble::TreeShap(const double* row, std::uint32_t root, double* phi,
         UnwindPath(path, len, k);
         --len;
       }
-      Recurse(hot, path, len, incoming_zero * Fraction(hot, i), incoming_one, f);
-      Recurse(cold, path, len, incoming_zero * Fraction(cold, i), 0.0, f);
+      // A child that neither the row nor any cover mass reaches adds nothing; skipping it
+      // also keeps zero covers from dividing by zero when a feature is unwound below it.
+      const double hot_zero = incoming_zero * Fraction(hot, i);
+      const double cold_zero = incoming_zero * Fraction(cold, i);
+      if (hot_zero != 0 || incoming_one != 0) Recurse(hot, path, len, hot_zero, incoming_one, f);
+      if (cold_zero != 0) Recurse(cold, path, len, cold_zero, 0.0, f);
     }
   };
   Walker{*this, row, phi}.Recurse(root, static_cast<PathElement*>(scratch), 0, 1.0, 1.0, -1);

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -184,6 +185,23 @@ TEST(XgboostHostileTest, LimitsAreOutOfRange) {
   bad.max_depth = 65;
   EXPECT_THAT(LoadXgboostJson(Model(), bad),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("max_depth must be in 1..64")));
+}
+
+TEST(XgboostHostileTest, ZeroCoversGiveFiniteContributions) {
+  // Node 2 has zero cover and splits again on the same feature as the root.
+  const std::string tree =
+      R"({"default_left":[1,0,0,0,0],"left_children":[1,-1,3,-1,-1],)"
+      R"("right_children":[2,-1,4,-1,-1],"split_conditions":[0.5,-1.0,0.8,2.0,3.0],)"
+      R"("split_indices":[0,0,0,0,0],"split_type":[0,0,0,0,0],)"
+      R"("sum_hessian":[10.0,10.0,0.0,0.0,0.0],"tree_param":{"num_nodes":"5"}})";
+  ASSERT_OK_AND_ASSIGN(TreeEnsemble m, LoadXgboostJson(Model(tree), {}));
+  for (double x : {0.1, 0.6, 0.9, std::nan("")}) {
+    const double row[2] = {x, 1.0};
+    double phi[3];
+    ASSERT_OK(m.Contributions(row, phi));
+    EXPECT_TRUE(std::isfinite(phi[0]) && std::isfinite(phi[2])) << x;
+    EXPECT_NEAR(phi[0] + phi[1] + phi[2], m.PredictMargin(row), 1e-6) << x;
+  }
 }
 
 TEST(XgboostHostileTest, EveryPrefixFailsCleanly) {
