@@ -2,6 +2,8 @@
 #ifndef CREDENCE_TESTS_MODELS_TREE_TEST_UTIL_H_
 #define CREDENCE_TESTS_MODELS_TREE_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
