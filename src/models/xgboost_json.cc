@@ -181,6 +181,13 @@ Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options,
                                std::to_string(options.max_nodes_per_tree),
                            {.field_path = path});
   }
+  CREDENCE_ASSIGN_OR_RETURN(std::int64_t leaf_vector,
+                            IntParam(*param, path + ".tree_param", "size_leaf_vector", 0, false));
+  if (leaf_vector > 1) {
+    return UnimplementedError(
+        "tree " + std::to_string(t) + ": vector leaves (multi_output_tree) are not supported",
+        {.field_path = path + ".tree_param.size_leaf_vector"});
+  }
   const auto n = static_cast<std::size_t>(num_nodes);
   std::vector<float> split_conditions;
   std::vector<std::int64_t> default_left;
@@ -274,6 +281,7 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                             IntParam(*lparam, lpath, "num_class", 0, false));
   CREDENCE_ASSIGN_OR_RETURN(std::int64_t num_target,
                             IntParam(*lparam, lpath, "num_target", 1, false));
+  // num_class "1" is a legitimate single-output model (XGBoost accepts it).
   if (num_class > 1 || num_target > 1) {
     return UnimplementedError("multi-class and multi-target models are not supported",
                               {.field_path = lpath});
@@ -331,6 +339,17 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
     return UnimplementedError(
         "booster '" + booster_name->get<std::string>() + "' is not supported (only gbtree)",
         {.field_path = "learner.gradient_booster.name"});
+  }
+  // XGBoost 3.4+ saves a dart booster as gbtree plus per-tree "weight_drop" factors.
+  if (const Json* drop = Field(*booster, "weight_drop"); drop != nullptr) {
+    if (!drop->is_array())
+      return Invalid("learner.gradient_booster.weight_drop", "expected an array");
+    for (const Json& w : *drop) {
+      if (!w.is_number() || w.get<float>() != 1.0f) {
+        return UnimplementedError("dart tree weights (weight_drop) are not supported",
+                                  {.field_path = "learner.gradient_booster.weight_drop"});
+      }
+    }
   }
   const std::string mpath = "learner.gradient_booster.model";
   CREDENCE_ASSIGN_OR_RETURN(const Json* model, Require(*booster, "learner.gradient_booster",

@@ -58,6 +58,25 @@ TEST(XgboostHostileTest, ValidBaselineLoads) {
   EXPECT_EQ(m.PredictMargin(hi), 1.0);
   // 2.x writes base_score as "[5E-1]" and default_left may be booleans (1.x).
   EXPECT_THAT(LoadXgboostJson(Model(kTree, "[5E-1]"), {}), IsOk());
+  // XGBoost 3.x: size_leaf_vector "1", num_class "1" for a single output, weight_drop all 1,
+  // and a model with no trees at all (margin = base margin).
+  EXPECT_THAT(LoadXgboostJson(Model(Replace(kTree, "\"num_nodes\":\"3\"",
+                                            "\"num_nodes\":\"3\",\"size_leaf_vector\":\"1\"")),
+                              {}),
+              IsOk());
+  EXPECT_THAT(LoadXgboostJson(Replace(Model(), "\"num_class\":\"0\"", "\"num_class\":\"1\""), {}),
+              IsOk());
+  EXPECT_THAT(
+      LoadXgboostJson(
+          Replace(Model(), "\"name\":\"gbtree\"", "\"name\":\"gbtree\",\"weight_drop\":[1E0]"), {}),
+      IsOk());
+  ASSERT_OK_AND_ASSIGN(
+      TreeEnsemble empty,
+      LoadXgboostJson(Replace(Replace(Model(), std::string("[") + kTree + "]", "[]"),
+                              "\"tree_info\":[0]", "\"tree_info\":[]"),
+                      {}));
+  EXPECT_EQ(empty.num_trees(), 0u);
+  EXPECT_EQ(empty.PredictMargin(lo), 0.0);
   EXPECT_THAT(LoadXgboostJson(Model(Replace(kTree, "[1,0,0]", "[true,false,false]")), {}), IsOk());
 }
 
@@ -122,6 +141,15 @@ TEST(XgboostHostileTest, DefectsGiveSpecificErrors) {
       {"tree_not_object", Model("42"), StatusCode::kInvalidArgument, "tree 0 is not an object"},
       {"dart", Replace(Model(), "\"name\":\"gbtree\"", "\"name\":\"gblinear\""),
        StatusCode::kUnimplemented, "booster 'gblinear'"},
+      {"vector_leaf",
+       Model(
+           Replace(kTree, "\"num_nodes\":\"3\"", "\"num_nodes\":\"3\",\"size_leaf_vector\":\"2\"")),
+       StatusCode::kUnimplemented, "tree 0: vector leaves"},
+      {"dart_weights",
+       Replace(Model(), "\"name\":\"gbtree\"", "\"name\":\"gbtree\",\"weight_drop\":[0.5]"),
+       StatusCode::kUnimplemented, "weight_drop"},
+      {"multi_class", Replace(Model(), "\"num_class\":\"0\"", "\"num_class\":\"3\""),
+       StatusCode::kUnimplemented, "multi-class"},
       {"tree_group", Replace(Model(), "\"tree_info\":[0]", "\"tree_info\":[1]"),
        StatusCode::kInvalidArgument, "tree 0 belongs to output group other than 0"},
   };
