@@ -12,5 +12,6 @@ if ! "$python" -c "import xgboost, numpy" >/dev/null 2>&1; then
 fi
 rm -rf "$out" && mkdir -p "$out" || exit 1
 "$python" "$generator" "$out" || exit $?
+"$python" "$generator" --bench "$out" || exit $?
 CREDENCE_XGB_FIXTURE_DIR="$out" exec "$binary" \
-  --gtest_filter='Fixtures/XgboostParityTest.*:XgboostImportTest.*'
+  --gtest_filter='Fixtures/XgboostParityTest.*:XgboostImportTest.*:XgboostParityLargeTest.*'
