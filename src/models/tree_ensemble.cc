@@ -465,6 +465,10 @@ void TreeEnsemble::BatchBlock(const double* rows, std::size_t n, std::size_t str
 void TreeEnsemble::PredictMarginBatch(const double* rows, std::size_t n_rows, std::size_t stride,
                                       double* out) const {
   if (n_rows == 0) return;
+  if (stride < num_features_) {  // a caller bug; answer NaN rather than read out of bounds
+    std::fill(out, out + n_rows, std::numeric_limits<double>::quiet_NaN());
+    return;
+  }
   std::vector<double> expanded(std::min(kBlockRows, n_rows) * expanded_size_);
   for (std::size_t start = 0; start < n_rows; start += kBlockRows) {
     const std::size_t n = std::min(kBlockRows, n_rows - start);

@@ -75,7 +75,8 @@ class TreeEnsemble {
 
   // Margins for `n_rows` rows: row r starts at rows + r * stride. Works over blocks of 64
   // rows, tree by tree, so one tree's nodes stay in cache for the whole block.
-  // REQUIRES: stride >= num_features(); `rows` and `out` valid for the extent used.
+  // REQUIRES: `rows` and `out` valid for the extent used. With stride < num_features()
+  // every output is NaN.
   void PredictMarginBatch(const double* rows, std::size_t n_rows, std::size_t stride,
                           double* out) const;
 

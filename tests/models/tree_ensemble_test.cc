@@ -125,7 +125,10 @@ TEST(TreeEnsembleTest, ShortRowsAndBadOutputSizesAreRejected) {
   std::vector<double> phi(model.num_features() + 1);
   EXPECT_THAT(model.Contributions(short_row, phi),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("row has 7 values")));
-  const std::vector<double> row(model.num_features(), 0.0);
+  const std::vector<double> row(2 * model.num_features(), 0.0);
+  std::vector<double> margins(2, 0.0);
+  model.PredictMarginBatch(row.data(), 2, model.num_features() - 1, margins.data());
+  EXPECT_TRUE(std::isnan(margins[0]) && std::isnan(margins[1]));
   std::vector<double> small(model.num_features());
   EXPECT_THAT(model.Contributions(row, small),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("expected num_features + 1")));
