@@ -44,7 +44,8 @@ struct TreeLoadOptions {
   std::size_t max_trees = 100'000;
   // Most nodes (internal + leaves) in one tree. Default: 1'048'576.
   std::size_t max_nodes_per_tree = std::size_t{1} << 20;
-  // Most nodes in the whole model. Default: 16'777'216 (about 400 MiB compiled).
+  // Most nodes in the whole model (32 bytes each once compiled, covers included).
+  // Default: 16'777'216.
   std::size_t max_total_nodes = std::size_t{1} << 24;
   // Deepest leaf, in edges below the root. REQUIRES: 1..kMaxSupportedTreeDepth. Default: 64.
   int max_depth = kMaxSupportedTreeDepth;
