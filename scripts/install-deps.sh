@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libabsl-dev nlohmann-json3-dev
   python3
+  # Parity tests and the tree benchmark compare with XGBoost itself.
+  python3-xgboost python3-numpy libxgboost-dev
 )
 # Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
 if [[ -n "${EXTRA_PACKAGES:-}" ]]; then
