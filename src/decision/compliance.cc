@@ -50,10 +50,10 @@ Result<ComplianceScorer> ComplianceScorer::Compile(const v1::ComplianceConfig& c
     out.grade_names_.push_back(g.grade());
   }
   if (out.bands_.back().min_score() > 0) {
-    return InvalidArgumentError("the last grade must have min_score <= 0 so every score has a grade",
-                                {.field_path = "compliance.grades[" +
-                                               std::to_string(config.grades_size() - 1) +
-                                               "].min_score"});
+    return InvalidArgumentError(
+        "the last grade must have min_score <= 0 so every score has a grade",
+        {.field_path =
+             "compliance.grades[" + std::to_string(config.grades_size() - 1) + "].min_score"});
   }
   return out;
 }

@@ -152,7 +152,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     std::vector<Issue> feature_issues;
     auto plan = features::FeaturePlan::Compile(bundle.features(), base_exponent,
                                                options.max_features, &map, &feature_issues);
-    if (issues != nullptr) issues->insert(issues->end(), feature_issues.begin(), feature_issues.end());
+    if (issues != nullptr)
+      issues->insert(issues->end(), feature_issues.begin(), feature_issues.end());
     if (!plan.ok()) return plan.status();
     impl->plan = std::move(plan).value();
     impl->info.feature_names = impl->plan->names();
@@ -176,7 +177,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
         break;
       case v1::Model::kTreeEnsemble: {
         auto resolved = io::ResolveInside(impl->options.bundle_dir, m.tree_ensemble().file());
-        if (!resolved.ok()) return fail(resolved.status().WithLocation(at(path + ".tree_ensemble.file")));
+        if (!resolved.ok())
+          return fail(resolved.status().WithLocation(at(path + ".tree_ensemble.file")));
         auto bytes = io::ReadFile(*resolved, std::size_t{512} << 20);
         if (!bytes.ok()) {
           return fail(Status(bytes.status().code(),
@@ -190,8 +192,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
         break;
       }
       case v1::Model::kScorecard:
-        return fail(UnimplementedError("scorecard models are not supported yet",
-                                       at(path + ".scorecard")));
+        return fail(
+            UnimplementedError("scorecard models are not supported yet", at(path + ".scorecard")));
       case v1::Model::KIND_NOT_SET:
         return fail(InvalidArgumentError("model '" + m.id() + "' has no kind", at(path)));
     }
@@ -207,8 +209,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     const std::string path = "grade_scales[" + std::to_string(i) + "]";
     const v1::GradeScale& g = bundle.grade_scales(i);
     if (g.id().empty() || !scale_index.emplace(g.id(), i).second) {
-      return fail(InvalidArgumentError("grade scale ids must be non-empty and unique",
-                                       at(path + ".id")));
+      return fail(
+          InvalidArgumentError("grade scale ids must be non-empty and unique", at(path + ".id")));
     }
     auto compiled = decision::GradeScale::Compile(g, path);
     if (!compiled.ok()) return fail(compiled.status());
@@ -241,8 +243,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
           "credit.grade_scale names unknown grade scale '" + c.grade_scale() + "'",
           at("credit.grade_scale")));
     }
-    auto grades = decision::GradeScale::Compile(
-        bundle.grade_scales(g->second), "grade_scales[" + std::to_string(g->second) + "]");
+    auto grades = decision::GradeScale::Compile(bundle.grade_scales(g->second),
+                                                "grade_scales[" + std::to_string(g->second) + "]");
     if (!grades.ok()) return fail(grades.status());
     impl->grades = std::move(grades).value();
   }
@@ -289,9 +291,10 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     const auto policy = table.hit_policy();
     if (policy != v1::DECISION_HIT_POLICY_UNIQUE && policy != v1::DECISION_HIT_POLICY_FIRST &&
         policy != v1::DECISION_HIT_POLICY_PRIORITY && policy != v1::DECISION_HIT_POLICY_ANY) {
-      return fail(InvalidArgumentError("the deciding table must have a single-result hit policy "
-                                       "(UNIQUE, FIRST, PRIORITY or ANY)",
-                                       at("decision.table")));
+      return fail(
+          InvalidArgumentError("the deciding table must have a single-result hit policy "
+                               "(UNIQUE, FIRST, PRIORITY or ANY)",
+                               at("decision.table")));
     }
     impl->decision_table = t->second;
     impl->outcome_output = table.OutputIndex("outcome");
@@ -311,10 +314,9 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     if (impl->limit_output >= 0) {
       for (const expr::Value& v : table.OutputValues(impl->limit_output)) {
         if (!(v.is_double() || v.is_int() || v.is_uint())) {
-          return fail(InvalidArgumentError("limit outputs must be numbers, not " +
-                                               rules::FormatLiteral(v),
-                                           at("decision_tables[" + std::to_string(t->second) +
-                                              "].rows")));
+          return fail(
+              InvalidArgumentError("limit outputs must be numbers, not " + rules::FormatLiteral(v),
+                                   at("decision_tables[" + std::to_string(t->second) + "].rows")));
         }
       }
     }
@@ -347,7 +349,7 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
   *response.mutable_ingest() = std::move(in.summary);
 
   int max_reasons = request.options().max_reason_codes() > 0 ? request.options().max_reason_codes()
-                                                              : options.max_reason_codes;
+                                                             : options.max_reason_codes;
   max_reasons = std::clamp(max_reasons, 0, kMaxReasonCodes);
 
   // Proposals for the decision, in order of precedence on ties: table, rules, grade.
@@ -374,8 +376,8 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
       limit_minor = band.limit_minor_units();
     } else {
       credit->set_unavailable_reason(out.unavailable_reason);
-      response.add_warnings("credit model '" + model.id() + "' produced no PD: " +
-                            out.unavailable_reason);
+      response.add_warnings("credit model '" + model.id() +
+                            "' produced no PD: " + out.unavailable_reason);
     }
   }
 
@@ -430,9 +432,9 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
     const v1::CreditResult& credit = response.credit();
     if (credit.available()) {
       const v1::GradeBand& band = e.grades->Band(credit.pd());
-      proposals.push_back({band.outcome() == v1::OUTCOME_UNSPECIFIED ? v1::OUTCOME_REVIEW
-                                                                     : band.outcome(),
-                           "grade_scale:" + e.grades->id() + "/" + band.grade()});
+      proposals.push_back(
+          {band.outcome() == v1::OUTCOME_UNSPECIFIED ? v1::OUTCOME_REVIEW : band.outcome(),
+           "grade_scale:" + e.grades->id() + "/" + band.grade()});
     } else {
       proposals.push_back({v1::OUTCOME_REVIEW, "credit_unavailable"});
     }

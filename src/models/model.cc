@@ -9,7 +9,7 @@ struct BundleModel::Rep {
   std::string id;
   std::optional<LogisticRegression> logistic;
   std::optional<TreeEnsemble> trees;
-  std::vector<int> columns;  // tree input column c reads feature columns[c]
+  std::vector<int> columns;   // tree input column c reads feature columns[c]
   bool logit_margin = false;  // trees: the margin is already log-odds (logitraw)
 };
 
@@ -31,8 +31,8 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
   auto rep = std::make_unique<Rep>();
   rep->id = model.id();
   if (model.has_logistic()) {
-    CREDENCE_ASSIGN_OR_RETURN(auto lr,
-                              LogisticRegression::Compile(model.logistic(), feature_index, path + ".logistic"));
+    CREDENCE_ASSIGN_OR_RETURN(
+        auto lr, LogisticRegression::Compile(model.logistic(), feature_index, path + ".logistic"));
     rep->logistic = std::move(lr);
     return BundleModel(std::move(rep));
   }
@@ -75,9 +75,9 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
   for (std::size_t c = 0; c < names.size(); ++c) {
     const int index = feature_index(names[c]);
     if (index < 0) {
-      return InvalidArgumentError("model column " + std::to_string(c) + " reads unknown feature '" +
-                                      names[c] + "'",
-                                  {.field_path = tp + ".features"});
+      return InvalidArgumentError(
+          "model column " + std::to_string(c) + " reads unknown feature '" + names[c] + "'",
+          {.field_path = tp + ".features"});
     }
     rep->columns.push_back(index);
   }

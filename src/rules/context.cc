@@ -5,8 +5,8 @@
 namespace credence::rules {
 namespace {
 
-constexpr const char* kReserved[] = {"as_of", "request_id", "enterprise", "credit", "compliance",
-                                     "flags"};
+constexpr const char* kReserved[] = {"as_of",  "request_id", "enterprise",
+                                     "credit", "compliance", "flags"};
 
 expr::Value Time(const google::protobuf::Timestamp& t) {
   return expr::Value::Time(expr::Timestamp{t.seconds(), t.nanos()});
@@ -22,9 +22,9 @@ Result<expr::Environment> MakeEnvironment(const std::vector<std::string>& featur
   expr::Environment env;
   for (std::size_t i = 0; i < feature_names.size(); ++i) {
     if (IsReservedName(feature_names[i])) {
-      return InvalidArgumentError("feature name '" + feature_names[i] +
-                                      "' is reserved for a request variable of rules",
-                                  {.field_path = "features[" + std::to_string(i) + "].name"});
+      return InvalidArgumentError(
+          "feature name '" + feature_names[i] + "' is reserved for a request variable of rules",
+          {.field_path = "features[" + std::to_string(i) + "].name"});
     }
     CREDENCE_RETURN_IF_ERROR(env.DeclareFeature(feature_names[i], static_cast<int>(i)));
   }

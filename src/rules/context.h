@@ -4,8 +4,8 @@
 //   as_of                  timestamp
 //   request_id             string
 //   enterprise.id, .name, .zone, .sector, .country                      string
-//   enterprise.registered_at                                             timestamp (unbound when absent)
-//   enterprise.certifications   list(string), "scheme:level" ("AEO:advanced")
+//   enterprise.registered_at                                             timestamp (unbound when
+//   absent) enterprise.certifications   list(string), "scheme:level" ("AEO:advanced")
 //   enterprise.licences         list(string), the types of ACTIVE licences
 //   credit.available bool, credit.pd double, credit.score double, credit.grade string
 //   compliance.available bool, compliance.score double, compliance.grade string

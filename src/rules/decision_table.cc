@@ -120,14 +120,33 @@ class EntryParser {
         return expr::Value::Bool(value);
       }
     }
-    const char* begin = s_.data() + i_;
-    const char* end = s_.data() + s_.size();
+    // The number's extent: -?digits(.digits)?([eE][+-]?digits)? — so "0..1" stops at "0".
+    std::size_t j = i_;
+    auto digits = [&] {
+      const std::size_t from = j;
+      while (j < s_.size() && s_[j] >= '0' && s_[j] <= '9') ++j;
+      return j > from;
+    };
+    if (j < s_.size() && (s_[j] == '-' || s_[j] == '+')) ++j;
+    const bool whole = digits();
+    bool frac = false;
+    if (j + 1 < s_.size() && s_[j] == '.' && s_[j + 1] >= '0' && s_[j + 1] <= '9') {
+      ++j;
+      frac = digits();
+    }
+    if ((whole || frac) && j < s_.size() && (s_[j] == 'e' || s_[j] == 'E')) {
+      const std::size_t save = j++;
+      if (j < s_.size() && (s_[j] == '-' || s_[j] == '+')) ++j;
+      if (!digits()) j = save;
+    }
+    const char* begin = s_.data() + i_ + (s_[i_] == '+' ? 1 : 0);
+    const char* end = s_.data() + j;
     double d = 0;
     auto [ptr, ec] = std::from_chars(begin, end, d);
-    if (ec != std::errc() || ptr == begin || !std::isfinite(d)) {
+    if (!(whole || frac) || ec != std::errc() || ptr != end || !std::isfinite(d)) {
       return Error("expected a number, a \"string\", true or false");
     }
-    i_ += static_cast<std::size_t>(ptr - begin);
+    i_ = j;
     return expr::Value::Double(d);
   }
 
@@ -176,13 +195,20 @@ bool TestMatches(const UnaryTest& t, const expr::Value& v) {
     return false;
   }
   switch (t.op) {
-    case UnaryTest::Op::kEq: return cmp == 0;
-    case UnaryTest::Op::kNe: return cmp != 0;
-    case UnaryTest::Op::kLt: return cmp < 0;
-    case UnaryTest::Op::kLe: return cmp <= 0;
-    case UnaryTest::Op::kGt: return cmp > 0;
-    case UnaryTest::Op::kGe: return cmp >= 0;
-    case UnaryTest::Op::kRange: return false;
+    case UnaryTest::Op::kEq:
+      return cmp == 0;
+    case UnaryTest::Op::kNe:
+      return cmp != 0;
+    case UnaryTest::Op::kLt:
+      return cmp < 0;
+    case UnaryTest::Op::kLe:
+      return cmp <= 0;
+    case UnaryTest::Op::kGt:
+      return cmp > 0;
+    case UnaryTest::Op::kGe:
+      return cmp >= 0;
+    case UnaryTest::Op::kRange:
+      return false;
   }
   return false;
 }
@@ -216,12 +242,23 @@ std::optional<std::vector<Interval>> AsIntervals(const InputEntry& e) {
     if (!t.value.is_double()) return std::nullopt;
     const double x = t.value.double_value();
     switch (t.op) {
-      case UnaryTest::Op::kEq: out.push_back({x, x, true, true}); break;
-      case UnaryTest::Op::kLt: out.push_back({-kInf, x, false, false}); break;
-      case UnaryTest::Op::kLe: out.push_back({-kInf, x, false, true}); break;
-      case UnaryTest::Op::kGt: out.push_back({x, kInf, false, false}); break;
-      case UnaryTest::Op::kGe: out.push_back({x, kInf, true, false}); break;
-      default: return std::nullopt;
+      case UnaryTest::Op::kEq:
+        out.push_back({x, x, true, true});
+        break;
+      case UnaryTest::Op::kLt:
+        out.push_back({-kInf, x, false, false});
+        break;
+      case UnaryTest::Op::kLe:
+        out.push_back({-kInf, x, false, true});
+        break;
+      case UnaryTest::Op::kGt:
+        out.push_back({x, kInf, false, false});
+        break;
+      case UnaryTest::Op::kGe:
+        out.push_back({x, kInf, true, false});
+        break;
+      default:
+        return std::nullopt;
     }
   }
   return out;
@@ -356,9 +393,9 @@ struct DecisionTable::Rep {
   v1::CollectAggregation aggregation;
   std::vector<std::string> input_names, output_names;
   std::vector<std::shared_ptr<const expr::Program>> inputs;
-  std::vector<std::vector<InputEntry>> rows;        // [row][input]
-  std::vector<std::vector<expr::Value>> outputs;    // [row][output]
-  std::vector<std::vector<expr::Value>> priority;   // [output] values in decreasing priority
+  std::vector<std::vector<InputEntry>> rows;       // [row][input]
+  std::vector<std::vector<expr::Value>> outputs;   // [row][output]
+  std::vector<std::vector<expr::Value>> priority;  // [output] values in decreasing priority
 };
 
 DecisionTable::DecisionTable(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -402,7 +439,8 @@ Result<DecisionTable> DecisionTable::Compile(const v1::DecisionTable& t, const s
   };
   auto warn = [&](const std::string& p, const std::string& message) {
     if (issues != nullptr) {
-      issues->push_back({Issue::Severity::kWarning, InvalidArgumentError(who + ": " + message, at(p))});
+      issues->push_back(
+          {Issue::Severity::kWarning, InvalidArgumentError(who + ": " + message, at(p))});
     }
   };
   if (t.id().empty()) error(path + ".id", "id is required");
@@ -415,8 +453,9 @@ Result<DecisionTable> DecisionTable::Compile(const v1::DecisionTable& t, const s
     rep->input_names.push_back(t.inputs(i).name());
     auto program = expr::Compile(t.inputs(i).expression(), env, {});
     if (!program.ok()) {
-      Status s = LocateExpressionError(program.status(), who + ": input '" + t.inputs(i).name() + "'",
-                                       ip + ".expression", locator);
+      Status s =
+          LocateExpressionError(program.status(), who + ": input '" + t.inputs(i).name() + "'",
+                                ip + ".expression", locator);
       if (issues != nullptr) issues->push_back({Issue::Severity::kError, s});
       if (first.ok()) first = s;
       rep->inputs.push_back(nullptr);
@@ -463,8 +502,8 @@ Result<DecisionTable> DecisionTable::Compile(const v1::DecisionTable& t, const s
       }
       // Type check: a literal that can never match the input's type.
       const expr::Type& type = input_types[static_cast<std::size_t>(i)];
-      const bool numeric = type == expr::Type::Double() || type == expr::Type::Int() ||
-                           type == expr::Type::Uint();
+      const bool numeric =
+          type == expr::Type::Double() || type == expr::Type::Int() || type == expr::Type::Uint();
       for (const UnaryTest& test : entry->tests) {
         const bool lit_number = test.value.is_double();
         if ((numeric && !lit_number) || (type == expr::Type::String() && !test.value.is_string()) ||
@@ -481,8 +520,8 @@ Result<DecisionTable> DecisionTable::Compile(const v1::DecisionTable& t, const s
       auto v = literal(row.output_entries(o));
       if (!v.ok()) {
         error(rp + ".output_entries[" + std::to_string(o) + "]",
-              "output entry '" + row.output_entries(o) + "' is not a literal: " +
-                  std::string(v.status().message()));
+              "output entry '" + row.output_entries(o) +
+                  "' is not a literal: " + std::string(v.status().message()));
         outs.emplace_back();
         continue;
       }
@@ -514,8 +553,8 @@ Result<DecisionTable> DecisionTable::Compile(const v1::DecisionTable& t, const s
     for (const std::string& p : t.outputs(o).priority()) {
       auto v = literal(p);
       if (!v.ok()) {
-        error(path + ".outputs[" + std::to_string(o) + "].priority", "priority '" + p +
-                                                                        "' is not a literal");
+        error(path + ".outputs[" + std::to_string(o) + "].priority",
+              "priority '" + p + "' is not a literal");
         continue;
       }
       prio.push_back(*v);
@@ -681,9 +720,9 @@ TableOutcome DecisionTable::Evaluate(const expr::Activation& activation) const {
       } else if (t.aggregation == v1::COLLECT_AGGREGATION_UNSPECIFIED) {
         for (int r : matched) emit_row(r);
       } else if (!matched.empty()) {
-        double acc = t.aggregation == v1::COLLECT_AGGREGATION_SUM ? 0.0
+        double acc = t.aggregation == v1::COLLECT_AGGREGATION_SUM   ? 0.0
                      : t.aggregation == v1::COLLECT_AGGREGATION_MIN ? kInf
-                                                                     : -kInf;
+                                                                    : -kInf;
         for (int r : matched) {
           const double x = *AsNumber(t.outputs[static_cast<std::size_t>(r)][0]);
           acc = t.aggregation == v1::COLLECT_AGGREGATION_SUM   ? acc + x

@@ -149,7 +149,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
     CompiledSet cs;
     cs.id = set.id();
     cs.policy = set.hit_policy() == v1::RULE_HIT_POLICY_UNSPECIFIED ? v1::RULE_HIT_POLICY_ALL
-                                                                   : set.hit_policy();
+                                                                    : set.hit_policy();
     std::unordered_set<std::string> rule_ids;
     for (int r = 0; r < set.rules_size(); ++r) {
       const v1::Rule& rule = set.rules(r);
@@ -178,12 +178,11 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
       } else {
         cr.message = std::move(message).value();
       }
-      if (!rule.grade_cap().empty() &&
-          std::find(compliance_grades.begin(), compliance_grades.end(), rule.grade_cap()) ==
-              compliance_grades.end()) {
-        report(InvalidArgumentError(who + ": grade_cap '" + rule.grade_cap() +
-                                        "' is not a grade of compliance.grades",
-                                    at(rp + ".grade_cap")));
+      if (!rule.grade_cap().empty() && std::find(compliance_grades.begin(), compliance_grades.end(),
+                                                 rule.grade_cap()) == compliance_grades.end()) {
+        report(InvalidArgumentError(
+            who + ": grade_cap '" + rule.grade_cap() + "' is not a grade of compliance.grades",
+            at(rp + ".grade_cap")));
       }
       if (!std::isfinite(rule.points())) {
         report(InvalidArgumentError(who + ": points must be finite", at(rp + ".points")));

@@ -10,7 +10,8 @@ int ValidateCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 
-// credence cel-conformance FILE.jsonl...: runs CEL conformance cases (tools/credence/cel_conformance.cc).
+// credence cel-conformance FILE.jsonl...: runs CEL conformance cases
+// (tools/credence/cel_conformance.cc).
 int RunCelConformanceCommand(int argc, char** argv);
 
 #endif  // CREDENCE_TOOLS_CREDENCE_COMMANDS_H_
