@@ -304,7 +304,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
                                        at("decision.table")));
     }
     for (const expr::Value& v : table.OutputValues(impl->outcome_output)) {
-      if (!v.is_string() || !v1::Outcome_IsValid(OutcomeFromName(v.string_value()))) {
+      if (!v.is_string() || OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
         return fail(InvalidArgumentError(
             "outcome outputs must be \"APPROVE\", \"REVIEW\" or \"REJECT\", not " +
                 rules::FormatLiteral(v),

@@ -35,7 +35,7 @@ Result<RuleSets> CompileRules(const std::string& text, std::vector<Issue>* issue
 }
 
 google::protobuf::RepeatedPtrField<v1::RuleHit> RunRules(const RuleSets& sets,
-                                                    std::vector<double> features) {
+                                                         std::vector<double> features) {
   expr::Activation a;
   a.set_features(features);
   BindRequest(testing::MakeRequest(), a);
@@ -62,7 +62,8 @@ TEST(RuleSetsTest, HitPoliciesAllFirstPriority) {
        {std::pair{"RULE_HIT_POLICY_ALL", std::vector<std::string>{"a", "b", "c"}},
         std::pair{"RULE_HIT_POLICY_FIRST", std::vector<std::string>{"a"}},
         std::pair{"RULE_HIT_POLICY_PRIORITY", std::vector<std::string>{"b"}}}) {
-    auto sets = CompileRules(std::string("rule_sets { id: 's' hit_policy: ") + policy + kThreeRules + "}");
+    auto sets =
+        CompileRules(std::string("rule_sets { id: 's' hit_policy: ") + policy + kThreeRules + "}");
     ASSERT_TRUE(sets.ok()) << sets.status();
     EXPECT_EQ(Ids(RunRules(*sets, {0.6, 12, 0})), expected) << policy;
   }
@@ -108,7 +109,8 @@ TEST(RuleSetsTest, RequestVariables) {
   auto* c = r.mutable_enterprise()->add_certifications();
   c->set_scheme("AEO");
   c->set_level("advanced");
-  *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(testing::kAsOfSeconds - 100 * testing::kDay);
+  *r.mutable_enterprise()->mutable_registered_at() =
+      testing::Ts(testing::kAsOfSeconds - 100 * testing::kDay);
   std::vector<double> f = {0, 0, 0};
   expr::Activation a;
   a.set_features(f);
@@ -133,7 +135,8 @@ TEST(RuleSetsTest, CompileErrorsAreCollected) {
     rules { id: "y" condition: "orders + 1" }
     rules { id: "z" condition: "orders > 1.0" message: "{nope}" }
     rules { id: "z" condition: "orders > (1.0" }
-    rules { id: "w" condition: "orders > 1.0" grade_cap: "X" } })x", &issues, {"A", "B"});
+    rules { id: "w" condition: "orders > 1.0" grade_cap: "X" } })x",
+                           &issues, {"A", "B"});
   EXPECT_THAT(sets, StatusIs(StatusCode::kInvalidArgument, HasSubstr("rule 'x': condition 1:1")));
   ASSERT_EQ(issues.size(), 6u);
   EXPECT_THAT(std::string(issues[1].status.message()), HasSubstr("rule 'y'"));
@@ -144,15 +147,18 @@ TEST(RuleSetsTest, CompileErrorsAreCollected) {
 }
 
 TEST(RuleContextTest, ReservedFeatureNames) {
-  EXPECT_THAT(MakeEnvironment({"credit"}), StatusIs(StatusCode::kInvalidArgument, HasSubstr("reserved")));
+  EXPECT_THAT(MakeEnvironment({"credit"}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("reserved")));
 }
 
 TEST(MessageTemplateTest, Braces) {
   auto t = MessageTemplate::Compile("rate {{ {refund_rate} }}, missing {orders}", kFeatures);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->Render(std::vector<double>{0.125, kNaN, 0}), "rate { 0.125 }, missing missing");
-  EXPECT_THAT(MessageTemplate::Compile("a } b", kFeatures), StatusIs(StatusCode::kInvalidArgument, HasSubstr("unmatched")));
-  EXPECT_THAT(MessageTemplate::Compile("a {b", kFeatures), StatusIs(StatusCode::kInvalidArgument, HasSubstr("unclosed")));
+  EXPECT_THAT(MessageTemplate::Compile("a } b", kFeatures),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unmatched")));
+  EXPECT_THAT(MessageTemplate::Compile("a {b", kFeatures),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unclosed")));
 }
 
 // ---- Decision tables ------------------------------------------------------------------
@@ -190,8 +196,11 @@ TEST(InputEntryTest, ParsesAndMatchesUnaryTests) {
     ASSERT_TRUE(e.ok()) << c.entry << ": " << e.status();
     EXPECT_EQ(e->Matches(c.value), c.match) << c.entry << " vs " << c.value.DebugString();
   }
-  for (const char* bad : {"", "[1..", "[2..1]", "< \"a\"", "\"unterminated", "1 2", "not(1", "[a..b]"}) {
-    EXPECT_THAT(ParseInputEntry(bad), StatusIs(StatusCode::kInvalidArgument, HasSubstr("input entry"))) << bad;
+  for (const char* bad :
+       {"", "[1..", "[2..1]", "< \"a\"", "\"unterminated", "1 2", "not(1", "[a..b]"}) {
+    EXPECT_THAT(ParseInputEntry(bad),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("input entry")))
+        << bad;
   }
 }
 
@@ -235,7 +244,8 @@ TEST(DecisionTableTest, FirstPriorityAnyRuleOrderCollect) {
   EXPECT_THAT(Outputs(Eval(*prio, {0.05, 20, 0})), ElementsAre("outcome=\"REVIEW\"", "limit=0"))
       << "REVIEW outranks APPROVE";
 
-  auto order = CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_RULE_ORDER") + kRows);
+  auto order =
+      CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_RULE_ORDER") + kRows);
   ASSERT_TRUE(order.ok());
   auto ro = Eval(*order, {0.05, 20, 0});
   EXPECT_THAT(ro.matched_rows(), ElementsAre(0, 1));
@@ -265,7 +275,8 @@ TEST(DecisionTableTest, CollectAggregations) {
                            std::pair{"COLLECT_AGGREGATION_MIN", "points=-3.5"},
                            std::pair{"COLLECT_AGGREGATION_MAX", "points=20.0"},
                            std::pair{"COLLECT_AGGREGATION_COUNT", "points=3"}}) {
-    auto t = CompileTable(std::string("id: 'c' hit_policy: DECISION_HIT_POLICY_COLLECT aggregation: ") + agg + rows);
+    auto t = CompileTable(
+        std::string("id: 'c' hit_policy: DECISION_HIT_POLICY_COLLECT aggregation: ") + agg + rows);
     ASSERT_TRUE(t.ok()) << t.status();
     EXPECT_THAT(Outputs(Eval(*t, {0, 10, 0})), ElementsAre(want)) << agg;
   }
@@ -282,7 +293,8 @@ TEST(DecisionTableTest, UniqueOverlapsAreCompileErrorsAndGapsWarnings) {
     outputs { name: "o" }
     rows { input_entries: "[0..0.1]" output_entries: "1" }
     rows { input_entries: "[0.1..0.3)" output_entries: "2" }
-    rows { input_entries: "> 0.5" output_entries: "3" })x", &issues);
+    rows { input_entries: "> 0.5" output_entries: "3" })x",
+                        &issues);
   EXPECT_THAT(t, StatusIs(StatusCode::kInvalidArgument, HasSubstr("rows 0 and 1 overlap")));
 
   issues.clear();
@@ -291,11 +303,13 @@ TEST(DecisionTableTest, UniqueOverlapsAreCompileErrorsAndGapsWarnings) {
     outputs { name: "o" }
     rows { input_entries: "[0..0.1)" output_entries: "1" }
     rows { input_entries: "[0.1..0.3)" output_entries: "2" }
-    rows { input_entries: "> 0.5" output_entries: "3" })x", &issues);
+    rows { input_entries: "> 0.5" output_entries: "3" })x",
+                         &issues);
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].severity, Issue::Severity::kWarning);
-  EXPECT_THAT(std::string(issues[0].status.message()), HasSubstr("not covered on (-inf, 0), [0.3, 0.5]"));
+  EXPECT_THAT(std::string(issues[0].status.message()),
+              HasSubstr("not covered on (-inf, 0), [0.3, 0.5]"));
   // Under UNIQUE, nothing matched is an errored result.
   EXPECT_THAT(Eval(*ok, {0.4, 0, 0}).error(), HasSubstr("no row matched"));
   EXPECT_THAT(Outputs(Eval(*ok, {0.1, 0, 0})), ElementsAre("o=2"));
@@ -312,18 +326,27 @@ TEST(DecisionTableTest, UniqueOverlapsAreCompileErrorsAndGapsWarnings) {
 }
 
 TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
-  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
+  EXPECT_THAT(
+      CompileTable(
+          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
                              rows { input_entries: "\"high\"" output_entries: "1" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("cannot match input 'rate' of type double")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "s" expression: "enterprise.sector" } outputs { name: "o" }
+      StatusIs(StatusCode::kInvalidArgument,
+               HasSubstr("cannot match input 'rate' of type double")));
+  EXPECT_THAT(
+      CompileTable(
+          R"x(id: 't' inputs { name: "s" expression: "enterprise.sector" } outputs { name: "o" }
                              rows { input_entries: "< 3" output_entries: "1" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("cannot match input 's' of type string")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("cannot match input 's' of type string")));
+  EXPECT_THAT(
+      CompileTable(
+          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
                              rows { input_entries: "-" input_entries: "-" output_entries: "1" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("has 2 input and 1 output entries")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("has 2 input and 1 output entries")));
+  EXPECT_THAT(
+      CompileTable(
+          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
                              rows { input_entries: "-" output_entries: "orders" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("is not a literal")));
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("is not a literal")));
   EXPECT_THAT(CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_PRIORITY
                              inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" priority: "1" }
                              rows { input_entries: "-" output_entries: "2" })x"),
@@ -332,7 +355,8 @@ TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
                              inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
                              rows { input_entries: "-" output_entries: "2" })x"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("needs the COLLECT hit policy")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "rate" expression: "refund_rat" } outputs { name: "o" }
+  EXPECT_THAT(CompileTable(
+                  R"x(id: 't' inputs { name: "rate" expression: "refund_rat" } outputs { name: "o" }
                              rows { input_entries: "-" output_entries: "2" })x"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("input 'rate'")));
 }
@@ -350,7 +374,8 @@ TEST(ComplianceTest, DimensionsCompositeGradesAndVetoes) {
     grades { grade: "seriously_dishonest" min_score: 0 })x"));
   ASSERT_TRUE(scorer.ok()) << scorer.status();
   google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
-  auto add = [&](v1::Dimension d, double points, const std::string& cap = "", bool errored = false) {
+  auto add = [&](v1::Dimension d, double points, const std::string& cap = "",
+                 bool errored = false) {
     v1::RuleHit* h = hits.Add();
     h->set_dimension(d);
     h->set_points(points);
@@ -361,9 +386,9 @@ TEST(ComplianceTest, DimensionsCompositeGradesAndVetoes) {
   EXPECT_EQ(scorer->Score(hits).score(), 100);
   add(v1::DIMENSION_CUSTOMS, -20);
   add(v1::DIMENSION_CUSTOMS, -15);
-  add(v1::DIMENSION_TAX, -150);  // clamps at 0
+  add(v1::DIMENSION_TAX, -150);           // clamps at 0
   add(v1::DIMENSION_TAX, -50, "", true);  // errored: ignored
-  add(v1::DIMENSION_LOGISTICS, -40);  // no weight: ignored
+  add(v1::DIMENSION_LOGISTICS, -40);      // no weight: ignored
   v1::ComplianceResult r = scorer->Score(hits);
   ASSERT_EQ(r.dimensions_size(), 2);
   EXPECT_EQ(r.dimensions(0).dimension(), v1::DIMENSION_CUSTOMS);
@@ -377,16 +402,20 @@ TEST(ComplianceTest, DimensionsCompositeGradesAndVetoes) {
 }
 
 TEST(ComplianceTest, RejectsBadConfigs) {
-  EXPECT_THAT(decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>("grades { grade: 'a' }")),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("at least one dimension weight")));
+  EXPECT_THAT(
+      decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>("grades { grade: 'a' }")),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("at least one dimension weight")));
   EXPECT_THAT(decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>(
-                  "weights { dimension: DIMENSION_TAX weight: 1 } grades { grade: 'a' min_score: 50 } grades { grade: 'b' min_score: 60 }")),
+                  "weights { dimension: DIMENSION_TAX weight: 1 } grades { grade: 'a' min_score: "
+                  "50 } grades { grade: 'b' min_score: 60 }")),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("decrease strictly")));
+  EXPECT_THAT(
+      decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>(
+          "weights { dimension: DIMENSION_TAX weight: 1 } grades { grade: 'a' min_score: 50 }")),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("min_score <= 0")));
   EXPECT_THAT(decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>(
-                  "weights { dimension: DIMENSION_TAX weight: 1 } grades { grade: 'a' min_score: 50 }")),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("min_score <= 0")));
-  EXPECT_THAT(decision::ComplianceScorer::Compile(ParseText<v1::ComplianceConfig>(
-                  "weights { dimension: DIMENSION_TAX weight: 1 } weights { dimension: DIMENSION_TAX weight: 2 } grades { grade: 'a' }")),
+                  "weights { dimension: DIMENSION_TAX weight: 1 } weights { dimension: "
+                  "DIMENSION_TAX weight: 2 } grades { grade: 'a' }")),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("distinct")));
 }
 
