@@ -22,10 +22,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void Finalize() override {
     bool header = false;
     for (const auto& [name, t] : ns_) {
-      const auto at = name.find("/credence/");
+      // "BM_X/credence/..." or a name ending in "BM_X/credence".
+      const std::string key = name + "/";
+      const auto at = key.find("/credence/");
       if (at == std::string::npos) continue;
       for (const char* alt : {"/xgboost/", "/lua/", "/naive/", "/protobuf/"}) {
-        auto it = ns_.find(std::string(name).replace(at, 10, alt));
+        std::string other = std::string(key).replace(at, 10, alt);
+        other.pop_back();
+        auto it = ns_.find(other);
         if (it == ns_.end()) continue;
         if (!header) {
           GetOutputStream() << "\nratios (alternative time / credence time):\n";

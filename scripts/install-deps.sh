@@ -12,6 +12,8 @@ packages=(
   python3
   # Parity tests and the tree benchmark compare with XGBoost itself.
   python3-xgboost python3-numpy libxgboost-dev
+  # The rules benchmark compares with Lua 5.4.
+  liblua5.4-dev
 )
 # Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
 if [[ -n "${EXTRA_PACKAGES:-}" ]]; then
