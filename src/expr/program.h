@@ -126,6 +126,7 @@ class Program {
   int num_locals_ = 0;
   std::uint64_t max_steps_ = kDefaultMaxSteps;
   std::size_t node_count_ = 0;
+  bool tri_eligible_ = false;  // EvaluateBool may use the three-valued feature fast path
 };
 
 // Parses, checks and plans `source` against `env`.
