@@ -96,6 +96,10 @@ TEST(TimeTest, ParseAndFormatTimestamps) {
   EXPECT_EQ(FormatTimestamp(Timestamp{-1, 0}), "1969-12-31T23:59:59Z");
   EXPECT_THAT(ParseTimestamp("2009-02-13 23:31:30"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
+  EXPECT_THAT(ParseTimestamp("2009-02-13 23:31:30Z"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
+  EXPECT_THAT(ParseTimestamp("2016-12-31T23:59:60Z"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
   EXPECT_THAT(ParseTimestamp("10000-01-01T00:00:00Z"),
               StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
 }
