@@ -976,6 +976,19 @@ class Parser {
         sel->test_only = true;
         return sel;
       }
+      if (target && target->kind == ExprKind::kIdent && !target->leading_dot &&
+          target->name == "cel" && fn == "bind" && args.size() == 3) {
+        if (args[0]->kind != ExprKind::kIdent || args[0]->leading_dot) {
+          Fail(args[0]->offset, "argument is not an identifier");
+          return nullptr;
+        }
+        auto c = NewExpr(ExprKind::kComprehension, offset);
+        c->comprehension = ComprehensionKind::kBind;
+        c->name = args[0]->name;
+        c->operand = std::move(args[1]);
+        c->args.push_back(std::move(args[2]));
+        return Seal(std::move(c));
+      }
       if (target) {
         std::optional<ComprehensionKind> kind;
         const std::size_t n = args.size();

@@ -736,6 +736,14 @@ Value Charge(Value v, Frame& f) {
 }
 
 Value EvalComprehension(const Node& n, Frame& f) {
+  if (n.comprehension == ComprehensionKind::kBind) {
+    // cel.bind: evaluate the value once (an error stays a value until the body uses it).
+    f.locals[n.slot] = Eval(*n.kids[0], f);
+    if (f.exhausted) return f.locals[n.slot];
+    Value r = Eval(*n.kids[1], f);
+    f.locals[n.slot] = Value();
+    return r;
+  }
   Value range = Eval(*n.kids[0], f);
   if (range.is_error()) return range;
   std::size_t size = 0;
@@ -773,6 +781,8 @@ Value EvalComprehension(const Node& n, Frame& f) {
     Value r = Eval(body, f);
     if (f.exhausted) return r;
     switch (n.comprehension) {
+      case ComprehensionKind::kBind:  // handled above
+        break;
       case ComprehensionKind::kAll:
       case ComprehensionKind::kExists: {
         bool stop_on = n.comprehension == ComprehensionKind::kExists;
