@@ -1438,19 +1438,29 @@ Result<double> Program::EvaluateDouble(std::span<const double> features,
 }
 
 Result<std::shared_ptr<const Program>> Compile(std::string_view source, const Environment& env,
-                                               const CompileOptions& options) {
-  CREDENCE_ASSIGN_OR_RETURN(ParsedExpr parsed, Parse(source, options.parse));
+                                               const CompileOptions& options,
+                                               std::vector<Status>* issues) {
+  auto report = [issues](Status s) {
+    if (issues != nullptr) issues->push_back(s);
+    return s;
+  };
+  Result<ParsedExpr> parse_result = Parse(source, options.parse);
+  if (!parse_result.ok()) return report(parse_result.status());
+  ParsedExpr parsed = *std::move(parse_result);
   CheckOptions check;
   check.check_types = options.check_types;
   int num_locals = 0;
-  CREDENCE_ASSIGN_OR_RETURN(Type type, Check(parsed, env, check, nullptr, &num_locals));
+  CREDENCE_ASSIGN_OR_RETURN(Type type, Check(parsed, env, check, issues, &num_locals));
   if (options.expected_type && options.check_types && !IsAssignable(*options.expected_type, type)) {
-    return InvalidArgumentError("expected type '" + options.expected_type->ToString() +
-                                    "' but the expression has type '" + type.ToString() + "'",
-                                LocationOf(parsed.source, 0));
+    return report(InvalidArgumentError("expected type '" + options.expected_type->ToString() +
+                                           "' but the expression has type '" + type.ToString() +
+                                           "'",
+                                       LocationOf(parsed.source, 0)));
   }
   Planner planner(parsed, env, options);
-  CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Node> root, planner.Plan(*parsed.root));
+  Result<std::unique_ptr<Node>> planned = planner.Plan(*parsed.root);
+  if (!planned.ok()) return report(planned.status());
+  std::unique_ptr<Node> root = *std::move(planned);
   std::shared_ptr<Program> program(new Program());
   program->root_ = std::move(root);
   program->source_ = std::move(parsed.source);

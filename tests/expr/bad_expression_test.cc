@@ -164,5 +164,19 @@ TEST(BadExpressionTest, CheckerReportsEveryIssue) {
   EXPECT_EQ(issues[2].location()->column, 9);
 }
 
+TEST(BadExpressionTest, CompileCollectsAllIssues) {
+  std::vector<Status> issues;
+  Result<std::shared_ptr<const Program>> p =
+      Compile("amount > 'x' || country + 1 == 'US'", TestEnv(), {}, &issues);
+  EXPECT_THAT(p, StatusAt(StatusCode::kInvalidArgument, 1, 8));
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[1].location()->column, 25);  // the +
+  // A syntax error is reported once.
+  issues.clear();
+  EXPECT_THAT(Compile("amount >", TestEnv(), {}, &issues),
+              StatusAt(StatusCode::kInvalidArgument, 1, 9));
+  EXPECT_EQ(issues.size(), 1u);
+}
+
 }  // namespace
 }  // namespace credence::expr
