@@ -118,6 +118,8 @@ class Program {
   const std::string& source() const { return source_; }
   // Number of nodes after constant folding (for tests and diagnostics).
   std::size_t node_count() const { return node_count_; }
+  // True when EvaluateBool uses the three-valued feature fast path (see EvaluateBool).
+  bool uses_fast_path() const { return tri_eligible_; }
 
  private:
   friend Result<std::shared_ptr<const Program>> Compile(std::string_view, const Environment&,

@@ -68,6 +68,7 @@ TEST(ProgramTest, FeatureRuleEvaluatesBySlot) {
   ASSERT_OK_AND_ASSIGN(
       auto p, Compile("refund_rate_90d > 0.2 && orders_30d >= 10", FeatureEnv(), RuleOptions()));
   EXPECT_EQ(p->result_type(), Type::Bool());
+  EXPECT_TRUE(p->uses_fast_path());
   std::vector<double> hit = {0.35, 12.0, 0.0};
   std::vector<double> miss = {0.35, 9.0, 0.0};
   EXPECT_THAT(p->EvaluateBool(hit), IsOkAndHolds(true));
@@ -116,6 +117,7 @@ TEST(ProgramTest, FeaturesInArithmetic) {
 TEST(ProgramTest, GeneralActivationVariables) {
   ASSERT_OK_AND_ASSIGN(auto p, Compile("country in ['US', 'CA'] && limits['daily'] > 100.0",
                                        FeatureEnv(), RuleOptions()));
+  EXPECT_FALSE(p->uses_fast_path());
   Activation a;
   a.Bind("country", Value::String("CA"));
   MapValue limits;
@@ -278,6 +280,7 @@ TEST(ProgramTest, FastPathAgreesWithGeneralEvaluator) {
   for (int i = 0; i < 500; ++i) {
     std::string src = cond(3);
     ASSERT_OK_AND_ASSIGN(auto p, Compile(src, env, RuleOptions()));
+    ASSERT_TRUE(p->uses_fast_path()) << src;
     for (int trial = 0; trial < 8; ++trial) {
       std::vector<double> f(4);
       for (double& x : f) {
