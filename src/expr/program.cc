@@ -88,9 +88,10 @@ struct Node {
   int slot = -1;
   int slot2 = -1;  // second comprehension variable, or -1
   std::int32_t offset = 0;
-  Value constant;  // kConst; kFeatureCmp: the number; kFeature: the missing-feature error
-  double number = 0;
-  std::string name;  // variable / field / function name
+  Value constant;     // kConst: the value; kFeature/kFeatureCmp: the missing-feature error;
+                      // kSelect/kHas: the field name as a string key
+  double number = 0;  // kFeatureCmp: the constant operand
+  std::string name;   // variable / field / function name
   std::vector<std::unique_ptr<Node>> kids;
   std::shared_ptr<const RE2> regex;                  // kMatches with a constant pattern
   std::shared_ptr<const TimeZone> zone;              // getters with a constant zone
@@ -1080,7 +1081,7 @@ Value Eval(const Node& n, Frame& f) {
         return Invalid("type '" + std::string(operand.type().name) +
                        "' does not support field selection");
       }
-      const Value* v = operand.map().Find(Value::String(n.name));
+      const Value* v = operand.map().Find(n.constant);  // the key, built at plan time
       if (n.op == Op::kHas) return Value::Bool(v != nullptr);
       if (v == nullptr) return Err(StatusCode::kNotFound, "no such key: '" + n.name + "'");
       return *v;
@@ -1198,6 +1199,7 @@ class Planner {
         }
         auto n = New(e.test_only ? Op::kHas : Op::kSelect, e);
         n->name = e.name;
+        n->constant = Value::String(e.name);
         n->kids.push_back(Build(*e.operand));
         return Fold(std::move(n));
       }
