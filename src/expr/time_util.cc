@@ -207,7 +207,7 @@ Result<Duration> ParseDuration(std::string_view s) {
     bool any = false;
     while (pos < s.size() && IsDigit(s[pos])) {
       whole = whole * 10 + (s[pos] - '0');
-      if (whole > (static_cast<Uint128>(1) << 100)) return range();
+      if (whole > (static_cast<Uint128>(1) << 64)) return range();  // keeps whole * unit exact
       ++pos;
       any = true;
     }

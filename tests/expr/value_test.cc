@@ -112,6 +112,11 @@ TEST(TimeTest, ParseAndFormatDurations) {
   EXPECT_THAT(ParseDuration("1d"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("1d")));
   EXPECT_THAT(ParseDuration("9223372036854775808ns"),
               StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
+  // Large magnitudes must not wrap around in the 128-bit accumulator (2^100 hours).
+  EXPECT_THAT(ParseDuration("1267650600228229401496703205376h"),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
+  EXPECT_THAT(ParseDuration("99999999999999999999999999999999999999999h"),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
   EXPECT_THAT(ParseDuration("-9223372036854775808ns"),
               IsOkAndHolds(Duration{std::numeric_limits<std::int64_t>::min()}));
   EXPECT_EQ(FormatDuration(Duration{-1'000}), "-0.000001s");
