@@ -128,6 +128,18 @@ TEST(BadExpressionTest, DeepListsBracketsAndUnaryAreOutOfRange) {
               StatusAt(StatusCode::kOutOfRange, 1, 129));
 }
 
+TEST(BadExpressionTest, NestedCallsCountOncePerLevel) {
+  auto nested = [](int n) {
+    std::string e;
+    for (int i = 0; i < n; ++i) e += "dyn(";
+    e += "1";
+    for (int i = 0; i < n; ++i) e += ")";
+    return e;
+  };
+  EXPECT_OK(Compile(nested(120), Environment()).status());
+  EXPECT_EQ(Compile(nested(130), Environment()).status().code(), StatusCode::kOutOfRange);
+}
+
 TEST(BadExpressionTest, LongOperatorChainIsOutOfRangeNotStackOverflow) {
   std::string expr = "1";
   for (int i = 0; i < 30'000; ++i) expr += "+1";
