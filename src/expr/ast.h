@@ -40,6 +40,7 @@ enum class ComprehensionKind : unsigned char {
   kMap,           // operand.map(var, args[0])  or  operand.map(var, args[0] filter, args[1])
   kFilter,        // operand.filter(var, args[0])
   kTransformMap,  // operand.transformMap(k, v, args[0]) or (k, v, args[0] filter, args[1])
+  kBind,          // cel.bind(var, operand, args[0]): args[0] with var bound to operand
 };
 // Two-variable forms (name2 set): r.all(i, v, p), r.exists(i, v, p), r.existsOne(i, v, p),
 // r.transformList(i, v, [filter,] e) (kind kMap) and r.transformMap(k, v, [filter,] e): for a
@@ -74,7 +75,7 @@ struct Expr {
   RefKind ref = RefKind::kNone;  // for kIdent and resolved kSelect chains
   std::string resolved;          // fully qualified variable name
   int local_slot = -1;           // comprehension slot for kLocal / the var of kComprehension
-  int local_slot2 = -1;  // slot of name2 (two-variable comprehensions)
+  int local_slot2 = -1;          // slot of name2 (two-variable comprehensions)
 };
 
 }  // namespace credence::expr

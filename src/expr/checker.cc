@@ -269,7 +269,9 @@ class Checker {
     Type range = Visit(*e.operand);
     const bool two = !e.name2.empty();
     Type var, var2;  // one variable: element or key; two: index/key and element/value
-    if (range.kind() == K::kList) {
+    if (e.comprehension == ComprehensionKind::kBind) {
+      var = range;  // cel.bind: the variable holds the value itself
+    } else if (range.kind() == K::kList) {
       var = two ? Type::Int() : range.elem();
       var2 = range.elem();
     } else if (range.kind() == K::kMap) {
@@ -318,6 +320,8 @@ class Checker {
       case ComprehensionKind::kTransformMap:
         if (bodies.size() == 2) need_bool(0);
         return Set(e, Type::Map(var, bodies.back()));
+      case ComprehensionKind::kBind:
+        return Set(e, bodies[0]);
     }
     return Type::Dyn();
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -53,6 +54,8 @@ constexpr ExtInfo kExtensions[] = {
     {"join", ExtFn::kJoin, true, 1, 2},
     {"strings.quote", ExtFn::kQuote, false, 1, 1},
     {"format", ExtFn::kFormat, true, 2, 2},
+    {"base64.encode", ExtFn::kBase64Encode, false, 1, 1},
+    {"base64.decode", ExtFn::kBase64Decode, false, 1, 1},
 };
 
 Value Invalid(std::string message) {
@@ -442,6 +445,51 @@ Value Format(const std::string& fmt, const Value& args) {
   return Value::String(std::move(out));
 }
 
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64Encode(const std::string& in) {
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    std::uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
+                      (static_cast<unsigned char>(in[i + 1]) << 8) |
+                      static_cast<unsigned char>(in[i + 2]);
+    for (int k = 3; k >= 0; --k) out += kBase64Alphabet[(v >> (6 * k)) & 63];
+  }
+  std::size_t rest = in.size() - i;
+  if (rest > 0) {
+    std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kBase64Alphabet[(v >> 18) & 63];
+    out += kBase64Alphabet[(v >> 12) & 63];
+    out += rest == 2 ? kBase64Alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// Standard alphabet; trailing '=' padding optional (cel-go accepts both).
+Value Base64Decode(const std::string& in) {
+  std::string s = in;
+  while (!s.empty() && s.back() == '=') s.pop_back();
+  if (in.size() - s.size() > 2 || s.size() % 4 == 1) return Invalid("invalid base64 input");
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    const char* p = std::strchr(kBase64Alphabet, c);
+    if (c == '\0' || p == nullptr) return Invalid("invalid base64 input");
+    acc = (acc << 6) | static_cast<std::uint32_t>(p - kBase64Alphabet);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return Value::Bytes(std::move(out));
+}
+
 Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
   if (fn == ExtFn::kJoin) {
     if (!a[0].is_list() || (count == 2 && !a[1].is_string())) return NoOverload(fn);
@@ -455,6 +503,10 @@ Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
       out += e.string_value();
     }
     return Value::String(std::move(out));
+  }
+  if (fn == ExtFn::kBase64Encode) {
+    if (!a[0].is_bytes()) return NoOverload(fn);
+    return Value::String(Base64Encode(a[0].bytes_value()));
   }
   if (!a[0].is_string()) return NoOverload(fn);
   const std::string& s = a[0].string_value();
@@ -470,6 +522,8 @@ Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
     }
     case ExtFn::kQuote:
       return Value::String(Quote(s));
+    case ExtFn::kBase64Decode:
+      return Base64Decode(s);
     case ExtFn::kFormat:
       return Format(s, a[1]);
     case ExtFn::kTrim: {
@@ -681,6 +735,10 @@ std::optional<Type> CheckExtension(ExtFn fn, const std::vector<Type>& a) {
       if (!is(a[0], K::kString) || !is(a[1], K::kInt)) return std::nullopt;
       if (a.size() == 3 && !is(a[2], K::kInt)) return std::nullopt;
       return Type::String();
+    case ExtFn::kBase64Encode:
+      return is(a[0], K::kBytes) ? std::optional<Type>(Type::String()) : std::nullopt;
+    case ExtFn::kBase64Decode:
+      return is(a[0], K::kString) ? std::optional<Type>(Type::Bytes()) : std::nullopt;
     case ExtFn::kFormat:
       return is(a[0], K::kString) && is(a[1], K::kList) ? std::optional<Type>(Type::String())
                                                         : std::nullopt;

@@ -11,6 +11,7 @@
 //            s.substring(start[, end]), s.trim(), s.reverse(), list.join([sep]),
 //            strings.quote(s), s.format(list) (verbs %s %d %f %e %b %o %x %X %% and
 //            precision %.Nf / %.Ne)
+//   encoders base64.encode(bytes) -> string, base64.decode(string) -> bytes (padding optional)
 //
 // Indices and lengths of strings count code points, as in cel-go's strings extension.
 // Stateless and thread-safe.
@@ -58,6 +59,8 @@ enum class ExtFn : unsigned char {
   kJoin,
   kQuote,
   kFormat,
+  kBase64Encode,
+  kBase64Decode,
 };
 
 // True when `qualified` ("math.greatest", "strings.quote") names a namespaced extension

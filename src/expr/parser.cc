@@ -894,7 +894,7 @@ class Parser {
         if (tok_.kind == Tok::kLParen) {
           std::size_t paren = tok_.offset;  // calls are located at '(' (as cel-go)
           Next();
-          auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
+          auto args = ParseArgs(Tok::kRParen, "')'");
           if (failed()) return nullptr;
           return MakeCall(std::move(name), paren, nullptr, std::move(args), leading_dot);
         }
@@ -907,20 +907,6 @@ class Parser {
         Fail(tok_.offset, "Syntax error: unexpected " + Describe(tok_));
         return nullptr;
     }
-  }
-
-  template <typename F>
-  auto WithDepth(F f) -> decltype(f()) {
-    if (++depth_ > opts_.max_depth) {
-      Fail(tok_.offset,
-           "expression nesting exceeds the limit of " + std::to_string(opts_.max_depth),
-           StatusCode::kOutOfRange);
-      --depth_;
-      return {};
-    }
-    auto r = f();
-    --depth_;
-    return r;
   }
 
   std::unique_ptr<Expr> ParseMember(std::unique_ptr<Expr> e) {
@@ -941,7 +927,7 @@ class Parser {
         if (!quoted && tok_.kind == Tok::kLParen) {
           std::size_t paren = tok_.offset;
           Next();
-          auto args = WithDepth([&] { return ParseArgs(Tok::kRParen, "')'"); });
+          auto args = ParseArgs(Tok::kRParen, "')'");
           if (failed()) return nullptr;
           e = MakeCall(std::move(field), paren, std::move(e), std::move(args), false);
         } else {
@@ -953,7 +939,7 @@ class Parser {
       } else if (tok_.kind == Tok::kLBracket) {
         std::size_t off = tok_.offset;
         Next();
-        auto index = WithDepth([&] { return ParseExpr(); });
+        auto index = ParseExpr();  // nesting is counted by ParseExpr
         if (!failed()) Expect(Tok::kRBracket, "']'");
         if (failed()) return nullptr;
         e = Binary("_[_]", off, std::move(e), std::move(index));
@@ -975,6 +961,19 @@ class Parser {
         auto sel = std::move(args[0]);
         sel->test_only = true;
         return sel;
+      }
+      if (target && target->kind == ExprKind::kIdent && !target->leading_dot &&
+          target->name == "cel" && fn == "bind" && args.size() == 3) {
+        if (args[0]->kind != ExprKind::kIdent || args[0]->leading_dot) {
+          Fail(args[0]->offset, "argument is not an identifier");
+          return nullptr;
+        }
+        auto c = NewExpr(ExprKind::kComprehension, offset);
+        c->comprehension = ComprehensionKind::kBind;
+        c->name = args[0]->name;
+        c->operand = std::move(args[1]);
+        c->args.push_back(std::move(args[2]));
+        return Seal(std::move(c));
       }
       if (target) {
         std::optional<ComprehensionKind> kind;

@@ -88,9 +88,10 @@ struct Node {
   int slot = -1;
   int slot2 = -1;  // second comprehension variable, or -1
   std::int32_t offset = 0;
-  Value constant;  // kConst; kFeatureCmp: the number; kFeature: the missing-feature error
-  double number = 0;
-  std::string name;  // variable / field / function name
+  Value constant;     // kConst: the value; kFeature/kFeatureCmp: the missing-feature error;
+                      // kSelect/kHas: the field name as a string key
+  double number = 0;  // kFeatureCmp: the constant operand
+  std::string name;   // variable / field / function name
   std::vector<std::unique_ptr<Node>> kids;
   std::shared_ptr<const RE2> regex;                  // kMatches with a constant pattern
   std::shared_ptr<const TimeZone> zone;              // getters with a constant zone
@@ -736,6 +737,14 @@ Value Charge(Value v, Frame& f) {
 }
 
 Value EvalComprehension(const Node& n, Frame& f) {
+  if (n.comprehension == ComprehensionKind::kBind) {
+    // cel.bind: evaluate the value once (an error stays a value until the body uses it).
+    f.locals[n.slot] = Eval(*n.kids[0], f);
+    if (f.exhausted) return f.locals[n.slot];
+    Value r = Eval(*n.kids[1], f);
+    f.locals[n.slot] = Value();
+    return r;
+  }
   Value range = Eval(*n.kids[0], f);
   if (range.is_error()) return range;
   std::size_t size = 0;
@@ -773,6 +782,8 @@ Value EvalComprehension(const Node& n, Frame& f) {
     Value r = Eval(body, f);
     if (f.exhausted) return r;
     switch (n.comprehension) {
+      case ComprehensionKind::kBind:  // handled above
+        break;
       case ComprehensionKind::kAll:
       case ComprehensionKind::kExists: {
         bool stop_on = n.comprehension == ComprehensionKind::kExists;
@@ -829,6 +840,195 @@ Value EvalComprehension(const Node& n, Frame& f) {
   }
 }
 
+// Calls live outside Eval so its stack frame stays small for the recursive common path.
+[[gnu::noinline]] Value EvalCall(const Node& n, Frame& f) {
+  std::size_t count = n.kids.size();
+  if (count > 4) {  // variadic extension (math.greatest): rare, may allocate
+    std::vector<Value> many(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      many[i] = Eval(*n.kids[i], f);
+      if (many[i].is_error()) return many[i];
+    }
+    return Charge(CallBuiltin(n, many.data(), count), f);
+  }
+  Value args[4];
+  for (std::size_t i = 0; i < count; ++i) {
+    args[i] = Eval(*n.kids[i], f);
+    if (args[i].is_error()) return args[i];
+  }
+  return Charge(CallBuiltin(n, args, count), f);
+}
+
+// Three-valued evaluation of the feature fast path: trees made only of feature comparisons
+// against constants, bool constants, &&, || and !. No Value is built; on an error `*error`
+// points at the feature node whose preallocated error value describes it.
+enum class Tri : unsigned char { kFalse, kTrue, kError };
+
+// Arithmetic on doubles only (features, double constants, + - * / and unary -): the
+// operations IEEE 754 defines without CEL errors. A missing feature sets `*error`.
+bool IsNumEligible(const Node& n) {
+  switch (n.op) {
+    case Op::kFeature:
+      return true;
+    case Op::kConst:
+      return n.constant.is_double();
+    case Op::kCall:
+      if (n.fn == Fn::kNeg && n.kids.size() == 1) return IsNumEligible(*n.kids[0]);
+      if ((n.fn == Fn::kAdd || n.fn == Fn::kSub || n.fn == Fn::kMul || n.fn == Fn::kDiv) &&
+          n.kids.size() == 2) {
+        return IsNumEligible(*n.kids[0]) && IsNumEligible(*n.kids[1]);
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+double NumEval(const Node& n, std::span<const double> features, const Node** error) {
+  switch (n.op) {
+    case Op::kFeature: {
+      double d = static_cast<std::size_t>(n.slot) < features.size()
+                     ? features[static_cast<std::size_t>(n.slot)]
+                     : std::numeric_limits<double>::quiet_NaN();
+      if (std::isnan(d) && *error == nullptr) *error = &n;
+      return d;
+    }
+    case Op::kConst: {
+      const Value& c = n.constant;
+      return c.is_double() ? c.double_value()
+             : c.is_int()  ? static_cast<double>(c.int_value())
+                           : static_cast<double>(c.uint_value());
+    }
+    default: {
+      double a = NumEval(*n.kids[0], features, error);
+      if (n.fn == Fn::kNeg) return -a;
+      double b = NumEval(*n.kids[1], features, error);
+      switch (n.fn) {
+        case Fn::kAdd:
+          return a + b;
+        case Fn::kSub:
+          return a - b;
+        case Fn::kMul:
+          return a * b;
+        default:
+          return a / b;
+      }
+    }
+  }
+}
+
+bool IsComparison(Fn fn) { return fn >= Fn::kEq && fn <= Fn::kGe; }
+
+bool Compare(Fn fn, double x, double y) {
+  switch (fn) {
+    case Fn::kLt:
+      return x < y;
+    case Fn::kLe:
+      return x <= y;
+    case Fn::kGt:
+      return x > y;
+    case Fn::kGe:
+      return x >= y;
+    case Fn::kEq:
+      return x == y;
+    default:
+      return x != y;
+  }
+}
+
+Tri EvalTri(const Node& n, std::span<const double> features, const Node** error) {
+  switch (n.op) {
+    case Op::kCall: {  // comparison of two numeric subtrees
+      const Node* missing = nullptr;
+      double a = NumEval(*n.kids[0], features, &missing);
+      double b = NumEval(*n.kids[1], features, &missing);
+      if (missing != nullptr) {
+        *error = missing;
+        return Tri::kError;
+      }
+      return Compare(n.fn, a, b) ? Tri::kTrue : Tri::kFalse;
+    }
+    case Op::kConst:
+      return n.constant.bool_value() ? Tri::kTrue : Tri::kFalse;
+    case Op::kFeatureCmp: {
+      if (static_cast<std::size_t>(n.slot) >= features.size()) {
+        *error = &n;
+        return Tri::kError;
+      }
+      double d = features[static_cast<std::size_t>(n.slot)];
+      if (std::isnan(d)) {
+        *error = &n;
+        return Tri::kError;
+      }
+      bool r;
+      switch (n.fn) {
+        case Fn::kLt:
+          r = d < n.number;
+          break;
+        case Fn::kLe:
+          r = d <= n.number;
+          break;
+        case Fn::kGt:
+          r = d > n.number;
+          break;
+        case Fn::kGe:
+          r = d >= n.number;
+          break;
+        case Fn::kEq:
+          r = d == n.number;
+          break;
+        default:
+          r = d != n.number;
+          break;
+      }
+      return r ? Tri::kTrue : Tri::kFalse;
+    }
+    case Op::kNot: {
+      Tri a = EvalTri(*n.kids[0], features, error);
+      return a == Tri::kError ? a : a == Tri::kTrue ? Tri::kFalse : Tri::kTrue;
+    }
+    default: {  // kAnd / kOr: commutative with respect to errors, like Eval.
+      Tri stop = n.op == Op::kOr ? Tri::kTrue : Tri::kFalse;
+      const Node* left_error = nullptr;
+      Tri a = EvalTri(*n.kids[0], features, &left_error);
+      if (a == stop) return a;
+      Tri b = EvalTri(*n.kids[1], features, error);
+      if (b == stop) return b;
+      if (a == Tri::kError) {
+        *error = left_error;
+        return a;
+      }
+      return b;
+    }
+  }
+}
+
+bool IsTriEligible(const Node& n) {
+  switch (n.op) {
+    case Op::kConst:
+      return n.constant.is_bool();
+    case Op::kFeatureCmp:
+      return true;
+    case Op::kCall: {
+      if (!IsComparison(n.fn) || n.kids.size() != 2) return false;
+      auto operand = [](const Node& k) {
+        return IsNumEligible(k) || (k.op == Op::kConst && k.constant.is_number());
+      };
+      // At least one side is double-typed, so an int constant on the other side compares as
+      // a double (CEL's rule); two int constants are left to the general path.
+      return operand(*n.kids[0]) && operand(*n.kids[1]) &&
+             (IsNumEligible(*n.kids[0]) || IsNumEligible(*n.kids[1]));
+    }
+    case Op::kNot:
+      return IsTriEligible(*n.kids[0]);
+    case Op::kAnd:
+    case Op::kOr:
+      return IsTriEligible(*n.kids[0]) && IsTriEligible(*n.kids[1]);
+    default:
+      return false;
+  }
+}
+
 Value Eval(const Node& n, Frame& f) {
   if (++f.steps > f.max_steps) {
     f.exhausted = true;
@@ -881,7 +1081,7 @@ Value Eval(const Node& n, Frame& f) {
         return Invalid("type '" + std::string(operand.type().name) +
                        "' does not support field selection");
       }
-      const Value* v = operand.map().Find(Value::String(n.name));
+      const Value* v = operand.map().Find(n.constant);  // the key, built at plan time
       if (n.op == Op::kHas) return Value::Bool(v != nullptr);
       if (v == nullptr) return Err(StatusCode::kNotFound, "no such key: '" + n.name + "'");
       return *v;
@@ -934,23 +1134,8 @@ Value Eval(const Node& n, Frame& f) {
       if (!c.is_bool()) return Invalid("no matching overload for '_?_:_'");
       return Eval(*n.kids[c.bool_value() ? 1 : 2], f);
     }
-    case Op::kCall: {
-      std::size_t count = n.kids.size();
-      if (count > 4) {  // variadic extension (math.greatest): rare, may allocate
-        std::vector<Value> many(count);
-        for (std::size_t i = 0; i < count; ++i) {
-          many[i] = Eval(*n.kids[i], f);
-          if (many[i].is_error()) return many[i];
-        }
-        return Charge(CallBuiltin(n, many.data(), count), f);
-      }
-      Value args[4];
-      for (std::size_t i = 0; i < count; ++i) {
-        args[i] = Eval(*n.kids[i], f);
-        if (args[i].is_error()) return args[i];
-      }
-      return Charge(CallBuiltin(n, args, count), f);
-    }
+    case Op::kCall:
+      return EvalCall(n, f);
     case Op::kComprehension:
       return EvalComprehension(n, f);
   }
@@ -1014,6 +1199,7 @@ class Planner {
         }
         auto n = New(e.test_only ? Op::kHas : Op::kSelect, e);
         n->name = e.name;
+        n->constant = Value::String(e.name);
         n->kids.push_back(Build(*e.operand));
         return Fold(std::move(n));
       }
@@ -1220,6 +1406,12 @@ Result<Value> Program::Evaluate(const Activation& activation) const {
 
 Result<bool> Program::EvaluateBool(std::span<const double> features,
                                    const Activation* extra) const {
+  if (tri_eligible_) {
+    const Node* error = nullptr;
+    Tri t = EvalTri(*root_, features, &error);
+    if (t != Tri::kError) return t == Tri::kTrue;
+    return Status(error->constant.error().code, error->constant.error().message);
+  }
   bool exhausted = false;
   Value v = Run(extra, features, &exhausted);
   if (exhausted) {
@@ -1248,19 +1440,29 @@ Result<double> Program::EvaluateDouble(std::span<const double> features,
 }
 
 Result<std::shared_ptr<const Program>> Compile(std::string_view source, const Environment& env,
-                                               const CompileOptions& options) {
-  CREDENCE_ASSIGN_OR_RETURN(ParsedExpr parsed, Parse(source, options.parse));
+                                               const CompileOptions& options,
+                                               std::vector<Status>* issues) {
+  auto report = [issues](Status s) {
+    if (issues != nullptr) issues->push_back(s);
+    return s;
+  };
+  Result<ParsedExpr> parse_result = Parse(source, options.parse);
+  if (!parse_result.ok()) return report(parse_result.status());
+  ParsedExpr parsed = *std::move(parse_result);
   CheckOptions check;
   check.check_types = options.check_types;
   int num_locals = 0;
-  CREDENCE_ASSIGN_OR_RETURN(Type type, Check(parsed, env, check, nullptr, &num_locals));
+  CREDENCE_ASSIGN_OR_RETURN(Type type, Check(parsed, env, check, issues, &num_locals));
   if (options.expected_type && options.check_types && !IsAssignable(*options.expected_type, type)) {
-    return InvalidArgumentError("expected type '" + options.expected_type->ToString() +
-                                    "' but the expression has type '" + type.ToString() + "'",
-                                LocationOf(parsed.source, 0));
+    return report(InvalidArgumentError("expected type '" + options.expected_type->ToString() +
+                                           "' but the expression has type '" + type.ToString() +
+                                           "'",
+                                       LocationOf(parsed.source, 0)));
   }
   Planner planner(parsed, env, options);
-  CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<Node> root, planner.Plan(*parsed.root));
+  Result<std::unique_ptr<Node>> planned = planner.Plan(*parsed.root);
+  if (!planned.ok()) return report(planned.status());
+  std::unique_ptr<Node> root = *std::move(planned);
   std::shared_ptr<Program> program(new Program());
   program->root_ = std::move(root);
   program->source_ = std::move(parsed.source);
@@ -1268,6 +1470,10 @@ Result<std::shared_ptr<const Program>> Compile(std::string_view source, const En
   program->num_locals_ = num_locals;
   program->max_steps_ = options.max_steps;
   program->node_count_ = CountNodes(*program->root_);
+  // The three-valued fast path visits each node at most once, so it fits the budget when
+  // the tree does.
+  program->tri_eligible_ =
+      IsTriEligible(*program->root_) && program->node_count_ <= options.max_steps;
   return std::shared_ptr<const Program>(std::move(program));
 }
 

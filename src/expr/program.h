@@ -61,7 +61,9 @@ struct CompileOptions {
   // Default: none.
   std::optional<Type> expected_type;
   // Evaluation cost budget: each node evaluated and each comprehension iteration costs one
-  // step; an evaluation that would exceed it fails with kResourceExhausted. Default: 1,000,000.
+  // step, and each string/bytes/list/map built at run time one more step per 64 bytes or 8
+  // entries; an evaluation that would exceed it fails with kResourceExhausted.
+  // Default: 1,000,000.
   std::uint64_t max_steps = kDefaultMaxSteps;
   // Evaluate constant subexpressions at compile time. Default: true.
   bool fold_constants = true;
@@ -100,7 +102,10 @@ class Program {
   // variables from `extra` (may be null). Returns the bool result, or a Status: the code and
   // message of a CEL error value (e.g. kNotFound "no such feature value: 'x'"),
   // kInvalidArgument when the result is not a bool, kResourceExhausted for the budget.
-  // Allocates nothing when the expression only compares features and constants.
+  // When the whole expression is comparisons of double arithmetic over features and
+  // constants combined with && || ! (checked at compile time), a three-valued evaluator runs
+  // that builds no Value at all (tens of nanoseconds for a handful of comparisons); the
+  // result is the same as Evaluate's. Either way it allocates nothing on that path.
   Result<bool> EvaluateBool(std::span<const double> features,
                             const Activation* extra = nullptr) const;
 
@@ -113,10 +118,13 @@ class Program {
   const std::string& source() const { return source_; }
   // Number of nodes after constant folding (for tests and diagnostics).
   std::size_t node_count() const { return node_count_; }
+  // True when EvaluateBool uses the three-valued feature fast path (see EvaluateBool).
+  bool uses_fast_path() const { return tri_eligible_; }
 
  private:
   friend Result<std::shared_ptr<const Program>> Compile(std::string_view, const Environment&,
-                                                        const CompileOptions&);
+                                                        const CompileOptions&,
+                                                        std::vector<Status>*);
   Program() = default;
   Value Run(const Activation* activation, std::span<const double> features, bool* exhausted) const;
 
@@ -126,15 +134,20 @@ class Program {
   int num_locals_ = 0;
   std::uint64_t max_steps_ = kDefaultMaxSteps;
   std::size_t node_count_ = 0;
+  bool tri_eligible_ = false;  // EvaluateBool may use the three-valued feature fast path
 };
 
-// Parses, checks and plans `source` against `env`.
+// Parses, checks and plans `source` against `env`. Returns the first problem as the Status;
+// if `issues` is non-null it also receives every problem the checker found (a syntax error
+// stops at the first).
 // Errors (with line:column where they apply):
 //   kInvalidArgument  syntax, type and name errors; an invalid constant regular expression
 //                     or time zone; a result type other than options.expected_type
 //   kOutOfRange       parser limits (length, nesting) and out-of-range literals
+// Thread-safe: any number of threads may compile against one Environment at once.
 Result<std::shared_ptr<const Program>> Compile(std::string_view source, const Environment& env,
-                                               const CompileOptions& options = {});
+                                               const CompileOptions& options = {},
+                                               std::vector<Status>* issues = nullptr);
 
 }  // namespace credence::expr
 

@@ -124,7 +124,7 @@ Result<Timestamp> ParseTimestamp(std::string_view s) {
   }
   if (pos >= s.size() || s[pos++] != '-' || !ReadDigits(s, pos, 2, month) || pos >= s.size() ||
       s[pos++] != '-' || !ReadDigits(s, pos, 2, day) || pos >= s.size() ||
-      (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')) {
+      (s[pos] != 'T' && s[pos] != 't')) {
     return bad();
   }
   ++pos;
@@ -158,12 +158,11 @@ Result<Timestamp> ParseTimestamp(std::string_view s) {
   if (pos != s.size()) return bad();
   static constexpr int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1] || hour > 23 || minute > 59 ||
-      second > 60) {
+      second > 59) {  // no leap seconds (protobuf Timestamp, cel-go)
     return bad();
   }
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month == 2 && day == 29 && !leap) return bad();
-  if (second == 60) second = 59;  // leap seconds smear onto :59 (protobuf does not model them)
   std::int64_t secs =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
   Timestamp t{secs, static_cast<std::int32_t>(nanos)};
@@ -208,7 +207,7 @@ Result<Duration> ParseDuration(std::string_view s) {
     bool any = false;
     while (pos < s.size() && IsDigit(s[pos])) {
       whole = whole * 10 + (s[pos] - '0');
-      if (whole > (static_cast<Uint128>(1) << 100)) return range();
+      if (whole > (static_cast<Uint128>(1) << 64)) return range();  // keeps whole * unit exact
       ++pos;
       any = true;
     }

@@ -194,7 +194,7 @@ enum class Ordering { kLess, kEqual, kGreater, kUnordered };
 
 // CEL equality (`==`): numbers compare by value across int, uint and double; NaN != NaN;
 // lists element-wise; maps by key set and values; values of different kinds are unequal.
-// Returns an error value instead of a bool only when an operand is an error.
+// REQUIRES: neither operand is an error (the evaluator propagates errors before comparing).
 bool ValuesEqual(const Value& a, const Value& b);
 
 // CEL ordering for `<` and friends: numbers across kinds (int vs double compares the int

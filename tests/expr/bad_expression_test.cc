@@ -128,6 +128,18 @@ TEST(BadExpressionTest, DeepListsBracketsAndUnaryAreOutOfRange) {
               StatusAt(StatusCode::kOutOfRange, 1, 129));
 }
 
+TEST(BadExpressionTest, NestedCallsCountOncePerLevel) {
+  auto nested = [](int n) {
+    std::string e;
+    for (int i = 0; i < n; ++i) e += "dyn(";
+    e += "1";
+    for (int i = 0; i < n; ++i) e += ")";
+    return e;
+  };
+  EXPECT_OK(Compile(nested(120), Environment()).status());
+  EXPECT_EQ(Compile(nested(130), Environment()).status().code(), StatusCode::kOutOfRange);
+}
+
 TEST(BadExpressionTest, LongOperatorChainIsOutOfRangeNotStackOverflow) {
   std::string expr = "1";
   for (int i = 0; i < 30'000; ++i) expr += "+1";
@@ -162,6 +174,20 @@ TEST(BadExpressionTest, CheckerReportsEveryIssue) {
   EXPECT_EQ(issues[0].location()->column, 1);
   EXPECT_EQ(issues[1].location()->column, 5);
   EXPECT_EQ(issues[2].location()->column, 9);
+}
+
+TEST(BadExpressionTest, CompileCollectsAllIssues) {
+  std::vector<Status> issues;
+  Result<std::shared_ptr<const Program>> p =
+      Compile("amount > 'x' || country + 1 == 'US'", TestEnv(), {}, &issues);
+  EXPECT_THAT(p, StatusAt(StatusCode::kInvalidArgument, 1, 8));
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[1].location()->column, 25);  // the +
+  // A syntax error is reported once.
+  issues.clear();
+  EXPECT_THAT(Compile("amount >", TestEnv(), {}, &issues),
+              StatusAt(StatusCode::kInvalidArgument, 1, 9));
+  EXPECT_EQ(issues.size(), 1u);
 }
 
 }  // namespace

@@ -304,6 +304,22 @@ INSTANTIATE_TEST_SUITE_P(
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
+    BindAndEncoders, EvalTest,
+    ::testing::Values(Ok("Bind", "cel.bind(x, 2 + 3, x * x)", Value::Int(25)),
+                      Ok("BindNested", "cel.bind(a, 1, cel.bind(b, a + 1, [a, b]))",
+                         L({Value::Int(1), Value::Int(2)})),
+                      Ok("BindUnusedErrorIsHarmless", "cel.bind(x, 1 / 0, true)",
+                         Value::Bool(true)),
+                      Error("BindUsedErrorPropagates", "cel.bind(x, 1 / 0, x + 1)",
+                            StatusCode::kInvalidArgument, "divide by zero"),
+                      Ok("Base64Encode", "base64.encode(b'hi!')", Value::String("aGkh")),
+                      Ok("Base64EncodePadding", "base64.encode(b'h')", Value::String("aA==")),
+                      Ok("Base64DecodeUnpadded", "base64.decode('aA')", Value::Bytes("h")),
+                      Error("Base64DecodeInvalid", "base64.decode('a*==')",
+                            StatusCode::kInvalidArgument, "base64")),
+    CaseName);
+
+INSTANTIATE_TEST_SUITE_P(
     MathExtension, EvalTest,
     ::testing::Values(
         Ok("GreatestInts", "math.greatest(3, 9, -2)", Value::Int(9)),

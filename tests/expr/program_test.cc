@@ -8,8 +8,11 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <new>
+#include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -65,6 +68,7 @@ TEST(ProgramTest, FeatureRuleEvaluatesBySlot) {
   ASSERT_OK_AND_ASSIGN(
       auto p, Compile("refund_rate_90d > 0.2 && orders_30d >= 10", FeatureEnv(), RuleOptions()));
   EXPECT_EQ(p->result_type(), Type::Bool());
+  EXPECT_TRUE(p->uses_fast_path());
   std::vector<double> hit = {0.35, 12.0, 0.0};
   std::vector<double> miss = {0.35, 9.0, 0.0};
   EXPECT_THAT(p->EvaluateBool(hit), IsOkAndHolds(true));
@@ -113,6 +117,7 @@ TEST(ProgramTest, FeaturesInArithmetic) {
 TEST(ProgramTest, GeneralActivationVariables) {
   ASSERT_OK_AND_ASSIGN(auto p, Compile("country in ['US', 'CA'] && limits['daily'] > 100.0",
                                        FeatureEnv(), RuleOptions()));
+  EXPECT_FALSE(p->uses_fast_path());
   Activation a;
   a.Bind("country", Value::String("CA"));
   MapValue limits;
@@ -237,6 +242,65 @@ TEST(ProgramTest, NonBoolResultRejectedForRules) {
   ASSERT_OK_AND_ASSIGN(auto p, Compile("orders_30d + 1.0", FeatureEnv(), o));
   std::vector<double> f = {0.0, 1.0, 0.0};
   EXPECT_THAT(p->EvaluateBool(f), StatusIs(StatusCode::kInvalidArgument, HasSubstr("not bool")));
+}
+
+// The three-valued fast path of EvaluateBool must agree with the general evaluator
+// (Evaluate) on every feature-only expression, including missing features and NaN results.
+TEST(ProgramTest, FastPathAgreesWithGeneralEvaluator) {
+  std::mt19937 rng(12345);
+  Environment env;
+  for (int i = 0; i < 4; ++i) ASSERT_OK(env.DeclareFeature("f" + std::to_string(i), i));
+  const char* const kAtoms[] = {"f0", "f1", "f2", "f3", "1.5", "0.0", "-2.0"};
+  const char* const kArith[] = {" + ", " - ", " * ", " / "};
+  const char* const kCmp[] = {" < ", " <= ", " > ", " >= ", " == ", " != "};
+  auto pick = [&](auto& arr) {
+    return std::string(arr[std::uniform_int_distribution<std::size_t>(0, std::size(arr) - 1)(rng)]);
+  };
+  std::function<std::string(int)> num = [&](int depth) -> std::string {
+    if (depth == 0 || rng() % 3 == 0) return pick(kAtoms);
+    if (rng() % 5 == 0) return "-(" + num(depth - 1) + ")";
+    return "(" + num(depth - 1) + pick(kArith) + num(depth - 1) + ")";
+  };
+  std::function<std::string(int)> cond = [&](int depth) -> std::string {
+    switch (depth == 0 ? 0 : rng() % 4) {
+      case 0: {
+        std::string op = pick(kCmp);
+        bool equality = op == " == " || op == " != ";  // int == double is a type error
+        return num(2) + op + (rng() % 2 ? num(2) : std::string(equality ? "3.0" : "3"));
+      }
+      case 1:
+        return "(" + cond(depth - 1) + " && " + cond(depth - 1) + ")";
+      case 2:
+        return "(" + cond(depth - 1) + " || " + cond(depth - 1) + ")";
+      default:
+        return "!(" + cond(depth - 1) + ")";
+    }
+  };
+  int fast_checked = 0;
+  for (int i = 0; i < 500; ++i) {
+    std::string src = cond(3);
+    ASSERT_OK_AND_ASSIGN(auto p, Compile(src, env, RuleOptions()));
+    ASSERT_TRUE(p->uses_fast_path()) << src;
+    for (int trial = 0; trial < 8; ++trial) {
+      std::vector<double> f(4);
+      for (double& x : f) {
+        int r = static_cast<int>(rng() % 6);
+        x = r == 0 ? kNaN : r == 1 ? 0.0 : static_cast<double>(static_cast<int>(rng() % 7) - 3);
+      }
+      Activation a;
+      a.set_features(f);
+      ASSERT_OK_AND_ASSIGN(Value general, p->Evaluate(a));
+      Result<bool> fast = p->EvaluateBool(f);
+      if (general.is_bool()) {
+        ASSERT_THAT(fast, IsOkAndHolds(general.bool_value())) << src;
+      } else {
+        ASSERT_TRUE(general.is_error()) << src;
+        ASSERT_THAT(fast, StatusIs(general.error().code, general.error().message)) << src;
+      }
+      ++fast_checked;
+    }
+  }
+  EXPECT_EQ(fast_checked, 4000);
 }
 
 TEST(ProgramTest, FastPathDoesNotAllocate) {

@@ -96,6 +96,10 @@ TEST(TimeTest, ParseAndFormatTimestamps) {
   EXPECT_EQ(FormatTimestamp(Timestamp{-1, 0}), "1969-12-31T23:59:59Z");
   EXPECT_THAT(ParseTimestamp("2009-02-13 23:31:30"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
+  EXPECT_THAT(ParseTimestamp("2009-02-13 23:31:30Z"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
+  EXPECT_THAT(ParseTimestamp("2016-12-31T23:59:60Z"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid timestamp")));
   EXPECT_THAT(ParseTimestamp("10000-01-01T00:00:00Z"),
               StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
 }
@@ -107,6 +111,11 @@ TEST(TimeTest, ParseAndFormatDurations) {
   EXPECT_THAT(ParseDuration("0"), IsOkAndHolds(Duration{0}));
   EXPECT_THAT(ParseDuration("1d"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("1d")));
   EXPECT_THAT(ParseDuration("9223372036854775808ns"),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
+  // Large magnitudes must not wrap around in the 128-bit accumulator (2^100 hours).
+  EXPECT_THAT(ParseDuration("1267650600228229401496703205376h"),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
+  EXPECT_THAT(ParseDuration("99999999999999999999999999999999999999999h"),
               StatusIs(StatusCode::kOutOfRange, HasSubstr("range")));
   EXPECT_THAT(ParseDuration("-9223372036854775808ns"),
               IsOkAndHolds(Duration{std::numeric_limits<std::int64_t>::min()}));
