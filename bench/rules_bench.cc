@@ -12,12 +12,15 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "expr/program.h"
 #include "rules/context.h"
+#include "rules/fast_condition.h"
+#include "rules/rule_set.h"
 
 namespace credence::bench {
 namespace {
@@ -54,8 +57,8 @@ std::vector<RuleText> MakeRules() {
         t.lua = f(a) + " " + op1 + " " + k1 + " and " + f(b) + " " + op2 + " " + k2;
         break;
       case 1:  // (a > k1 || b >= k2) && !(c < k3)
-        t.cel = "(" + f(a) + " " + op1 + " " + k1 + " || " + f(b) + " " + op2 + " " + k2 + ") && !(" +
-                f(c) + " " + op3 + " " + k3 + ")";
+        t.cel = "(" + f(a) + " " + op1 + " " + k1 + " || " + f(b) + " " + op2 + " " + k2 +
+                ") && !(" + f(c) + " " + op3 + " " + k3 + ")";
         t.lua = "(" + f(a) + " " + op1 + " " + k1 + " or " + f(b) + " " + op2 + " " + k2 +
                 ") and not (" + f(c) + " " + op3 + " " + k3 + ")";
         break;
@@ -66,8 +69,8 @@ std::vector<RuleText> MakeRules() {
       default:  // ternary weight
         t.cel = "(" + f(a) + " " + op1 + " " + k1 + " ? " + f(b) + " * 2.0 : " + f(c) + ") " + op2 +
                 " " + k2;
-        t.lua = "((" + f(a) + " " + op1 + " " + k1 + ") and (" + f(b) + " * 2.0) or " + f(c) + ") " +
-                op2 + " " + k2;
+        t.lua = "((" + f(a) + " " + op1 + " " + k1 + ") and (" + f(b) + " * 2.0) or " + f(c) +
+                ") " + op2 + " " + k2;
         break;
     }
     rules.push_back(t);
@@ -84,29 +87,85 @@ std::vector<std::vector<double>> MakeVectors() {
   return vs;
 }
 
+// Conditions as the engine evaluates them (rules::CompiledCondition), counting hits.
 struct Credence {
-  std::vector<std::shared_ptr<const expr::Program>> programs;
-  Credence(const std::vector<RuleText>& rules) {
+  std::vector<rules::CompiledCondition> conditions;
+  Credence(const std::vector<RuleText>& rule_texts) {
     std::vector<std::string> names;
     for (int i = 0; i < kFeatures; ++i) names.push_back("f" + std::to_string(i));
     auto env = rules::MakeEnvironment(names);
     if (!env.ok()) std::abort();
-    for (const auto& r : rules) {
+    int fast = 0;
+    for (const auto& r : rule_texts) {
       auto p = expr::Compile(r.cel, *env, {.expected_type = expr::Type::Bool()});
-      if (!p.ok()) {
-        std::fprintf(stderr, "%s: %s\n", r.cel.c_str(), p.status().ToString().c_str());
-        std::abort();
-      }
+      if (!p.ok()) std::abort();
+      conditions.emplace_back(*p, rules::FastCondition::Compile(r.cel, *env));
+      fast += conditions.back().fast();
+    }
+    std::fprintf(stderr, "rules_bench: %d of %zu rules on the fast numeric path\n", fast,
+                 conditions.size());
+  }
+  int Run(const std::vector<double>& v) const {
+    int n = 0;
+    for (const auto& c : conditions) {
+      auto r = c.Evaluate(v, nullptr);
+      n += r.ok() && *r;
+    }
+    return n;
+  }
+};
+
+// The whole rule-set step: conditions plus a rule-hit record (ids, points, message) per hit.
+struct CredenceHits {
+  std::optional<rules::RuleSets> sets;
+  mutable google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
+  expr::Activation activation;
+  CredenceHits(const std::vector<RuleText>& rule_texts) {
+    std::vector<std::string> names;
+    for (int i = 0; i < kFeatures; ++i) names.push_back("f" + std::to_string(i));
+    auto env = rules::MakeEnvironment(names);
+    if (!env.ok()) std::abort();
+    google::protobuf::RepeatedPtrField<v1::RuleSet> defs;
+    v1::RuleSet* set = defs.Add();
+    set->set_id("bench");
+    for (std::size_t r = 0; r < rule_texts.size(); ++r) {
+      v1::Rule* rule = set->add_rules();
+      rule->set_id("r" + std::to_string(r));
+      rule->set_condition(rule_texts[r].cel);
+      rule->set_points(-1);
+    }
+    auto compiled = rules::RuleSets::Compile(defs, *env, names, {}, nullptr, nullptr);
+    if (!compiled.ok()) std::abort();
+    sets.emplace(std::move(compiled).value());
+  }
+  int Run(const std::vector<double>& v) const {
+    hits.Clear();
+    sets->Evaluate(v, activation, &hits);
+    return hits.size();
+  }
+};
+
+// The general CEL program of each rule (no fast path), for reference.
+struct CredenceProgram {
+  std::vector<std::shared_ptr<const expr::Program>> programs;
+  CredenceProgram(const std::vector<RuleText>& rule_texts) {
+    std::vector<std::string> names;
+    for (int i = 0; i < kFeatures; ++i) names.push_back("f" + std::to_string(i));
+    auto env = rules::MakeEnvironment(names);
+    if (!env.ok()) std::abort();
+    for (const auto& r : rule_texts) {
+      auto p = expr::Compile(r.cel, *env, {.expected_type = expr::Type::Bool()});
+      if (!p.ok()) std::abort();
       programs.push_back(*p);
     }
   }
   int Run(const std::vector<double>& v) const {
-    int hits = 0;
+    int n = 0;
     for (const auto& p : programs) {
       auto r = p->EvaluateBool(v);
-      hits += r.ok() && *r;
+      n += r.ok() && *r;
     }
-    return hits;
+    return n;
   }
 };
 
@@ -164,16 +223,19 @@ struct LuaFast : Lua {
   }
 };
 
-enum class Impl { kCredence, kLua };
+enum class Impl { kCredence, kHits, kProgram, kLua };
 
 void BM_Rules(benchmark::State& state, Impl impl) {
   static const std::vector<RuleText> rules = MakeRules();
   static const std::vector<std::vector<double>> vectors = MakeVectors();
   const Credence credence(rules);
+  const CredenceProgram program(rules);
+  const CredenceHits with_hits(rules);
   const LuaFast lua(rules);
-  // Both sides must agree before anything is timed.
+  // All sides must agree before anything is timed.
   for (const auto& v : vectors) {
-    if (credence.Run(v) != lua.Run(v)) {
+    const int want = lua.Run(v);
+    if (credence.Run(v) != want || program.Run(v) != want || with_hits.Run(v) != want) {
       state.SkipWithError("credence and Lua disagree");
       return;
     }
@@ -181,15 +243,20 @@ void BM_Rules(benchmark::State& state, Impl impl) {
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& v = vectors[i++ % vectors.size()];
-    int hits = impl == Impl::kCredence ? credence.Run(v) : lua.Run(v);
+    int hits = impl == Impl::kCredence  ? credence.Run(v)
+               : impl == Impl::kHits    ? with_hits.Run(v)
+               : impl == Impl::kProgram ? program.Run(v)
+                                        : lua.Run(v);
     benchmark::DoNotOptimize(hits);
   }
   state.SetItemsProcessed(state.iterations() * kRules);  // rules per second
-  state.counters["ns/rule"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * kRules),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns/rule"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * kRules),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK_CAPTURE(BM_Rules, credence, Impl::kCredence);
+BENCHMARK_CAPTURE(BM_Rules, credence_with_hit_records, Impl::kHits);
+BENCHMARK_CAPTURE(BM_Rules, credence_program, Impl::kProgram);
 BENCHMARK_CAPTURE(BM_Rules, lua, Impl::kLua);
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <unordered_set>
+
+#include "rules/fast_condition.h"
 
 namespace credence::rules {
 
@@ -83,7 +86,7 @@ namespace {
 
 struct CompiledRule {
   const v1::Rule* def;  // points into Rep::defs
-  std::shared_ptr<const expr::Program> condition;
+  std::optional<CompiledCondition> condition;
   MessageTemplate message;
 };
 
@@ -116,6 +119,7 @@ struct RuleSets::Rep {
   google::protobuf::RepeatedPtrField<v1::RuleSet> defs;  // owns the rules CompiledRule points to
   std::vector<CompiledSet> sets;
   std::size_t rule_count = 0;
+  std::size_t fast_count = 0;
 };
 
 RuleSets::RuleSets(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -123,6 +127,7 @@ RuleSets::RuleSets(RuleSets&&) noexcept = default;
 RuleSets& RuleSets::operator=(RuleSets&&) noexcept = default;
 RuleSets::~RuleSets() = default;
 std::size_t RuleSets::rule_count() const { return rep_->rule_count; }
+std::size_t RuleSets::fast_rule_count() const { return rep_->fast_count; }
 
 Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
                                    const expr::Environment& env,
@@ -159,7 +164,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
         report(InvalidArgumentError("rule ids must be non-empty and unique within a rule set",
                                     at(rp + ".id")));
       }
-      CompiledRule cr{&rule, nullptr, {}};
+      CompiledRule cr{&rule, std::nullopt, {}};
       if (rule.condition().empty()) {
         report(InvalidArgumentError(who + ": condition is required", at(rp + ".condition")));
       } else {
@@ -168,7 +173,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
           report(LocateExpressionError(program.status(), who + ": condition", rp + ".condition",
                                        locator));
         } else {
-          cr.condition = *program;
+          cr.condition.emplace(*program, FastCondition::Compile(rule.condition(), env));
         }
       }
       auto message = MessageTemplate::Compile(rule.message(), feature_names);
@@ -190,6 +195,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
       if (rule.outcome() != v1::OUTCOME_UNSPECIFIED && !v1::Outcome_IsValid(rule.outcome())) {
         report(InvalidArgumentError(who + ": unknown outcome", at(rp + ".outcome")));
       }
+      if (cr.condition && cr.condition->fast()) ++rep->fast_count;
       cs.rules.push_back(std::move(cr));
       ++rep->rule_count;
     }
@@ -204,7 +210,7 @@ void RuleSets::Evaluate(std::span<const double> features, const expr::Activation
   for (const CompiledSet& set : rep_->sets) {
     const CompiledRule* best = nullptr;  // PRIORITY
     for (const CompiledRule& rule : set.rules) {
-      Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
+      Result<bool> hit = rule.condition->Evaluate(features, &extra);
       if (!hit.ok()) {
         v1::RuleHit* h = out->Add();
         FillHit(set.id, *rule.def, h);

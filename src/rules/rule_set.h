@@ -63,6 +63,8 @@ class RuleSets {
                 google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
 
   std::size_t rule_count() const;
+  // Rules whose condition runs on the allocation-free numeric path (FastCondition).
+  std::size_t fast_rule_count() const;
 
  private:
   struct Rep;
