@@ -40,7 +40,7 @@ constexpr std::size_t kChunk = 512;
 
 struct Counts {
   std::size_t records = 0, scored = 0, failed = 0;
-  std::map<std::string, int> outcomes, grades;
+  std::map<std::string, int> outcomes, grades, compliance_grades;
 };
 
 std::string OutcomeName(v1::Outcome o) {
@@ -50,8 +50,9 @@ std::string OutcomeName(v1::Outcome o) {
 
 void PrintSummaryHeader(std::ostream& out) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-10s %-18s %7s %8s %6s %-5s %-8s %s\n", "request",
-                "enterprise", "events", "PD", "score", "grade", "decision", "top reasons");
+  std::snprintf(line, sizeof line, "%-10s %-18s %7s %8s %6s %-5s %-20s %-8s %s\n", "request",
+                "enterprise", "events", "PD", "score", "grade", "compliance", "decision",
+                "top reasons");
   out << line;
 }
 
@@ -66,12 +67,30 @@ void PrintSummaryRow(std::ostream& out, const v1::ScoreResponse& r) {
     std::snprintf(pd, sizeof pd, "%.4f", r.credit().pd());
     std::snprintf(score, sizeof score, "%.0f", r.credit().score());
   }
-  char line[512];
-  std::snprintf(line, sizeof line, "%-10s %-18s %7d %8s %6s %-5s %-8s %s\n", r.request_id().c_str(),
-                r.enterprise_id().c_str(), r.ingest().events_used(), pd, score,
-                r.credit().grade().c_str(), OutcomeName(r.decision().outcome()).c_str(),
-                reasons.c_str());
+  char compliance[64] = "-";
+  if (r.compliance().available()) {
+    std::snprintf(compliance, sizeof compliance, "%.0f %s", r.compliance().score(),
+                  r.compliance().grade().c_str());
+  }
+  char line[1024];
+  std::snprintf(line, sizeof line, "%-10s %-18s %7d %8s %6s %-5s %-20s %-8s %s\n",
+                r.request_id().c_str(), r.enterprise_id().c_str(), r.ingest().events_used(), pd,
+                score, r.credit().grade().c_str(), compliance,
+                OutcomeName(r.decision().outcome()).c_str(), reasons.c_str());
   out << line;
+  for (const auto& h : r.rule_hits()) {
+    out << "           rule " << h.rule_set() << "/" << h.rule_id();
+    if (h.errored()) {
+      out << ": could not be evaluated: " << h.error() << "\n";
+      continue;
+    }
+    if (!h.reason_code().empty()) out << " [" << h.reason_code() << "]";
+    if (!h.message().empty()) out << ": " << h.message();
+    if (h.outcome() != v1::OUTCOME_UNSPECIFIED) out << " -> " << OutcomeName(h.outcome());
+    if (!h.grade_cap().empty()) out << " (caps compliance at " << h.grade_cap() << ")";
+    out << "\n";
+  }
+  out << "           decided by " << r.decision().source() << "\n";
   if (r.ingest().events_after_as_of() > 0 || r.ingest().duplicates_dropped() > 0) {
     out << "           note: " << r.ingest().events_after_as_of() << " events after as_of ignored, "
         << r.ingest().duplicates_dropped() << " duplicate events dropped\n";
@@ -190,6 +209,7 @@ int ScoreCommand(int argc, char** argv) {
       ++counts.scored;
       ++counts.outcomes[OutcomeName(response.decision().outcome())];
       ++counts.grades[response.credit().available() ? response.credit().grade() : "n/a"];
+      if (response.compliance().available()) ++counts.compliance_grades[response.compliance().grade()];
       if (summary) {
         PrintSummaryRow(out.stream(), response);
       } else {
@@ -208,6 +228,10 @@ int ScoreCommand(int argc, char** argv) {
     for (const auto& [k, v] : counts.outcomes) s << " " << k << " " << v;
     s << "\ngrades:   ";
     for (const auto& [k, v] : counts.grades) s << " " << k << " " << v;
+    if (!counts.compliance_grades.empty()) {
+      s << "\ncompliance:";
+      for (const auto& [k, v] : counts.compliance_grades) s << " " << k << " " << v;
+    }
     const BundleInfo& info = (*engine)->info();
     s << "\nbundle:    " << info.name << " " << info.version << " " << info.digest << "\n";
   }
