@@ -1,0 +1,45 @@
+// libFuzzer target: parse + check + compile + evaluate an arbitrary rule expression against
+// a small environment (three features, request variables), on the general program and the
+// fast numeric path, which must agree. Any crash, sanitizer report or disagreement is a bug.
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "expr/program.h"
+#include "rules/context.h"
+#include "rules/fast_condition.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const credence::expr::Environment* env = [] {
+    auto e = credence::rules::MakeEnvironment({"a", "b", "c"});
+    if (!e.ok()) std::abort();
+    return new credence::expr::Environment(std::move(e).value());
+  }();
+  if (size < 1) return 0;
+  // The first byte picks the feature values (some missing); the rest is the expression.
+  const double choices[] = {0.0, 1.5, -2.0, std::numeric_limits<double>::quiet_NaN(), 1e300};
+  const std::vector<double> features = {choices[data[0] % 5], choices[(data[0] / 5) % 5],
+                                        choices[(data[0] / 25) % 5]};
+  const std::string_view source(reinterpret_cast<const char*>(data + 1), size - 1);
+  credence::expr::CompileOptions options;
+  options.max_steps = 100'000;
+  auto program = credence::expr::Compile(source, *env, options);
+  if (!program.ok()) return 0;
+  credence::expr::Activation activation;
+  activation.set_features(features);
+  (void)(*program)->Evaluate(activation);
+  if ((*program)->result_type() == credence::expr::Type::Bool()) {
+    auto want = (*program)->EvaluateBool(features);
+    if (auto fast = credence::rules::FastCondition::Compile(source, *env)) {
+      const auto got = fast->Evaluate(features);
+      const bool agree = want.ok() ? (got == (*want ? credence::rules::FastCondition::Tri::kTrue
+                                                    : credence::rules::FastCondition::Tri::kFalse))
+                                   : got == credence::rules::FastCondition::Tri::kError;
+      if (!agree) std::abort();
+    }
+  }
+  return 0;
+}
