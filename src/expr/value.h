@@ -1,7 +1,8 @@
 // File: expr/value.h
 //
 // Runtime values of the CEL-subset expression language: null, bool, int (int64), uint
-// (uint64), double, string (UTF-8), bytes, list, map, timestamp, duration, type and error.
+// (uint64), double, string (UTF-8), bytes, list, map, timestamp, duration, type, error and
+// optional (CEL optional_type).
 //
 // **Example**:
 //
