@@ -1141,7 +1141,8 @@ Value Eval(const Node& n, Frame& f) {
           if (!operand.optional_has_value()) {
             return n.op == Op::kHas ? Value::Bool(false) : operand;
           }
-          operand = operand.optional_value();
+          Value inner = operand.optional_value();  // copy first: operand owns it
+          operand = std::move(inner);
         }
         if (!operand.is_map()) {
           return Invalid("type '" + std::string(operand.type().name) +
