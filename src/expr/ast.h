@@ -41,6 +41,8 @@ enum class ComprehensionKind : unsigned char {
   kFilter,        // operand.filter(var, args[0])
   kTransformMap,  // operand.transformMap(k, v, args[0]) or (k, v, args[0] filter, args[1])
   kBind,          // cel.bind(var, operand, args[0]): args[0] with var bound to operand
+  kOptMap,        // operand.optMap(var, args[0]): optional of args[0] when operand has a value
+  kOptFlatMap,    // operand.optFlatMap(var, args[0]): args[0] (an optional) when it has one
 };
 // Two-variable forms (name2 set): r.all(i, v, p), r.exists(i, v, p), r.existsOne(i, v, p),
 // r.transformList(i, v, [filter,] e) (kind kMap) and r.transformMap(k, v, [filter,] e): for a
@@ -65,6 +67,8 @@ struct Expr {
   std::string name2;         // second comprehension variable (two-variable macros)
   bool test_only = false;    // kSelect from has()
   bool leading_dot = false;  // kIdent written `.name`
+  bool optional = false;     // kSelect written `operand.?name` (optional selection)
+  std::vector<bool> optional_entries;  // kList elements / kMap keys written `?x`
   ComprehensionKind comprehension = ComprehensionKind::kAll;
 
   std::unique_ptr<Expr> operand;            // kSelect operand, kCall receiver, range

@@ -58,6 +58,7 @@ std::optional<Value> TypeNameValue(std::string_view name) {
   }
   if (name == kTypeNameTimestamp) return Value::Type(kTypeNameTimestamp);
   if (name == kTypeNameDuration) return Value::Type(kTypeNameDuration);
+  if (name == kTypeNameOptional) return Value::Type(kTypeNameOptional);
   return std::nullopt;
 }
 
@@ -154,7 +155,7 @@ class Checker {
   bool ResolveQualified(Expr& e) {
     std::vector<Expr*> chain;  // chain[0] = root ident, chain.back() = e
     Expr* cur = &e;
-    while (cur->kind == ExprKind::kSelect && !cur->test_only) {
+    while (cur->kind == ExprKind::kSelect && !cur->test_only && !cur->optional) {
       chain.push_back(cur);
       cur = cur->operand.get();
     }
@@ -185,7 +186,26 @@ class Checker {
     return false;
   }
 
+  // The type of a field of `t` (a map with string keys, or dyn); nullopt when none.
+  static std::optional<Type> FieldType(const Type& t) {
+    if (t.is_dyn()) return Type::Dyn();
+    if (t.kind() == K::kMap && (t.key().kind() == K::kString || t.key().is_dyn())) {
+      return t.value();
+    }
+    return std::nullopt;
+  }
+
   Type SelectType(Expr& e, const Type& operand) {
+    if (e.optional || operand.kind() == K::kOptional) {
+      // `x.?f` and selection on an optional: an optional of the field.
+      const Type& inner = operand.kind() == K::kOptional ? operand.elem() : operand;
+      std::optional<Type> field = FieldType(inner);
+      if (!field) {
+        return Set(
+            e, TypeError(e, "type '" + operand.ToString() + "' does not support field selection"));
+      }
+      return Set(e, e.test_only ? Type::Bool() : Type::Optional(*field));
+    }
     if (e.test_only) {
       if (operand.kind() != K::kMap && !operand.is_dyn()) {
         TypeError(e, "type '" + operand.ToString() + "' does not support field selection");
@@ -199,6 +219,13 @@ class Checker {
     }
     return Set(e,
                TypeError(e, "type '" + operand.ToString() + "' does not support field selection"));
+  }
+
+  // The value type of an optional entry `?x` of a list or map literal.
+  Type OptionalInner(const Expr& x, const Type& t) {
+    if (t.kind() == K::kOptional) return t.elem();
+    if (!t.is_dyn()) TypeError(x, "expected type 'optional_type' but found '" + t.ToString() + "'");
+    return Type::Dyn();
   }
 
   Type Visit(Expr& e) {
@@ -215,8 +242,10 @@ class Checker {
       case ExprKind::kList: {
         Type elem;
         bool first = true;
-        for (auto& a : e.args) {
-          Type t = Visit(*a);
+        for (std::size_t i = 0; i < e.args.size(); ++i) {
+          Type t = Visit(*e.args[i]);
+          if (!e.optional_entries.empty() && e.optional_entries[i])
+            t = OptionalInner(*e.args[i], t);
           elem = first ? t : JoinTypes(elem, t);
           first = false;
         }
@@ -227,6 +256,9 @@ class Checker {
         for (std::size_t i = 0; i + 1 < e.args.size(); i += 2) {
           Type k = Visit(*e.args[i]);
           Type v = Visit(*e.args[i + 1]);
+          if (!e.optional_entries.empty() && e.optional_entries[i / 2]) {
+            v = OptionalInner(*e.args[i + 1], v);
+          }
           if (opts_.check_types && !k.is_dyn() && k.kind() != K::kString && k.kind() != K::kInt &&
               k.kind() != K::kUint && k.kind() != K::kBool) {
             TypeError(*e.args[i], "unsupported map key type '" + k.ToString() + "'");
@@ -271,6 +303,13 @@ class Checker {
     Type var, var2;  // one variable: element or key; two: index/key and element/value
     if (e.comprehension == ComprehensionKind::kBind) {
       var = range;  // cel.bind: the variable holds the value itself
+    } else if (e.comprehension == ComprehensionKind::kOptMap ||
+               e.comprehension == ComprehensionKind::kOptFlatMap) {
+      if (range.kind() == K::kOptional) {
+        var = range.elem();
+      } else if (!range.is_dyn()) {
+        TypeError(*e.operand, "expected type 'optional_type' but found '" + range.ToString() + "'");
+      }
     } else if (range.kind() == K::kList) {
       var = two ? Type::Int() : range.elem();
       var2 = range.elem();
@@ -322,6 +361,15 @@ class Checker {
         return Set(e, Type::Map(var, bodies.back()));
       case ComprehensionKind::kBind:
         return Set(e, bodies[0]);
+      case ComprehensionKind::kOptMap:
+        return Set(e, Type::Optional(bodies[0]));
+      case ComprehensionKind::kOptFlatMap:
+        if (bodies[0].kind() == K::kOptional) return Set(e, bodies[0]);
+        if (!bodies[0].is_dyn()) {
+          TypeError(*e.args[0],
+                    "expected type 'optional_type' but found '" + bodies[0].ToString() + "'");
+        }
+        return Set(e, Type::Optional(Type::Dyn()));
     }
     return Type::Dyn();
   }
@@ -385,49 +433,18 @@ class Checker {
   }
 
   static bool KnownFunction(const std::string& n) {
-    static constexpr std::string_view kFns[] = {"_&&_",
-                                                "_||_",
-                                                "!_",
-                                                "-_",
-                                                "_?_:_",
-                                                "_==_",
-                                                "_!=_",
-                                                "_<_",
-                                                "_<=_",
-                                                "_>_",
-                                                "_>=_",
-                                                "_+_",
-                                                "_-_",
-                                                "_*_",
-                                                "_/_",
-                                                "_%_",
-                                                "_[_]",
-                                                "@in",
-                                                "size",
-                                                "contains",
-                                                "startsWith",
-                                                "endsWith",
-                                                "matches",
-                                                "int",
-                                                "uint",
-                                                "double",
-                                                "string",
-                                                "bool",
-                                                "bytes",
-                                                "type",
-                                                "dyn",
-                                                "timestamp",
-                                                "duration",
-                                                "getFullYear",
-                                                "getMonth",
-                                                "getDate",
-                                                "getDayOfMonth",
-                                                "getDayOfWeek",
-                                                "getDayOfYear",
-                                                "getHours",
-                                                "getMinutes",
-                                                "getSeconds",
-                                                "getMilliseconds"};
+    static constexpr std::string_view kFns[] = {
+        "_&&_",      "_||_",          "!_",           "-_",
+        "_?_:_",     "_==_",          "_!=_",         "_<_",
+        "_<=_",      "_>_",           "_>=_",         "_+_",
+        "_-_",       "_*_",           "_/_",          "_%_",
+        "_[_]",      "_[?_]",         "@in",          "size",
+        "contains",  "startsWith",    "endsWith",     "matches",
+        "int",       "uint",          "double",       "string",
+        "bool",      "bytes",         "type",         "dyn",
+        "timestamp", "duration",      "getFullYear",  "getMonth",
+        "getDate",   "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
+        "getHours",  "getMinutes",    "getSeconds",   "getMilliseconds"};
     return std::find(std::begin(kFns), std::end(kFns), n) != std::end(kFns);
   }
 
@@ -510,6 +527,13 @@ class Checker {
         if (a[1].is_dyn() && intlike(a[0])) return a[0];
         if (a[0].kind() == a[1].kind() && intlike(a[0])) return a[0];
         return std::nullopt;
+      }
+      if ((fn == "_[?_]" || (fn == "_[_]" && a[0].kind() == K::kOptional)) && n == 2) {
+        // Optional index, or indexing into an optional: an optional of the element.
+        Type container = a[0].kind() == K::kOptional ? a[0].elem() : a[0];
+        std::optional<Type> elem = Resolve("_[_]", std::nullopt, {container, a[1]});
+        if (!elem) return std::nullopt;
+        return Type::Optional(*elem);
       }
       if (fn == "_[_]" && n == 2) {
         if (a[0].is_dyn()) return Type::Dyn();

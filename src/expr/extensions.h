@@ -12,6 +12,9 @@
 //            strings.quote(s), s.format(list) (verbs %s %d %f %e %b %o %x %X %% and
 //            precision %.Nf / %.Ne)
 //   encoders base64.encode(bytes) -> string, base64.decode(string) -> bytes (padding optional)
+//   optional optional.of(x), optional.none(), optional.ofNonZeroValue(x), o.hasValue(),
+//            o.value(), o.orValue(x), o.or(o2) (plus the optMap/optFlatMap macros and the
+//            `.?f` / `[?k]` / `{?k: v}` / `[?x]` syntax, handled by parser and evaluator)
 //
 // Indices and lengths of strings count code points, as in cel-go's strings extension.
 // Stateless and thread-safe.
@@ -61,6 +64,13 @@ enum class ExtFn : unsigned char {
   kFormat,
   kBase64Encode,
   kBase64Decode,
+  kOptionalOf,
+  kOptionalNone,
+  kOptionalOfNonZero,
+  kHasValue,
+  kValue,
+  kOrValue,  // lazy in the evaluator: the argument runs only when the optional is empty
+  kOr,       // likewise
 };
 
 // True when `qualified` ("math.greatest", "strings.quote") names a namespaced extension

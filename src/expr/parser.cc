@@ -853,13 +853,33 @@ class Parser {
       case Tok::kLBracket: {
         Next();
         auto e = NewExpr(ExprKind::kList, off);
-        e->args = ParseArgs(Tok::kRBracket, "']'");
+        // Elements, each optionally marked `?x` (included only when the optional has a value).
+        while (!failed() && tok_.kind != Tok::kRBracket) {
+          bool optional = tok_.kind == Tok::kQuestion;
+          if (optional) Next();
+          e->args.push_back(ParseExpr());
+          e->optional_entries.push_back(optional);
+          if (failed()) break;
+          if (tok_.kind == Tok::kComma) {
+            Next();
+          } else if (tok_.kind != Tok::kRBracket) {
+            Fail(tok_.offset, "Syntax error: expected ',' or ']', found " + Describe(tok_));
+          }
+        }
+        if (!failed()) Next();
+        if (std::find(e->optional_entries.begin(), e->optional_entries.end(), true) ==
+            e->optional_entries.end()) {
+          e->optional_entries.clear();
+        }
         return failed() ? nullptr : Seal(std::move(e));
       }
       case Tok::kLBrace: {
         Next();
         auto e = NewExpr(ExprKind::kMap, off);
         while (!failed() && tok_.kind != Tok::kRBrace) {
+          bool optional = tok_.kind == Tok::kQuestion;  // `?key: optional_value`
+          if (optional) Next();
+          e->optional_entries.push_back(optional);
           e->args.push_back(ParseExpr());
           if (!failed()) Expect(Tok::kColon, "':'");
           if (!failed()) e->args.push_back(ParseExpr());
@@ -869,6 +889,10 @@ class Parser {
           } else if (tok_.kind != Tok::kRBrace) {
             Fail(tok_.offset, "Syntax error: expected ',' or '}', found " + Describe(tok_));
           }
+        }
+        if (std::find(e->optional_entries.begin(), e->optional_entries.end(), true) ==
+            e->optional_entries.end()) {
+          e->optional_entries.clear();
         }
         if (!failed()) Next();
         return failed() ? nullptr : Seal(std::move(e));
@@ -914,6 +938,11 @@ class Parser {
       if (tok_.kind == Tok::kDot) {
         std::size_t dot_off = tok_.offset;
         Next();
+        bool optional = false;
+        if (tok_.kind == Tok::kQuestion) {  // optional selection `.?field`
+          optional = true;
+          Next();
+        }
         if (tok_.kind != Tok::kIdent && tok_.kind != Tok::kQuotedIdent && tok_.kind != Tok::kIn &&
             tok_.kind != Tok::kTrue && tok_.kind != Tok::kFalse && tok_.kind != Tok::kNull) {
           Fail(tok_.offset, "Syntax error: expected field name after '.', found " + Describe(tok_));
@@ -924,7 +953,7 @@ class Parser {
                                 ? std::move(tok_.text)
                                 : std::string(src_.substr(tok_.offset, tok_.end - tok_.offset));
         Next();
-        if (!quoted && tok_.kind == Tok::kLParen) {
+        if (!quoted && !optional && tok_.kind == Tok::kLParen) {
           std::size_t paren = tok_.offset;
           Next();
           auto args = ParseArgs(Tok::kRParen, "')'");
@@ -933,16 +962,22 @@ class Parser {
         } else {
           auto s = NewExpr(ExprKind::kSelect, dot_off);
           s->name = std::move(field);
+          s->optional = optional;
           s->operand = std::move(e);
           e = Seal(std::move(s));
         }
       } else if (tok_.kind == Tok::kLBracket) {
         std::size_t off = tok_.offset;
         Next();
+        bool optional = false;
+        if (tok_.kind == Tok::kQuestion) {  // optional index `[?key]`
+          optional = true;
+          Next();
+        }
         auto index = ParseExpr();  // nesting is counted by ParseExpr
         if (!failed()) Expect(Tok::kRBracket, "']'");
         if (failed()) return nullptr;
-        e = Binary("_[_]", off, std::move(e), std::move(index));
+        e = Binary(optional ? "_[?_]" : "_[_]", off, std::move(e), std::move(index));
       } else {
         break;
       }
@@ -990,6 +1025,9 @@ class Parser {
         }
         if (fn == "map" && (n == 2 || n == 3)) kind = ComprehensionKind::kMap;
         if (fn == "filter" && n == 2) kind = ComprehensionKind::kFilter;
+        if ((fn == "optMap" || fn == "optFlatMap") && n == 2) {
+          kind = fn == "optMap" ? ComprehensionKind::kOptMap : ComprehensionKind::kOptFlatMap;
+        }
         if ((fn == "transformList" || fn == "transformMap") && (n == 3 || n == 4)) {
           kind = fn == "transformList" ? ComprehensionKind::kMap : ComprehensionKind::kTransformMap;
           two_vars = true;

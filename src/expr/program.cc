@@ -27,6 +27,7 @@ enum class Op : unsigned char {
   kUndeclared,  // run-time error
   kSelect,
   kHas,
+  kOptSelect,  // operand.?field
   kList,
   kMap,
   kAnd,
@@ -52,6 +53,7 @@ enum class Fn : unsigned char {
   kDiv,
   kMod,
   kIndex,
+  kOptIndex,  // _[?_]
   kIn,
   kSize,
   kContains,
@@ -93,8 +95,9 @@ struct Node {
   double number = 0;  // kFeatureCmp: the constant operand
   std::string name;   // variable / field / function name
   std::vector<std::unique_ptr<Node>> kids;
-  std::shared_ptr<const RE2> regex;                  // kMatches with a constant pattern
-  std::shared_ptr<const TimeZone> zone;              // getters with a constant zone
+  std::vector<bool> optional_entries;    // kList / kMap: entries written `?x` (empty: none)
+  std::shared_ptr<const RE2> regex;      // kMatches with a constant pattern
+  std::shared_ptr<const TimeZone> zone;  // getters with a constant zone
   internal::ExtFn ext = internal::ExtFn::kGreatest;  // Fn::kExtension
 };
 
@@ -322,7 +325,31 @@ Value Arith(Fn fn, const Value& a, const Value& b) {
   return NoSuchOverload(FnName(fn), a, b);
 }
 
+Value Index(const Value& a, const Value& i);
+
+// `a[?i]`, and `a[i]` on an optional: optional.of(element) when present, optional.none()
+// when the key or index is absent (or `a` is itself empty).
+Value OptIndex(const Value& a, const Value& i) {
+  if (a.is_optional()) {
+    if (!a.optional_has_value()) return a;
+    return OptIndex(a.optional_value(), i);
+  }
+  if (a.is_map()) {
+    if (const Value* v = a.map().Find(i)) return Value::Optional(*v);
+    return Value::OptionalNone();
+  }
+  if (a.is_list()) {
+    Value r = Index(a, i);
+    if (r.is_error()) {
+      return r.error().message.rfind("index out of bounds", 0) == 0 ? Value::OptionalNone() : r;
+    }
+    return Value::Optional(std::move(r));
+  }
+  return NoSuchOverload("_[?_]", a, i);
+}
+
 Value Index(const Value& a, const Value& i) {
+  if (a.is_optional()) return OptIndex(a, i);
   if (a.is_list()) {
     std::int64_t idx;
     if (i.is_int()) {
@@ -593,6 +620,7 @@ constexpr FnInfo kFunctions[] = {
     {"_/_", Fn::kDiv, false, true, 2, 2},
     {"_%_", Fn::kMod, false, true, 2, 2},
     {"_[_]", Fn::kIndex, false, true, 2, 2},
+    {"_[?_]", Fn::kOptIndex, false, true, 2, 2},
     {"@in", Fn::kIn, false, true, 2, 2},
     {"size", Fn::kSize, true, true, 1, 1},
     {"contains", Fn::kContains, true, false, 2, 2},
@@ -655,6 +683,8 @@ Value CallBuiltin(const Node& n, const Value* a, std::size_t count) {
       return Arith(n.fn, a[0], a[1]);
     case Fn::kIndex:
       return Index(a[0], a[1]);
+    case Fn::kOptIndex:
+      return OptIndex(a[0], a[1]);
     case Fn::kIn:
       return In(a[0], a[1]);
     case Fn::kSize:
@@ -737,6 +767,20 @@ Value Charge(Value v, Frame& f) {
 }
 
 Value EvalComprehension(const Node& n, Frame& f) {
+  if (n.comprehension == ComprehensionKind::kOptMap ||
+      n.comprehension == ComprehensionKind::kOptFlatMap) {
+    Value opt = Eval(*n.kids[0], f);
+    if (opt.is_error()) return opt;
+    if (!opt.is_optional()) return NoSuchOverload("optMap", opt);
+    if (!opt.optional_has_value()) return opt;
+    f.locals[n.slot] = opt.optional_value();
+    Value r = Eval(*n.kids[1], f);
+    f.locals[n.slot] = Value();
+    if (r.is_error() || f.exhausted) return r;
+    if (n.comprehension == ComprehensionKind::kOptMap) return Value::Optional(std::move(r));
+    if (!r.is_optional()) return NoSuchOverload("optFlatMap", r);
+    return r;
+  }
   if (n.comprehension == ComprehensionKind::kBind) {
     // cel.bind: evaluate the value once (an error stays a value until the body uses it).
     f.locals[n.slot] = Eval(*n.kids[0], f);
@@ -783,6 +827,8 @@ Value EvalComprehension(const Node& n, Frame& f) {
     if (f.exhausted) return r;
     switch (n.comprehension) {
       case ComprehensionKind::kBind:  // handled above
+      case ComprehensionKind::kOptMap:
+      case ComprehensionKind::kOptFlatMap:
         break;
       case ComprehensionKind::kAll:
       case ComprehensionKind::kExists: {
@@ -843,6 +889,17 @@ Value EvalComprehension(const Node& n, Frame& f) {
 // Calls live outside Eval so its stack frame stays small for the recursive common path.
 [[gnu::noinline]] Value EvalCall(const Node& n, Frame& f) {
   std::size_t count = n.kids.size();
+  if (n.fn == Fn::kExtension && count == 2 &&
+      (n.ext == internal::ExtFn::kOr || n.ext == internal::ExtFn::kOrValue)) {
+    // o.or(x) / o.orValue(x) evaluate x only when o is empty.
+    Value o = Eval(*n.kids[0], f);
+    if (o.is_error()) return o;
+    if (!o.is_optional()) return NoSuchOverload(n.name, o);
+    if (o.optional_has_value()) {
+      return n.ext == internal::ExtFn::kOr ? o : Value(o.optional_value());
+    }
+    return Eval(*n.kids[1], f);
+  }
   if (count > 4) {  // variadic extension (math.greatest): rare, may allocate
     std::vector<Value> many(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -1074,9 +1131,27 @@ Value Eval(const Node& n, Frame& f) {
     case Op::kUndeclared:
       return Invalid("undeclared reference to '" + n.name + "'");
     case Op::kSelect:
-    case Op::kHas: {
+    case Op::kHas:
+    case Op::kOptSelect: {
       Value operand = Eval(*n.kids[0], f);
       if (operand.is_error()) return operand;
+      if (operand.is_optional() || n.op == Op::kOptSelect) {
+        // Optional chaining: `x.?f`, or any selection on an optional value.
+        if (operand.is_optional()) {
+          if (!operand.optional_has_value()) {
+            return n.op == Op::kHas ? Value::Bool(false) : operand;
+          }
+          Value inner = operand.optional_value();  // copy first: operand owns it
+          operand = std::move(inner);
+        }
+        if (!operand.is_map()) {
+          return Invalid("type '" + std::string(operand.type().name) +
+                         "' does not support field selection");
+        }
+        const Value* v = operand.map().Find(n.constant);
+        if (n.op == Op::kHas) return Value::Bool(v != nullptr);
+        return v == nullptr ? Value::OptionalNone() : Value::Optional(*v);
+      }
       if (!operand.is_map()) {
         return Invalid("type '" + std::string(operand.type().name) +
                        "' does not support field selection");
@@ -1089,9 +1164,14 @@ Value Eval(const Node& n, Frame& f) {
     case Op::kList: {
       ListValue out;
       out.reserve(n.kids.size());
-      for (const auto& k : n.kids) {
-        Value v = Eval(*k, f);
+      for (std::size_t i = 0; i < n.kids.size(); ++i) {
+        Value v = Eval(*n.kids[i], f);
         if (v.is_error()) return v;
+        if (!n.optional_entries.empty() && n.optional_entries[i]) {  // `?x`
+          if (!v.is_optional()) return Invalid("optional list entry is not an optional");
+          if (!v.optional_has_value()) continue;
+          v = Value(v.optional_value());
+        }
         out.push_back(std::move(v));
       }
       return Value::List(std::move(out));
@@ -1103,6 +1183,11 @@ Value Eval(const Node& n, Frame& f) {
         if (k.is_error()) return k;
         Value v = Eval(*n.kids[i + 1], f);
         if (v.is_error()) return v;
+        if (!n.optional_entries.empty() && n.optional_entries[i / 2]) {  // `?k: v`
+          if (!v.is_optional()) return Invalid("optional map entry is not an optional");
+          if (!v.optional_has_value()) continue;
+          v = Value(v.optional_value());
+        }
         std::string error;
         if (!m.Insert(std::move(k), std::move(v), &error)) return Invalid(error);
       }
@@ -1197,7 +1282,7 @@ class Planner {
           n->constant = e.constant;
           return n;
         }
-        auto n = New(e.test_only ? Op::kHas : Op::kSelect, e);
+        auto n = New(e.test_only ? Op::kHas : e.optional ? Op::kOptSelect : Op::kSelect, e);
         n->name = e.name;
         n->constant = Value::String(e.name);
         n->kids.push_back(Build(*e.operand));
@@ -1206,6 +1291,7 @@ class Planner {
       case ExprKind::kList:
       case ExprKind::kMap: {
         auto n = New(e.kind == ExprKind::kList ? Op::kList : Op::kMap, e);
+        n->optional_entries = e.optional_entries;
         for (const auto& a : e.args) n->kids.push_back(Build(*a));
         return Fold(std::move(n));
       }

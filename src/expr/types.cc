@@ -11,6 +11,12 @@ Type Type::List(Type elem) {
   return t;
 }
 
+Type Type::Optional(Type value) {
+  Type t(Kind::kOptional);
+  t.params_.push_back(std::move(value));
+  return t;
+}
+
 Type Type::Map(Type key, Type value) {
   Type t(Kind::kMap);
   t.params_.push_back(std::move(key));
@@ -47,6 +53,10 @@ Result<Type> Type::Parse(std::string_view text) {
   if (s.size() > 6 && s.substr(0, 5) == "list(" && s.back() == ')') {
     CREDENCE_ASSIGN_OR_RETURN(Type elem, Parse(s.substr(5, s.size() - 6)));
     return List(std::move(elem));
+  }
+  if (s.size() > 15 && s.substr(0, 14) == "optional_type(" && s.back() == ')') {
+    CREDENCE_ASSIGN_OR_RETURN(Type value, Parse(s.substr(14, s.size() - 15)));
+    return Optional(std::move(value));
   }
   if (s.size() > 6 && s.substr(0, 4) == "map(" && s.back() == ')') {
     std::string_view inner = s.substr(4, s.size() - 5);
@@ -94,6 +104,8 @@ std::string Type::ToString() const {
       return "map(" + params_[0].ToString() + ", " + params_[1].ToString() + ")";
     case Kind::kType:
       return "type";
+    case Kind::kOptional:
+      return "optional_type(" + params_[0].ToString() + ")";
   }
   return "?";
 }
@@ -101,7 +113,9 @@ std::string Type::ToString() const {
 bool IsAssignable(const Type& to, const Type& from) {
   if (to.is_dyn() || from.is_dyn()) return true;
   if (to.kind() != from.kind()) return false;
-  if (to.kind() == Type::Kind::kList) return IsAssignable(to.elem(), from.elem());
+  if (to.kind() == Type::Kind::kList || to.kind() == Type::Kind::kOptional) {
+    return IsAssignable(to.elem(), from.elem());
+  }
   if (to.kind() == Type::Kind::kMap) {
     return IsAssignable(to.key(), from.key()) && IsAssignable(to.value(), from.value());
   }
@@ -112,6 +126,7 @@ Type JoinTypes(const Type& a, const Type& b) {
   if (a.is_dyn() || b.is_dyn()) return Type::Dyn();
   if (a.kind() != b.kind()) return Type::Dyn();
   if (a.kind() == Type::Kind::kList) return Type::List(JoinTypes(a.elem(), b.elem()));
+  if (a.kind() == Type::Kind::kOptional) return Type::Optional(JoinTypes(a.elem(), b.elem()));
   if (a.kind() == Type::Kind::kMap) {
     return Type::Map(JoinTypes(a.key(), b.key()), JoinTypes(a.value(), b.value()));
   }

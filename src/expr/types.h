@@ -36,6 +36,7 @@ class Type {
     kList,
     kMap,
     kType,
+    kOptional,  // optional_type(T)
   };
 
   Type() = default;  // dyn
@@ -53,6 +54,7 @@ class Type {
   static Type TypeType() { return Type(Kind::kType); }
   static Type List(Type elem);
   static Type Map(Type key, Type value);
+  static Type Optional(Type value);
 
   // Parses "int", "list(int)", "map(string, dyn)", "google.protobuf.Timestamp", "timestamp",
   // "google.protobuf.Duration", "duration", "null_type", "type", "dyn".
@@ -61,7 +63,7 @@ class Type {
 
   Kind kind() const { return kind_; }
   bool is_dyn() const { return kind_ == Kind::kDyn; }
-  // REQUIRES: kind() == kList.
+  // REQUIRES: kind() == kList or kOptional.
   const Type& elem() const { return params_[0]; }
   // REQUIRES: kind() == kMap.
   const Type& key() const { return params_[0]; }

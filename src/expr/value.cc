@@ -82,6 +82,10 @@ Value Value::Map(MapValue map) {
   return Value(Rep(std::in_place_index<8>, std::make_shared<const MapValue>(std::move(map))));
 }
 
+Value Value::Optional(Value value) {
+  return Value(Rep(std::in_place_index<13>, Opt{std::make_shared<const Value>(std::move(value))}));
+}
+
 Value Value::Error(StatusCode code, std::string message) {
   return Error(std::make_shared<const ErrorValue>(ErrorValue{code, std::move(message)}));
 }
@@ -114,6 +118,8 @@ TypeValue Value::type() const {
       return {kTypeNameType};
     case Kind::kError:
       return {"error"};
+    case Kind::kOptional:
+      return {kTypeNameOptional};
   }
   return {"error"};
 }
@@ -172,6 +178,9 @@ std::string Value::DebugString() const {
       return std::string(type_value().name);
     case Kind::kError:
       return "error(" + std::string(StatusCodeName(error().code)) + ": " + error().message + ")";
+    case Kind::kOptional:
+      return optional_has_value() ? "optional.of(" + optional_value().DebugString() + ")"
+                                  : "optional.none()";
   }
   return "?";
 }
@@ -271,6 +280,9 @@ bool ValuesEqual(const Value& a, const Value& b) {
       return a.duration_value() == b.duration_value();
     case Value::Kind::kType:
       return a.type_value() == b.type_value();
+    case Value::Kind::kOptional:
+      if (a.optional_has_value() != b.optional_has_value()) return false;
+      return !a.optional_has_value() || ValuesEqual(a.optional_value(), b.optional_value());
     default:
       return false;
   }

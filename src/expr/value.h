@@ -1,7 +1,8 @@
 // File: expr/value.h
 //
 // Runtime values of the CEL-subset expression language: null, bool, int (int64), uint
-// (uint64), double, string (UTF-8), bytes, list, map, timestamp, duration, type and error.
+// (uint64), double, string (UTF-8), bytes, list, map, timestamp, duration, type, error and
+// optional (CEL optional_type).
 //
 // **Example**:
 //
@@ -100,6 +101,7 @@ class Value {
     kDuration,
     kType,
     kError,
+    kOptional,  // optional.of(x) / optional.none()
   };
 
   Value() = default;  // null
@@ -119,6 +121,9 @@ class Value {
     return Value(Rep(std::in_place_index<11>, TypeValue{static_name}));
   }
   static Value Error(StatusCode code, std::string message);
+  // An optional value (CEL optional_type): present with `value`, or absent.
+  static Value Optional(Value value);
+  static Value OptionalNone() { return Value(Rep(std::in_place_index<13>, Opt{nullptr})); }
   static Value Error(std::shared_ptr<const ErrorValue> error) {
     return Value(Rep(std::in_place_index<12>, std::move(error)));
   }
@@ -137,6 +142,7 @@ class Value {
   bool is_duration() const { return kind() == Kind::kDuration; }
   bool is_type() const { return kind() == Kind::kType; }
   bool is_error() const { return kind() == Kind::kError; }
+  bool is_optional() const { return kind() == Kind::kOptional; }
   bool is_number() const { return is_int() || is_uint() || is_double(); }
 
   // Accessors. REQUIRES: the matching kind.
@@ -152,6 +158,9 @@ class Value {
   Duration duration_value() const { return std::get<10>(rep_); }
   TypeValue type_value() const { return std::get<11>(rep_); }
   const ErrorValue& error() const { return *std::get<12>(rep_); }
+  // REQUIRES: is_optional(). optional_value() also REQUIRES optional_has_value().
+  bool optional_has_value() const { return std::get<13>(rep_).v != nullptr; }
+  const Value& optional_value() const { return *std::get<13>(rep_).v; }
 
   // The CEL type of this value as a type value ("int", "list", "google.protobuf.Duration").
   // REQUIRES: !is_error().
@@ -168,9 +177,12 @@ class Value {
   struct Byt {
     std::shared_ptr<const std::string> s;
   };
+  struct Opt {
+    std::shared_ptr<const Value> v;  // null: optional.none()
+  };
   using Rep = std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, Str, Byt,
                            std::shared_ptr<const ListValue>, std::shared_ptr<const MapValue>,
-                           Timestamp, Duration, TypeValue, std::shared_ptr<const ErrorValue>>;
+                           Timestamp, Duration, TypeValue, std::shared_ptr<const ErrorValue>, Opt>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
 };
@@ -188,6 +200,7 @@ inline constexpr std::string_view kTypeNameMap = "map";
 inline constexpr std::string_view kTypeNameTimestamp = "google.protobuf.Timestamp";
 inline constexpr std::string_view kTypeNameDuration = "google.protobuf.Duration";
 inline constexpr std::string_view kTypeNameType = "type";
+inline constexpr std::string_view kTypeNameOptional = "optional_type";
 
 // Three-way comparison result; kUnordered for NaN or values of kinds without an order.
 enum class Ordering { kLess, kEqual, kGreater, kUnordered };

@@ -304,6 +304,35 @@ INSTANTIATE_TEST_SUITE_P(
     CaseName);
 
 INSTANTIATE_TEST_SUITE_P(
+    Optionals, EvalTest,
+    ::testing::Values(
+        Ok("OfHasValue", "optional.of(0).hasValue()", Value::Bool(true)),
+        Ok("NoneHasNoValue", "optional.none().hasValue()", Value::Bool(false)),
+        Ok("OfNonZeroValueOfZero", "optional.ofNonZeroValue('').hasValue()", Value::Bool(false)),
+        Ok("Value", "optional.of('x').value()", Value::String("x")),
+        Error("ValueOfNone", "optional.none().value()", StatusCode::kInvalidArgument,
+              "optional.none()"),
+        Ok("OrValue", "optional.none().orValue(7)", Value::Int(7)),
+        Ok("OrValueIsLazy", "optional.of(1).orValue(1 / 0)", Value::Int(1)),
+        Ok("Or", "optional.none().or(optional.of(2)).value()", Value::Int(2)),
+        Ok("OptionalSelectPresent", "{'a': 5}.?a.value()", Value::Int(5)),
+        Ok("OptionalSelectAbsent", "{'a': 5}.?b.hasValue()", Value::Bool(false)),
+        Ok("ChainingThroughNone", "{'a': {}}.?a.b.c.orValue('dflt')", Value::String("dflt")),
+        Ok("OptionalIndexList", "[1, 2][?5].hasValue()", Value::Bool(false)),
+        Ok("OptionalIndexMap", "{1: 'one'}[?1].value()", Value::String("one")),
+        Ok("OptionalListEntries", "[?optional.of(1), ?optional.none(), 3]",
+           L({Value::Int(1), Value::Int(3)})),
+        Ok("OptionalMapEntries", "{?'a': optional.none(), 'b': 1}.size()", Value::Int(1)),
+        Ok("OptMap", "optional.of(2).optMap(x, x * 10).value()", Value::Int(20)),
+        Ok("OptFlatMapNone", "optional.of(2).optFlatMap(x, optional.none()).hasValue()",
+           Value::Bool(false)),
+        Ok("HasThroughOptional", "has({'a': {'b': 1}}.?a.b)", Value::Bool(true)),
+        Ok("Equality", "optional.of(1) == optional.of(1) && optional.none() != optional.of(1)",
+           Value::Bool(true)),
+        Ok("TypeName", "type(optional.none()) == optional_type", Value::Bool(true))),
+    CaseName);
+
+INSTANTIATE_TEST_SUITE_P(
     BindAndEncoders, EvalTest,
     ::testing::Values(Ok("Bind", "cel.bind(x, 2 + 3, x * x)", Value::Int(25)),
                       Ok("BindNested", "cel.bind(a, 1, cel.bind(b, a + 1, [a, b]))",

@@ -89,7 +89,17 @@ const char* const kTokens[] = {"1",
                                "\xff",
                                "`a`",
                                "@",
-                               "#"};
+                               "#",
+                               ".?",
+                               "[?",
+                               "?",
+                               "optional.of(",
+                               "optional.none()",
+                               ".orValue(",
+                               ".optMap(",
+                               "cel.bind(",
+                               ".transformList(",
+                               "base64.decode("};
 
 const char* const kLeaves[] = {"1",
                                "-7",
@@ -111,7 +121,7 @@ const char* const kLeaves[] = {"1",
 const char* const kBinary[] = {
     "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", " in "};
 const char* const kUnaryFns[] = {"size",  "int",  "uint", "double", "string",
-                                 "bytes", "type", "dyn",  "bool"};
+                                 "bytes", "type", "dyn",  "bool",   "optional.of"};
 const char* const kMethods[] = {".size()",
                                 ".contains('a')",
                                 ".startsWith('a')",
@@ -124,7 +134,12 @@ const char* const kMethods[] = {".size()",
                                 ".exists_one(e, true)",
                                 "[0]",
                                 "['k']",
-                                ".k"};
+                                ".k",
+                                ".?k",
+                                "[?0]",
+                                ".hasValue()",
+                                ".orValue(1)",
+                                ".optMap(o, o)"};
 
 std::string RandomExpr(std::mt19937& rng, int depth) {
   auto pick = [&](auto& arr) {

@@ -158,6 +158,20 @@ TEST(ProgramTest, DynamicRegexAndZone) {
   EXPECT_THAT(tz->Evaluate(a), ErrorValueIs(StatusCode::kNotFound, "No/Such_Zone"));
 }
 
+// Regression (found by the fuzz test under ASan): selecting through an optional built at run
+// time must not read the optional's payload after replacing the optional with it.
+TEST(ProgramTest, SelectionThroughRuntimeOptional) {
+  Environment env;
+  ASSERT_OK(env.Declare("m", Type::Map(Type::String(), Type::Dyn())));
+  ASSERT_OK_AND_ASSIGN(
+      auto p, Compile("optional.of(m).a.orValue(0) + (has(optional.of(m).a) ? 1 : 0)", env));
+  Activation a;
+  MapValue m;
+  ASSERT_TRUE(m.Insert(Value::String("a"), Value::Int(41), nullptr));
+  a.Bind("m", Value::Map(std::move(m)));
+  EXPECT_THAT(p->Evaluate(a), ValueIs(Value::Int(42)));
+}
+
 TEST(ProgramTest, ContainerResolution) {
   Environment env;
   env.set_container("credence.rules");

@@ -60,6 +60,14 @@ TEST(ValueTest, DebugStrings) {
   EXPECT_EQ(Value::Dur(Duration{1'500'000'000}).DebugString(), "duration(\"1.5s\")");
 }
 
+TEST(ValueTest, OptionalsCompareByPresenceAndValue) {
+  EXPECT_TRUE(ValuesEqual(Value::OptionalNone(), Value::OptionalNone()));
+  EXPECT_TRUE(ValuesEqual(Value::Optional(Value::Int(1)), Value::Optional(Value::Double(1.0))));
+  EXPECT_FALSE(ValuesEqual(Value::Optional(Value::Int(1)), Value::OptionalNone()));
+  EXPECT_EQ(Value::Optional(Value::Int(1)).DebugString(), "optional.of(1)");
+  EXPECT_EQ(Value::OptionalNone().type().name, "optional_type");
+}
+
 TEST(ValueTest, NumbersDoNotAllocateAndCopyCheaply) {
   Value a = Value::Double(1.5);
   Value b = a;
@@ -74,6 +82,8 @@ TEST(TypeTest, ParseAndPrint) {
               IsOkAndHolds(Type::Map(Type::String(), Type::List(Type::Double()))));
   EXPECT_THAT(Type::Parse("google.protobuf.Duration"), IsOkAndHolds(Type::Duration()));
   EXPECT_EQ(Type::List(Type::Int()).ToString(), "list(int)");
+  EXPECT_THAT(Type::Parse("optional_type(list(int))"),
+              IsOkAndHolds(Type::Optional(Type::List(Type::Int()))));
   EXPECT_THAT(Type::Parse("list(foo)"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("foo")));
 }
 
