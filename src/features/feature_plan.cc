@@ -126,12 +126,13 @@ std::vector<std::int32_t> Bind(const std::vector<std::string>& values, const io:
 BoundFilter BindFilter(const CompiledFilter& f, const io::StringPool& pool) {
   BoundFilter b;
   b.f = &f;
-  b.custom_kinds = Bind(f.custom_kinds, pool, b.impossible);
+  bool unused = false;
+  // Not `impossible`: custom_kinds only restricts custom events; other kinds still match.
+  b.custom_kinds = Bind(f.custom_kinds, pool, unused);
   b.statuses = Bind(f.statuses, pool, b.impossible);
   b.destination_countries = Bind(f.destination_countries, pool, b.impossible);
   b.origin_countries = Bind(f.origin_countries, pool, b.impossible);
   b.channels = Bind(f.channels, pool, b.impossible);
-  bool unused = false;
   b.exclude_statuses = Bind(f.exclude_statuses, pool, unused);
   for (const auto& test : f.attributes) {
     const std::int32_t key = pool.Find(test.name);

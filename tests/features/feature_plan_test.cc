@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
 
+#include "tests/features/naive_reference.h"
 #include "tests/testing/builders.h"
 #include "tests/testing/status_matchers.h"
 
@@ -24,136 +26,6 @@ using ::testing::HasSubstr;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kNs = 1'000'000'000;
-
-// ---------------------------------------------------------------------------------------
-// A deliberately naive reference: one feature at a time, straight loops over the raw
-// request events, no sorting, no interning, no binary search.
-
-struct NaiveFeature {
-  v1::Feature def;
-};
-
-std::int64_t TimeNs(const google::protobuf::Timestamp& t) { return t.seconds() * kNs + t.nanos(); }
-
-// Amounts in these tests are USD or EUR at exactly 2 USD per EUR, so the naive path can
-// convert with integer arithmetic of its own.
-std::int64_t NaiveUsdCents(const v1::Money& m) {
-  return m.currency_code() == "EUR" ? m.minor_units() * 2 : m.minor_units();
-}
-
-bool InList(const google::protobuf::RepeatedPtrField<std::string>& list, const std::string& v) {
-  for (const auto& x : list) {
-    if (x == v) return true;
-  }
-  return false;
-}
-
-bool NaiveMatches(const v1::EventFilter& f, const v1::Event& e) {
-  if (f.kinds_size() > 0) {
-    bool any = false;
-    for (int k : f.kinds()) any = any || k == e.kind();
-    if (!any) return false;
-  }
-  if (f.statuses_size() > 0 && !InList(f.statuses(), e.status())) return false;
-  if (f.exclude_statuses_size() > 0 && InList(f.exclude_statuses(), e.status())) return false;
-  if (f.destination_countries_size() > 0 &&
-      !InList(f.destination_countries(), e.destination_country()))
-    return false;
-  if (f.channels_size() > 0 && !InList(f.channels(), e.channel())) return false;
-  if (f.has_min_amount() || f.has_max_amount()) {
-    if (!e.has_amount()) return false;
-    const double a = NaiveUsdCents(e.amount()) / 100.0;
-    if (f.has_min_amount() && a < f.min_amount()) return false;
-    if (f.has_max_amount() && a > f.max_amount()) return false;
-  }
-  for (const auto& test : f.attributes()) {
-    auto it = e.attributes().find(test.name());
-    if (it == e.attributes().end() || !it->second.has_int_value()) return false;
-    const std::int64_t v = it->second.int_value();
-    const std::int64_t w = test.value().int_value();
-    if (test.op() == v1::COMPARE_OP_GE && !(v >= w)) return false;
-    if (test.op() == v1::COMPARE_OP_EQ && !(v == w)) return false;
-  }
-  return true;
-}
-
-// The events the features may see: first occurrence of each id, at or before as_of.
-std::vector<const v1::Event*> NaiveVisible(const v1::ScoreRequest& r) {
-  std::vector<const v1::Event*> out;
-  std::set<std::string> seen;
-  const std::int64_t as_of = TimeNs(r.as_of());
-  for (const v1::Event& e : r.events()) {
-    if (TimeNs(e.time()) > as_of) continue;
-    if (!seen.insert(e.id()).second) continue;
-    out.push_back(&e);
-  }
-  return out;
-}
-
-double NaiveValue(const std::vector<v1::Feature>& defs, std::size_t i, const v1::ScoreRequest& r,
-                  int depth = 0) {
-  const v1::Feature& f = defs[i];
-  const std::int64_t as_of = TimeNs(r.as_of());
-  if (f.has_days_since_registration()) {
-    if (!r.enterprise().has_registered_at()) return kNaN;
-    return static_cast<double>(as_of - TimeNs(r.enterprise().registered_at())) / (86400.0 * kNs);
-  }
-  if (f.has_ratio()) {
-    auto find = [&](const std::string& name) {
-      for (std::size_t k = 0; k < defs.size(); ++k) {
-        if (defs[k].name() == name) return NaiveValue(defs, k, r, depth + 1);
-      }
-      return kNaN;
-    };
-    const double num = find(f.ratio().numerator());
-    const double den = find(f.ratio().denominator());
-    if (std::isnan(num) || std::isnan(den)) return kNaN;
-    switch (f.ratio().zero_denominator()) {
-      case v1::ZERO_DENOMINATOR_POLICY_SMOOTHED:
-        return (num + f.ratio().prior_rate() * f.ratio().prior_weight()) /
-               (den + f.ratio().prior_weight());
-      case v1::ZERO_DENOMINATOR_POLICY_ZERO:
-        return den == 0 ? 0.0 : num / den;
-      default:
-        return den == 0 ? kNaN : num / den;
-    }
-  }
-  const std::int64_t end =
-      as_of - (f.window().offset().seconds() * kNs + f.window().offset().nanos());
-  const bool all = !f.window().has_trailing();
-  const std::int64_t start =
-      all ? 0 : end - (f.window().trailing().seconds() * kNs + f.window().trailing().nanos());
-  std::int64_t count = 0, n_amount = 0, sum_cents = 0;
-  double lo = 0, hi = 0;
-  for (const v1::Event* e : NaiveVisible(r)) {
-    const std::int64_t t = TimeNs(e->time());
-    if (t > end) continue;
-    if (!all && t <= start) continue;
-    if (!NaiveMatches(f.filter(), *e)) continue;
-    ++count;
-    if (!e->has_amount()) continue;
-    const std::int64_t c = NaiveUsdCents(e->amount());
-    const double a = c / 100.0;
-    if (n_amount == 0 || a < lo) lo = a;
-    if (n_amount == 0 || a > hi) hi = a;
-    ++n_amount;
-    sum_cents += c;
-  }
-  switch (f.aggregate().op()) {
-    case v1::AGGREGATE_OP_COUNT:
-      return static_cast<double>(count);
-    case v1::AGGREGATE_OP_SUM:
-      return sum_cents / 100.0;
-    case v1::AGGREGATE_OP_MEAN:
-      return n_amount ? sum_cents / 100.0 / n_amount : kNaN;
-    case v1::AGGREGATE_OP_MIN:
-      return n_amount ? lo : kNaN;
-    case v1::AGGREGATE_OP_MAX:
-      return n_amount ? hi : kNaN;
-    default:
-      return kNaN;
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -173,50 +45,188 @@ io::IngestedRequest IngestOrDie(const v1::ScoreRequest& r) {
   return std::move(in).value();
 }
 
-// Random feature definitions over a small vocabulary.
-std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
-  std::vector<v1::Feature> defs;
-  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER, v1::EVENT_KIND_REFUND,
-                                 v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT};
+// Random feature definitions over a small vocabulary: every computation, filters drawn from
+// a few shapes so that features often share filters and windows.
+v1::EventFilter RandomFilter(std::mt19937_64& rng) {
+  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER,      v1::EVENT_KIND_REFUND,
+                                 v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT,
+                                 v1::EVENT_KIND_DELIVERY,   v1::EVENT_KIND_CUSTOM};
   const char* statuses[] = {"completed", "late", "rejected"};
-  const std::int64_t windows[] = {0, 3600, kDay, 7 * kDay, 90 * kDay, 365 * kDay};
-  const v1::AggregateOp ops[] = {v1::AGGREGATE_OP_COUNT, v1::AGGREGATE_OP_SUM,
-                                 v1::AGGREGATE_OP_MEAN, v1::AGGREGATE_OP_MIN, v1::AGGREGATE_OP_MAX};
-  for (int i = 0; i < 40; ++i) {
+  v1::EventFilter f;
+  for (const auto k : kinds) {
+    if (rng() % 4 == 0) f.add_kinds(k);
+  }
+  if (rng() % 5 == 0 && f.kinds_size() > 0 && f.kinds(f.kinds_size() - 1) == v1::EVENT_KIND_CUSTOM)
+    f.add_custom_kinds(rng() % 2 ? "audit" : "recall");
+  if (rng() % 4 == 0) f.add_statuses(statuses[rng() % 3]);
+  if (rng() % 6 == 0) f.add_exclude_statuses(statuses[rng() % 3]);
+  if (rng() % 6 == 0) f.add_destination_countries(rng() % 2 ? "US" : "DE");
+  if (rng() % 8 == 0) f.add_origin_countries(rng() % 2 ? "CN" : "VN");
+  if (rng() % 8 == 0) f.add_channels("web");
+  if (rng() % 8 == 0) f.set_min_amount(static_cast<double>(rng() % 500));
+  if (rng() % 8 == 0) f.set_max_amount(static_cast<double>(500 + rng() % 500));
+  if (rng() % 8 == 0) {
+    auto* a = f.add_attributes();
+    a->set_name("days_late");
+    a->set_op(static_cast<v1::CompareOp>(1 + rng() % 6));
+    a->mutable_value()->set_int_value(static_cast<std::int64_t>(rng() % 5));
+  }
+  if (rng() % 12 == 0) {
+    auto* a = f.add_attributes();
+    a->set_name("hs");
+    a->set_op(rng() % 2 ? v1::COMPARE_OP_EQ : v1::COMPARE_OP_LT);
+    a->mutable_value()->set_string_value(rng() % 2 ? "6109" : "8517");
+  }
+  return f;
+}
+
+v1::Value RandomValue(std::mt19937_64& rng) {
+  v1::Value v;
+  switch (rng() % 6) {
+    case 0:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("weight_kg");  // double
+      break;
+    case 1:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("days_late");  // int
+      break;
+    case 2:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("fee");  // money
+      break;
+    case 3:
+      v.set_source(v1::VALUE_SOURCE_AMOUNT);
+      break;
+    default:
+      break;  // unspecified = amount
+  }
+  return v;
+}
+
+// Which computations must agree exactly: counts, amount sums, min, max, first/last values,
+// distinct counts, recency (one division of an exact integer), link counts and shares (one
+// division of two counts). Everything else (means, standard deviations, quantiles, slopes,
+// concentration, durations, attribute sums, ratios and growth of those) within a relative
+// tolerance of 1e-9 of max(1, |want|).
+bool MustBeExact(const v1::Feature& f) {
+  if (f.has_aggregate()) {
+    const bool amount = f.aggregate().value().source() != v1::VALUE_SOURCE_ATTRIBUTE;
+    switch (f.aggregate().op()) {
+      case v1::AGGREGATE_OP_COUNT:
+      case v1::AGGREGATE_OP_MIN:
+      case v1::AGGREGATE_OP_MAX:
+      case v1::AGGREGATE_OP_FIRST:
+      case v1::AGGREGATE_OP_LAST:
+      case v1::AGGREGATE_OP_DISTINCT_COUNT:
+      case v1::AGGREGATE_OP_DAYS_SINCE_FIRST:
+      case v1::AGGREGATE_OP_DAYS_SINCE_LAST:
+        return true;
+      case v1::AGGREGATE_OP_SUM:
+        return amount;
+      default:
+        return false;
+    }
+  }
+  if (f.has_link()) {
+    const auto m = f.link().measure();
+    return m == v1::LINK_MEASURE_COUNT_LINKED || m == v1::LINK_MEASURE_COUNT_UNLINKED ||
+           m == v1::LINK_MEASURE_SHARE_LINKED || m == v1::LINK_MEASURE_SHARE_UNLINKED ||
+           m == v1::LINK_MEASURE_DURATION_SHARE_ABOVE;
+  }
+  if (f.has_days_since_registration()) return true;
+  return false;
+}
+
+std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng, int windowed = 40) {
+  std::vector<v1::Feature> defs;
+  const std::int64_t windows[] = {0, 3600, kDay, 7 * kDay, 28 * kDay, 90 * kDay, 365 * kDay};
+  const v1::AggregateOp ops[] = {v1::AGGREGATE_OP_COUNT,
+                                 v1::AGGREGATE_OP_SUM,
+                                 v1::AGGREGATE_OP_MEAN,
+                                 v1::AGGREGATE_OP_MIN,
+                                 v1::AGGREGATE_OP_MAX,
+                                 v1::AGGREGATE_OP_STDDEV_POP,
+                                 v1::AGGREGATE_OP_STDDEV_SAMP,
+                                 v1::AGGREGATE_OP_QUANTILE,
+                                 v1::AGGREGATE_OP_DISTINCT_COUNT,
+                                 v1::AGGREGATE_OP_FIRST,
+                                 v1::AGGREGATE_OP_LAST,
+                                 v1::AGGREGATE_OP_DAYS_SINCE_FIRST,
+                                 v1::AGGREGATE_OP_DAYS_SINCE_LAST,
+                                 v1::AGGREGATE_OP_TOP_K_SHARE,
+                                 v1::AGGREGATE_OP_HHI};
+  std::vector<v1::EventFilter> shapes;
+  for (int k = 0; k < 6; ++k) shapes.push_back(RandomFilter(rng));
+  for (int i = 0; i < windowed; ++i) {
     v1::Feature f;
     f.set_name("f" + std::to_string(i));
-    for (const auto k : kinds) {
-      if (rng() % 3 == 0) f.mutable_filter()->add_kinds(k);
-    }
-    if (rng() % 4 == 0) f.mutable_filter()->add_statuses(statuses[rng() % 3]);
-    if (rng() % 6 == 0) f.mutable_filter()->add_exclude_statuses(statuses[rng() % 3]);
-    if (rng() % 6 == 0) f.mutable_filter()->add_destination_countries(rng() % 2 ? "US" : "DE");
-    if (rng() % 8 == 0) f.mutable_filter()->add_channels("web");
-    if (rng() % 8 == 0) f.mutable_filter()->set_min_amount(static_cast<double>(rng() % 500));
-    if (rng() % 8 == 0) f.mutable_filter()->set_max_amount(static_cast<double>(500 + rng() % 500));
-    if (rng() % 8 == 0) {
-      auto* a = f.mutable_filter()->add_attributes();
-      a->set_name("days_late");
-      a->set_op(rng() % 2 ? v1::COMPARE_OP_GE : v1::COMPARE_OP_EQ);
-      a->mutable_value()->set_int_value(static_cast<std::int64_t>(rng() % 5));
-    }
-    const std::int64_t w = windows[rng() % 6];
+    *f.mutable_filter() = rng() % 3 == 0 ? RandomFilter(rng) : shapes[rng() % shapes.size()];
+    std::int64_t w = windows[rng() % 7];
+    const int what = static_cast<int>(rng() % 10);
+    if (what == 0 && w == 0) w = 28 * kDay;  // trends need a trailing window
     if (w > 0) f.mutable_window()->mutable_trailing()->set_seconds(w);
-    if (w > 0 && rng() % 3 == 0) f.mutable_window()->mutable_offset()->set_seconds(w);
-    f.mutable_aggregate()->set_op(ops[rng() % 5]);
+    if (w > 0 && rng() % 3 == 0) f.mutable_window()->mutable_offset()->set_seconds(w / 2);
+    if (what == 0) {
+      v1::Trend* t = f.mutable_trend();
+      const std::int64_t divisors[] = {2, 3, 4, 7, 12};
+      std::int64_t p = divisors[rng() % 5];
+      if (w % p != 0) p = 2;
+      t->mutable_period()->set_seconds(w / p);
+      t->set_measure(static_cast<v1::TrendMeasure>(rng() % 3));
+      *t->mutable_value() = RandomValue(rng);
+    } else if (what == 1) {
+      v1::Link* l = f.mutable_link();
+      *l->mutable_linked_filter() = RandomFilter(rng);
+      l->set_direction(static_cast<v1::LinkDirection>(rng() % 3));
+      l->set_measure(static_cast<v1::LinkMeasure>(1 + rng() % 7));
+      if (l->measure() == v1::LINK_MEASURE_DURATION_QUANTILE)
+        l->set_quantile(static_cast<double>(rng() % 11) / 10);
+      if (rng() % 2)
+        l->mutable_threshold()->set_seconds(static_cast<std::int64_t>(rng() % 5) * kDay);
+    } else {
+      v1::Aggregate* g = f.mutable_aggregate();
+      g->set_op(ops[rng() % 15]);
+      if (rng() % 2) *g->mutable_value() = RandomValue(rng);
+      if (g->op() == v1::AGGREGATE_OP_QUANTILE)
+        g->set_quantile(static_cast<double>(rng() % 21) / 20);
+      if (g->op() == v1::AGGREGATE_OP_DISTINCT_COUNT || g->op() == v1::AGGREGATE_OP_TOP_K_SHARE ||
+          g->op() == v1::AGGREGATE_OP_HHI) {
+        g->set_key(static_cast<v1::EventField>(1 + rng() % 5));
+        g->set_weight(static_cast<v1::ShareWeight>(rng() % 3));
+      }
+      if (g->op() == v1::AGGREGATE_OP_TOP_K_SHARE) g->set_top_k(1 + static_cast<int>(rng() % 4));
+    }
     defs.push_back(f);
   }
+  // Ratios and growths read features the plan and the reference compute exactly (a zero
+  // denominator must be zero in both, not 1e-17 in one of them).
+  std::vector<std::string> exact;
+  for (const v1::Feature& f : defs) {
+    if (MustBeExact(f)) exact.push_back(f.name());
+  }
+  if (exact.empty()) return defs;
   for (int i = 0; i < 10; ++i) {
     v1::Feature f;
     f.set_name("r" + std::to_string(i));
-    f.mutable_ratio()->set_numerator("f" + std::to_string(rng() % 40));
+    f.mutable_ratio()->set_numerator(exact[rng() % exact.size()]);
     f.mutable_ratio()->set_denominator(i > 0 && rng() % 3 == 0 ? "r" + std::to_string(rng() % i)
-                                                               : "f" + std::to_string(rng() % 40));
+                                                               : exact[rng() % exact.size()]);
     f.mutable_ratio()->set_zero_denominator(static_cast<v1::ZeroDenominatorPolicy>(rng() % 4));
     if (f.ratio().zero_denominator() == v1::ZERO_DENOMINATOR_POLICY_SMOOTHED) {
       f.mutable_ratio()->set_prior_rate(0.05);
       f.mutable_ratio()->set_prior_weight(10);
     }
+    defs.push_back(f);
+  }
+  for (int i = 0; i < 6; ++i) {  // growth of an exact windowed feature with a trailing window
+    const v1::Feature* src = naive::ByName(defs, exact[rng() % exact.size()]);
+    if (!src->window().has_trailing()) continue;
+    v1::Feature f;
+    f.set_name("g" + std::to_string(i));
+    f.mutable_growth()->set_feature(src->name());
+    f.mutable_growth()->set_zero_prior(static_cast<v1::ZeroPriorPolicy>(rng() % 4));
+    if (f.growth().zero_prior() == v1::ZERO_PRIOR_POLICY_CAP) f.mutable_growth()->set_cap(5);
     defs.push_back(f);
   }
   v1::Feature tenure;
@@ -226,20 +236,27 @@ std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
   return defs;
 }
 
+// Random kinds, amounts, currencies, counterparties, countries, attributes; times on and
+// around window and period boundaries; unsorted; duplicate ids; future events; links to
+// earlier and later events, to missing ids, to themselves and to future events.
 v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
   v1::ScoreRequest r = MakeRequest();
   if (rng() % 4 != 0)
     *r.mutable_enterprise()->mutable_registered_at() =
         testing::Ts(kAsOfSeconds - 800 * kDay + static_cast<std::int64_t>(rng() % 1000));
-  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER, v1::EVENT_KIND_REFUND,
+  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER,      v1::EVENT_KIND_REFUND,
                                  v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT,
-                                 v1::EVENT_KIND_CUSTOMS_DECLARATION};
+                                 v1::EVENT_KIND_DELIVERY,   v1::EVENT_KIND_CUSTOMS_DECLARATION,
+                                 v1::EVENT_KIND_CUSTOM};
   const char* statuses[] = {"completed", "late", "rejected", ""};
-  // Times cluster on window boundaries: as_of - w exactly, +-1 ns, +-1 s.
-  const std::int64_t anchors[] = {0,         3600,      kDay,       2 * kDay,   7 * kDay,
-                                  14 * kDay, 90 * kDay, 180 * kDay, 365 * kDay, 730 * kDay};
+  const char* counterparties[] = {"", "b1", "b2", "b3", "b4", "b5"};
+  const char* countries[] = {"US", "DE", "", "FR"};
+  // Times cluster on window and period boundaries: as_of - w exactly, +-1 ns, +-1 s.
+  const std::int64_t anchors[] = {0,          3600,      kDay,      2 * kDay,   7 * kDay,
+                                  14 * kDay,  28 * kDay, 90 * kDay, 180 * kDay, 365 * kDay,
+                                  730 * kDay, 4 * kDay,  21 * kDay, 45 * kDay};
   for (int i = 0; i < n; ++i) {
-    const std::int64_t anchor = anchors[rng() % 10];
+    const std::int64_t anchor = anchors[rng() % 14];
     std::int64_t seconds = kAsOfSeconds - anchor;
     int nanos = 0;
     switch (rng() % 5) {
@@ -259,58 +276,152 @@ v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
         seconds = kAsOfSeconds - static_cast<std::int64_t>(rng() % (800 * kDay));
         break;
     }
+    if (seconds >= kAsOfSeconds && (seconds > kAsOfSeconds || nanos > 0) && rng() % 2) {
+      seconds = kAsOfSeconds - 1;  // keep most events visible
+    }
     if (rng() % 20 == 0) seconds = kAsOfSeconds + 1 + static_cast<std::int64_t>(rng() % kDay);
     const std::string id =
         rng() % 25 == 0 && i > 0 ? "e" + std::to_string(rng() % i) : "e" + std::to_string(i);
-    v1::Event* e = AddEvent(r, id, kinds[rng() % 5], seconds);
+    const v1::EventKind kind = kinds[rng() % 7];
+    v1::Event* e = AddEvent(r, id, kind, seconds);
     e->mutable_time()->set_nanos(nanos);
+    if (kind == v1::EVENT_KIND_CUSTOM) e->set_custom_kind(rng() % 2 ? "audit" : "recall");
     if (rng() % 5 != 0) {
       e->mutable_amount()->set_currency_code(rng() % 3 == 0 ? "EUR" : "USD");
       e->mutable_amount()->set_minor_units(static_cast<std::int64_t>(rng() % 100'000) - 5'000);
     }
     e->set_status(statuses[rng() % 4]);
-    e->set_destination_country(rng() % 2 ? "US" : "DE");
-    if (rng() % 3 == 0) e->set_channel("web");
+    e->set_destination_country(countries[rng() % 4]);
+    if (rng() % 2) e->set_origin_country(rng() % 3 ? "CN" : "VN");
+    if (rng() % 3 == 0) e->set_channel(rng() % 2 ? "web" : "app");
+    e->set_counterparty(counterparties[rng() % 6]);
     if (rng() % 3 == 0)
       (*e->mutable_attributes())["days_late"].set_int_value(static_cast<std::int64_t>(rng() % 6));
+    if (rng() % 3 == 0)
+      (*e->mutable_attributes())["weight_kg"].set_double_value(static_cast<double>(rng() % 10'000) /
+                                                               8.0);
+    if (rng() % 5 == 0) {
+      v1::Money* fee = (*e->mutable_attributes())["fee"].mutable_money_value();
+      fee->set_currency_code(rng() % 2 ? "EUR" : "USD");
+      fee->set_minor_units(static_cast<std::int64_t>(rng() % 5000));
+    }
+    if (rng() % 6 == 0)
+      (*e->mutable_attributes())["hs"].set_string_value(rng() % 2 ? "6109" : "8517");
+    if (rng() % 10 == 0) (*e->mutable_attributes())["fee"].set_string_value("n/a");  // not numeric
+    // Links: mostly to an earlier event, sometimes to a later or missing one, or to itself.
+    switch (rng() % 8) {
+      case 0:
+      case 1:
+      case 2:
+        if (i > 0) e->set_reference_id("e" + std::to_string(rng() % i));
+        break;
+      case 3:
+        e->set_reference_id("e" + std::to_string(i + 1 + rng() % 5));
+        break;
+      case 4:
+        e->set_reference_id(rng() % 2 ? "nope" : id);
+        break;
+      default:
+        break;
+    }
+  }
+  // Unsorted: shuffle the events.
+  for (int i = r.events_size() - 1; i > 0; --i) {
+    r.mutable_events()->SwapElements(i,
+                                     static_cast<int>(rng() % static_cast<std::uint64_t>(i + 1)));
   }
   return r;
 }
 
+// For failure messages: the inputs of a ratio or growth, as computed by both.
+std::string Inputs(const std::vector<v1::Feature>& defs, const v1::Feature& f,
+                   const std::vector<double>& got, const std::vector<double>& want) {
+  std::string s;
+  for (std::size_t k = 0; k < defs.size(); ++k) {
+    const std::string& name = defs[k].name();
+    if ((f.has_ratio() && (name == f.ratio().numerator() || name == f.ratio().denominator())) ||
+        (f.has_growth() && name == f.growth().feature())) {
+      s += name + ": got " + std::to_string(got[k]) + " want " + std::to_string(want[k]) + "\n" +
+           defs[k].DebugString();
+    }
+  }
+  return s;
+}
+
 TEST(FeaturePlanTest, MatchesNaiveReferenceOnRandomHistories) {
   std::mt19937_64 rng(20261129);
-  int compared = 0, nonzero = 0;
+  int compared = 0, nonzero = 0, exact = 0;
+  std::map<std::string, int> non_missing;  // per computation, so none goes untested
   for (int round = 0; round < 60; ++round) {
     std::vector<v1::Feature> defs = RandomFeatures(rng);
     google::protobuf::RepeatedPtrField<v1::Feature> field(defs.begin(), defs.end());
     auto plan = FeaturePlan::Compile(field, 2, 10'000, nullptr, nullptr);
     ASSERT_TRUE(plan.ok()) << plan.status();
-    for (int h = 0; h < 25; ++h) {
-      const int n = static_cast<int>(rng() % 120);
+    for (int h = 0; h < 40; ++h) {
+      const int n = static_cast<int>(rng() % 150);
       v1::ScoreRequest r = RandomHistory(rng, n);
       io::IngestedRequest in = IngestOrDie(r);
       std::vector<double> got(plan->size());
       plan->Evaluate(in, got);
+      const std::vector<double> want_all = naive::Evaluate(defs, r);
       for (std::size_t i = 0; i < defs.size(); ++i) {
-        const double want = NaiveValue(defs, i, r);
+        const double want = want_all[i];
         ++compared;
         if (std::isnan(want)) {
           ASSERT_TRUE(std::isnan(got[i])) << defs[i].DebugString() << " got " << got[i];
           continue;
         }
+        const std::string what =
+            defs[i].has_aggregate() ? v1::AggregateOp_Name(defs[i].aggregate().op())
+            : defs[i].has_link()
+                ? v1::LinkMeasure_Name(defs[i].link().measure())
+                : std::string(defs[i]
+                                  .GetDescriptor()
+                                  ->FindFieldByNumber(static_cast<int>(defs[i].computation_case()))
+                                  ->name());
+        ++non_missing[what];
         if (want != 0) ++nonzero;
-        // Counts, sums (exact integer cents), min and max are exact; means and ratios
-        // divide once more and agree to a few ulps.
-        if (defs[i].has_aggregate() && defs[i].aggregate().op() != v1::AGGREGATE_OP_MEAN) {
-          ASSERT_EQ(got[i], want) << defs[i].DebugString();
+        if (MustBeExact(defs[i])) {
+          ++exact;
+          ASSERT_EQ(got[i], want) << defs[i].DebugString() << "history " << r.DebugString();
         } else {
-          ASSERT_NEAR(got[i], want, 1e-12 * std::max(1.0, std::abs(want))) << defs[i].DebugString();
+          ASSERT_NEAR(got[i], want, 1e-9 * std::max(1.0, std::abs(want)))
+              << defs[i].DebugString() << Inputs(defs, defs[i], got, want_all);
         }
       }
     }
   }
-  EXPECT_GT(compared, 50'000);
+  EXPECT_GT(compared, 100'000);
+  EXPECT_GT(exact, compared / 4);
   EXPECT_GT(nonzero, compared / 10) << "the random histories should exercise non-trivial values";
+  for (const char* what : {"AGGREGATE_OP_COUNT",
+                           "AGGREGATE_OP_SUM",
+                           "AGGREGATE_OP_MEAN",
+                           "AGGREGATE_OP_MIN",
+                           "AGGREGATE_OP_MAX",
+                           "AGGREGATE_OP_STDDEV_POP",
+                           "AGGREGATE_OP_STDDEV_SAMP",
+                           "AGGREGATE_OP_QUANTILE",
+                           "AGGREGATE_OP_DISTINCT_COUNT",
+                           "AGGREGATE_OP_FIRST",
+                           "AGGREGATE_OP_LAST",
+                           "AGGREGATE_OP_DAYS_SINCE_FIRST",
+                           "AGGREGATE_OP_DAYS_SINCE_LAST",
+                           "AGGREGATE_OP_TOP_K_SHARE",
+                           "AGGREGATE_OP_HHI",
+                           "LINK_MEASURE_SHARE_LINKED",
+                           "LINK_MEASURE_SHARE_UNLINKED",
+                           "LINK_MEASURE_COUNT_LINKED",
+                           "LINK_MEASURE_COUNT_UNLINKED",
+                           "LINK_MEASURE_DURATION_MEAN",
+                           "LINK_MEASURE_DURATION_QUANTILE",
+                           "LINK_MEASURE_DURATION_SHARE_ABOVE",
+                           "trend",
+                           "ratio",
+                           "growth",
+                           "days_since_registration"}) {
+    EXPECT_GT(non_missing[what], 50) << what << " is rarely non-missing in the random test";
+  }
 }
 
 TEST(FeaturePlanTest, WindowBoundaryIsOpenAtStartClosedAtEnd) {
