@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -265,6 +266,8 @@ struct FeaturePlan::Rep {
   std::vector<std::string> value_attributes;           // ValueId -> attribute name
   std::vector<int> derived_order;                      // ratios and growths, inputs first
   std::vector<int> inbound_filters, outbound_filters;  // link filters by direction
+  std::vector<char> filter_needs_sum;   // a SUM/MEAN of amounts reads its prefix sums
+  std::vector<char> filter_link_target;  // its rows may be the target of a reference
   bool has_links = false;
   int base_exponent = 2;
 };
@@ -665,6 +668,21 @@ Result<FeaturePlan> FeaturePlan::Compile(
       rep->features[u].slice = it->second;
     }
   }
+  rep->filter_needs_sum.assign(rep->filters.size(), 0);
+  rep->filter_link_target.assign(rep->filters.size(), 0);
+  for (const Slice& sl : rep->slices) {
+    for (int s : sl.features) {
+      const CompiledFeature& cf = rep->features[static_cast<std::size_t>(s)];
+      if (cf.kind == Kind::kAggregate && cf.value == kAmount &&
+          (cf.op == v1::AGGREGATE_OP_SUM || cf.op == v1::AGGREGATE_OP_MEAN)) {
+        rep->filter_needs_sum[static_cast<std::size_t>(sl.filter)] = 1;
+      }
+      if (cf.kind == Kind::kLink) {
+        // Inbound: base rows are referenced; outbound: linked rows are.
+        rep->filter_link_target[static_cast<std::size_t>(cf.outbound ? cf.link_filter : sl.filter)] = 1;
+      }
+    }
+  }
   rep->filters_by_kind.resize(kMaxKind + 1);
   for (int k = 0; k <= kMaxKind; ++k) {
     for (std::size_t f = 0; f < rep->filters.size(); ++f) {
@@ -786,12 +804,23 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
   std::vector<BoundFilter> bound;
   bound.reserve(rep.filters.size());
   for (const CompiledFilter& f : rep.filters) bound.push_back(BindFilter(f, t.strings));
-  std::vector<std::vector<std::int32_t>> matched(rep.filters.size());
-  std::vector<std::vector<Int128>> prefix(rep.filters.size());          // amount minor-unit sums
-  std::vector<std::vector<std::int32_t>> prefix_n(rep.filters.size());  // with an amount
-  for (std::size_t f = 0; f < rep.filters.size(); ++f) {
-    prefix[f].push_back(0);
-    prefix_n[f].push_back(0);
+  // Matching rows of filter f: match_buf[f * rows, f * rows + match_n[f]), in time order.
+  // Buffers are uninitialized (new T[]): only the written prefix is ever read.
+  const std::size_t nf = rep.filters.size();
+  std::unique_ptr<std::int32_t[]> match_buf(new std::int32_t[nf * rows + 1]);
+  std::vector<std::size_t> match_n(nf, 0);
+  // Prefix sums of amounts (exact minor units) and of "has an amount", for filters with a
+  // SUM or MEAN of amounts: prefix_sum[f][k] covers the first k matching rows.
+  std::vector<std::int32_t> sum_slot(nf, -1);
+  std::size_t sum_filters = 0;
+  for (std::size_t f = 0; f < nf; ++f) {
+    if (rep.filter_needs_sum[f]) sum_slot[f] = static_cast<std::int32_t>(sum_filters++);
+  }
+  std::unique_ptr<Int128[]> prefix_buf(new Int128[sum_filters * (rows + 1) + 1]);
+  std::unique_ptr<std::int32_t[]> prefix_n_buf(new std::int32_t[sum_filters * (rows + 1) + 1]);
+  for (std::size_t k = 0; k < sum_filters; ++k) {
+    prefix_buf[k * (rows + 1)] = 0;
+    prefix_n_buf[k * (rows + 1)] = 0;
   }
   for (std::size_t row = 0; row < rows; ++row) {
     const auto kind = static_cast<std::size_t>(t.kind[row]);
@@ -799,45 +828,80 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     for (int fi : rep.filters_by_kind[kind]) {
       const auto f = static_cast<std::size_t>(fi);
       if (bound[f].impossible || !MatchesRest(bound[f], t, row)) continue;
-      matched[f].push_back(static_cast<std::int32_t>(row));
-      const bool has = !std::isnan(t.amount[row]);
-      prefix[f].push_back(prefix[f].back() + (has ? t.amount_minor[row] : 0));
-      prefix_n[f].push_back(prefix_n[f].back() + (has ? 1 : 0));
+      const std::size_t k = match_n[f]++;
+      match_buf[f * rows + k] = static_cast<std::int32_t>(row);
+      if (sum_slot[f] >= 0) {
+        const std::size_t base = static_cast<std::size_t>(sum_slot[f]) * (rows + 1);
+        const bool has = !std::isnan(t.amount[row]);
+        prefix_buf[base + k + 1] = prefix_buf[base + k] + (has ? t.amount_minor[row] : 0);
+        prefix_n_buf[base + k + 1] = prefix_n_buf[base + k] + (has ? 1 : 0);
+      }
     }
   }
+  auto matched = [&](std::size_t f) {
+    return std::span<const std::int32_t>(match_buf.get() + f * rows, match_n[f]);
+  };
 
-  // 2. Links: each row's referenced row; per inbound link filter, each row's earliest
-  //    referencing row matching it; per outbound link filter, membership.
+  // 2. Links: each row's referenced row (an open-addressing table over the ids of the rows
+  //    that may be referenced); per inbound link filter, each row's earliest referencing row
+  //    matching it; per outbound link filter, membership.
   std::vector<std::int32_t> ref_row;
-  std::vector<std::vector<std::int32_t>> first_inbound(rep.filters.size());
-  std::vector<std::vector<char>> member(rep.filters.size());
+  std::vector<std::vector<std::int32_t>> first_inbound(nf);
+  std::vector<std::vector<char>> member(nf);
   if (rep.has_links) {
-    std::unordered_map<std::string_view, std::int32_t> by_id;
-    by_id.reserve(rows * 2);
-    for (std::size_t row = 0; row < rows; ++row)
-      by_id.emplace(t.id[row], static_cast<std::int32_t>(row));
+    std::vector<char> target(rows, 0);
+    std::size_t targets = 0;
+    for (std::size_t f = 0; f < nf; ++f) {
+      if (!rep.filter_link_target[f]) continue;
+      for (std::int32_t row : matched(f)) {
+        if (!target[static_cast<std::size_t>(row)]) {
+          target[static_cast<std::size_t>(row)] = 1;
+          ++targets;
+        }
+      }
+    }
+    std::size_t cap = 16;
+    while (cap < 2 * targets) cap *= 2;
+    std::vector<std::int32_t> table(cap, -1);
+    auto hash = [](std::string_view s) {  // FNV-1a
+      std::uint64_t h = 1469598103934665603ULL;
+      for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    };
+    for (std::size_t row = 0; row < rows; ++row) {
+      if (!target[row]) continue;
+      std::size_t h = hash(t.id[row]) & (cap - 1);
+      while (table[h] >= 0) h = (h + 1) & (cap - 1);
+      table[h] = static_cast<std::int32_t>(row);
+    }
     ref_row.assign(rows, -1);
     for (std::size_t row = 0; row < rows; ++row) {
-      if (t.reference_id[row].empty()) continue;
-      auto it = by_id.find(t.reference_id[row]);
-      if (it != by_id.end() && it->second != static_cast<std::int32_t>(row))
-        ref_row[row] = it->second;
+      const std::string_view ref = t.reference_id[row];
+      if (ref.empty() || targets == 0) continue;
+      for (std::size_t h = hash(ref) & (cap - 1); table[h] >= 0; h = (h + 1) & (cap - 1)) {
+        const auto other = static_cast<std::size_t>(table[h]);
+        if (t.id[other] == ref) {
+          if (other != row) ref_row[row] = table[h];
+          break;
+        }
+      }
     }
     for (int lf : rep.inbound_filters) {
       auto& first = first_inbound[static_cast<std::size_t>(lf)];
       first.assign(rows, -1);
-      for (std::int32_t row : matched[static_cast<std::size_t>(lf)]) {  // time order
-        const std::int32_t target = ref_row[static_cast<std::size_t>(row)];
-        if (target >= 0 && first[static_cast<std::size_t>(target)] < 0) {
-          first[static_cast<std::size_t>(target)] = row;
+      for (std::int32_t row : matched(static_cast<std::size_t>(lf))) {  // time order
+        const std::int32_t tgt = ref_row[static_cast<std::size_t>(row)];
+        if (tgt >= 0 && first[static_cast<std::size_t>(tgt)] < 0) {
+          first[static_cast<std::size_t>(tgt)] = row;
         }
       }
     }
     for (int lf : rep.outbound_filters) {
-      auto& m = member[static_cast<std::size_t>(lf)];
-      m.assign(rows, 0);
-      for (std::int32_t row : matched[static_cast<std::size_t>(lf)])
-        m[static_cast<std::size_t>(row)] = 1;
+      auto& mem = member[static_cast<std::size_t>(lf)];
+      mem.assign(rows, 0);
+      for (std::int32_t row : matched(static_cast<std::size_t>(lf))) {
+        mem[static_cast<std::size_t>(row)] = 1;
+      }
     }
   }
 
@@ -868,7 +932,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
   // 3. Slices: the range of matching rows in (start, end], then every feature on it.
   for (const Slice& slice : rep.slices) {
     const auto fidx = static_cast<std::size_t>(slice.filter);
-    const std::vector<std::int32_t>& m = matched[fidx];
+    const std::span<const std::int32_t> m = matched(fidx);
     // end = as_of - offset, start = end - trailing; saturating near the range's start.
     core::TimeNs end = 0, start = std::numeric_limits<core::TimeNs>::min();
     if (__builtin_sub_overflow(request.as_of, slice.window.offset, &end)) {
@@ -945,8 +1009,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
             std::int64_t with = 0;
             double sum = 0;
             if (f.value == kAmount) {
-              with = prefix_n[fidx][hi] - prefix_n[fidx][lo];
-              sum = static_cast<double>(prefix[fidx][hi] - prefix[fidx][lo]) / scale;
+              const std::size_t base = static_cast<std::size_t>(sum_slot[fidx]) * (rows + 1);
+              with = prefix_n_buf[base + hi] - prefix_n_buf[base + lo];
+              sum = static_cast<double>(prefix_buf[base + hi] - prefix_buf[base + lo]) / scale;
             } else {
               const ValueStats& s = get_stats(f.value);
               with = s.n;
