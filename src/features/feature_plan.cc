@@ -50,6 +50,7 @@ struct CompiledFilter {
     v1::AttributeValue value;
   };
   std::vector<AttributeTest> attributes;
+  bool only_kinds = false;  // nothing but `kinds`: the scan's kind check is the whole test
 };
 
 struct CompiledWindow {
@@ -266,7 +267,7 @@ struct FeaturePlan::Rep {
   std::vector<std::string> value_attributes;           // ValueId -> attribute name
   std::vector<int> derived_order;                      // ratios and growths, inputs first
   std::vector<int> inbound_filters, outbound_filters;  // link filters by direction
-  std::vector<char> filter_needs_sum;   // a SUM/MEAN of amounts reads its prefix sums
+  std::vector<char> filter_needs_sum;    // a SUM/MEAN of amounts reads its prefix sums
   std::vector<char> filter_link_target;  // its rows may be the target of a reference
   bool has_links = false;
   int base_exponent = 2;
@@ -377,6 +378,9 @@ Result<FeaturePlan> FeaturePlan::Compile(
         c.attributes.push_back({a.name(), a.op(), a.value()});
       }
     }
+    c.only_kinds = c.custom_kinds.empty() && c.statuses.empty() && c.exclude_statuses.empty() &&
+                   c.destination_countries.empty() && c.origin_countries.empty() &&
+                   c.channels.empty() && !c.has_min && !c.has_max && c.attributes.empty();
     auto [it, inserted] =
         filter_ids.emplace(ef.SerializeAsString(), static_cast<int>(rep->filters.size()));
     if (inserted) rep->filters.push_back(std::move(c));
@@ -668,6 +672,13 @@ Result<FeaturePlan> FeaturePlan::Compile(
       rep->features[u].slice = it->second;
     }
   }
+  for (Slice& sl : rep->slices) {
+    std::stable_sort(sl.features.begin(), sl.features.end(), [&](int x, int y) {
+      const CompiledFeature& a = rep->features[static_cast<std::size_t>(x)];
+      const CompiledFeature& b = rep->features[static_cast<std::size_t>(y)];
+      return std::tuple(a.key, a.value) < std::tuple(b.key, b.value);
+    });
+  }
   rep->filter_needs_sum.assign(rep->filters.size(), 0);
   rep->filter_link_target.assign(rep->filters.size(), 0);
   for (const Slice& sl : rep->slices) {
@@ -679,7 +690,8 @@ Result<FeaturePlan> FeaturePlan::Compile(
       }
       if (cf.kind == Kind::kLink) {
         // Inbound: base rows are referenced; outbound: linked rows are.
-        rep->filter_link_target[static_cast<std::size_t>(cf.outbound ? cf.link_filter : sl.filter)] = 1;
+        rep->filter_link_target[static_cast<std::size_t>(cf.outbound ? cf.link_filter
+                                                                     : sl.filter)] = 1;
       }
     }
   }
@@ -764,9 +776,13 @@ struct Scratch {
 struct ValueStats {
   ValueId value = kAmount;
   std::int64_t n = 0;
-  Int128 sum_minor = 0;  // amounts
-  double sum = 0;        // attributes
-  double mean = 0, m2 = 0;
+  Int128 sum_minor = 0;                // amounts
+  double sum = 0;                      // attributes
+  double shifted = 0, shifted_sq = 0;  // sum(x - first), sum((x - first)^2)
+  // sum((x - mean)^2) from the shifted sums; never negative.
+  double SquaredDeviations() const {
+    return std::max(0.0, shifted_sq - shifted * shifted / static_cast<double>(n));
+  }
   double lo = 0, hi = 0, first = kNaN, last = kNaN;
   bool sorted = false;
   std::vector<double> ascending;  // filled when a quantile needs it
@@ -827,7 +843,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     if (kind >= rep.filters_by_kind.size()) continue;
     for (int fi : rep.filters_by_kind[kind]) {
       const auto f = static_cast<std::size_t>(fi);
-      if (bound[f].impossible || !MatchesRest(bound[f], t, row)) continue;
+      if (!rep.filters[f].only_kinds && (bound[f].impossible || !MatchesRest(bound[f], t, row))) {
+        continue;
+      }
       const std::size_t k = match_n[f]++;
       match_buf[f * rows + k] = static_cast<std::int32_t>(row);
       if (sum_slot[f] >= 0) {
@@ -928,6 +946,19 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
 
   Scratch scratch;
   std::vector<ValueStats> stats;  // per slice, per value source used
+  struct {
+    bool ready = false;
+    v1::EventField field = v1::EVENT_FIELD_UNSPECIFIED;
+    ValueId value = kAmount;
+  } keyed;  // what scratch.key_count / key_weight hold
+  auto reset_keys = [&] {
+    for (std::int32_t key : scratch.touched) {
+      scratch.key_count[static_cast<std::size_t>(key)] = 0;
+      scratch.key_weight[static_cast<std::size_t>(key)] = 0;
+    }
+    scratch.touched.clear();
+    keyed.ready = false;
+  };
 
   // 3. Slices: the range of matching rows in (start, end], then every feature on it.
   for (const Slice& slice : rep.slices) {
@@ -952,6 +983,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
         m.begin());
     const auto count = static_cast<std::int64_t>(hi - lo);
     stats.clear();
+    reset_keys();
 
     auto get_stats = [&](ValueId v) -> ValueStats& {
       for (ValueStats& s : stats) {
@@ -976,10 +1008,10 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
         } else {
           s.sum += x;
         }
-        // Welford's update.
-        const double d = x - s.mean;
-        s.mean += d / static_cast<double>(s.n);
-        s.m2 += d * (x - s.mean);
+        // Sums shifted by the first value (stable when it is near the mean; no division).
+        const double d = x - s.first;
+        s.shifted += d;
+        s.shifted_sq += d * d;
       }
       return s;
     };
@@ -1046,10 +1078,11 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
                 value = s.last;
                 break;
               case v1::AGGREGATE_OP_STDDEV_POP:
-                value = std::sqrt(s.m2 / static_cast<double>(s.n));
+                value = std::sqrt(s.SquaredDeviations() / static_cast<double>(s.n));
                 break;
               default:  // STDDEV_SAMP
-                if (s.n >= 2) value = std::sqrt(s.m2 / static_cast<double>(s.n - 1));
+                if (s.n >= 2)
+                  value = std::sqrt(s.SquaredDeviations() / static_cast<double>(s.n - 1));
                 break;
             }
             break;
@@ -1071,18 +1104,22 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
           case v1::AGGREGATE_OP_TOP_K_SHARE:
           case v1::AGGREGATE_OP_HHI: {
             // Per-key count and value sum in arrays indexed by string id; `touched` lists the
-            // keys seen in first-seen order and is used to reset the arrays.
-            scratch.key_count.resize(t.strings.size(), 0);
-            scratch.key_weight.resize(t.strings.size(), 0);
-            scratch.touched.clear();
-            double x = 0;
-            for (std::size_t k = lo; k < hi; ++k) {
-              const auto row = static_cast<std::size_t>(m[k]);
-              const std::int32_t key = KeyOf(t, row, f.key);
-              if (key == io::StringPool::kNoString) continue;
-              const auto u = static_cast<std::size_t>(key);
-              if (scratch.key_count[u]++ == 0) scratch.touched.push_back(key);
-              if (f.weight_by_value && value_of(row, f.value, x)) scratch.key_weight[u] += x;
+            // keys seen in first-seen order and is used to reset the arrays. Features on the
+            // slice with the same key and value (sorted next to each other) share one pass.
+            if (!keyed.ready || keyed.field != f.key || keyed.value != f.value) {
+              reset_keys();
+              keyed = {true, f.key, f.value};
+              scratch.key_count.resize(t.strings.size(), 0);
+              scratch.key_weight.resize(t.strings.size(), 0);
+              double x = 0;
+              for (std::size_t k = lo; k < hi; ++k) {
+                const auto row = static_cast<std::size_t>(m[k]);
+                const std::int32_t key = KeyOf(t, row, f.key);
+                if (key == io::StringPool::kNoString) continue;
+                const auto u = static_cast<std::size_t>(key);
+                if (scratch.key_count[u]++ == 0) scratch.touched.push_back(key);
+                if (value_of(row, f.value, x)) scratch.key_weight[u] += x;
+              }
             }
             if (f.op == v1::AGGREGATE_OP_DISTINCT_COUNT) {
               value = static_cast<double>(scratch.touched.size());
@@ -1115,25 +1152,25 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
                 }
               }
             }
-            for (std::int32_t key : scratch.touched) {
-              scratch.key_count[static_cast<std::size_t>(key)] = 0;
-              scratch.key_weight[static_cast<std::size_t>(key)] = 0;
-            }
             break;
           }
           default:
             break;
         }
       } else if (f.kind == Kind::kTrend) {
-        // Period j covers (start + j*period, start + (j+1)*period].
+        // Period j covers (start + j*period, start + (j+1)*period]. Rows are in time order,
+        // so the period only moves forward. 128-bit: exact even where `start` saturated.
         scratch.bins.assign(static_cast<std::size_t>(f.periods), 0.0);
         double x = 0;
+        std::size_t j = 0;
+        Int128 upper = static_cast<Int128>(request.as_of) - slice.window.offset -
+                       slice.window.trailing + f.period;
         for (std::size_t k = lo; k < hi; ++k) {
           const auto row = static_cast<std::size_t>(m[k]);
-          // 128-bit: `start` may have saturated near the start of the representable range.
-          const Int128 j128 = (static_cast<Int128>(t.time[row]) - start - 1) / f.period;
-          const auto j = static_cast<std::size_t>(
-              std::clamp<Int128>(j128, 0, static_cast<Int128>(f.periods - 1)));
+          while (t.time[row] > upper && j + 1 < scratch.bins.size()) {
+            ++j;
+            upper += f.period;
+          }
           if (f.trend_count) {
             scratch.bins[j] += 1;
           } else if (value_of(row, f.value, x)) {
