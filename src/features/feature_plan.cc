@@ -1097,7 +1097,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
             if (count > 0) {
               const core::TimeNs when =
                   time_of(f.op == v1::AGGREGATE_OP_DAYS_SINCE_FIRST ? m[lo] : m[hi - 1]);
-              value = static_cast<double>(end - when) / static_cast<double>(core::kNanosPerDay);
+              // 128-bit: times span 1677..2262, so a difference may not fit in 64 bits.
+              value = static_cast<double>(static_cast<Int128>(end) - when) /
+                      static_cast<double>(core::kNanosPerDay);
             }
             break;
           case v1::AGGREGATE_OP_DISTINCT_COUNT:
@@ -1197,8 +1199,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
           }
           if (other < 0 || time_of(other) > end) continue;  // none, or not yet happened
           ++linked;
-          const core::DurationNs d =
-              f.outbound ? t.time[row] - time_of(other) : time_of(other) - t.time[row];
+          // 128-bit: times span 1677..2262, so a difference may not fit in 64 bits.
+          const Int128 d = f.outbound ? static_cast<Int128>(t.time[row]) - time_of(other)
+                                      : static_cast<Int128>(time_of(other)) - t.time[row];
           total_ns += d;
           if (d > f.threshold) ++above;
           if (f.measure == v1::LINK_MEASURE_DURATION_QUANTILE) {
@@ -1245,8 +1248,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
   // 4. Features without events, then derived features in dependency order.
   for (std::size_t s = 0; s < rep.names.size(); ++s) {
     if (rep.features[s].kind == Kind::kDaysSinceRegistration && request.registered_at) {
-      slot_values[s] = static_cast<double>(request.as_of - *request.registered_at) /
-                       static_cast<double>(core::kNanosPerDay);
+      slot_values[s] =
+          static_cast<double>(static_cast<Int128>(request.as_of) - *request.registered_at) /
+          static_cast<double>(core::kNanosPerDay);
     }
   }
   for (int idx : rep.derived_order) {

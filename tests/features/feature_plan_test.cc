@@ -1297,3 +1297,54 @@ TEST(FeaturePlanTest, EvaluateIsThreadSafe) {
 
 }  // namespace
 }  // namespace credence::features
+
+namespace credence::features {
+namespace {
+
+TEST(FeaturePlanTest, ExtremeTimesDoNotOverflow) {
+  // 1678-01-01 and 2262-01-01: their difference does not fit in 64-bit nanoseconds.
+  constexpr std::int64_t kEarly = -9'183'110'400, kLate = 9'214'560'000;
+  v1::ScoreRequest r = MakeRequest();
+  *r.mutable_as_of() = testing::Ts(kLate);
+  *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(kEarly);
+  AddEvent(r, "o", v1::EVENT_KIND_ORDER, kEarly, 100);
+  AddEvent(r, "s", v1::EVENT_KIND_SHIPMENT, kLate)->set_reference_id("o");
+  auto v = Eval(R"pb(
+                  features {
+                    name: "tenure"
+                    days_since_registration {}
+                  }
+                  features {
+                    name: "since_first"
+                    aggregate { op: AGGREGATE_OP_DAYS_SINCE_FIRST }
+                  }
+                  features {
+                    name: "ship_days"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_DURATION_MEAN
+                    }
+                  }
+                  features {
+                    name: "old"
+                    window {
+                      trailing { seconds: 3153600000 }
+                      offset { seconds: 3153600000 }
+                    }
+                    trend {
+                      period { seconds: 315360000 }
+                      measure: TREND_MEASURE_COUNT
+                    }
+                  }
+                )pb",
+                r);
+  const double days = static_cast<double>(kLate - kEarly) / 86400;
+  EXPECT_DOUBLE_EQ(v["tenure"], days);
+  EXPECT_DOUBLE_EQ(v["since_first"], days);
+  EXPECT_DOUBLE_EQ(v["ship_days"], days);
+  EXPECT_EQ(v["old"], 0);
+}
+
+}  // namespace
+}  // namespace credence::features
