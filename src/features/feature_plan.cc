@@ -676,7 +676,8 @@ Result<FeaturePlan> FeaturePlan::Compile(
     std::stable_sort(sl.features.begin(), sl.features.end(), [&](int x, int y) {
       const CompiledFeature& a = rep->features[static_cast<std::size_t>(x)];
       const CompiledFeature& b = rep->features[static_cast<std::size_t>(y)];
-      return std::tuple(a.key, a.value) < std::tuple(b.key, b.value);
+      return std::tuple(a.key, a.value, a.link_filter, a.outbound) <
+             std::tuple(b.key, b.value, b.link_filter, b.outbound);
     });
   }
   rep->filter_needs_sum.assign(rep->filters.size(), 0);
@@ -770,6 +771,7 @@ struct Scratch {
   std::vector<std::int32_t> touched;    // string ids with key_count > 0
   std::vector<double> weights;
   std::vector<double> bins;
+  std::vector<Int128> link_ns;  // a slice's link durations, base order
 };
 
 // Statistics of one value source over one slice, computed on first use.
@@ -951,6 +953,14 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     v1::EventField field = v1::EVENT_FIELD_UNSPECIFIED;
     ValueId value = kAmount;
   } keyed;  // what scratch.key_count / key_weight hold
+  struct {
+    bool ready = false;
+    int filter = -1;
+    bool outbound = false;
+    std::int64_t linked = 0;
+    Int128 total_ns = 0;
+    bool sorted = false;  // scratch.durations holds the sorted durations in days
+  } linking;              // what scratch.link_ns holds
   auto reset_keys = [&] {
     for (std::int32_t key : scratch.touched) {
       scratch.key_count[static_cast<std::size_t>(key)] = 0;
@@ -984,6 +994,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     const auto count = static_cast<std::int64_t>(hi - lo);
     stats.clear();
     reset_keys();
+    linking.ready = false;
 
     auto get_stats = [&](ValueId v) -> ValueStats& {
       for (ValueStats& s : stats) {
@@ -1184,30 +1195,44 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
             Eigen::ArrayXd::LinSpaced(f.periods, 0, f.periods - 1) - (f.periods - 1) / 2.0;
         value = (dx * (y - y.mean())).sum() / dx.square().sum();
       } else {  // Kind::kLink
-        const auto lf = static_cast<std::size_t>(f.link_filter);
-        std::int64_t linked = 0, above = 0;
-        Int128 total_ns = 0;
-        scratch.durations.clear();
-        for (std::size_t k = lo; k < hi; ++k) {
-          const auto row = static_cast<std::size_t>(m[k]);
-          std::int32_t other = -1;
-          if (f.outbound) {
-            other = ref_row[row];
-            if (other >= 0 && !member[lf][static_cast<std::size_t>(other)]) other = -1;
-          } else {
-            other = first_inbound[lf][row];
+        // One pass per (slice, linked filter, direction), shared by its measures (sorted
+        // next to each other at compile time).
+        if (!linking.ready || linking.filter != f.link_filter || linking.outbound != f.outbound) {
+          linking = {true, f.link_filter, f.outbound, 0, 0, false};
+          scratch.link_ns.clear();
+          const auto lf = static_cast<std::size_t>(f.link_filter);
+          for (std::size_t k = lo; k < hi; ++k) {
+            const auto row = static_cast<std::size_t>(m[k]);
+            std::int32_t other = -1;
+            if (f.outbound) {
+              other = ref_row[row];
+              if (other >= 0 && !member[lf][static_cast<std::size_t>(other)]) other = -1;
+            } else {
+              other = first_inbound[lf][row];
+            }
+            if (other < 0 || time_of(other) > end) continue;  // none, or not yet happened
+            // 128-bit: times span 1677..2262, so a difference may not fit in 64 bits.
+            const Int128 d = f.outbound ? static_cast<Int128>(t.time[row]) - time_of(other)
+                                        : static_cast<Int128>(time_of(other)) - t.time[row];
+            linking.total_ns += d;
+            scratch.link_ns.push_back(d);
           }
-          if (other < 0 || time_of(other) > end) continue;  // none, or not yet happened
-          ++linked;
-          // 128-bit: times span 1677..2262, so a difference may not fit in 64 bits.
-          const Int128 d = f.outbound ? static_cast<Int128>(t.time[row]) - time_of(other)
-                                      : static_cast<Int128>(time_of(other)) - t.time[row];
-          total_ns += d;
-          if (d > f.threshold) ++above;
-          if (f.measure == v1::LINK_MEASURE_DURATION_QUANTILE) {
+          linking.linked = static_cast<std::int64_t>(scratch.link_ns.size());
+        }
+        const std::int64_t linked = linking.linked;
+        const Int128 total_ns = linking.total_ns;
+        std::int64_t above = 0;
+        if (f.measure == v1::LINK_MEASURE_DURATION_SHARE_ABOVE) {
+          for (Int128 d : scratch.link_ns) above += d > f.threshold ? 1 : 0;
+        }
+        if (f.measure == v1::LINK_MEASURE_DURATION_QUANTILE && !linking.sorted) {
+          scratch.durations.clear();
+          for (Int128 d : scratch.link_ns) {
             scratch.durations.push_back(static_cast<double>(d) /
                                         static_cast<double>(core::kNanosPerDay));
           }
+          std::sort(scratch.durations.begin(), scratch.durations.end());
+          linking.sorted = true;
         }
         switch (f.measure) {
           case v1::LINK_MEASURE_SHARE_LINKED:
@@ -1229,10 +1254,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
             }
             break;
           case v1::LINK_MEASURE_DURATION_QUANTILE:
-            if (linked > 0) {
-              std::sort(scratch.durations.begin(), scratch.durations.end());
-              value = Quantile7(scratch.durations, f.quantile);
-            }
+            if (linked > 0) value = Quantile7(scratch.durations, f.quantile);
             break;
           case v1::LINK_MEASURE_DURATION_SHARE_ABOVE:
             if (linked > 0) value = static_cast<double>(above) / static_cast<double>(linked);
