@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <memory>
@@ -76,6 +77,7 @@ struct CompiledFeature {
   double quantile = 0;
   v1::EventField key = v1::EVENT_FIELD_UNSPECIFIED;
   bool weight_by_value = false;
+  bool keyed_weights = false;  // some feature sharing this (slice, key, value) weighs by value
   int top_k = 0;
   // Trend.
   core::DurationNs period = 0;
@@ -680,6 +682,22 @@ Result<FeaturePlan> FeaturePlan::Compile(
              std::tuple(b.key, b.value, b.link_filter, b.outbound);
     });
   }
+  // Runs of equal (key, value) are adjacent after the sort: one keyed pass serves a run, and
+  // it accumulates value weights only when some feature of the run reads them.
+  for (Slice& sl : rep->slices) {
+    for (std::size_t i = 0; i < sl.features.size();) {
+      auto at = [&](std::size_t k) -> CompiledFeature& {
+        return rep->features[static_cast<std::size_t>(sl.features[k])];
+      };
+      std::size_t j = i;
+      bool weights = false;
+      for (; j < sl.features.size() && at(j).key == at(i).key && at(j).value == at(i).value; ++j) {
+        weights = weights || at(j).weight_by_value;
+      }
+      for (std::size_t k = i; k < j; ++k) at(k).keyed_weights = weights;
+      i = j;
+    }
+  }
   rep->filter_needs_sum.assign(rep->filters.size(), 0);
   rep->filter_link_target.assign(rep->filters.size(), 0);
   for (const Slice& sl : rep->slices) {
@@ -880,17 +898,30 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
         }
       }
     }
-    std::size_t cap = 16;
-    while (cap < 2 * targets) cap *= 2;
+    int bits = 4;
+    while ((std::size_t{1} << bits) < 2 * targets) ++bits;
+    const std::size_t cap = std::size_t{1} << bits;
     std::vector<std::int32_t> table(cap, -1);
-    auto hash = [](std::string_view s) {  // FNV-1a
-      std::uint64_t h = 1469598103934665603ULL;
-      for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-      return static_cast<std::size_t>(h ^ (h >> 29));
+    // 8 bytes at a time, then Fibonacci hashing (the top `bits` bits of a multiply).
+    auto hash = [bits](std::string_view s) {
+      constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+      std::uint64_t h = s.size() * kMul;
+      std::size_t i = 0;
+      for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = (h ^ w) * kMul;
+        h ^= h >> 29;
+      }
+      std::uint64_t tail = 0;
+      std::memcpy(&tail, s.data() + i, s.size() - i);
+      h = (h ^ tail) * kMul;
+      h ^= h >> 32;
+      return static_cast<std::size_t>((h * kMul) >> (64 - bits));
     };
     for (std::size_t row = 0; row < rows; ++row) {
       if (!target[row]) continue;
-      std::size_t h = hash(t.id[row]) & (cap - 1);
+      std::size_t h = hash(t.id[row]);
       while (table[h] >= 0) h = (h + 1) & (cap - 1);
       table[h] = static_cast<std::int32_t>(row);
     }
@@ -898,7 +929,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     for (std::size_t row = 0; row < rows; ++row) {
       const std::string_view ref = t.reference_id[row];
       if (ref.empty() || targets == 0) continue;
-      for (std::size_t h = hash(ref) & (cap - 1); table[h] >= 0; h = (h + 1) & (cap - 1)) {
+      for (std::size_t h = hash(ref); table[h] >= 0; h = (h + 1) & (cap - 1)) {
         const auto other = static_cast<std::size_t>(table[h]);
         if (t.id[other] == ref) {
           if (other != row) ref_row[row] = table[h];
@@ -1131,7 +1162,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
                 if (key == io::StringPool::kNoString) continue;
                 const auto u = static_cast<std::size_t>(key);
                 if (scratch.key_count[u]++ == 0) scratch.touched.push_back(key);
-                if (value_of(row, f.value, x)) scratch.key_weight[u] += x;
+                if (f.keyed_weights && value_of(row, f.value, x)) scratch.key_weight[u] += x;
               }
             }
             if (f.op == v1::AGGREGATE_OP_DISTINCT_COUNT) {
