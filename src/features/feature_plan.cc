@@ -902,22 +902,11 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     while ((std::size_t{1} << bits) < 2 * targets) ++bits;
     const std::size_t cap = std::size_t{1} << bits;
     std::vector<std::int32_t> table(cap, -1);
-    // 8 bytes at a time, then Fibonacci hashing (the top `bits` bits of a multiply).
+    // FNV-1a, then Fibonacci hashing (the top `bits` bits of a multiply).
     auto hash = [bits](std::string_view s) {
-      constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
-      std::uint64_t h = s.size() * kMul;
-      std::size_t i = 0;
-      for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        h = (h ^ w) * kMul;
-        h ^= h >> 29;
-      }
-      std::uint64_t tail = 0;
-      std::memcpy(&tail, s.data() + i, s.size() - i);
-      h = (h ^ tail) * kMul;
-      h ^= h >> 32;
-      return static_cast<std::size_t>((h * kMul) >> (64 - bits));
+      std::uint64_t h = 1469598103934665603ULL;
+      for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+      return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
     };
     for (std::size_t row = 0; row < rows; ++row) {
       if (!target[row]) continue;
