@@ -146,6 +146,15 @@ BoundFilter BindFilter(const CompiledFilter& f, const io::StringPool& pool) {
   return b;
 }
 
+// Equality of short strings without a library call (ids are typically a few bytes).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 bool Contains(const std::vector<std::int32_t>& ids, std::int32_t id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
@@ -920,7 +929,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
       if (ref.empty() || targets == 0) continue;
       for (std::size_t h = hash(ref); table[h] >= 0; h = (h + 1) & (cap - 1)) {
         const auto other = static_cast<std::size_t>(table[h]);
-        if (t.id[other] == ref) {
+        if (SameBytes(t.id[other], ref)) {
           if (other != row) ref_row[row] = table[h];
           break;
         }
