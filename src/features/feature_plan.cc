@@ -253,13 +253,18 @@ Result<core::DurationNs> ToDuration(const google::protobuf::Duration& d, std::st
   return d.seconds() * core::kNanosPerSecond + d.nanos();
 }
 
-// R type 7 quantile of ascending `x` (non-empty).
-double Quantile7(const std::vector<double>& x, double q) {
+// R type 7 quantile of `x` (non-empty) by selection, O(n): the i-th and (i+1)-th order
+// statistics with i = floor((n - 1) q). Reorders `x` (keeps its values), so several
+// quantiles can select on the same array one after the other.
+double Quantile7(std::vector<double>& x, double q) {
   const double h = static_cast<double>(x.size() - 1) * q;
   const double lo = std::floor(h);
   const auto i = static_cast<std::size_t>(lo);
-  if (i + 1 >= x.size()) return x.back();
-  return x[i] + (h - lo) * (x[i + 1] - x[i]);
+  const auto at = x.begin() + static_cast<std::ptrdiff_t>(i);
+  std::nth_element(x.begin(), at, x.end());
+  if (i + 1 >= x.size()) return *at;
+  const double next = *std::min_element(at + 1, x.end());
+  return *at + (h - lo) * (next - *at);
 }
 
 bool ValidQuantile(double q) { return std::isfinite(q) && q >= 0 && q <= 1; }
@@ -813,8 +818,8 @@ struct ValueStats {
     return std::max(0.0, shifted_sq - shifted * shifted / static_cast<double>(n));
   }
   double lo = 0, hi = 0, first = kNaN, last = kNaN;
-  bool sorted = false;
-  std::vector<double> ascending;  // filled when a quantile needs it
+  bool collected = false;      // `values` is filled (quantiles reorder it by selection)
+  std::vector<double> values;  // the values, filled when a quantile needs them
 };
 
 std::int32_t KeyOf(const io::EventTable& t, std::size_t row, v1::EventField key) {
@@ -988,8 +993,8 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     bool outbound = false;
     std::int64_t linked = 0;
     Int128 total_ns = 0;
-    bool sorted = false;  // scratch.durations holds the sorted durations in days
-  } linking;              // what scratch.link_ns holds
+    bool collected = false;  // scratch.durations holds the durations in days
+  } linking;                 // what scratch.link_ns holds
   auto reset_keys = [&] {
     for (std::int32_t key : scratch.touched) {
       scratch.key_count[static_cast<std::size_t>(key)] = 0;
@@ -1055,17 +1060,16 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
       }
       return s;
     };
-    auto sorted_values = [&](ValueStats& s) -> const std::vector<double>& {
-      if (!s.sorted) {
-        s.ascending.clear();
+    auto all_values = [&](ValueStats& s) -> std::vector<double>& {
+      if (!s.collected) {
+        s.values.clear();
         double x = 0;
         for (std::size_t k = lo; k < hi; ++k) {
-          if (value_of(static_cast<std::size_t>(m[k]), s.value, x)) s.ascending.push_back(x);
+          if (value_of(static_cast<std::size_t>(m[k]), s.value, x)) s.values.push_back(x);
         }
-        std::sort(s.ascending.begin(), s.ascending.end());
-        s.sorted = true;
+        s.collected = true;
       }
-      return s.ascending;
+      return s.values;
     };
 
     for (int slot : slice.features) {
@@ -1129,7 +1133,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
           }
           case v1::AGGREGATE_OP_QUANTILE: {
             ValueStats& s = get_stats(f.value);
-            if (s.n > 0) value = Quantile7(sorted_values(s), f.quantile);
+            if (s.n > 0) value = Quantile7(all_values(s), f.quantile);
             break;
           }
           case v1::AGGREGATE_OP_DAYS_SINCE_FIRST:
@@ -1254,14 +1258,13 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
         if (f.measure == v1::LINK_MEASURE_DURATION_SHARE_ABOVE) {
           for (Int128 d : scratch.link_ns) above += d > f.threshold ? 1 : 0;
         }
-        if (f.measure == v1::LINK_MEASURE_DURATION_QUANTILE && !linking.sorted) {
+        if (f.measure == v1::LINK_MEASURE_DURATION_QUANTILE && !linking.collected) {
           scratch.durations.clear();
           for (Int128 d : scratch.link_ns) {
             scratch.durations.push_back(static_cast<double>(d) /
                                         static_cast<double>(core::kNanosPerDay));
           }
-          std::sort(scratch.durations.begin(), scratch.durations.end());
-          linking.sorted = true;
+          linking.collected = true;
         }
         switch (f.measure) {
           case v1::LINK_MEASURE_SHARE_LINKED:
