@@ -854,23 +854,40 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
   std::vector<BoundFilter> bound;
   bound.reserve(rep.filters.size());
   for (const CompiledFilter& f : rep.filters) bound.push_back(BindFilter(f, t.strings));
-  // Matching rows of filter f: match_buf[f * rows, f * rows + match_n[f]), in time order.
+  // Matching rows of filter f: match_buf[match_off[f], match_off[f] + match_n[f]), in time
+  // order. Each filter's capacity is the number of rows of the kinds it accepts (exact for
+  // kinds-only filters), so memory is proportional to the scan's work, not filters x rows.
   // Buffers are uninitialized (new T[]): only the written prefix is ever read.
   const std::size_t nf = rep.filters.size();
-  std::unique_ptr<std::int32_t[]> match_buf(new std::int32_t[nf * rows + 1]);
-  std::vector<std::size_t> match_n(nf, 0);
-  // Prefix sums of amounts (exact minor units) and of "has an amount", for filters with a
-  // SUM or MEAN of amounts: prefix_sum[f][k] covers the first k matching rows.
-  std::vector<std::int32_t> sum_slot(nf, -1);
-  std::size_t sum_filters = 0;
-  for (std::size_t f = 0; f < nf; ++f) {
-    if (rep.filter_needs_sum[f]) sum_slot[f] = static_cast<std::int32_t>(sum_filters++);
+  std::vector<std::size_t> kind_rows(rep.filters_by_kind.size(), 0);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const auto kind = static_cast<std::size_t>(t.kind[row]);
+    if (kind < kind_rows.size()) ++kind_rows[kind];
   }
-  std::unique_ptr<Int128[]> prefix_buf(new Int128[sum_filters * (rows + 1) + 1]);
-  std::unique_ptr<std::int32_t[]> prefix_n_buf(new std::int32_t[sum_filters * (rows + 1) + 1]);
-  for (std::size_t k = 0; k < sum_filters; ++k) {
-    prefix_buf[k * (rows + 1)] = 0;
-    prefix_n_buf[k * (rows + 1)] = 0;
+  std::vector<std::size_t> capacity(nf, 0);
+  for (std::size_t k = 0; k < kind_rows.size(); ++k) {
+    if (kind_rows[k] == 0) continue;
+    for (int fi : rep.filters_by_kind[k]) capacity[static_cast<std::size_t>(fi)] += kind_rows[k];
+  }
+  // Prefix sums of amounts (exact minor units) and of "has an amount", for filters with a
+  // SUM or MEAN of amounts: entry k covers the first k matching rows.
+  std::vector<std::size_t> match_off(nf + 1, 0), sum_off(nf, 0);
+  std::size_t sum_total = 0;
+  for (std::size_t f = 0; f < nf; ++f) {
+    match_off[f + 1] = match_off[f] + capacity[f];
+    if (rep.filter_needs_sum[f]) {
+      sum_off[f] = sum_total;
+      sum_total += capacity[f] + 1;
+    }
+  }
+  std::unique_ptr<std::int32_t[]> match_buf(new std::int32_t[match_off[nf] + 1]);
+  std::vector<std::size_t> match_n(nf, 0);
+  std::unique_ptr<Int128[]> prefix_buf(new Int128[sum_total + 1]);
+  std::unique_ptr<std::int32_t[]> prefix_n_buf(new std::int32_t[sum_total + 1]);
+  for (std::size_t f = 0; f < nf; ++f) {
+    if (!rep.filter_needs_sum[f]) continue;
+    prefix_buf[sum_off[f]] = 0;
+    prefix_n_buf[sum_off[f]] = 0;
   }
   for (std::size_t row = 0; row < rows; ++row) {
     const auto kind = static_cast<std::size_t>(t.kind[row]);
@@ -881,9 +898,9 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
         continue;
       }
       const std::size_t k = match_n[f]++;
-      match_buf[f * rows + k] = static_cast<std::int32_t>(row);
-      if (sum_slot[f] >= 0) {
-        const std::size_t base = static_cast<std::size_t>(sum_slot[f]) * (rows + 1);
+      match_buf[match_off[f] + k] = static_cast<std::int32_t>(row);
+      if (rep.filter_needs_sum[f]) {
+        const std::size_t base = sum_off[f];
         const bool has = !std::isnan(t.amount[row]);
         prefix_buf[base + k + 1] = prefix_buf[base + k] + (has ? t.amount_minor[row] : 0);
         prefix_n_buf[base + k + 1] = prefix_n_buf[base + k] + (has ? 1 : 0);
@@ -891,7 +908,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
     }
   }
   auto matched = [&](std::size_t f) {
-    return std::span<const std::int32_t>(match_buf.get() + f * rows, match_n[f]);
+    return std::span<const std::int32_t>(match_buf.get() + match_off[f], match_n[f]);
   };
 
   // 2. Links: each row's referenced row (an open-addressing table over the ids of the rows
@@ -1085,7 +1102,7 @@ void FeaturePlan::Evaluate(const io::IngestedRequest& request, std::span<double>
             std::int64_t with = 0;
             double sum = 0;
             if (f.value == kAmount) {
-              const std::size_t base = static_cast<std::size_t>(sum_slot[fidx]) * (rows + 1);
+              const std::size_t base = sum_off[fidx];
               with = prefix_n_buf[base + hi] - prefix_n_buf[base + lo];
               sum = static_cast<double>(prefix_buf[base + hi] - prefix_buf[base + lo]) / scale;
             } else {
