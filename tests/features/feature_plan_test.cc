@@ -393,6 +393,8 @@ TEST(FeaturePlanTest, MatchesNaiveReferenceOnRandomHistories) {
       }
     }
   }
+  RecordProperty("compared", compared);
+  RecordProperty("exact", exact);
   EXPECT_GT(compared, 100'000);
   EXPECT_GT(exact, compared / 4);
   EXPECT_GT(nonzero, compared / 10) << "the random histories should exercise non-trivial values";
