@@ -78,7 +78,7 @@ class MapValue {
   bool Insert(Value key, Value value, std::string* error);
   // Returns the value for `key` or nullptr. A double key finds an int/uint key of equal value.
   const Value* Find(const Value& key) const;
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const;  // defined below Value (clang needs Value complete)
   const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
 
  private:
@@ -219,6 +219,8 @@ std::optional<Ordering> CompareValues(const Value& a, const Value& b);
 // Shared error messages.
 Value NoSuchOverload(std::string_view function, const Value& a);
 Value NoSuchOverload(std::string_view function, const Value& a, const Value& b);
+
+inline std::size_t MapValue::size() const { return entries_.size(); }
 
 }  // namespace credence::expr
 

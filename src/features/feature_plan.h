@@ -1,5 +1,15 @@
 // FeaturePlan: the bundle's feature definitions compiled against nothing but themselves,
 // evaluated over one request's EventTable into a dense vector of doubles (NaN = missing).
+//
+// Compile groups windowed features (aggregate, trend, link) by distinct filter and by
+// distinct (filter, window) "slice"; Evaluate binds each distinct filter's strings to the
+// request's StringPool once, scans the time-sorted table once (each row tested only against
+// the filters accepting its kind), then computes each slice's statistics once over its range
+// of matching rows and derives ratios and growths last. Definitions: docs/features.md.
+//
+//   auto plan = FeaturePlan::Compile(bundle.features(), 2, 10'000, nullptr, &issues);
+//   std::vector<double> values(plan->size());
+//   plan->Evaluate(ingested, values);
 #ifndef CREDENCE_FEATURES_FEATURE_PLAN_H_
 #define CREDENCE_FEATURES_FEATURE_PLAN_H_
 
@@ -24,9 +34,11 @@ namespace credence::features {
 class FeaturePlan {
  public:
   // Compiles `features` (Bundle.features). `source_map` (may be null) turns field paths into
-  // file:line:col. Errors are INVALID_ARGUMENT naming the feature: empty or duplicate names,
-  // a missing computation, an unknown feature in a ratio, a ratio cycle, an invalid window
-  // or filter; OUT_OF_RANGE past `max_features`. Every error found is appended to `issues`
+  // file:line:col. Errors are INVALID_ARGUMENT naming the feature and its field path
+  // (`features[3].window.trailing`): empty or duplicate names, a missing computation, an
+  // unknown event kind, a bad attribute reference, an unknown feature in a ratio or growth,
+  // a cycle, an invalid window, period, quantile or top_k, or filter; OUT_OF_RANGE past
+  // `max_features`. Every error found is appended to `issues`
   // (if non-null); the first is returned.
   static Result<FeaturePlan> Compile(
       const google::protobuf::RepeatedPtrField<v1::Feature>& features, int base_currency_exponent,
@@ -42,6 +54,7 @@ class FeaturePlan {
   int Find(std::string_view name) const;
 
   // Computes every feature of `request` into `out`. REQUIRES: out.size() == size().
+  // Cost O(events + matches + Σ slice ranges + features); all scratch is local to the call.
   void Evaluate(const io::IngestedRequest& request, std::span<double> out) const;
 
  private:

@@ -169,6 +169,63 @@ TEST(EngineTest, FeaturesOnRequestAndThroughTheApi) {
       (std::vector<std::string>{"orders_30d", "refunds_30d", "refund_value_30d", "refund_rate"}));
 }
 
+TEST(EngineTest, NewFeatureKindsInResponsesAndThroughTheApi) {
+  auto engine = CompileOrDie(R"bundle(metadata { name: "feat" version: "1" }
+base_currency: "USD"
+features {
+  name: "buyers_30d"
+  filter { kinds: EVENT_KIND_ORDER }
+  window { trailing { seconds: 2592000 } }
+  aggregate { op: AGGREGATE_OP_DISTINCT_COUNT key: EVENT_FIELD_COUNTERPARTY }
+}
+features {
+  name: "shipped_share_30d"
+  filter { kinds: EVENT_KIND_ORDER }
+  window { trailing { seconds: 2592000 } }
+  link { linked_filter { kinds: EVENT_KIND_SHIPMENT } measure: LINK_MEASURE_SHARE_LINKED }
+}
+features {
+  name: "orders_growth"
+  growth { feature: "orders_15d" zero_prior: ZERO_PRIOR_POLICY_MISSING }
+}
+features {
+  name: "orders_15d"
+  filter { kinds: EVENT_KIND_ORDER }
+  window { trailing { seconds: 1296000 } }
+  aggregate { op: AGGREGATE_OP_COUNT }
+}
+features {
+  name: "order_p50"
+  filter { kinds: EVENT_KIND_ORDER }
+  aggregate { op: AGGREGATE_OP_QUANTILE quantile: 0.5 }
+}
+)bundle");
+  ASSERT_NE(engine, nullptr);
+  v1::ScoreRequest r = MakeRequest();
+  AddEvent(r, "o1", v1::EVENT_KIND_ORDER, kAsOfSeconds - 20 * kDay, 100)->set_counterparty("a");
+  AddEvent(r, "o2", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay, 300)->set_counterparty("b");
+  AddEvent(r, "o3", v1::EVENT_KIND_ORDER, kAsOfSeconds - 1 * kDay, 200)->set_counterparty("a");
+  AddEvent(r, "s1", v1::EVENT_KIND_SHIPMENT, kAsOfSeconds - 19 * kDay)->set_reference_id("o1");
+  AddEvent(r, "s2", v1::EVENT_KIND_SHIPMENT, kAsOfSeconds + kDay)->set_reference_id("o2");
+  auto features = engine->ComputeFeatures(r);
+  ASSERT_TRUE(features.ok()) << features.status();
+  ASSERT_EQ(features->values.size(), 5u);
+  EXPECT_EQ(features->values[0], 2);
+  EXPECT_DOUBLE_EQ(features->values[1], 1.0 / 3) << "s2 is after as_of: invisible";
+  EXPECT_EQ(features->values[2], 1.0) << "2 orders in the last 15 days, 1 in the 15 before";
+  EXPECT_EQ(features->values[4], 2);
+  r.mutable_options()->set_include_features(true);
+  r.clear_events();
+  auto response = engine->Score(r);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->features_size(), 5);
+  EXPECT_EQ(response->features(0).value(), 0);
+  EXPECT_FALSE(response->features(0).missing());
+  EXPECT_TRUE(response->features(1).missing()) << "no orders: the share is missing, not 0";
+  EXPECT_TRUE(response->features(2).missing());
+  EXPECT_TRUE(response->features(4).missing());
+}
+
 TEST(EngineTest, BadRequestsAreErrorsWithLocation) {
   auto engine = CompileOrDie(kBundle);
   v1::ScoreRequest r = HandRequest();
@@ -276,6 +333,13 @@ INSTANTIATE_TEST_SUITE_P(
                     StatusCode::kInvalidArgument, "leaves the bundle's folder", 26},
         CompileCase{"ScorecardNotYet", "models {", "models { id: \"s\" scorecard {} }\nmodels {",
                     StatusCode::kUnimplemented, "scorecard models are not supported", 26},
+        CompileCase{"UnknownGrowthInput",
+                    "ratio { numerator: \"refunds_30d\" denominator: \"orders_30d\" }",
+                    "growth { feature: \"orders_31d\" }", StatusCode::kInvalidArgument,
+                    "growth refers to unknown feature 'orders_31d'", 24},
+        CompileCase{"TrendPeriodNotADivisor", "aggregate { op: AGGREGATE_OP_SUM }",
+                    "trend { period { seconds: 700000 } }", StatusCode::kInvalidArgument,
+                    "whole multiple of trend.period", 20},
         CompileCase{"DuplicateModelId", "models {", "models { id: \"pd\" logistic {} }\nmodels {",
                     StatusCode::kInvalidArgument, "model ids must be non-empty and unique", 28}),
     [](const ::testing::TestParamInfo<CompileCase>& param_info) { return param_info.param.name; });

@@ -3,11 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
+#include <thread>
 
+#include "tests/features/naive_reference.h"
 #include "tests/testing/builders.h"
 #include "tests/testing/status_matchers.h"
 
@@ -24,136 +28,6 @@ using ::testing::HasSubstr;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kNs = 1'000'000'000;
-
-// ---------------------------------------------------------------------------------------
-// A deliberately naive reference: one feature at a time, straight loops over the raw
-// request events, no sorting, no interning, no binary search.
-
-struct NaiveFeature {
-  v1::Feature def;
-};
-
-std::int64_t TimeNs(const google::protobuf::Timestamp& t) { return t.seconds() * kNs + t.nanos(); }
-
-// Amounts in these tests are USD or EUR at exactly 2 USD per EUR, so the naive path can
-// convert with integer arithmetic of its own.
-std::int64_t NaiveUsdCents(const v1::Money& m) {
-  return m.currency_code() == "EUR" ? m.minor_units() * 2 : m.minor_units();
-}
-
-bool InList(const google::protobuf::RepeatedPtrField<std::string>& list, const std::string& v) {
-  for (const auto& x : list) {
-    if (x == v) return true;
-  }
-  return false;
-}
-
-bool NaiveMatches(const v1::EventFilter& f, const v1::Event& e) {
-  if (f.kinds_size() > 0) {
-    bool any = false;
-    for (int k : f.kinds()) any = any || k == e.kind();
-    if (!any) return false;
-  }
-  if (f.statuses_size() > 0 && !InList(f.statuses(), e.status())) return false;
-  if (f.exclude_statuses_size() > 0 && InList(f.exclude_statuses(), e.status())) return false;
-  if (f.destination_countries_size() > 0 &&
-      !InList(f.destination_countries(), e.destination_country()))
-    return false;
-  if (f.channels_size() > 0 && !InList(f.channels(), e.channel())) return false;
-  if (f.has_min_amount() || f.has_max_amount()) {
-    if (!e.has_amount()) return false;
-    const double a = NaiveUsdCents(e.amount()) / 100.0;
-    if (f.has_min_amount() && a < f.min_amount()) return false;
-    if (f.has_max_amount() && a > f.max_amount()) return false;
-  }
-  for (const auto& test : f.attributes()) {
-    auto it = e.attributes().find(test.name());
-    if (it == e.attributes().end() || !it->second.has_int_value()) return false;
-    const std::int64_t v = it->second.int_value();
-    const std::int64_t w = test.value().int_value();
-    if (test.op() == v1::COMPARE_OP_GE && !(v >= w)) return false;
-    if (test.op() == v1::COMPARE_OP_EQ && !(v == w)) return false;
-  }
-  return true;
-}
-
-// The events the features may see: first occurrence of each id, at or before as_of.
-std::vector<const v1::Event*> NaiveVisible(const v1::ScoreRequest& r) {
-  std::vector<const v1::Event*> out;
-  std::set<std::string> seen;
-  const std::int64_t as_of = TimeNs(r.as_of());
-  for (const v1::Event& e : r.events()) {
-    if (TimeNs(e.time()) > as_of) continue;
-    if (!seen.insert(e.id()).second) continue;
-    out.push_back(&e);
-  }
-  return out;
-}
-
-double NaiveValue(const std::vector<v1::Feature>& defs, std::size_t i, const v1::ScoreRequest& r,
-                  int depth = 0) {
-  const v1::Feature& f = defs[i];
-  const std::int64_t as_of = TimeNs(r.as_of());
-  if (f.has_days_since_registration()) {
-    if (!r.enterprise().has_registered_at()) return kNaN;
-    return static_cast<double>(as_of - TimeNs(r.enterprise().registered_at())) / (86400.0 * kNs);
-  }
-  if (f.has_ratio()) {
-    auto find = [&](const std::string& name) {
-      for (std::size_t k = 0; k < defs.size(); ++k) {
-        if (defs[k].name() == name) return NaiveValue(defs, k, r, depth + 1);
-      }
-      return kNaN;
-    };
-    const double num = find(f.ratio().numerator());
-    const double den = find(f.ratio().denominator());
-    if (std::isnan(num) || std::isnan(den)) return kNaN;
-    switch (f.ratio().zero_denominator()) {
-      case v1::ZERO_DENOMINATOR_POLICY_SMOOTHED:
-        return (num + f.ratio().prior_rate() * f.ratio().prior_weight()) /
-               (den + f.ratio().prior_weight());
-      case v1::ZERO_DENOMINATOR_POLICY_ZERO:
-        return den == 0 ? 0.0 : num / den;
-      default:
-        return den == 0 ? kNaN : num / den;
-    }
-  }
-  const std::int64_t end =
-      as_of - (f.window().offset().seconds() * kNs + f.window().offset().nanos());
-  const bool all = !f.window().has_trailing();
-  const std::int64_t start =
-      all ? 0 : end - (f.window().trailing().seconds() * kNs + f.window().trailing().nanos());
-  std::int64_t count = 0, n_amount = 0, sum_cents = 0;
-  double lo = 0, hi = 0;
-  for (const v1::Event* e : NaiveVisible(r)) {
-    const std::int64_t t = TimeNs(e->time());
-    if (t > end) continue;
-    if (!all && t <= start) continue;
-    if (!NaiveMatches(f.filter(), *e)) continue;
-    ++count;
-    if (!e->has_amount()) continue;
-    const std::int64_t c = NaiveUsdCents(e->amount());
-    const double a = c / 100.0;
-    if (n_amount == 0 || a < lo) lo = a;
-    if (n_amount == 0 || a > hi) hi = a;
-    ++n_amount;
-    sum_cents += c;
-  }
-  switch (f.aggregate().op()) {
-    case v1::AGGREGATE_OP_COUNT:
-      return static_cast<double>(count);
-    case v1::AGGREGATE_OP_SUM:
-      return sum_cents / 100.0;
-    case v1::AGGREGATE_OP_MEAN:
-      return n_amount ? sum_cents / 100.0 / n_amount : kNaN;
-    case v1::AGGREGATE_OP_MIN:
-      return n_amount ? lo : kNaN;
-    case v1::AGGREGATE_OP_MAX:
-      return n_amount ? hi : kNaN;
-    default:
-      return kNaN;
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -173,50 +47,188 @@ io::IngestedRequest IngestOrDie(const v1::ScoreRequest& r) {
   return std::move(in).value();
 }
 
-// Random feature definitions over a small vocabulary.
-std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
-  std::vector<v1::Feature> defs;
-  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER, v1::EVENT_KIND_REFUND,
-                                 v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT};
+// Random feature definitions over a small vocabulary: every computation, filters drawn from
+// a few shapes so that features often share filters and windows.
+v1::EventFilter RandomFilter(std::mt19937_64& rng) {
+  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER,      v1::EVENT_KIND_REFUND,
+                                 v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT,
+                                 v1::EVENT_KIND_DELIVERY,   v1::EVENT_KIND_CUSTOM};
   const char* statuses[] = {"completed", "late", "rejected"};
-  const std::int64_t windows[] = {0, 3600, kDay, 7 * kDay, 90 * kDay, 365 * kDay};
-  const v1::AggregateOp ops[] = {v1::AGGREGATE_OP_COUNT, v1::AGGREGATE_OP_SUM,
-                                 v1::AGGREGATE_OP_MEAN, v1::AGGREGATE_OP_MIN, v1::AGGREGATE_OP_MAX};
-  for (int i = 0; i < 40; ++i) {
+  v1::EventFilter f;
+  for (const auto k : kinds) {
+    if (rng() % 4 == 0) f.add_kinds(k);
+  }
+  if (rng() % 5 == 0 && f.kinds_size() > 0 && f.kinds(f.kinds_size() - 1) == v1::EVENT_KIND_CUSTOM)
+    f.add_custom_kinds(rng() % 2 ? "audit" : "recall");
+  if (rng() % 4 == 0) f.add_statuses(statuses[rng() % 3]);
+  if (rng() % 6 == 0) f.add_exclude_statuses(statuses[rng() % 3]);
+  if (rng() % 6 == 0) f.add_destination_countries(rng() % 2 ? "US" : "DE");
+  if (rng() % 8 == 0) f.add_origin_countries(rng() % 2 ? "CN" : "VN");
+  if (rng() % 8 == 0) f.add_channels("web");
+  if (rng() % 8 == 0) f.set_min_amount(static_cast<double>(rng() % 500));
+  if (rng() % 8 == 0) f.set_max_amount(static_cast<double>(500 + rng() % 500));
+  if (rng() % 8 == 0) {
+    auto* a = f.add_attributes();
+    a->set_name("days_late");
+    a->set_op(static_cast<v1::CompareOp>(1 + rng() % 6));
+    a->mutable_value()->set_int_value(static_cast<std::int64_t>(rng() % 5));
+  }
+  if (rng() % 12 == 0) {
+    auto* a = f.add_attributes();
+    a->set_name("hs");
+    a->set_op(rng() % 2 ? v1::COMPARE_OP_EQ : v1::COMPARE_OP_LT);
+    a->mutable_value()->set_string_value(rng() % 2 ? "6109" : "8517");
+  }
+  return f;
+}
+
+v1::Value RandomValue(std::mt19937_64& rng) {
+  v1::Value v;
+  switch (rng() % 6) {
+    case 0:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("weight_kg");  // double
+      break;
+    case 1:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("days_late");  // int
+      break;
+    case 2:
+      v.set_source(v1::VALUE_SOURCE_ATTRIBUTE);
+      v.set_attribute("fee");  // money
+      break;
+    case 3:
+      v.set_source(v1::VALUE_SOURCE_AMOUNT);
+      break;
+    default:
+      break;  // unspecified = amount
+  }
+  return v;
+}
+
+// Which computations must agree exactly: counts, amount sums, min, max, first/last values,
+// distinct counts, recency (one division of an exact integer), link counts and shares (one
+// division of two counts). Everything else (means, standard deviations, quantiles, slopes,
+// concentration, durations, attribute sums, ratios and growth of those) within a relative
+// tolerance of 1e-9 of max(1, |want|).
+bool MustBeExact(const v1::Feature& f) {
+  if (f.has_aggregate()) {
+    const bool amount = f.aggregate().value().source() != v1::VALUE_SOURCE_ATTRIBUTE;
+    switch (f.aggregate().op()) {
+      case v1::AGGREGATE_OP_COUNT:
+      case v1::AGGREGATE_OP_MIN:
+      case v1::AGGREGATE_OP_MAX:
+      case v1::AGGREGATE_OP_FIRST:
+      case v1::AGGREGATE_OP_LAST:
+      case v1::AGGREGATE_OP_DISTINCT_COUNT:
+      case v1::AGGREGATE_OP_DAYS_SINCE_FIRST:
+      case v1::AGGREGATE_OP_DAYS_SINCE_LAST:
+        return true;
+      case v1::AGGREGATE_OP_SUM:
+        return amount;
+      default:
+        return false;
+    }
+  }
+  if (f.has_link()) {
+    const auto m = f.link().measure();
+    return m == v1::LINK_MEASURE_COUNT_LINKED || m == v1::LINK_MEASURE_COUNT_UNLINKED ||
+           m == v1::LINK_MEASURE_SHARE_LINKED || m == v1::LINK_MEASURE_SHARE_UNLINKED ||
+           m == v1::LINK_MEASURE_DURATION_SHARE_ABOVE;
+  }
+  if (f.has_days_since_registration()) return true;
+  return false;
+}
+
+std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng, int windowed = 40) {
+  std::vector<v1::Feature> defs;
+  const std::int64_t windows[] = {0, 3600, kDay, 7 * kDay, 28 * kDay, 90 * kDay, 365 * kDay};
+  const v1::AggregateOp ops[] = {v1::AGGREGATE_OP_COUNT,
+                                 v1::AGGREGATE_OP_SUM,
+                                 v1::AGGREGATE_OP_MEAN,
+                                 v1::AGGREGATE_OP_MIN,
+                                 v1::AGGREGATE_OP_MAX,
+                                 v1::AGGREGATE_OP_STDDEV_POP,
+                                 v1::AGGREGATE_OP_STDDEV_SAMP,
+                                 v1::AGGREGATE_OP_QUANTILE,
+                                 v1::AGGREGATE_OP_DISTINCT_COUNT,
+                                 v1::AGGREGATE_OP_FIRST,
+                                 v1::AGGREGATE_OP_LAST,
+                                 v1::AGGREGATE_OP_DAYS_SINCE_FIRST,
+                                 v1::AGGREGATE_OP_DAYS_SINCE_LAST,
+                                 v1::AGGREGATE_OP_TOP_K_SHARE,
+                                 v1::AGGREGATE_OP_HHI};
+  std::vector<v1::EventFilter> shapes;
+  for (int k = 0; k < 6; ++k) shapes.push_back(RandomFilter(rng));
+  for (int i = 0; i < windowed; ++i) {
     v1::Feature f;
     f.set_name("f" + std::to_string(i));
-    for (const auto k : kinds) {
-      if (rng() % 3 == 0) f.mutable_filter()->add_kinds(k);
-    }
-    if (rng() % 4 == 0) f.mutable_filter()->add_statuses(statuses[rng() % 3]);
-    if (rng() % 6 == 0) f.mutable_filter()->add_exclude_statuses(statuses[rng() % 3]);
-    if (rng() % 6 == 0) f.mutable_filter()->add_destination_countries(rng() % 2 ? "US" : "DE");
-    if (rng() % 8 == 0) f.mutable_filter()->add_channels("web");
-    if (rng() % 8 == 0) f.mutable_filter()->set_min_amount(static_cast<double>(rng() % 500));
-    if (rng() % 8 == 0) f.mutable_filter()->set_max_amount(static_cast<double>(500 + rng() % 500));
-    if (rng() % 8 == 0) {
-      auto* a = f.mutable_filter()->add_attributes();
-      a->set_name("days_late");
-      a->set_op(rng() % 2 ? v1::COMPARE_OP_GE : v1::COMPARE_OP_EQ);
-      a->mutable_value()->set_int_value(static_cast<std::int64_t>(rng() % 5));
-    }
-    const std::int64_t w = windows[rng() % 6];
+    *f.mutable_filter() = rng() % 3 == 0 ? RandomFilter(rng) : shapes[rng() % shapes.size()];
+    std::int64_t w = windows[rng() % 7];
+    const int what = static_cast<int>(rng() % 10);
+    if (what == 0 && w == 0) w = 28 * kDay;  // trends need a trailing window
     if (w > 0) f.mutable_window()->mutable_trailing()->set_seconds(w);
-    if (w > 0 && rng() % 3 == 0) f.mutable_window()->mutable_offset()->set_seconds(w);
-    f.mutable_aggregate()->set_op(ops[rng() % 5]);
+    if (w > 0 && rng() % 3 == 0) f.mutable_window()->mutable_offset()->set_seconds(w / 2);
+    if (what == 0) {
+      v1::Trend* t = f.mutable_trend();
+      const std::int64_t divisors[] = {2, 3, 4, 7, 12};
+      std::int64_t p = divisors[rng() % 5];
+      if (w % p != 0) p = 2;
+      t->mutable_period()->set_seconds(w / p);
+      t->set_measure(static_cast<v1::TrendMeasure>(rng() % 3));
+      *t->mutable_value() = RandomValue(rng);
+    } else if (what == 1) {
+      v1::Link* l = f.mutable_link();
+      *l->mutable_linked_filter() = RandomFilter(rng);
+      l->set_direction(static_cast<v1::LinkDirection>(rng() % 3));
+      l->set_measure(static_cast<v1::LinkMeasure>(1 + rng() % 7));
+      if (l->measure() == v1::LINK_MEASURE_DURATION_QUANTILE)
+        l->set_quantile(static_cast<double>(rng() % 11) / 10);
+      if (rng() % 2)
+        l->mutable_threshold()->set_seconds(static_cast<std::int64_t>(rng() % 5) * kDay);
+    } else {
+      v1::Aggregate* g = f.mutable_aggregate();
+      g->set_op(ops[rng() % 15]);
+      if (rng() % 2) *g->mutable_value() = RandomValue(rng);
+      if (g->op() == v1::AGGREGATE_OP_QUANTILE)
+        g->set_quantile(static_cast<double>(rng() % 21) / 20);
+      if (g->op() == v1::AGGREGATE_OP_DISTINCT_COUNT || g->op() == v1::AGGREGATE_OP_TOP_K_SHARE ||
+          g->op() == v1::AGGREGATE_OP_HHI) {
+        g->set_key(static_cast<v1::EventField>(1 + rng() % 5));
+        g->set_weight(static_cast<v1::ShareWeight>(rng() % 3));
+      }
+      if (g->op() == v1::AGGREGATE_OP_TOP_K_SHARE) g->set_top_k(1 + static_cast<int>(rng() % 4));
+    }
     defs.push_back(f);
   }
+  // Ratios and growths read features the plan and the reference compute exactly (a zero
+  // denominator must be zero in both, not 1e-17 in one of them).
+  std::vector<std::string> exact;
+  for (const v1::Feature& f : defs) {
+    if (MustBeExact(f)) exact.push_back(f.name());
+  }
+  if (exact.empty()) return defs;
   for (int i = 0; i < 10; ++i) {
     v1::Feature f;
     f.set_name("r" + std::to_string(i));
-    f.mutable_ratio()->set_numerator("f" + std::to_string(rng() % 40));
+    f.mutable_ratio()->set_numerator(exact[rng() % exact.size()]);
     f.mutable_ratio()->set_denominator(i > 0 && rng() % 3 == 0 ? "r" + std::to_string(rng() % i)
-                                                               : "f" + std::to_string(rng() % 40));
+                                                               : exact[rng() % exact.size()]);
     f.mutable_ratio()->set_zero_denominator(static_cast<v1::ZeroDenominatorPolicy>(rng() % 4));
     if (f.ratio().zero_denominator() == v1::ZERO_DENOMINATOR_POLICY_SMOOTHED) {
       f.mutable_ratio()->set_prior_rate(0.05);
       f.mutable_ratio()->set_prior_weight(10);
     }
+    defs.push_back(f);
+  }
+  for (int i = 0; i < 6; ++i) {  // growth of an exact windowed feature with a trailing window
+    const v1::Feature* src = naive::ByName(defs, exact[rng() % exact.size()]);
+    if (!src->window().has_trailing()) continue;
+    v1::Feature f;
+    f.set_name("g" + std::to_string(i));
+    f.mutable_growth()->set_feature(src->name());
+    f.mutable_growth()->set_zero_prior(static_cast<v1::ZeroPriorPolicy>(rng() % 4));
+    if (f.growth().zero_prior() == v1::ZERO_PRIOR_POLICY_CAP) f.mutable_growth()->set_cap(5);
     defs.push_back(f);
   }
   v1::Feature tenure;
@@ -226,20 +238,27 @@ std::vector<v1::Feature> RandomFeatures(std::mt19937_64& rng) {
   return defs;
 }
 
+// Random kinds, amounts, currencies, counterparties, countries, attributes; times on and
+// around window and period boundaries; unsorted; duplicate ids; future events; links to
+// earlier and later events, to missing ids, to themselves and to future events.
 v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
   v1::ScoreRequest r = MakeRequest();
   if (rng() % 4 != 0)
     *r.mutable_enterprise()->mutable_registered_at() =
         testing::Ts(kAsOfSeconds - 800 * kDay + static_cast<std::int64_t>(rng() % 1000));
-  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER, v1::EVENT_KIND_REFUND,
+  const v1::EventKind kinds[] = {v1::EVENT_KIND_ORDER,      v1::EVENT_KIND_REFUND,
                                  v1::EVENT_KIND_CHARGEBACK, v1::EVENT_KIND_SHIPMENT,
-                                 v1::EVENT_KIND_CUSTOMS_DECLARATION};
+                                 v1::EVENT_KIND_DELIVERY,   v1::EVENT_KIND_CUSTOMS_DECLARATION,
+                                 v1::EVENT_KIND_CUSTOM};
   const char* statuses[] = {"completed", "late", "rejected", ""};
-  // Times cluster on window boundaries: as_of - w exactly, +-1 ns, +-1 s.
-  const std::int64_t anchors[] = {0,         3600,      kDay,       2 * kDay,   7 * kDay,
-                                  14 * kDay, 90 * kDay, 180 * kDay, 365 * kDay, 730 * kDay};
+  const char* counterparties[] = {"", "b1", "b2", "b3", "b4", "b5"};
+  const char* countries[] = {"US", "DE", "", "FR"};
+  // Times cluster on window and period boundaries: as_of - w exactly, +-1 ns, +-1 s.
+  const std::int64_t anchors[] = {0,          3600,      kDay,      2 * kDay,   7 * kDay,
+                                  14 * kDay,  28 * kDay, 90 * kDay, 180 * kDay, 365 * kDay,
+                                  730 * kDay, 4 * kDay,  21 * kDay, 45 * kDay};
   for (int i = 0; i < n; ++i) {
-    const std::int64_t anchor = anchors[rng() % 10];
+    const std::int64_t anchor = anchors[rng() % 14];
     std::int64_t seconds = kAsOfSeconds - anchor;
     int nanos = 0;
     switch (rng() % 5) {
@@ -259,58 +278,154 @@ v1::ScoreRequest RandomHistory(std::mt19937_64& rng, int n) {
         seconds = kAsOfSeconds - static_cast<std::int64_t>(rng() % (800 * kDay));
         break;
     }
+    if (seconds >= kAsOfSeconds && (seconds > kAsOfSeconds || nanos > 0) && rng() % 2) {
+      seconds = kAsOfSeconds - 1;  // keep most events visible
+    }
     if (rng() % 20 == 0) seconds = kAsOfSeconds + 1 + static_cast<std::int64_t>(rng() % kDay);
     const std::string id =
         rng() % 25 == 0 && i > 0 ? "e" + std::to_string(rng() % i) : "e" + std::to_string(i);
-    v1::Event* e = AddEvent(r, id, kinds[rng() % 5], seconds);
+    const v1::EventKind kind = kinds[rng() % 7];
+    v1::Event* e = AddEvent(r, id, kind, seconds);
     e->mutable_time()->set_nanos(nanos);
+    if (kind == v1::EVENT_KIND_CUSTOM) e->set_custom_kind(rng() % 2 ? "audit" : "recall");
     if (rng() % 5 != 0) {
       e->mutable_amount()->set_currency_code(rng() % 3 == 0 ? "EUR" : "USD");
       e->mutable_amount()->set_minor_units(static_cast<std::int64_t>(rng() % 100'000) - 5'000);
     }
     e->set_status(statuses[rng() % 4]);
-    e->set_destination_country(rng() % 2 ? "US" : "DE");
-    if (rng() % 3 == 0) e->set_channel("web");
+    e->set_destination_country(countries[rng() % 4]);
+    if (rng() % 2) e->set_origin_country(rng() % 3 ? "CN" : "VN");
+    if (rng() % 3 == 0) e->set_channel(rng() % 2 ? "web" : "app");
+    e->set_counterparty(counterparties[rng() % 6]);
     if (rng() % 3 == 0)
       (*e->mutable_attributes())["days_late"].set_int_value(static_cast<std::int64_t>(rng() % 6));
+    if (rng() % 3 == 0)
+      (*e->mutable_attributes())["weight_kg"].set_double_value(static_cast<double>(rng() % 10'000) /
+                                                               8.0);
+    if (rng() % 5 == 0) {
+      v1::Money* fee = (*e->mutable_attributes())["fee"].mutable_money_value();
+      fee->set_currency_code(rng() % 2 ? "EUR" : "USD");
+      fee->set_minor_units(static_cast<std::int64_t>(rng() % 5000));
+    }
+    if (rng() % 6 == 0)
+      (*e->mutable_attributes())["hs"].set_string_value(rng() % 2 ? "6109" : "8517");
+    if (rng() % 10 == 0) (*e->mutable_attributes())["fee"].set_string_value("n/a");  // not numeric
+    // Links: mostly to an earlier event, sometimes to a later or missing one, or to itself.
+    switch (rng() % 8) {
+      case 0:
+      case 1:
+      case 2:
+        if (i > 0) e->set_reference_id("e" + std::to_string(rng() % i));
+        break;
+      case 3:
+        e->set_reference_id("e" + std::to_string(i + 1 + rng() % 5));
+        break;
+      case 4:
+        e->set_reference_id(rng() % 2 ? "nope" : id);
+        break;
+      default:
+        break;
+    }
+  }
+  // Unsorted: shuffle the events.
+  for (int i = r.events_size() - 1; i > 0; --i) {
+    r.mutable_events()->SwapElements(i,
+                                     static_cast<int>(rng() % static_cast<std::uint64_t>(i + 1)));
   }
   return r;
 }
 
+// For failure messages: the inputs of a ratio or growth, as computed by both.
+std::string Inputs(const std::vector<v1::Feature>& defs, const v1::Feature& f,
+                   const std::vector<double>& got, const std::vector<double>& want) {
+  std::string s;
+  for (std::size_t k = 0; k < defs.size(); ++k) {
+    const std::string& name = defs[k].name();
+    if ((f.has_ratio() && (name == f.ratio().numerator() || name == f.ratio().denominator())) ||
+        (f.has_growth() && name == f.growth().feature())) {
+      s += name + ": got " + std::to_string(got[k]) + " want " + std::to_string(want[k]) + "\n" +
+           defs[k].DebugString();
+    }
+  }
+  return s;
+}
+
 TEST(FeaturePlanTest, MatchesNaiveReferenceOnRandomHistories) {
   std::mt19937_64 rng(20261129);
-  int compared = 0, nonzero = 0;
+  int compared = 0, nonzero = 0, exact = 0;
+  std::map<std::string, int> non_missing;  // per computation, so none goes untested
   for (int round = 0; round < 60; ++round) {
     std::vector<v1::Feature> defs = RandomFeatures(rng);
     google::protobuf::RepeatedPtrField<v1::Feature> field(defs.begin(), defs.end());
     auto plan = FeaturePlan::Compile(field, 2, 10'000, nullptr, nullptr);
     ASSERT_TRUE(plan.ok()) << plan.status();
-    for (int h = 0; h < 25; ++h) {
-      const int n = static_cast<int>(rng() % 120);
+    for (int h = 0; h < 40; ++h) {
+      const int n = static_cast<int>(rng() % 150);
       v1::ScoreRequest r = RandomHistory(rng, n);
       io::IngestedRequest in = IngestOrDie(r);
       std::vector<double> got(plan->size());
       plan->Evaluate(in, got);
+      const std::vector<double> want_all = naive::Evaluate(defs, r);
       for (std::size_t i = 0; i < defs.size(); ++i) {
-        const double want = NaiveValue(defs, i, r);
+        const double want = want_all[i];
         ++compared;
         if (std::isnan(want)) {
           ASSERT_TRUE(std::isnan(got[i])) << defs[i].DebugString() << " got " << got[i];
           continue;
         }
+        const std::string what =
+            defs[i].has_aggregate() ? v1::AggregateOp_Name(defs[i].aggregate().op())
+            : defs[i].has_link()
+                ? v1::LinkMeasure_Name(defs[i].link().measure())
+                : std::string(defs[i]
+                                  .GetDescriptor()
+                                  ->FindFieldByNumber(static_cast<int>(defs[i].computation_case()))
+                                  ->name());
+        ++non_missing[what];
         if (want != 0) ++nonzero;
-        // Counts, sums (exact integer cents), min and max are exact; means and ratios
-        // divide once more and agree to a few ulps.
-        if (defs[i].has_aggregate() && defs[i].aggregate().op() != v1::AGGREGATE_OP_MEAN) {
-          ASSERT_EQ(got[i], want) << defs[i].DebugString();
+        if (MustBeExact(defs[i])) {
+          ++exact;
+          ASSERT_EQ(got[i], want) << defs[i].DebugString() << "history " << r.DebugString();
         } else {
-          ASSERT_NEAR(got[i], want, 1e-12 * std::max(1.0, std::abs(want))) << defs[i].DebugString();
+          ASSERT_NEAR(got[i], want, 1e-9 * std::max(1.0, std::abs(want)))
+              << defs[i].DebugString() << Inputs(defs, defs[i], got, want_all);
         }
       }
     }
   }
-  EXPECT_GT(compared, 50'000);
+  RecordProperty("compared", compared);
+  RecordProperty("exact", exact);
+  EXPECT_GT(compared, 100'000);
+  EXPECT_GT(exact, compared / 4);
   EXPECT_GT(nonzero, compared / 10) << "the random histories should exercise non-trivial values";
+  for (const char* what : {"AGGREGATE_OP_COUNT",
+                           "AGGREGATE_OP_SUM",
+                           "AGGREGATE_OP_MEAN",
+                           "AGGREGATE_OP_MIN",
+                           "AGGREGATE_OP_MAX",
+                           "AGGREGATE_OP_STDDEV_POP",
+                           "AGGREGATE_OP_STDDEV_SAMP",
+                           "AGGREGATE_OP_QUANTILE",
+                           "AGGREGATE_OP_DISTINCT_COUNT",
+                           "AGGREGATE_OP_FIRST",
+                           "AGGREGATE_OP_LAST",
+                           "AGGREGATE_OP_DAYS_SINCE_FIRST",
+                           "AGGREGATE_OP_DAYS_SINCE_LAST",
+                           "AGGREGATE_OP_TOP_K_SHARE",
+                           "AGGREGATE_OP_HHI",
+                           "LINK_MEASURE_SHARE_LINKED",
+                           "LINK_MEASURE_SHARE_UNLINKED",
+                           "LINK_MEASURE_COUNT_LINKED",
+                           "LINK_MEASURE_COUNT_UNLINKED",
+                           "LINK_MEASURE_DURATION_MEAN",
+                           "LINK_MEASURE_DURATION_QUANTILE",
+                           "LINK_MEASURE_DURATION_SHARE_ABOVE",
+                           "trend",
+                           "ratio",
+                           "growth",
+                           "days_since_registration"}) {
+    EXPECT_GT(non_missing[what], 50) << what << " is rarely non-missing in the random test";
+  }
 }
 
 TEST(FeaturePlanTest, WindowBoundaryIsOpenAtStartClosedAtEnd) {
@@ -427,110 +542,269 @@ TEST_P(FeatureCompileErrorTest, NamesTheFeatureAndField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Catalogue, FeatureCompileErrorTest,
-    ::testing::Values(BadCase{"DuplicateName",
-                              R"pb(features {
+    ::testing::Values(
+        BadCase{"DuplicateName",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     })pb",
+                "duplicate feature name 'a'", "features[1].name"},
+        BadCase{"BadName", R"pb(features {
+                                  name: "Refund-Rate"
+                                  aggregate { op: AGGREGATE_OP_COUNT }
+                                })pb",
+                "must match [a-z][a-z0-9_]{0,63}", "features[0].name"},
+        BadCase{"UnknownRatioInput",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "r"
+                       ratio { numerator: "a" denominator: "nope" }
+                     })pb",
+                "unknown feature 'nope'", "features[1].ratio.denominator"},
+        BadCase{"RatioCycle",
+                R"pb(features {
+                       name: "x"
+                       ratio { numerator: "y" denominator: "y" }
+                     }
+                     features {
+                       name: "y"
+                       ratio { numerator: "x" denominator: "x" }
+                     })pb",
+                "cycle", "features[1].ratio"},
+        BadCase{"SelfRatio", R"pb(features {
+                                    name: "x"
+                                    ratio { numerator: "x" denominator: "x" }
+                                  })pb",
+                "cycle", "features[0].ratio"},
+        BadCase{"NegativeWindow", R"pb(features {
+                                         name: "a"
+                                         window { trailing { seconds: -5 } }
+                                         aggregate { op: AGGREGATE_OP_COUNT }
+                                       })pb",
+                "must not be negative", "features[0].window.trailing"},
+        BadCase{"ZeroWindow", R"pb(features {
                                      name: "a"
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   }
-                                   features {
-                                     name: "a"
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   })pb",
-                              "duplicate feature name 'a'", "features[1].name"},
-                      BadCase{"BadName", R"pb(features {
-                                                name: "Refund-Rate"
-                                                aggregate { op: AGGREGATE_OP_COUNT }
-                                              })pb",
-                              "must match [a-z][a-z0-9_]{0,63}", "features[0].name"},
-                      BadCase{"UnknownRatioInput",
-                              R"pb(features {
-                                     name: "a"
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   }
-                                   features {
-                                     name: "r"
-                                     ratio { numerator: "a" denominator: "nope" }
-                                   })pb",
-                              "unknown feature 'nope'", "features[1].ratio.denominator"},
-                      BadCase{"RatioCycle",
-                              R"pb(features {
-                                     name: "x"
-                                     ratio { numerator: "y" denominator: "y" }
-                                   }
-                                   features {
-                                     name: "y"
-                                     ratio { numerator: "x" denominator: "x" }
-                                   })pb",
-                              "cycle", "features[1].ratio"},
-                      BadCase{"SelfRatio", R"pb(features {
-                                                  name: "x"
-                                                  ratio { numerator: "x" denominator: "x" }
-                                                })pb",
-                              "cycle", "features[0].ratio"},
-                      BadCase{"NegativeWindow", R"pb(features {
-                                                       name: "a"
-                                                       window { trailing { seconds: -5 } }
-                                                       aggregate { op: AGGREGATE_OP_COUNT }
-                                                     })pb",
-                              "must not be negative", "features[0].window.trailing"},
-                      BadCase{"ZeroWindow", R"pb(features {
-                                                   name: "a"
-                                                   window { trailing { seconds: 0 } }
-                                                   aggregate { op: AGGREGATE_OP_COUNT }
-                                                 })pb",
-                              "must be positive", "features[0].window.trailing"},
-                      BadCase{"HugeWindow", R"pb(features {
-                                                   name: "a"
-                                                   window { trailing { seconds: 9000000000 } }
-                                                   aggregate { op: AGGREGATE_OP_COUNT }
-                                                 })pb",
-                              "longer than 100 years", "features[0].window.trailing"},
-                      BadCase{"UnknownKind", R"pb(features {
-                                                    name: "a"
-                                                    filter { kinds: 99 }
-                                                    aggregate { op: AGGREGATE_OP_COUNT }
-                                                  })pb",
-                              "unknown event kind 99", "features[0].filter.kinds"},
-                      BadCase{"NoComputation", R"pb(features { name: "a" })pb", "no computation",
-                              "features[0]"},
-                      BadCase{"NoOp", R"pb(features {
-                                             name: "a"
-                                             aggregate {}
-                                           })pb",
-                              "aggregate.op is required", "features[0].aggregate.op"},
-                      BadCase{"BadAmountBounds", R"pb(features {
-                                                        name: "a"
-                                                        filter { min_amount: 5 max_amount: 1 }
-                                                        aggregate { op: AGGREGATE_OP_COUNT }
-                                                      })pb",
-                              "min_amount <= max_amount", "features[0].filter"},
-                      BadCase{"SmoothedWithoutWeight",
-                              R"pb(features {
-                                     name: "a"
-                                     aggregate { op: AGGREGATE_OP_COUNT }
-                                   }
-                                   features {
-                                     name: "r"
-                                     ratio {
-                                       numerator: "a"
-                                       denominator: "a"
-                                       zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED
-                                     }
-                                   })pb",
-                              "prior_weight > 0", "features[1].ratio.prior_weight"},
-                      BadCase{"OrderedBoolAttribute",
-                              R"pb(features {
-                                     name: "a"
-                                     filter {
-                                       attributes {
-                                         name: "cod"
-                                         op: COMPARE_OP_LT
-                                         value { bool_value: true }
-                                       }
-                                     }
+                                     window { trailing { seconds: 0 } }
                                      aggregate { op: AGGREGATE_OP_COUNT }
                                    })pb",
-                              "only EQ/NE", "features[0].filter.attributes[0]"}),
+                "must be positive", "features[0].window.trailing"},
+        BadCase{"HugeWindow", R"pb(features {
+                                     name: "a"
+                                     window { trailing { seconds: 9000000000 } }
+                                     aggregate { op: AGGREGATE_OP_COUNT }
+                                   })pb",
+                "longer than 100 years", "features[0].window.trailing"},
+        BadCase{"UnknownKind", R"pb(features {
+                                      name: "a"
+                                      filter { kinds: 99 }
+                                      aggregate { op: AGGREGATE_OP_COUNT }
+                                    })pb",
+                "unknown event kind 99", "features[0].filter.kinds"},
+        BadCase{"NoComputation", R"pb(features { name: "a" })pb", "no computation", "features[0]"},
+        BadCase{"NoOp", R"pb(features {
+                               name: "a"
+                               aggregate {}
+                             })pb",
+                "aggregate.op is required", "features[0].aggregate.op"},
+        BadCase{"BadAmountBounds", R"pb(features {
+                                          name: "a"
+                                          filter { min_amount: 5 max_amount: 1 }
+                                          aggregate { op: AGGREGATE_OP_COUNT }
+                                        })pb",
+                "min_amount <= max_amount", "features[0].filter"},
+        BadCase{"SmoothedWithoutWeight",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "r"
+                       ratio {
+                         numerator: "a"
+                         denominator: "a"
+                         zero_denominator: ZERO_DENOMINATOR_POLICY_SMOOTHED
+                       }
+                     })pb",
+                "prior_weight > 0", "features[1].ratio.prior_weight"},
+        BadCase{"OrderedBoolAttribute",
+                R"pb(features {
+                       name: "a"
+                       filter {
+                         attributes {
+                           name: "cod"
+                           op: COMPARE_OP_LT
+                           value { bool_value: true }
+                         }
+                       }
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     })pb",
+                "only EQ/NE", "features[0].filter.attributes[0]"},
+        BadCase{"UnknownGrowthInput",
+                R"pb(features {
+                       name: "g"
+                       growth { feature: "nope" }
+                     })pb",
+                "growth refers to unknown feature 'nope'", "features[0].growth.feature"},
+        BadCase{"GrowthOfRatio",
+                R"pb(features {
+                       name: "a"
+                       window { trailing { seconds: 86400 } }
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "r"
+                       ratio { numerator: "a" denominator: "a" }
+                     }
+                     features {
+                       name: "g"
+                       growth { feature: "r" }
+                     })pb",
+                "growth needs an aggregate, trend or link feature", "features[2].growth.feature"},
+        BadCase{"GrowthOfAllHistory",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "g"
+                       growth { feature: "a" }
+                     })pb",
+                "trailing window", "features[1].growth.feature"},
+        BadCase{"RatioGrowthCycle",
+                R"pb(features {
+                       name: "a"
+                       window { trailing { seconds: 86400 } }
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "r"
+                       ratio { numerator: "a" denominator: "g" }
+                     }
+                     features {
+                       name: "g"
+                       growth { feature: "a" }
+                     }
+                     features {
+                       name: "x"
+                       ratio { numerator: "y" denominator: "a" }
+                     }
+                     features {
+                       name: "y"
+                       ratio { numerator: "x" denominator: "a" }
+                     })pb",
+                "cycle", "features[4].ratio"},
+        BadCase{"QuantileOutOfRange",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_QUANTILE quantile: 1.5 }
+                     })pb",
+                "quantile must be in [0, 1]", "features[0].aggregate.quantile"},
+        BadCase{"QuantileOnSum",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_SUM quantile: 0.5 }
+                     })pb",
+                "only QUANTILE takes a quantile", "features[0].aggregate.quantile"},
+        BadCase{"TopKZero",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_TOP_K_SHARE key: EVENT_FIELD_COUNTERPARTY }
+                     })pb",
+                "top_k must be in [1, 1000]", "features[0].aggregate.top_k"},
+        BadCase{"HhiWithoutKey",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_HHI }
+                     })pb",
+                "need a key", "features[0].aggregate.key"},
+        BadCase{"AttributeValueWithoutName",
+                R"pb(features {
+                       name: "a"
+                       aggregate {
+                         op: AGGREGATE_OP_SUM
+                         value { source: VALUE_SOURCE_ATTRIBUTE }
+                       }
+                     })pb",
+                "needs an attribute name", "features[0].aggregate.value.attribute"},
+        BadCase{"AttributeNameOnAmount",
+                R"pb(features {
+                       name: "a"
+                       aggregate {
+                         op: AGGREGATE_OP_SUM
+                         value { attribute: "fee" }
+                       }
+                     })pb",
+                "needs VALUE_SOURCE_ATTRIBUTE", "features[0].aggregate.value.attribute"},
+        BadCase{"TrendWithoutWindow",
+                R"pb(features {
+                       name: "t"
+                       trend { period { seconds: 86400 } }
+                     })pb",
+                "a trend needs a trailing window", "features[0].window"},
+        BadCase{"TrendPeriodNotADivisor",
+                R"pb(features {
+                       name: "t"
+                       window { trailing { seconds: 864000 } }
+                       trend { period { seconds: 300000 } }
+                     })pb",
+                "whole multiple of trend.period", "features[0].trend.period"},
+        BadCase{"TrendOnePeriod",
+                R"pb(features {
+                       name: "t"
+                       window { trailing { seconds: 86400 } }
+                       trend { period { seconds: 86400 } }
+                     })pb",
+                "2 to 1000 periods", "features[0].trend.period"},
+        BadCase{"TrendZeroPeriod",
+                R"pb(features {
+                       name: "t"
+                       window { trailing { seconds: 86400 } }
+                       trend {}
+                     })pb",
+                "trend.period must be positive", "features[0].trend.period"},
+        BadCase{"LinkWithoutMeasure",
+                R"pb(features {
+                       name: "l"
+                       link { linked_filter { kinds: EVENT_KIND_REFUND } }
+                     })pb",
+                "link.measure is required", "features[0].link.measure"},
+        BadCase{"LinkUnknownKind",
+                R"pb(features {
+                       name: "l"
+                       link {
+                         linked_filter { kinds: 77 }
+                         measure: LINK_MEASURE_SHARE_LINKED
+                       }
+                     })pb",
+                "unknown event kind 77", "features[0].link.linked_filter.kinds"},
+        BadCase{"LinkNegativeThreshold",
+                R"pb(features {
+                       name: "l"
+                       link {
+                         measure: LINK_MEASURE_DURATION_SHARE_ABOVE
+                         threshold { seconds: -1 }
+                       }
+                     })pb",
+                "must not be negative", "features[0].link.threshold"},
+        BadCase{"RatioWithWindow",
+                R"pb(features {
+                       name: "a"
+                       aggregate { op: AGGREGATE_OP_COUNT }
+                     }
+                     features {
+                       name: "r"
+                       window { trailing { seconds: 60 } }
+                       ratio { numerator: "a" denominator: "a" }
+                     })pb",
+                "only aggregate, trend and link features take a filter or window",
+                "features[1].window"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return param_info.param.name; });
 
 TEST(FeaturePlanTest, CollectsEveryIssue) {
@@ -553,6 +827,525 @@ TEST(FeaturePlanTest, CollectsEveryIssue) {
                           &issues);
   EXPECT_FALSE(plan.ok());
   EXPECT_EQ(issues.size(), 3u);
+}
+
+TEST(FeaturePlanTest, CollectsIssuesAcrossNewComputations) {
+  std::vector<Issue> issues;
+  auto plan = CompilePlan(R"pb(
+                            features {
+                              name: "q"
+                              aggregate { op: AGGREGATE_OP_QUANTILE quantile: -1 }
+                            }
+                            features {
+                              name: "t"
+                              window { trailing { seconds: 100 } }
+                              trend { period { seconds: 30 } }
+                            }
+                            features {
+                              name: "g"
+                              growth { feature: "missing" }
+                            }
+                            features {
+                              name: "l"
+                              link { linked_filter { kinds: 0 } }
+                            }
+                          )pb",
+                          &issues);
+  EXPECT_FALSE(plan.ok());
+  std::vector<std::string> paths;
+  for (const Issue& i : issues) paths.push_back(i.status.location()->field_path);
+  EXPECT_THAT(paths, ::testing::ElementsAre(
+                         "features[0].aggregate.quantile", "features[1].trend.period",
+                         "features[2].growth.feature", "features[3].link.linked_filter.kinds",
+                         "features[3].link.measure"));
+}
+
+// Evaluates `bundle` (text) over `r` and returns the values by name.
+std::map<std::string, double> Eval(const std::string& bundle, const v1::ScoreRequest& r) {
+  auto plan = CompilePlan(bundle);
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  std::map<std::string, double> out;
+  if (!plan.ok()) return out;
+  std::vector<double> v(plan->size());
+  plan->Evaluate(IngestOrDie(r), v);
+  for (std::size_t i = 0; i < v.size(); ++i) out[plan->names()[i]] = v[i];
+  return out;
+}
+
+TEST(FeaturePlanTest, DistributionStatistics) {
+  v1::ScoreRequest r = MakeRequest();
+  // Amounts 1, 2, 3, 4 USD (the 4 as 2 EUR), out of request order; one order without amount.
+  AddEvent(r, "c", v1::EVENT_KIND_ORDER, kAsOfSeconds - 3 * kDay, 300);
+  AddEvent(r, "a", v1::EVENT_KIND_ORDER, kAsOfSeconds - 5 * kDay, 100);
+  AddEvent(r, "d", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay, 200, "EUR");
+  AddEvent(r, "b", v1::EVENT_KIND_ORDER, kAsOfSeconds - 4 * kDay, 200);
+  AddEvent(r, "x", v1::EVENT_KIND_ORDER, kAsOfSeconds - 1 * kDay);
+  auto v = Eval(R"pb(
+                  features {
+                    name: "p50"
+                    aggregate { op: AGGREGATE_OP_QUANTILE quantile: 0.5 }
+                  }
+                  features {
+                    name: "p90"
+                    aggregate { op: AGGREGATE_OP_QUANTILE quantile: 0.9 }
+                  }
+                  features {
+                    name: "p0"
+                    aggregate { op: AGGREGATE_OP_QUANTILE quantile: 0 }
+                  }
+                  features {
+                    name: "pop"
+                    aggregate { op: AGGREGATE_OP_STDDEV_POP }
+                  }
+                  features {
+                    name: "samp"
+                    aggregate { op: AGGREGATE_OP_STDDEV_SAMP }
+                  }
+                  features {
+                    name: "first"
+                    aggregate { op: AGGREGATE_OP_FIRST }
+                  }
+                  features {
+                    name: "last"
+                    aggregate { op: AGGREGATE_OP_LAST }
+                  }
+                  features {
+                    name: "since_first"
+                    aggregate { op: AGGREGATE_OP_DAYS_SINCE_FIRST }
+                  }
+                  features {
+                    name: "since_last"
+                    aggregate { op: AGGREGATE_OP_DAYS_SINCE_LAST }
+                  }
+                  features {
+                    name: "n"
+                    aggregate { op: AGGREGATE_OP_COUNT }
+                  }
+                )pb",
+                r);
+  EXPECT_DOUBLE_EQ(v["p50"], 2.5);
+  EXPECT_DOUBLE_EQ(v["p90"], 3.7);  // h = 3 * 0.9 = 2.7: 3 + 0.7 * (4 - 3)
+  EXPECT_EQ(v["p0"], 1);
+  EXPECT_DOUBLE_EQ(v["pop"], std::sqrt(1.25));
+  EXPECT_DOUBLE_EQ(v["samp"], std::sqrt(5.0 / 3.0));
+  EXPECT_EQ(v["first"], 1);
+  EXPECT_EQ(v["last"], 4) << "the last event with an amount; the one at -1d has none";
+  EXPECT_EQ(v["since_first"], 5);
+  EXPECT_EQ(v["since_last"], 1) << "recency looks at every matching event";
+  EXPECT_EQ(v["n"], 5);
+}
+
+TEST(FeaturePlanTest, ConcentrationAndDistinct) {
+  v1::ScoreRequest r = MakeRequest();
+  const char* who[] = {"acme", "acme", "bolt", "core", ""};
+  const std::int64_t cents[] = {100, 100, 600, 200, 1000};
+  for (int i = 0; i < 5; ++i) {
+    AddEvent(r, "o" + std::to_string(i), v1::EVENT_KIND_ORDER, kAsOfSeconds - i * kDay, cents[i])
+        ->set_counterparty(who[i]);
+  }
+  auto v =
+      Eval(R"pb(
+             features {
+               name: "distinct"
+               aggregate { op: AGGREGATE_OP_DISTINCT_COUNT key: EVENT_FIELD_COUNTERPARTY }
+             }
+             features {
+               name: "hhi_n"
+               aggregate { op: AGGREGATE_OP_HHI key: EVENT_FIELD_COUNTERPARTY }
+             }
+             features {
+               name: "top1_n"
+               aggregate { op: AGGREGATE_OP_TOP_K_SHARE key: EVENT_FIELD_COUNTERPARTY top_k: 1 }
+             }
+             features {
+               name: "hhi_v"
+               aggregate {
+                 op: AGGREGATE_OP_HHI
+                 key: EVENT_FIELD_COUNTERPARTY
+                 weight: SHARE_WEIGHT_VALUE
+               }
+             }
+             features {
+               name: "top2_v"
+               aggregate {
+                 op: AGGREGATE_OP_TOP_K_SHARE
+                 key: EVENT_FIELD_COUNTERPARTY
+                 weight: SHARE_WEIGHT_VALUE
+                 top_k: 2
+               }
+             }
+             features {
+               name: "top9_v"
+               aggregate {
+                 op: AGGREGATE_OP_TOP_K_SHARE
+                 key: EVENT_FIELD_COUNTERPARTY
+                 weight: SHARE_WEIGHT_VALUE
+                 top_k: 9
+               }
+             }
+             features {
+               name: "none"
+               filter { kinds: EVENT_KIND_REFUND }
+               aggregate { op: AGGREGATE_OP_HHI key: EVENT_FIELD_COUNTERPARTY }
+             }
+             features {
+               name: "none_n"
+               filter { kinds: EVENT_KIND_REFUND }
+               aggregate { op: AGGREGATE_OP_DISTINCT_COUNT key: EVENT_FIELD_COUNTERPARTY }
+             }
+           )pb",
+           r);
+  EXPECT_EQ(v["distinct"], 3) << "the event without a counterparty has no key";
+  EXPECT_DOUBLE_EQ(v["hhi_n"], 0.25 + 0.0625 + 0.0625);  // acme 2, bolt 1, core 1 of 4
+  EXPECT_DOUBLE_EQ(v["top1_n"], 0.5);
+  EXPECT_DOUBLE_EQ(v["hhi_v"], 0.04 + 0.36 + 0.04);  // acme 2, bolt 6, core 2 of 10 USD
+  EXPECT_DOUBLE_EQ(v["top2_v"], 0.8);
+  EXPECT_DOUBLE_EQ(v["top9_v"], 1.0);
+  EXPECT_TRUE(std::isnan(v["none"])) << "no weight at all: missing, not 0";
+  EXPECT_EQ(v["none_n"], 0);
+}
+
+TEST(FeaturePlanTest, TrendSlopeOfPeriodSums) {
+  v1::ScoreRequest r = MakeRequest();
+  // Window 4 days, periods of 1 day: sums 1, 2, 3, 4 USD oldest to newest; the event exactly
+  // at the window start is outside, the one a nanosecond later is in period 0.
+  AddEvent(r, "out", v1::EVENT_KIND_ORDER, kAsOfSeconds - 4 * kDay, 100000);
+  v1::Event* first = AddEvent(r, "p0", v1::EVENT_KIND_ORDER, kAsOfSeconds - 4 * kDay, 100);
+  first->mutable_time()->set_nanos(1);
+  AddEvent(r, "p1", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay, 200);  // end of period 1
+  AddEvent(r, "p2", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay + 1, 300);
+  AddEvent(r, "p3", v1::EVENT_KIND_ORDER, kAsOfSeconds, 400);
+  auto v = Eval(R"pb(
+                  features {
+                    name: "slope"
+                    window { trailing { seconds: 345600 } }
+                    trend { period { seconds: 86400 } }
+                  }
+                  features {
+                    name: "count_slope"
+                    window { trailing { seconds: 345600 } }
+                    trend {
+                      period { seconds: 86400 }
+                      measure: TREND_MEASURE_COUNT
+                    }
+                  }
+                  features {
+                    name: "flat"
+                    filter { kinds: EVENT_KIND_REFUND }
+                    window { trailing { seconds: 345600 } }
+                    trend { period { seconds: 86400 } }
+                  }
+                )pb",
+                r);
+  EXPECT_DOUBLE_EQ(v["slope"], 1.0);
+  EXPECT_DOUBLE_EQ(v["count_slope"], 0.0);
+  EXPECT_EQ(v["flat"], 0.0) << "an empty window has a flat trend";
+}
+
+TEST(FeaturePlanTest, GrowthOverThePriorWindow) {
+  v1::ScoreRequest r = MakeRequest();
+  AddEvent(r, "a", v1::EVENT_KIND_ORDER, kAsOfSeconds - 1 * kDay, 300);
+  AddEvent(r, "b", v1::EVENT_KIND_ORDER, kAsOfSeconds - 2 * kDay, 300);
+  AddEvent(r, "c", v1::EVENT_KIND_ORDER, kAsOfSeconds - 10 * kDay, 200);  // prior window
+  AddEvent(r, "d", v1::EVENT_KIND_ORDER, kAsOfSeconds - 7 * kDay, 100);   // prior (boundary)
+  auto v = Eval(R"pb(
+                  features {
+                    name: "sum7"
+                    window { trailing { seconds: 604800 } }
+                    aggregate { op: AGGREGATE_OP_SUM }
+                  }
+                  features {
+                    name: "growth"
+                    growth { feature: "sum7" }
+                  }
+                  features {
+                    name: "ref"
+                    filter { kinds: EVENT_KIND_REFUND }
+                    window { trailing { seconds: 604800 } }
+                    aggregate { op: AGGREGATE_OP_COUNT }
+                  }
+                  features {
+                    name: "g_missing"
+                    growth { feature: "ref" }
+                  }
+                  features {
+                    name: "g_zero"
+                    growth { feature: "ref" zero_prior: ZERO_PRIOR_POLICY_ZERO }
+                  }
+                  features {
+                    name: "g_cap"
+                    growth { feature: "sum7" zero_prior: ZERO_PRIOR_POLICY_CAP cap: 9 }
+                  }
+                  features {
+                    name: "sum1"
+                    window {
+                      trailing { seconds: 86400 }
+                      offset { seconds: 864000 }
+                    }
+                    aggregate { op: AGGREGATE_OP_SUM }
+                  }
+                  features {
+                    name: "g_cap_new"
+                    growth { feature: "sum1" zero_prior: ZERO_PRIOR_POLICY_CAP cap: 9 }
+                  }
+                  features {
+                    name: "g_cap_none"
+                    growth { feature: "ref" zero_prior: ZERO_PRIOR_POLICY_CAP cap: 9 }
+                  }
+                )pb",
+                r);
+  EXPECT_EQ(v["sum7"], 6);
+  EXPECT_EQ(v["growth"], 1.0) << "(6 - 3) / 3";
+  EXPECT_TRUE(std::isnan(v["g_missing"]));
+  EXPECT_EQ(v["g_zero"], 0);
+  EXPECT_EQ(v["g_cap"], 1.0);
+  EXPECT_EQ(v["sum1"], 2);  // (as_of - 11d, as_of - 10d]: c
+  EXPECT_EQ(v["g_cap_new"], 9);
+  EXPECT_EQ(v["g_cap_none"], 0);
+}
+
+TEST(FeaturePlanTest, LinkedEventsSeeOnlyLinksAtOrBeforeTheWindowEnd) {
+  v1::ScoreRequest r = MakeRequest();
+  AddEvent(r, "o1", v1::EVENT_KIND_ORDER, kAsOfSeconds - 10 * kDay, 100);
+  AddEvent(r, "o2", v1::EVENT_KIND_ORDER, kAsOfSeconds - 5 * kDay, 100);
+  AddEvent(r, "o3", v1::EVENT_KIND_ORDER, kAsOfSeconds - 1 * kDay, 100);
+  // o1 shipped late after 2 days, and again later (the earliest counts); o2's shipment is
+  // after as_of (invisible); o3 has none.
+  v1::Event* s1 = AddEvent(r, "s1", v1::EVENT_KIND_SHIPMENT, kAsOfSeconds - 8 * kDay);
+  s1->set_reference_id("o1");
+  s1->set_status("late");
+  AddEvent(r, "s1b", v1::EVENT_KIND_SHIPMENT, kAsOfSeconds - 6 * kDay)->set_reference_id("o1");
+  AddEvent(r, "s2", v1::EVENT_KIND_SHIPMENT, kAsOfSeconds + 60)->set_reference_id("o2");
+  AddEvent(r, "f1", v1::EVENT_KIND_REFUND, kAsOfSeconds - 3 * kDay, 50)->set_reference_id("o2");
+  AddEvent(r, "f2", v1::EVENT_KIND_REFUND, kAsOfSeconds - 2 * kDay, 50)->set_reference_id("zz");
+  auto v = Eval(R"pb(
+                  features {
+                    name: "shipped"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window { trailing { seconds: 2592000 } }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_SHARE_LINKED
+                    }
+                  }
+                  features {
+                    name: "unshipped_n"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window { trailing { seconds: 2592000 } }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_COUNT_UNLINKED
+                    }
+                  }
+                  features {
+                    name: "ship_days"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window { trailing { seconds: 2592000 } }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_DURATION_MEAN
+                    }
+                  }
+                  features {
+                    name: "late_share"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window { trailing { seconds: 2592000 } }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT statuses: "late" }
+                      measure: LINK_MEASURE_SHARE_LINKED
+                    }
+                  }
+                  features {
+                    name: "slow_share"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window { trailing { seconds: 2592000 } }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_DURATION_SHARE_ABOVE
+                      threshold { seconds: 86400 }
+                    }
+                  }
+                  features {
+                    name: "shipped_as_of_9d_ago"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    window {
+                      trailing { seconds: 2592000 }
+                      offset { seconds: 777600 }
+                    }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_SHARE_LINKED
+                    }
+                  }
+                  features {
+                    name: "refunds_with_order"
+                    filter { kinds: EVENT_KIND_REFUND }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_ORDER }
+                      direction: LINK_DIRECTION_OUTBOUND
+                      measure: LINK_MEASURE_SHARE_LINKED
+                    }
+                  }
+                  features {
+                    name: "refund_after_days"
+                    filter { kinds: EVENT_KIND_REFUND }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_ORDER }
+                      direction: LINK_DIRECTION_OUTBOUND
+                      measure: LINK_MEASURE_DURATION_QUANTILE
+                      quantile: 0.5
+                    }
+                  }
+                  features {
+                    name: "no_base"
+                    filter { kinds: EVENT_KIND_CHARGEBACK }
+                    link { measure: LINK_MEASURE_SHARE_LINKED }
+                  }
+                )pb",
+                r);
+  EXPECT_DOUBLE_EQ(v["shipped"], 1.0 / 3);
+  EXPECT_EQ(v["unshipped_n"], 2);
+  EXPECT_EQ(v["ship_days"], 2) << "the earliest shipment of o1";
+  EXPECT_DOUBLE_EQ(v["late_share"], 1.0 / 3);
+  EXPECT_EQ(v["slow_share"], 1);
+  EXPECT_EQ(v["shipped_as_of_9d_ago"], 0) << "s1 (8 days ago) had not happened 9 days ago";
+  EXPECT_EQ(v["refunds_with_order"], 0.5);
+  EXPECT_EQ(v["refund_after_days"], 2);
+  EXPECT_TRUE(std::isnan(v["no_base"]));
+}
+
+TEST(FeaturePlanTest, AttributeValuesAndSharedFilters) {
+  v1::ScoreRequest r = MakeRequest();
+  v1::Event* a = AddEvent(r, "a", v1::EVENT_KIND_CUSTOMS_DECLARATION, kAsOfSeconds - kDay);
+  (*a->mutable_attributes())["weight_kg"].set_double_value(2.5);
+  v1::Event* b = AddEvent(r, "b", v1::EVENT_KIND_CUSTOMS_DECLARATION, kAsOfSeconds - kDay);
+  (*b->mutable_attributes())["weight_kg"].set_int_value(4);
+  v1::Event* c = AddEvent(r, "c", v1::EVENT_KIND_CUSTOMS_DECLARATION, kAsOfSeconds - kDay);
+  (*c->mutable_attributes())["weight_kg"].set_string_value("heavy");  // not a number
+  v1::Event* d = AddEvent(r, "d", v1::EVENT_KIND_CUSTOMS_DECLARATION, kAsOfSeconds - kDay);
+  v1::Money* fee = (*d->mutable_attributes())["weight_kg"].mutable_money_value();
+  fee->set_currency_code("EUR");
+  fee->set_minor_units(50);  // 1 USD
+  auto v = Eval(R"pb(
+                  features {
+                    name: "kg"
+                    filter { kinds: EVENT_KIND_CUSTOMS_DECLARATION }
+                    aggregate {
+                      op: AGGREGATE_OP_SUM
+                      value { source: VALUE_SOURCE_ATTRIBUTE attribute: "weight_kg" }
+                    }
+                  }
+                  features {
+                    name: "kg_mean"
+                    filter { kinds: EVENT_KIND_CUSTOMS_DECLARATION }
+                    aggregate {
+                      op: AGGREGATE_OP_MEAN
+                      value { source: VALUE_SOURCE_ATTRIBUTE attribute: "weight_kg" }
+                    }
+                  }
+                  features {
+                    name: "n"
+                    filter { kinds: EVENT_KIND_CUSTOMS_DECLARATION }
+                    aggregate { op: AGGREGATE_OP_COUNT }
+                  }
+                  features {
+                    name: "unknown_attr"
+                    filter { kinds: EVENT_KIND_CUSTOMS_DECLARATION }
+                    aggregate {
+                      op: AGGREGATE_OP_MAX
+                      value { source: VALUE_SOURCE_ATTRIBUTE attribute: "nope" }
+                    }
+                  }
+                )pb",
+                r);
+  EXPECT_EQ(v["kg"], 7.5);
+  EXPECT_EQ(v["kg_mean"], 2.5);
+  EXPECT_EQ(v["n"], 4);
+  EXPECT_TRUE(std::isnan(v["unknown_attr"]));
+}
+
+TEST(FeaturePlanTest, EvaluateIsThreadSafe) {
+  std::mt19937_64 rng(7);
+  std::vector<v1::Feature> defs = RandomFeatures(rng);
+  google::protobuf::RepeatedPtrField<v1::Feature> field(defs.begin(), defs.end());
+  auto plan = FeaturePlan::Compile(field, 2, 10'000, nullptr, nullptr);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  std::vector<io::IngestedRequest> inputs;
+  std::vector<v1::ScoreRequest> requests;
+  for (int i = 0; i < 8; ++i) requests.push_back(RandomHistory(rng, 200));
+  for (const auto& r : requests) inputs.push_back(IngestOrDie(r));
+  std::vector<std::vector<double>> want(inputs.size(), std::vector<double>(plan->size()));
+  for (std::size_t i = 0; i < inputs.size(); ++i) plan->Evaluate(inputs[i], want[i]);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int th = 0; th < 4; ++th) {
+    threads.emplace_back([&] {
+      std::vector<double> got(plan->size());
+      for (int rep = 0; rep < 20; ++rep) {
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+          plan->Evaluate(inputs[i], got);
+          for (std::size_t k = 0; k < got.size(); ++k) {
+            const bool same =
+                (std::isnan(got[k]) && std::isnan(want[i][k])) || got[k] == want[i][k];
+            if (!same) ++mismatches;
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace credence::features
+
+namespace credence::features {
+namespace {
+
+TEST(FeaturePlanTest, ExtremeTimesDoNotOverflow) {
+  // 1678-01-01 and 2262-01-01: their difference does not fit in 64-bit nanoseconds.
+  constexpr std::int64_t kEarly = -9'183'110'400, kLate = 9'214'560'000;
+  v1::ScoreRequest r = MakeRequest();
+  *r.mutable_as_of() = testing::Ts(kLate);
+  *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(kEarly);
+  AddEvent(r, "o", v1::EVENT_KIND_ORDER, kEarly, 100);
+  AddEvent(r, "s", v1::EVENT_KIND_SHIPMENT, kLate)->set_reference_id("o");
+  auto v = Eval(R"pb(
+                  features {
+                    name: "tenure"
+                    days_since_registration {}
+                  }
+                  features {
+                    name: "since_first"
+                    aggregate { op: AGGREGATE_OP_DAYS_SINCE_FIRST }
+                  }
+                  features {
+                    name: "ship_days"
+                    filter { kinds: EVENT_KIND_ORDER }
+                    link {
+                      linked_filter { kinds: EVENT_KIND_SHIPMENT }
+                      measure: LINK_MEASURE_DURATION_MEAN
+                    }
+                  }
+                  features {
+                    name: "old"
+                    window {
+                      trailing { seconds: 3153600000 }
+                      offset { seconds: 3153600000 }
+                    }
+                    trend {
+                      period { seconds: 315360000 }
+                      measure: TREND_MEASURE_COUNT
+                    }
+                  }
+                )pb",
+                r);
+  const double days = static_cast<double>(kLate - kEarly) / 86400;
+  EXPECT_DOUBLE_EQ(v["tenure"], days);
+  EXPECT_DOUBLE_EQ(v["since_first"], days);
+  EXPECT_DOUBLE_EQ(v["ship_days"], days);
+  EXPECT_EQ(v["old"], 0);
 }
 
 }  // namespace
