@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace credence::expr::internal {
 namespace {
 
@@ -91,27 +93,9 @@ std::vector<char32_t> Decode(const std::string& s) {
   return out;
 }
 
-void Encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 std::string Encode(const std::vector<char32_t>& cps, std::size_t from, std::size_t to) {
   std::string out;
-  for (std::size_t i = from; i < to; ++i) Encode(cps[i], out);
+  for (std::size_t i = from; i < to; ++i) core::AppendUtf8(out, cps[i]);
   return out;
 }
 
@@ -252,7 +236,7 @@ std::string Quote(const std::string& s) {
           std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
           out += buf;
         } else {
-          Encode(c, out);
+          core::AppendUtf8(out, c);
         }
     }
   }
@@ -597,7 +581,7 @@ Value StringFn(ExtFn fn, const Value* a, std::size_t count) {
             out += to;
             ++done;
           }
-          if (i < cps.size()) Encode(cps[i], out);
+          if (i < cps.size()) core::AppendUtf8(out, cps[i]);
         }
         return Value::String(std::move(out));
       }

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace credence::expr {
 namespace {
 
@@ -71,59 +73,6 @@ int HexVal(char c) {
   if (IsDigit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
-std::size_t FindInvalidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int n = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    for (int k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return i;
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return i;
-    }
-    i += n + 1;
-  }
-  return std::string_view::npos;
 }
 
 constexpr std::string_view kReserved[] = {
@@ -515,7 +464,7 @@ class Parser {
           if (bytes) {
             out += static_cast<char>(v);
           } else {
-            AppendUtf8(out, v);
+            core::AppendUtf8(out, static_cast<char32_t>(v));
           }
           break;
         }
@@ -538,7 +487,7 @@ class Parser {
             Fail(esc, "Syntax error: invalid unicode code point in escape");
             return;
           }
-          AppendUtf8(out, v);
+          core::AppendUtf8(out, static_cast<char32_t>(v));
           break;
         }
         default:
@@ -553,7 +502,7 @@ class Parser {
             if (bytes) {
               out += static_cast<char>(v);
             } else {
-              AppendUtf8(out, v);
+              core::AppendUtf8(out, static_cast<char32_t>(v));
             }
           } else {
             Fail(esc, std::string("Syntax error: invalid escape sequence '\\") + e + "'");
@@ -1122,7 +1071,7 @@ Result<ParsedExpr> Parse(std::string_view source, const ParseOptions& options) {
                                std::to_string(options.max_source_bytes),
                            SourceLocation{.line = 1, .column = 1});
   }
-  if (std::size_t bad = FindInvalidUtf8(source); bad != std::string_view::npos) {
+  if (std::size_t bad = 0; !core::IsValidUtf8(source, &bad)) {
     return InvalidArgumentError("invalid UTF-8 in expression", LocationOf(source, bad));
   }
   Parser parser(source, options);

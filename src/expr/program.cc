@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.h"
 #include "expr/extensions.h"
 #include "expr/time_util.h"
 
@@ -120,40 +121,6 @@ Value Overflow() { return Err(StatusCode::kOutOfRange, "integer overflow"); }
 Value RangeError(const Status& s) { return Err(s.code(), std::string(s.message())); }
 
 std::string_view FnName(Fn fn);
-
-bool IsValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int n;
-    std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (int k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
 
 std::int64_t CodePointCount(std::string_view s) {
   std::int64_t n = 0;
@@ -486,7 +453,7 @@ Value ToStringValue(const Value& v) {
     case Value::Kind::kBool:
       return Value::String(v.bool_value() ? "true" : "false");
     case Value::Kind::kBytes:
-      if (!IsValidUtf8(v.bytes_value())) return Invalid("invalid UTF-8 in bytes");
+      if (!core::IsValidUtf8(v.bytes_value())) return Invalid("invalid UTF-8 in bytes");
       return Value::String(v.bytes_value());
     case Value::Kind::kTimestamp:
       return Value::String(FormatTimestamp(v.timestamp_value()));

@@ -41,6 +41,29 @@ TEST(Utf8Test, RejectsMalformedAtTheRightOffset) {
   }
 }
 
+TEST(Utf8Test, AppendUtf8EncodesKnownCodePoints) {
+  struct Case {
+    char32_t cp;
+    std::string bytes;
+  } cases[] = {{U'A', "A"},
+               {0x7F, "\x7F"},
+               {0x80, "\xC2\x80"},
+               {0xE9, "\xC3\xA9"},
+               {0x7FF, "\xDF\xBF"},
+               {0x800, "\xE0\xA0\x80"},
+               {0x4E2D, "\xE4\xB8\xAD"},
+               {0xFFFF, "\xEF\xBF\xBF"},
+               {0x10000, "\xF0\x90\x80\x80"},
+               {0x1F600, "\xF0\x9F\x98\x80"},
+               {0x10FFFF, "\xF4\x8F\xBF\xBF"}};
+  for (const Case& c : cases) {
+    std::string out;
+    AppendUtf8(out, c.cp);
+    EXPECT_EQ(out, c.bytes) << static_cast<std::uint32_t>(c.cp);
+    EXPECT_TRUE(IsValidUtf8(out));
+  }
+}
+
 std::string Hash(const std::string& s) {
   Sha256 h;
   h.Update(s);
