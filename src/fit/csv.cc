@@ -1,0 +1,146 @@
+#include "fit/csv.h"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace credence::fit {
+namespace {
+
+constexpr std::size_t kMaxColumns = 100000;
+constexpr std::size_t kMaxBytes = std::size_t{4} << 30;
+
+Status CsvError(const std::string& file, std::size_t line, const std::string& message) {
+  return InvalidArgumentError(message, {.file = file, .line = static_cast<int>(line)});
+}
+
+}  // namespace
+
+Result<CsvTable> CsvTable::Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open '" + path + "'", {.file = path});
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return DataLossError("error reading '" + path + "'", {.file = path});
+  return Parse(buf.str(), path);
+}
+
+Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_name) {
+  if (text.size() > kMaxBytes) {
+    return OutOfRangeError("CSV file larger than 4 GiB", {.file = file_name});
+  }
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
+  CsvTable t;
+  t.file_name_ = file_name;
+  std::size_t pos = 0, line = 1;
+  std::vector<std::string> record;
+  std::string field;
+  // Parses one record starting at `pos` into `record`; returns false at end of input.
+  auto next_record = [&](std::size_t& start_line) -> Result<bool> {
+    record.clear();
+    if (pos >= text.size()) return false;
+    start_line = line;
+    while (true) {
+      field.clear();
+      if (pos < text.size() && text[pos] == '"') {
+        ++pos;
+        while (true) {
+          if (pos >= text.size()) return CsvError(file_name, start_line, "unterminated quote");
+          const char c = text[pos++];
+          if (c == '"') {
+            if (pos < text.size() && text[pos] == '"') {
+              field.push_back('"');
+              ++pos;
+            } else {
+              break;
+            }
+          } else {
+            if (c == '\n') ++line;
+            field.push_back(c);
+          }
+        }
+        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
+          return CsvError(file_name, line, "unexpected character after a closing quote");
+        }
+      } else {
+        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
+          if (text[pos] == '"') {
+            return CsvError(file_name, line, "quote inside an unquoted field");
+          }
+          field.push_back(text[pos++]);
+        }
+      }
+      record.push_back(field);
+      if (pos >= text.size()) return true;
+      if (text[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      if (text[pos] == '\r') ++pos;
+      if (pos < text.size() && text[pos] == '\n') ++pos;
+      ++line;
+      return true;
+    }
+  };
+  std::size_t record_line = 0;
+  CREDENCE_ASSIGN_OR_RETURN(bool has_header, next_record(record_line));
+  if (!has_header) return CsvError(file_name, 1, "empty CSV file (no header row)");
+  if (record.size() > kMaxColumns) return CsvError(file_name, 1, "more than 100000 columns");
+  std::set<std::string> seen;
+  for (std::size_t c = 0; c < record.size(); ++c) {
+    if (record[c].empty()) {
+      return CsvError(file_name, 1, "header column " + std::to_string(c + 1) + " has no name");
+    }
+    if (!seen.insert(record[c]).second) {
+      return CsvError(file_name, 1, "duplicate column name '" + record[c] + "'");
+    }
+  }
+  t.header_ = record;
+  while (true) {
+    CREDENCE_ASSIGN_OR_RETURN(bool more, next_record(record_line));
+    if (!more) break;
+    if (record.size() == 1 && record[0].empty()) continue;  // blank line
+    if (record.size() != t.header_.size()) {
+      return CsvError(file_name, record_line,
+                      "row has " + std::to_string(record.size()) + " fields, the header has " +
+                          std::to_string(t.header_.size()));
+    }
+    if (t.rows_ == std::numeric_limits<std::uint32_t>::max()) {
+      return OutOfRangeError("more than 2^32 - 1 rows", {.file = file_name});
+    }
+    for (const std::string& f : record) {
+      t.data_ += f;
+      t.ends_.push_back(t.data_.size());
+    }
+    t.lines_.push_back(record_line);
+    ++t.rows_;
+  }
+  return t;
+}
+
+int CsvTable::ColumnIndex(std::string_view name) const {
+  for (std::size_t c = 0; c < header_.size(); ++c) {
+    if (header_[c] == name) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+bool ParseNumericField(std::string_view f, double& out) {
+  while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1);
+  while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.remove_suffix(1);
+  if (f.empty()) {
+    out = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  std::string_view g = f;
+  if (g.front() == '+') g.remove_prefix(1);
+  const auto [ptr, ec] = std::from_chars(g.data(), g.data() + g.size(), out);
+  if (ec != std::errc() || ptr != g.data() + g.size()) return false;
+  if (std::isnan(out)) out = std::numeric_limits<double>::quiet_NaN();
+  return true;
+}
+
+}  // namespace credence::fit
