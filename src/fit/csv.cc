@@ -143,4 +143,31 @@ bool ParseNumericField(std::string_view f, double& out) {
   return true;
 }
 
+bool NumericColumn(const CsvTable& table, std::size_t col, std::vector<double>& out,
+                   std::size_t& bad_row) {
+  out.resize(table.rows());
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    if (!ParseNumericField(table.Field(r, col), out[r])) {
+      bad_row = r;
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::vector<int>> LabelColumn(const CsvTable& table, std::size_t col) {
+  std::vector<int> labels(table.rows());
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    double v;
+    if (!ParseNumericField(table.Field(r, col), v) || !(v == 0 || v == 1)) {
+      return InvalidArgumentError(
+          "label column '" + table.header()[col] + "' holds '" +
+              std::string(table.Field(r, col)) + "'; labels must be 0 (good) or 1 (bad)",
+          {.file = table.file_name(), .line = static_cast<int>(table.LineOf(r))});
+    }
+    labels[r] = static_cast<int>(v);
+  }
+  return labels;
+}
+
 }  // namespace credence::fit

@@ -53,6 +53,15 @@ class CsvTable {
 // accepted and returned as infinity (callers reject it). False when the field is not numeric.
 bool ParseNumericField(std::string_view field, double& out);
 
+// Column `col` of `table` as numbers (ParseNumericField). When a field is not numeric,
+// returns false and sets `bad_row` to its data row; `out` is then incomplete.
+bool NumericColumn(const CsvTable& table, std::size_t col, std::vector<double>& out,
+                   std::size_t& bad_row);
+
+// Column `col` as 0/1 labels ("0", "1", "0.0", "1.0", ...). INVALID_ARGUMENT at file:line for
+// any other value, an empty one included.
+Result<std::vector<int>> LabelColumn(const CsvTable& table, std::size_t col);
+
 }  // namespace credence::fit
 
 #endif  // CREDENCE_FIT_CSV_H_

@@ -124,8 +124,8 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
       }
       return FailedPreconditionError("singular Hessian at iteration " + std::to_string(it) +
                                      " (reciprocal condition " + std::to_string(rcond) +
-                                     "); the fitted probabilities are all 0 or 1: the classes "
-                                     "are (nearly) separated; add L2");
+                                     "): some fitted probabilities are 0 or 1, a sign of "
+                                     "quasi-complete separation; add L2 (--l2)");
     }
     Eigen::VectorXd delta = ldlt.solve(grad);
     double step = 1;

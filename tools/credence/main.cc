@@ -18,6 +18,8 @@ constexpr Command kCommands[] = {
     {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
+    {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
+    {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
 };
 
 void PrintHelp(std::ostream& out) {

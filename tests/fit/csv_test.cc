@@ -1,0 +1,60 @@
+#include "fit/csv.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "testing/status_matchers.h"
+
+namespace credence::fit {
+namespace {
+
+using ::credence::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(CsvTest, ParsesQuotesCrlfAndBlankLines) {
+  ASSERT_OK_AND_ASSIGN(CsvTable t, CsvTable::Parse("id,name,x\r\n1,\"a, \"\"b\"\"\",2.5\r\n\r\n"
+                                                   "2,\"multi\nline\",\n",
+                                                   "t.csv"));
+  ASSERT_EQ(t.rows(), 2u);
+  ASSERT_EQ(t.cols(), 3u);
+  EXPECT_EQ(t.Field(0, 1), "a, \"b\"");
+  EXPECT_EQ(t.Field(1, 1), "multi\nline");
+  EXPECT_EQ(t.Field(1, 2), "");
+  EXPECT_EQ(t.LineOf(1), 4u);
+  EXPECT_EQ(t.ColumnIndex("x"), 2);
+  EXPECT_EQ(t.ColumnIndex("nope"), -1);
+}
+
+TEST(CsvTest, ErrorsCarryTheLine) {
+  EXPECT_THAT(CsvTable::Parse("a,b\n1,2\n3\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("1 fields, the header has 2")));
+  auto r = CsvTable::Parse("a,b\n1,2\n3\n", "f.csv");
+  ASSERT_NE(r.status().location(), nullptr);
+  EXPECT_EQ(r.status().location()->line, 3);
+  EXPECT_THAT(CsvTable::Parse("a,a\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("duplicate")));
+  EXPECT_THAT(CsvTable::Parse("a\n\"open\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unterminated")));
+  EXPECT_THAT(CsvTable::Parse("", "f.csv"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_THAT(CsvTable::Read("/nonexistent/x.csv"), StatusIs(StatusCode::kNotFound, HasSubstr("cannot open")));
+}
+
+TEST(CsvTest, NumericFields) {
+  double v;
+  EXPECT_TRUE(ParseNumericField(" 1.5e2 ", v));
+  EXPECT_EQ(v, 150);
+  EXPECT_TRUE(ParseNumericField("+3", v));
+  EXPECT_EQ(v, 3);
+  EXPECT_TRUE(ParseNumericField("", v));
+  EXPECT_TRUE(std::isnan(v));
+  EXPECT_TRUE(ParseNumericField("NaN", v));
+  EXPECT_TRUE(std::isnan(v));
+  EXPECT_FALSE(ParseNumericField("req-1", v));
+  EXPECT_FALSE(ParseNumericField("1,5", v));
+  EXPECT_FALSE(ParseNumericField("NA", v));
+}
+
+}  // namespace
+}  // namespace credence::fit
