@@ -25,8 +25,16 @@ double NegLogLik(const Eigen::VectorXd& margin, std::span<const int> y) {
   return s;
 }
 
-// Names the columns that make X rank-deficient: those a column-pivoting QR leaves out.
+// Names the columns that make X rank-deficient: constant columns (collinear with the
+// intercept), else those a column-pivoting QR leaves out.
 std::string DependentColumns(const Eigen::MatrixXd& x, const std::vector<std::string>& names) {
+  std::string constant;
+  for (Eigen::Index c = 1; c < x.cols(); ++c) {
+    if ((x.col(c).array() == x(0, c)).all()) {
+      constant += (constant.empty() ? "'" : ", '") + names[static_cast<std::size_t>(c - 1)] + "'";
+    }
+  }
+  if (!constant.empty()) return constant;
   Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
   qr.setThreshold(1e-10);
   const Eigen::Index rank = qr.rank();

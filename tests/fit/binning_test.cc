@@ -8,7 +8,7 @@
 #include <map>
 #include <random>
 
-#include "testing/status_matchers.h"
+#include "tests/testing/status_matchers.h"
 
 namespace credence::fit {
 namespace {
@@ -249,7 +249,9 @@ TEST(BinningTest, CategoricalPoolsRareCategoriesAndCatchesUnseenOnes) {
   for (std::size_t i = 0; i < bin.bins.size(); ++i) {
     others += bin.bins[i].other;
     for (const std::string& c : bin.bins[i].categories) where[c] = static_cast<int>(i);
-    if (i > 0) EXPECT_LE(bin.bins[i - 1].woe, bin.bins[i].woe);
+    if (i > 0) {
+      EXPECT_LE(bin.bins[i - 1].woe, bin.bins[i].woe);
+    }
   }
   EXPECT_EQ(others, 1);
   EXPECT_EQ(bin.bins.size(), 4u);  // CN, US, DE, other

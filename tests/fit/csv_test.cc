@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "testing/status_matchers.h"
+#include "tests/testing/status_matchers.h"
 
 namespace credence::fit {
 namespace {

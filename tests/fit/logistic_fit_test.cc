@@ -9,7 +9,7 @@
 #include <cmath>
 #include <random>
 
-#include "testing/status_matchers.h"
+#include "tests/testing/status_matchers.h"
 
 namespace credence::fit {
 namespace {
@@ -191,11 +191,11 @@ TEST(LogisticFitTest, BadInputIsAClearError) {
   EXPECT_THAT(FitLogistic({x}, std::vector<int>{0, 1, 0, 1}, {"x"}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("infinite")));
   EXPECT_THAT(FitLogistic({x}, std::vector<int>{0, 1, 0}, {"x"}),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("3 rows")));
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("has 4 rows, the labels 3")));
   x[2] = 3;
   EXPECT_THAT(FitLogistic({x}, std::vector<int>{0, 1, 0, 1}, {"x"}, {.l2 = -1}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("l2")));
-  EXPECT_THAT(FitLogistic({x}, std::vector<int>{0, 1, 1, 0}, {"x"}, {.max_iterations = 1}),
+  EXPECT_THAT(FitLogistic({x}, std::vector<int>{0, 1, 0, 1}, {"x"}, {.max_iterations = 1}),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("no convergence")));
 }
 

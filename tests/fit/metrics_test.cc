@@ -9,7 +9,7 @@
 #include <random>
 #include <set>
 
-#include "testing/status_matchers.h"
+#include "tests/testing/status_matchers.h"
 
 namespace credence::fit {
 namespace {
@@ -225,7 +225,9 @@ TEST(MetricsTest, CalibrationTableCountsEveryRowOnce) {
       EXPECT_NEAR(bands[b].observed_rate, static_cast<double>(k) / c, 1e-12);
       EXPECT_NEAR(bands[b].mean_pd, sum_pd / c, 1e-12);
     }
-    if (b > 0) EXPECT_EQ(bands[b].lower, bands[b - 1].upper);
+    if (b > 0) {
+      EXPECT_EQ(bands[b].lower, bands[b - 1].upper);
+    }
     count += bands[b].count;
     bads += bands[b].bads;
   }

@@ -10,7 +10,7 @@
 
 #include "fit/logistic_fit.h"
 #include "fit/selection.h"
-#include "testing/status_matchers.h"
+#include "tests/testing/status_matchers.h"
 
 namespace credence::fit {
 namespace {

@@ -78,7 +78,7 @@ int Fail(const Status& s) {
 }
 
 bool ParseDouble(const std::string& text, double& out) {
-  return ParseNumericField(text, out) && std::isfinite(out);
+  return fit::ParseNumericField(text, out) && std::isfinite(out);
 }
 
 std::set<std::string> SplitList(const std::string& s) {
