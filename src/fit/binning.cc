@@ -100,9 +100,8 @@ void MergeGroups(std::vector<Group>& g, const MergeRules& r) {
 
 Status CheckLabels(std::size_t n_values, std::span<const int> labels) {
   if (n_values != labels.size()) {
-    return InvalidArgumentError("values and labels differ in length (" +
-                                std::to_string(n_values) + " vs " +
-                                std::to_string(labels.size()) + ")");
+    return InvalidArgumentError("values and labels differ in length (" + std::to_string(n_values) +
+                                " vs " + std::to_string(labels.size()) + ")");
   }
   bool good = false, bad = false;
   for (std::size_t i = 0; i < labels.size(); ++i) {

@@ -161,8 +161,8 @@ Result<std::vector<int>> LabelColumn(const CsvTable& table, std::size_t col) {
     double v;
     if (!ParseNumericField(table.Field(r, col), v) || !(v == 0 || v == 1)) {
       return InvalidArgumentError(
-          "label column '" + table.header()[col] + "' holds '" +
-              std::string(table.Field(r, col)) + "'; labels must be 0 (good) or 1 (bad)",
+          "label column '" + table.header()[col] + "' holds '" + std::string(table.Field(r, col)) +
+              "'; labels must be 0 (good) or 1 (bad)",
           {.file = table.file_name(), .line = static_cast<int>(table.LineOf(r))});
     }
     labels[r] = static_cast<int>(v);

@@ -50,8 +50,7 @@ std::string DependentColumns(const Eigen::MatrixXd& x, const std::vector<std::st
 }  // namespace
 
 Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& columns,
-                                std::span<const int> labels,
-                                const std::vector<std::string>& names,
+                                std::span<const int> labels, const std::vector<std::string>& names,
                                 const LogisticOptions& o) {
   const std::size_t n = labels.size();
   const std::size_t p = columns.size();
@@ -88,8 +87,8 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
     for (std::size_t i = 0; i < n; ++i) {
       const double v = columns[j][i];
       if (!std::isfinite(v)) {
-        return InvalidArgumentError("column '" + names[j] + "' row " + std::to_string(i) +
-                                    " is " + (std::isnan(v) ? "missing (NaN)" : "infinite") +
+        return InvalidArgumentError("column '" + names[j] + "' row " + std::to_string(i) + " is " +
+                                    (std::isnan(v) ? "missing (NaN)" : "infinite") +
                                     "; impute or drop it before fitting");
       }
       x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j + 1)) = v;

@@ -47,8 +47,7 @@ struct LogisticFit {
 //    a singular Hessian (names a constant column or one that is a linear combination of
 //    others); no convergence within max_iterations.
 Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& columns,
-                                std::span<const int> labels,
-                                const std::vector<std::string>& names,
+                                std::span<const int> labels, const std::vector<std::string>& names,
                                 const LogisticOptions& options = {});
 
 }  // namespace credence::fit

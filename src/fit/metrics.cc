@@ -10,8 +10,8 @@
 namespace credence::fit {
 namespace {
 
-Status CheckScored(std::span<const double> scores, std::span<const int> labels,
-                   std::int64_t& goods, std::int64_t& bads) {
+Status CheckScored(std::span<const double> scores, std::span<const int> labels, std::int64_t& goods,
+                   std::int64_t& bads) {
   if (scores.size() != labels.size()) {
     return InvalidArgumentError("scores and labels differ in length (" +
                                 std::to_string(scores.size()) + " vs " +
@@ -37,9 +37,8 @@ Status CheckScored(std::span<const double> scores, std::span<const int> labels,
 std::vector<std::size_t> SortedOrder(std::span<const double> v) {
   std::vector<std::size_t> order(v.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return v[a] < v[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
   return order;
 }
 
@@ -54,8 +53,7 @@ std::vector<double> Edges(std::vector<double> sample, int bins) {
 
 // Bin of v for edges e_1..e_{k-1}: 0 for v <= e_1, i for e_i < v <= e_{i+1}.
 std::size_t BinIndex(const std::vector<double>& edges, double v) {
-  return static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), v) -
-                                  edges.begin());
+  return static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), v) - edges.begin());
 }
 
 Status CheckPsiOptions(const PsiOptions& o) {

@@ -31,9 +31,9 @@
 namespace credence::fit {
 
 struct ScalingOptions {
-  double base_score = 600;  // finite
-  double base_odds = 50;    // good:bad odds at base_score; > 0
-  double pdo = 20;          // > 0
+  double base_score = 600;    // finite
+  double base_odds = 50;      // good:bad odds at base_score; > 0
+  double pdo = 20;            // > 0
   bool round_points = false;  // round each partial score to an integer
 };
 

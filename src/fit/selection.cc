@@ -54,9 +54,9 @@ Result<std::vector<SelectionDecision>> SelectFeatures(const std::vector<Candidat
   for (std::size_t idx : order) {
     const Candidate& c = candidates[idx];
     SelectionDecision d{.name = c.name, .iv = c.iv};
-    const bool constant =
-        c.woe.empty() || std::all_of(c.woe.begin(), c.woe.end(),
-                                     [&](double v) { return v == c.woe.front(); });
+    const bool constant = c.woe.empty() || std::all_of(c.woe.begin(), c.woe.end(), [&](double v) {
+                            return v == c.woe.front();
+                          });
     if (c.iv < min_iv) {
       d.reason = "iv below min_iv";
     } else if (constant) {

@@ -108,8 +108,9 @@ TEST(BinningTest, InvariantsHoldForEveryMethodOnRandomData) {
       o.initial_bins = 30;
       o.max_bins = m == MergeMethod::kNone ? 30 : 8;
       ASSERT_OK_AND_ASSIGN(NumericBinning bin, BinNumeric(d.x, d.y, o));
-      CheckInvariants(bin, d, "seed " + std::to_string(seed) + " method " +
-                                  std::to_string(static_cast<int>(m)));
+      CheckInvariants(
+          bin, d,
+          "seed " + std::to_string(seed) + " method " + std::to_string(static_cast<int>(m)));
       EXPECT_LE(bin.bins.size(), static_cast<std::size_t>(o.max_bins));
       if (m == MergeMethod::kMonotonic) {
         // Risk rises with x when sign > 0, so WoE must fall strictly.
@@ -197,7 +198,8 @@ TEST(BinningTest, HandComputedWoeAndIv) {
 TEST(BinningTest, ChiSquareOfA2x2TableMatchesTheTextbookFormula) {
   // chi2 = n (ad - bc)^2 / ((a+b)(c+d)(a+c)(b+d))
   const double a = 30, b = 10, c = 20, d = 25, n = a + b + c + d;
-  const double want = n * (a * d - b * c) * (a * d - b * c) / ((a + b) * (c + d) * (a + c) * (b + d));
+  const double want =
+      n * (a * d - b * c) * (a * d - b * c) / ((a + b) * (c + d) * (a + c) * (b + d));
   EXPECT_NEAR(ChiSquare2x2({30, 10}, {20, 25}), want, 1e-12);
 }
 

@@ -37,8 +37,10 @@ TEST(CsvTest, ErrorsCarryTheLine) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("duplicate")));
   EXPECT_THAT(CsvTable::Parse("a\n\"open\n", "f.csv"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("unterminated")));
-  EXPECT_THAT(CsvTable::Parse("", "f.csv"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
-  EXPECT_THAT(CsvTable::Read("/nonexistent/x.csv"), StatusIs(StatusCode::kNotFound, HasSubstr("cannot open")));
+  EXPECT_THAT(CsvTable::Parse("", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
+  EXPECT_THAT(CsvTable::Read("/nonexistent/x.csv"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("cannot open")));
 }
 
 TEST(CsvTest, NumericFields) {

@@ -167,9 +167,9 @@ TEST(LogisticFitTest, SingularHessianNamesTheColumn) {
   Data d = RandomData(3, 50, 2);
   std::vector<std::vector<double>> cols = d.cols;
   cols.push_back(std::vector<double>(50, 4.0));  // constant: collinear with the intercept
-  EXPECT_THAT(FitLogistic(Spans(cols), d.y, {"a", "b", "flat"}),
-              StatusIs(StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr("singular"), HasSubstr("'flat'"))));
+  EXPECT_THAT(
+      FitLogistic(Spans(cols), d.y, {"a", "b", "flat"}),
+      StatusIs(StatusCode::kFailedPrecondition, AllOf(HasSubstr("singular"), HasSubstr("'flat'"))));
   cols.back() = d.cols[0];
   for (std::size_t i = 0; i < 50; ++i) cols.back()[i] = 2 * d.cols[0][i] - d.cols[1][i];
   EXPECT_THAT(FitLogistic(Spans(cols), d.y, {"a", "b", "combo"}),

@@ -198,8 +198,8 @@ TEST(MetricsTest, InformationValueOfAGrouping) {
   for (int i = 0; i < 100; ++i) groups.push_back(0), labels.push_back(i < 20);
   for (int i = 0; i < 100; ++i) groups.push_back(1), labels.push_back(i < 80);
   const double want = (0.8 - 0.2) * std::log(0.8 / 0.2) + (0.2 - 0.8) * std::log(0.2 / 0.8);
-  EXPECT_THAT(InformationValue(groups, labels), ::credence::testing::IsOkAndHolds(
-                                                    ::testing::DoubleNear(want, 1e-12)));
+  EXPECT_THAT(InformationValue(groups, labels),
+              ::credence::testing::IsOkAndHolds(::testing::DoubleNear(want, 1e-12)));
 }
 
 TEST(MetricsTest, CalibrationTableCountsEveryRowOnce) {

@@ -104,7 +104,8 @@ TEST(ScorecardTest, PointsMapBackToTheLogisticPd) {
         const v1::LogisticTerm& t = built.logistic.terms(j);
         margin_from_proto += t.coefficient() * TermWoe(t, v);
       }
-      // points = offset + factor ln((1 - PD) / PD)  =>  PD = 1 / (1 + exp((points - offset) / factor))
+      // points = offset + factor ln((1 - PD) / PD)  =>  PD = 1 / (1 + exp((points - offset) /
+      // factor))
       const double pd_points = 1 / (1 + std::exp((points - offset) / factor));
       const double pd_model = 1 / (1 + std::exp(-margin));
       EXPECT_NEAR(margin_from_proto, margin, 1e-12);
@@ -146,7 +147,11 @@ TEST(ScorecardTest, HigherPointsMeanLowerRiskAndBaselineIsTheBestAttribute) {
 TEST(ScorecardTest, CategoricalCharacteristicUsesCategorySetsAndOtherwise) {
   std::vector<std::string> x;
   std::vector<int> y;
-  for (int i = 0; i < 300; ++i) x.push_back(i < 100 ? "A" : i < 200 ? "B" : ""), y.push_back(i % 3 == 0 || (i < 100 && i % 2 == 0));
+  for (int i = 0; i < 300; ++i)
+    x.push_back(i < 100   ? "A"
+                : i < 200 ? "B"
+                          : ""),
+        y.push_back(i % 3 == 0 || (i < 100 && i % 2 == 0));
   ASSERT_OK_AND_ASSIGN(CategoricalBinning bin, BinCategorical(x, y, {.chi_threshold = 0}));
   std::vector<ScorecardTerm> terms = {{"segment", nullptr, &bin, -1.0}};
   ASSERT_OK_AND_ASSIGN(BuiltScorecard built, BuildScorecard(terms, -1.0, {}));
@@ -160,7 +165,8 @@ TEST(ScorecardTest, CategoricalCharacteristicUsesCategorySetsAndOtherwise) {
 }
 
 TEST(ScorecardTest, BadInput) {
-  EXPECT_THAT(BuildScorecard({}, 0, {}), StatusIs(StatusCode::kInvalidArgument, HasSubstr("at least one")));
+  EXPECT_THAT(BuildScorecard({}, 0, {}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("at least one")));
   NumericBinning b = *BinNumeric(std::vector<double>{1, 2, 3, 4}, std::vector<int>{0, 1, 0, 1});
   std::vector<ScorecardTerm> terms = {{"x", &b, nullptr, 1}};
   EXPECT_THAT(BuildScorecard(terms, 0, {.pdo = 0}),
@@ -179,8 +185,11 @@ TEST(SelectionTest, DropsLowIvConstantAndTheWeakerOfACorrelatedPair) {
     a_twin.push_back(a.back() + 0.1 * z(rng));
     b.push_back(z(rng));
   }
-  std::vector<Candidate> c = {{"b", 0.2, b}, {"a_twin", 0.3, a_twin}, {"a", 0.5, a},
-                              {"weak", 0.01, b}, {"flat", 0.4, flat}};
+  std::vector<Candidate> c = {{"b", 0.2, b},
+                              {"a_twin", 0.3, a_twin},
+                              {"a", 0.5, a},
+                              {"weak", 0.01, b},
+                              {"flat", 0.4, flat}};
   ASSERT_OK_AND_ASSIGN(std::vector<SelectionDecision> d, SelectFeatures(c, 0.02, 0.7));
   ASSERT_EQ(d.size(), 5u);
   EXPECT_EQ(d[0].name, "a");

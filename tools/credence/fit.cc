@@ -29,7 +29,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kUsage = R"(usage: credence fit --in TRAIN.csv --label COLUMN --out MODEL.textproto [options]
+constexpr const char* kUsage =
+    R"(usage: credence fit --in TRAIN.csv --label COLUMN --out MODEL.textproto [options]
 
 Fits a model on TRAIN.csv (a header row, one row per case; the label column holds 0 = good,
 1 = bad) and writes a credence.v1.Model in protobuf text format.
@@ -114,15 +115,17 @@ Status WriteText(const std::string& path, const std::string& text) {
   return OkStatus();
 }
 
-double Sigmoid(double m) { return m >= 0 ? 1 / (1 + std::exp(-m)) : std::exp(m) / (1 + std::exp(m)); }
+double Sigmoid(double m) {
+  return m >= 0 ? 1 / (1 + std::exp(-m)) : std::exp(m) / (1 + std::exp(m));
+}
 
 }  // namespace
 
 int FitCommand(int argc, char** argv) {
   Args args(argc, argv,
             {"in", "label", "out", "l2", "impute", "model-id", "exclude", "report", "bins",
-             "initial-bins", "chi-threshold", "min-bin-share", "categorical", "min-iv",
-             "max-corr", "base-score", "base-odds", "pdo"},
+             "initial-bins", "chi-threshold", "min-bin-share", "categorical", "min-iv", "max-corr",
+             "base-score", "base-odds", "pdo"},
             {"help", "scorecard", "monotonic", "round"});
   if (args.Has("help")) {
     std::cout << kUsage;
@@ -133,7 +136,8 @@ int FitCommand(int argc, char** argv) {
     return 2;
   };
   if (!args.ok()) return usage(args.error());
-  if (!args.positional().empty()) return usage("unexpected argument '" + args.positional()[0] + "'");
+  if (!args.positional().empty())
+    return usage("unexpected argument '" + args.positional()[0] + "'");
   for (const char* required : {"in", "label", "out"}) {
     if (!args.Has(required)) return usage(std::string("--") + required + " is required");
   }
@@ -145,10 +149,16 @@ int FitCommand(int argc, char** argv) {
     const char* name;
     double* target;
   };
-  for (NumOpt o : {NumOpt{"l2", &l2}, {"min-iv", &min_iv}, {"max-corr", &max_corr},
-                   {"chi-threshold", &chi}, {"min-bin-share", &min_share},
-                   {"base-score", &base_score}, {"base-odds", &base_odds}, {"pdo", &pdo},
-                   {"bins", &bins}, {"initial-bins", &initial_bins}}) {
+  for (NumOpt o : {NumOpt{"l2", &l2},
+                   {"min-iv", &min_iv},
+                   {"max-corr", &max_corr},
+                   {"chi-threshold", &chi},
+                   {"min-bin-share", &min_share},
+                   {"base-score", &base_score},
+                   {"base-odds", &base_odds},
+                   {"pdo", &pdo},
+                   {"bins", &bins},
+                   {"initial-bins", &initial_bins}}) {
     if (args.Has(o.name) && !ParseDouble(args.Get(o.name), *o.target)) {
       return usage(std::string("--") + o.name + " needs a number, not '" + args.Get(o.name) + "'");
     }
@@ -160,9 +170,9 @@ int FitCommand(int argc, char** argv) {
     return usage("--impute does not apply to --scorecard (missing values get their own bin)");
   }
   if (!scorecard) {
-    for (const char* o : {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share",
-                          "categorical", "min-iv", "max-corr", "base-score", "base-odds", "pdo",
-                          "round"}) {
+    for (const char* o :
+         {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share", "categorical",
+          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round"}) {
       if (args.Has(o)) return usage(std::string("--") + o + " needs --scorecard");
     }
   }
@@ -184,7 +194,8 @@ int FitCommand(int argc, char** argv) {
   const std::set<std::string> exclude = SplitList(args.Get("exclude"));
   const std::set<std::string> categorical = SplitList(args.Get("categorical"));
   for (const std::string& c : categorical) {
-    if (table->ColumnIndex(c) < 0) return Fail(NotFoundError("no column '" + c + "' (--categorical)"));
+    if (table->ColumnIndex(c) < 0)
+      return Fail(NotFoundError("no column '" + c + "' (--categorical)"));
   }
   std::vector<Column> columns;
   std::vector<std::size_t> categorical_cols;
@@ -370,7 +381,9 @@ int FitCommand(int argc, char** argv) {
       terms.push_back({f.name, f.is_categorical ? nullptr : &f.numeric,
                        f.is_categorical ? &f.categorical : nullptr, fitted.coefficients[j]});
     }
-    fit::ScalingOptions so{.base_score = base_score, .base_odds = base_odds, .pdo = pdo,
+    fit::ScalingOptions so{.base_score = base_score,
+                           .base_odds = base_odds,
+                           .pdo = pdo,
                            .round_points = args.Has("round")};
     auto built = fit::BuildScorecard(terms, fitted.intercept, so);
     if (!built.ok()) return Fail(built.status());
@@ -381,7 +394,8 @@ int FitCommand(int argc, char** argv) {
     std::vector<double> margin(table->rows(), fitted.intercept);
     for (std::size_t j = 0; j < selected.size(); ++j) {
       const Feature& f = feature_of(selected[j]);
-      for (std::size_t r = 0; r < margin.size(); ++r) margin[r] += fitted.coefficients[j] * f.woe[r];
+      for (std::size_t r = 0; r < margin.size(); ++r)
+        margin[r] += fitted.coefficients[j] * f.woe[r];
     }
     report["model"] = "scorecard";
     report["options"] = {{"bins", bins},
@@ -393,7 +407,9 @@ int FitCommand(int argc, char** argv) {
                          {"max_corr", max_corr},
                          {"l2", l2},
                          {"round", args.Has("round")}};
-    report["scaling"] = {{"base_score", base_score}, {"base_odds", base_odds}, {"pdo", pdo},
+    report["scaling"] = {{"base_score", base_score},
+                         {"base_odds", base_odds},
+                         {"pdo", pdo},
                          {"factor", pdo / std::log(2.0)},
                          {"offset", base_score - pdo / std::log(2.0) * std::log(base_odds)}};
     report["intercept"] = fitted.intercept;
@@ -465,8 +481,10 @@ int FitCommand(int argc, char** argv) {
   std::string text;
   google::protobuf::TextFormat::Printer printer;
   if (!printer.PrintToString(model, &text)) return Fail(InternalError("cannot print the model"));
-  Status s = WriteText(args.Get("out"), "# proto-file: credence/v1/bundle.proto\n"
-                                        "# proto-message: credence.v1.Model\n" + text);
+  Status s = WriteText(args.Get("out"),
+                       "# proto-file: credence/v1/bundle.proto\n"
+                       "# proto-message: credence.v1.Model\n" +
+                           text);
   if (!s.ok()) return Fail(s);
   if (args.Has("report")) {
     s = WriteText(args.Get("report"), report.dump(2) + "\n");

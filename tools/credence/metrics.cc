@@ -15,7 +15,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kUsage = R"(usage: credence metrics --in SCORES.csv --score COLUMN --label COLUMN [options]
+constexpr const char* kUsage =
+    R"(usage: credence metrics --in SCORES.csv --score COLUMN --label COLUMN [options]
 
 Prints one JSON object: {"n", "bads", "auc", "gini", "ks"[, "psi"]}.
   auc   P(score of a bad > score of a good) + P(tie) / 2
@@ -41,7 +42,8 @@ int Fail(const Status& s) {
 Result<std::vector<double>> ScoreColumn(const fit::CsvTable& t, const std::string& name) {
   const int c = t.ColumnIndex(name);
   if (c < 0) {
-    return NotFoundError("no column '" + name + "' in the header", {.file = t.file_name(), .line = 1});
+    return NotFoundError("no column '" + name + "' in the header",
+                         {.file = t.file_name(), .line = 1});
   }
   std::vector<double> v;
   std::size_t bad = 0;
@@ -71,7 +73,8 @@ int MetricsCommand(int argc, char** argv) {
     return 2;
   };
   if (!args.ok()) return usage(args.error());
-  if (!args.positional().empty()) return usage("unexpected argument '" + args.positional()[0] + "'");
+  if (!args.positional().empty())
+    return usage("unexpected argument '" + args.positional()[0] + "'");
   for (const char* required : {"in", "score", "label"}) {
     if (!args.Has(required)) return usage(std::string("--") + required + " is required");
   }
