@@ -36,15 +36,12 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_
   CsvTable t;
   t.file_name_ = file_name;
   std::size_t pos = 0, line = 1;
-  std::vector<std::string> record;
-  std::string field;
-  // Parses one record starting at `pos` into `record`; returns false at end of input.
+  // Parses one record starting at `pos`, appending its fields to t.data_ / t.ends_; returns
+  // false at end of input.
   auto next_record = [&](std::size_t& start_line) -> Result<bool> {
-    record.clear();
     if (pos >= text.size()) return false;
     start_line = line;
     while (true) {
-      field.clear();
       if (pos < text.size() && text[pos] == '"') {
         ++pos;
         while (true) {
@@ -52,28 +49,31 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_
           const char c = text[pos++];
           if (c == '"') {
             if (pos < text.size() && text[pos] == '"') {
-              field.push_back('"');
+              t.data_.push_back('"');
               ++pos;
             } else {
               break;
             }
           } else {
             if (c == '\n') ++line;
-            field.push_back(c);
+            t.data_.push_back(c);
           }
         }
         if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
           return CsvError(file_name, line, "unexpected character after a closing quote");
         }
       } else {
-        while (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
-          if (text[pos] == '"') {
+        std::size_t end = pos;
+        while (end < text.size() && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
+          if (text[end] == '"') {
             return CsvError(file_name, line, "quote inside an unquoted field");
           }
-          field.push_back(text[pos++]);
+          ++end;
         }
+        t.data_.append(text.data() + pos, end - pos);
+        pos = end;
       }
-      record.push_back(field);
+      t.ends_.push_back(t.data_.size());
       if (pos >= text.size()) return true;
       if (text[pos] == ',') {
         ++pos;
@@ -88,36 +88,45 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_
   std::size_t record_line = 0;
   CREDENCE_ASSIGN_OR_RETURN(bool has_header, next_record(record_line));
   if (!has_header) return CsvError(file_name, 1, "empty CSV file (no header row)");
-  if (record.size() > kMaxColumns) return CsvError(file_name, 1, "more than 100000 columns");
+  if (t.ends_.size() > kMaxColumns) return CsvError(file_name, 1, "more than 100000 columns");
   std::set<std::string> seen;
-  for (std::size_t c = 0; c < record.size(); ++c) {
-    if (record[c].empty()) {
+  for (std::size_t c = 0; c < t.ends_.size(); ++c) {
+    const std::size_t begin = c == 0 ? 0 : t.ends_[c - 1];
+    std::string name = t.data_.substr(begin, t.ends_[c] - begin);
+    if (name.empty()) {
       return CsvError(file_name, 1, "header column " + std::to_string(c + 1) + " has no name");
     }
-    if (!seen.insert(record[c]).second) {
-      return CsvError(file_name, 1, "duplicate column name '" + record[c] + "'");
+    if (!seen.insert(name).second) {
+      return CsvError(file_name, 1, "duplicate column name '" + name + "'");
     }
+    t.header_.push_back(std::move(name));
   }
-  t.header_ = record;
+  t.data_.clear();
+  t.ends_.clear();
+  t.data_.reserve(text.size());
+  t.ends_.reserve(text.size() / 4);
   while (true) {
+    const std::size_t first = t.ends_.size();
     CREDENCE_ASSIGN_OR_RETURN(bool more, next_record(record_line));
     if (!more) break;
-    if (record.size() == 1 && record[0].empty()) continue;  // blank line
-    if (record.size() != t.header_.size()) {
+    const std::size_t fields = t.ends_.size() - first;
+    const std::size_t before = first == 0 ? 0 : t.ends_[first - 1];
+    if (fields == 1 && t.ends_.back() == before) {  // blank line
+      t.ends_.pop_back();
+      continue;
+    }
+    if (fields != t.header_.size()) {
       return CsvError(file_name, record_line,
-                      "row has " + std::to_string(record.size()) + " fields, the header has " +
+                      "row has " + std::to_string(fields) + " fields, the header has " +
                           std::to_string(t.header_.size()));
     }
     if (t.rows_ == std::numeric_limits<std::uint32_t>::max()) {
       return OutOfRangeError("more than 2^32 - 1 rows", {.file = file_name});
     }
-    for (const std::string& f : record) {
-      t.data_ += f;
-      t.ends_.push_back(t.data_.size());
-    }
     t.lines_.push_back(record_line);
     ++t.rows_;
   }
+  t.ends_.shrink_to_fit();
   return t;
 }
 

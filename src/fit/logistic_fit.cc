@@ -111,6 +111,7 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
 
   LogisticFit fit;
   bool converged = false;
+  Eigen::MatrixXd xw(x.rows(), x.cols()), h(k, k);
   for (int it = 1; it <= o.max_iterations && !converged; ++it) {
     Eigen::VectorXd prob(margin.size()), w(margin.size());
     for (Eigen::Index i = 0; i < margin.size(); ++i) {
@@ -118,9 +119,12 @@ Result<LogisticFit> FitLogistic(const std::vector<std::span<const double>>& colu
       w[i] = prob[i] * (1 - prob[i]);
     }
     Eigen::VectorXd grad = x.transpose() * (y - prob) - (penalty.array() * beta.array()).matrix();
-    Eigen::MatrixXd h = x.transpose() * w.asDiagonal() * x;
+    // H = X' W X + penalty, as a symmetric rank-n update with sqrt(W) X (lower triangle).
+    xw = x.array().colwise() * w.array().sqrt();
+    h.setZero();
+    h.selfadjointView<Eigen::Lower>().rankUpdate(xw.transpose());
     h.diagonal() += penalty;
-    Eigen::LDLT<Eigen::MatrixXd> ldlt(h);
+    Eigen::LDLT<Eigen::MatrixXd, Eigen::Lower> ldlt(h);
     const double rcond = ldlt.info() == Eigen::Success ? ldlt.rcond() : 0;
     if (!(rcond > 1e-13)) {
       const std::string dependent = DependentColumns(x, names);
