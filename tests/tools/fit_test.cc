@@ -178,8 +178,10 @@ TEST(FitCliTest, ScorecardWithReport) {
   const std::string csv = WriteTrainingCsv("sc.csv", 20000, true);
   const std::string out = TempPath("scorecard.textproto");
   const std::string report = TempPath("scorecard.json");
+  const std::string logistic_out = TempPath("scorecard_logistic.textproto");
   CliRun r = Cli("fit --scorecard --monotonic --in " + csv + " --label bad --out " + out +
-                     " --report " + report + " --base-score 600 --base-odds 50 --pdo 20",
+                     " --report " + report + " --base-score 600 --base-odds 50 --pdo 20" +
+                     " --logistic-out " + logistic_out,
                  true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   credence::v1::Model m = ReadModel(out);
@@ -212,6 +214,9 @@ TEST(FitCliTest, ScorecardWithReport) {
   auto table = credence::fit::CsvTable::Read(csv);
   ASSERT_TRUE(table.ok());
   auto labels = credence::fit::LabelColumn(*table, 5);
+  const credence::v1::Model equivalent = ReadModel(logistic_out);
+  EXPECT_EQ(equivalent.id(), "scorecard_logistic");
+  ASSERT_EQ(equivalent.logistic().terms_size(), card.characteristics_size());
   std::vector<double> neg_points;
   const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
   for (std::size_t row = 0; row < table->rows(); ++row) {
@@ -235,6 +240,23 @@ TEST(FitCliTest, ScorecardWithReport) {
     ASSERT_GT(pd, 0);
     ASSERT_LT(pd, 1);
     neg_points.push_back(-points);
+    // The equivalent WoE logistic model gives the same PD.
+    double margin = equivalent.logistic().intercept();
+    for (const auto& term : equivalent.logistic().terms()) {
+      double x;
+      ASSERT_TRUE(credence::fit::ParseNumericField(
+          table->Field(row, table->ColumnIndex(term.feature())), x));
+      double woe = NAN;
+      if (std::isnan(x)) {
+        woe = term.transform().woe().missing_woe();
+      } else {
+        for (const auto& bin : term.transform().woe().bins()) {
+          if (InInterval(bin.interval(), x)) woe = bin.woe();
+        }
+      }
+      margin += term.coefficient() * woe;
+    }
+    EXPECT_NEAR(pd, 1 / (1 + std::exp(-margin)), 1e-12);
   }
   EXPECT_NEAR(*credence::fit::Auc(neg_points, *labels), rep["train"]["auc"].get<double>(), 1e-9);
   EXPECT_GT(rep["train"]["auc"].get<double>(), 0.65);

@@ -61,6 +61,8 @@ with PDO scaling. Characteristics' `feature` is the CSV column name.
                       scaling: S points at good:bad odds O, P points to double the odds;
                       default 600, 50, 20
   --round             round every partial score to an integer
+  --logistic-out FILE also write the same model as a logistic regression with WoE
+                      transforms (numeric features only), Model.id "<ID>_logistic"
 Features whose fitted coefficient has the wrong sign (positive: more WoE, more risk) are
 dropped and the model refitted; the report says so.
 
@@ -125,7 +127,7 @@ int FitCommand(int argc, char** argv) {
   Args args(argc, argv,
             {"in", "label", "out", "l2", "impute", "model-id", "exclude", "report", "bins",
              "initial-bins", "chi-threshold", "min-bin-share", "categorical", "min-iv", "max-corr",
-             "base-score", "base-odds", "pdo"},
+             "base-score", "base-odds", "pdo", "logistic-out"},
             {"help", "scorecard", "monotonic", "round"});
   if (args.Has("help")) {
     std::cout << kUsage;
@@ -172,7 +174,7 @@ int FitCommand(int argc, char** argv) {
   if (!scorecard) {
     for (const char* o :
          {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share", "categorical",
-          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round"}) {
+          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round", "logistic-out"}) {
       if (args.Has(o)) return usage(std::string("--") + o + " needs --scorecard");
     }
   }
@@ -388,6 +390,23 @@ int FitCommand(int argc, char** argv) {
     auto built = fit::BuildScorecard(terms, fitted.intercept, so);
     if (!built.ok()) return Fail(built.status());
     *model.mutable_scorecard() = built->scorecard;
+    if (args.Has("logistic-out")) {
+      if (!built->has_logistic) {
+        return Fail(InvalidArgumentError(
+            "--logistic-out: a categorical characteristic has no WoE-logistic form"));
+      }
+      v1::Model lm;
+      lm.set_id(model.id() + "_logistic");
+      lm.set_description("WoE logistic regression equivalent to scorecard '" + model.id() + "'");
+      *lm.mutable_logistic() = built->logistic;
+      std::string text;
+      google::protobuf::TextFormat::PrintToString(lm, &text);
+      Status s = WriteText(args.Get("logistic-out"),
+                           "# proto-file: credence/v1/bundle.proto\n"
+                           "# proto-message: credence.v1.Model\n" +
+                               text);
+      if (!s.ok()) return Fail(s);
+    }
     model.set_description("WoE scorecard fitted by credence fit on " + args.Get("in"));
 
     // Train metrics from the model's margin (higher = riskier) and from the points.
