@@ -110,11 +110,12 @@ Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, doub
     } else {
       out.has_logistic = false;
       const CategoryBin* other = nullptr;
+      // Every bin with training categories lists them (the other bin too, so the card
+      // shows where rare categories went); the other bin then repeats as `otherwise` for
+      // categories never seen.
       for (const CategoryBin& b : t.categorical->bins) {
-        if (b.other) {
-          other = &b;
-          continue;
-        }
+        if (b.other) other = &b;
+        if (b.categories.empty()) continue;
         v1::ScorecardAttribute* a = add(b.woe);
         for (const std::string& c : b.categories) a->mutable_categories()->add_values(c);
         std::string desc;

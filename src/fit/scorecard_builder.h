@@ -14,6 +14,10 @@
 // PD = 1 / (1 + exp((points - offset) / factor)), exactly when points are not rounded and
 // within n/2 points (rounding half away from zero) when they are.
 //
+// Attributes: `missing` first; then intervals [lower, upper) for a numeric feature, or one
+// CategorySet per categorical bin (the "other" bin's training categories included) followed
+// by an `otherwise` attribute with the other bin's points for unseen categories.
+//
 // Each characteristic's baseline_score is its highest partial score (the best attribute),
 // and reason codes use POINTS_BELOW, so an adverse reason's weight is the points lost
 // against the best attribute. The reason code of a characteristic is its name.

@@ -147,11 +147,10 @@ TEST(ScorecardTest, HigherPointsMeanLowerRiskAndBaselineIsTheBestAttribute) {
 TEST(ScorecardTest, CategoricalCharacteristicUsesCategorySetsAndOtherwise) {
   std::vector<std::string> x;
   std::vector<int> y;
-  for (int i = 0; i < 300; ++i)
-    x.push_back(i < 100   ? "A"
-                : i < 200 ? "B"
-                          : ""),
-        y.push_back(i % 3 == 0 || (i < 100 && i % 2 == 0));
+  for (int i = 0; i < 300; ++i) {
+    x.push_back(i < 100 ? "A" : i < 200 ? "B" : "");  // "" = missing
+    y.push_back(i % 3 == 0 || (i < 100 && i % 2 == 0));
+  }
   ASSERT_OK_AND_ASSIGN(CategoricalBinning bin, BinCategorical(x, y, {.chi_threshold = 0}));
   std::vector<ScorecardTerm> terms = {{"segment", nullptr, &bin, -1.0}};
   ASSERT_OK_AND_ASSIGN(BuiltScorecard built, BuildScorecard(terms, -1.0, {}));

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -261,6 +262,64 @@ TEST(FitCliTest, ScorecardWithReport) {
   EXPECT_NEAR(*credence::fit::Auc(neg_points, *labels), rep["train"]["auc"].get<double>(), 1e-9);
   EXPECT_GT(rep["train"]["auc"].get<double>(), 0.65);
   EXPECT_NEAR(rep["train"]["gini"].get<double>(), 2 * rep["train"]["auc"].get<double>() - 1, 1e-12);
+}
+
+TEST(FitCliTest, MonotonicPointsAndCategoricalCharacteristics) {
+  std::mt19937 rng(77);
+  std::normal_distribution<double> z(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  const std::string csv = TempPath("cat.csv");
+  {
+    std::ofstream f(csv);
+    f << "id,segment,utilisation,bad\n";
+    const char* segments[] = {"retail", "wholesale", "marketplace", "rare"};
+    const double shift[] = {0, -0.8, 0.9, 0};
+    for (int i = 0; i < 8000; ++i) {
+      const int s = i % 100 == 0 ? 3 : static_cast<int>(u(rng) * 3);
+      const double x = z(rng);
+      const int y = u(rng) < 1 / (1 + std::exp(-(-1.8 + shift[s] + 0.7 * x))) ? 1 : 0;
+      f << "r" << i << "," << (i % 97 == 5 ? "" : segments[s]) << "," << x << "," << y << "\n";
+    }
+  }
+  const std::string out = TempPath("cat.textproto");
+  CliRun r = Cli("fit --scorecard --monotonic --round --categorical segment --in " + csv +
+                     " --label bad --out " + out,
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  credence::v1::Model m = ReadModel(out);
+  ASSERT_EQ(m.scorecard().characteristics_size(), 2);
+  for (const auto& ch : m.scorecard().characteristics()) {
+    ASSERT_TRUE(ch.attributes(0).has_missing()) << ch.name();
+    double best = -1e300;
+    for (const auto& a : ch.attributes()) {
+      EXPECT_EQ(a.partial_score(), std::round(a.partial_score()));
+      best = std::max(best, a.partial_score());
+    }
+    EXPECT_EQ(ch.baseline_score(), best);
+    if (ch.feature() == "utilisation") {
+      // Risk rises with utilisation: points fall strictly from one interval to the next.
+      ASSERT_GE(ch.attributes_size(), 4);
+      for (int i = 2; i < ch.attributes_size(); ++i) {
+        EXPECT_LT(ch.attributes(i).partial_score(), ch.attributes(i - 1).partial_score());
+      }
+    } else {
+      EXPECT_EQ(ch.feature(), "segment");
+      EXPECT_TRUE(ch.attributes(ch.attributes_size() - 1).has_otherwise());  // rare, unseen
+      std::set<std::string> named;
+      for (const auto& a : ch.attributes()) {
+        for (const auto& v : a.categories().values()) named.insert(v);
+      }
+      EXPECT_EQ(named, (std::set<std::string>{"marketplace", "rare", "retail", "wholesale"}));
+    }
+  }
+  // No WoE-logistic form for a categorical characteristic.
+  r = Cli("fit --scorecard --categorical segment --in " + csv + " --label bad --out " + out +
+              " --logistic-out " + TempPath("never2.textproto"),
+          true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("no WoE-logistic form"));
+  EXPECT_EQ(Cli("fit --scorecard --bins 1e20 --in " + csv + " --label bad --out " + out).exit_code,
+            2);
 }
 
 TEST(FitCliTest, MetricsMatchBruteForce) {

@@ -178,8 +178,9 @@ int FitCommand(int argc, char** argv) {
       if (args.Has(o)) return usage(std::string("--") + o + " needs --scorecard");
     }
   }
-  if (bins != std::floor(bins) || initial_bins != std::floor(initial_bins)) {
-    return usage("--bins and --initial-bins need whole numbers");
+  if (bins != std::floor(bins) || initial_bins != std::floor(initial_bins) || bins < 1 ||
+      bins > 1000 || initial_bins < 2 || initial_bins > 1000) {
+    return usage("--bins needs a whole number in [1, 1000], --initial-bins one in [2, 1000]");
   }
 
   const auto started = std::chrono::steady_clock::now();
