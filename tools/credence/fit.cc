@@ -52,7 +52,8 @@ with PDO scaling. Characteristics' `feature` is the CSV column name.
   --initial-bins N    equal-frequency bins to start from; default 20
   --monotonic         merge to a monotonic WoE trend (direction from the data)
   --chi-threshold X   ChiMerge threshold; default 3.841 (95%, 1 df)
-  --min-bin-share X   smallest bin as a share of the rows; default 0.05
+  --min-bin-share X   smallest bin as a share of the rows, and the share below which a
+                      category is pooled into "other"; default 0.05
   --categorical A,B   string columns to bin as categories (rare ones pooled)
   --min-iv X          drop features with IV below X; default 0.02
   --max-corr X        of two features whose WoE columns have |r| > X drop the lower-IV one;
