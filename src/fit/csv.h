@@ -1,6 +1,7 @@
 // A small RFC 4180 CSV reader for training and scoring files: a header row, then data rows,
 // comma-separated, fields optionally in double quotes ("" is a quote inside quotes), LF or
-// CRLF line ends, UTF-8. Fields are kept unescaped in one buffer (8 bytes per field of
+// CRLF line ends, UTF-8 (a leading BOM is skipped). A line that is one empty field (quoted or
+// not) is a blank line and skipped. Fields are kept unescaped in one buffer (8 bytes per field of
 // overhead), so 100k rows x 60 columns take about the file's size plus 48 MB.
 #ifndef CREDENCE_FIT_CSV_H_
 #define CREDENCE_FIT_CSV_H_
