@@ -1,11 +1,15 @@
 #include "fit/csv.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
+
+#include "core/utf8.h"
 
 namespace credence::fit {
 namespace {
@@ -33,6 +37,12 @@ Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_
     return OutOfRangeError("CSV file larger than 4 GiB", {.file = file_name});
   }
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
+  if (std::size_t bad = 0; !core::IsValidUtf8(text, &bad)) {
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+    return CsvError(file_name, static_cast<std::size_t>(line),
+                    "invalid UTF-8 at byte " + std::to_string(bad));
+  }
   CsvTable t;
   t.file_name_ = file_name;
   std::size_t pos = 0, line = 1;

@@ -1,8 +1,8 @@
 // A small RFC 4180 CSV reader for training and scoring files: a header row, then data rows,
 // comma-separated, fields optionally in double quotes ("" is a quote inside quotes), LF or
-// CRLF line ends, UTF-8 (a leading BOM is skipped). A line that is one empty field (quoted or
-// not) is a blank line and skipped. Fields are kept unescaped in one buffer (8 bytes per field of
-// overhead), so 100k rows x 60 columns take about the file's size plus 48 MB.
+// CRLF line ends, UTF-8 (a leading BOM is skipped). A line that is one empty field (quoted
+// or not) is a blank line and skipped. Fields are kept unescaped in one buffer (8 bytes per
+// field of overhead), so 100k rows x 60 columns take about the file's size plus 48 MB.
 #ifndef CREDENCE_FIT_CSV_H_
 #define CREDENCE_FIT_CSV_H_
 
@@ -18,9 +18,9 @@ namespace credence::fit {
 // Limits: at most 100,000 columns and 2^32 - 1 rows; a file larger than 4 GiB is rejected.
 class CsvTable {
  public:
-  // Errors (INVALID_ARGUMENT, location file:line): an empty file, an empty or duplicate header
-  // name, a row whose field count differs from the header's, an unterminated quote, a quote
-  // inside an unquoted field, bytes after a closing quote.
+  // Errors (INVALID_ARGUMENT, location file:line): invalid UTF-8, an empty file, an empty or
+  // duplicate header name, a row whose field count differs from the header's, an
+  // unterminated quote, a quote inside an unquoted field, bytes after a closing quote.
   static Result<CsvTable> Parse(std::string_view text, const std::string& file_name);
   // Reads `path` and parses it. NOT_FOUND when it cannot be opened.
   static Result<CsvTable> Read(const std::string& path);

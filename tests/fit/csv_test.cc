@@ -38,6 +38,11 @@ TEST(CsvTest, ErrorsCarryTheLine) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("duplicate")));
   EXPECT_THAT(CsvTable::Parse("a\n\"open\n", "f.csv"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("unterminated")));
+  auto bad_utf8 = CsvTable::Parse("a\nok\n\xC3(\n", "f.csv");
+  EXPECT_THAT(bad_utf8,
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid UTF-8 at byte 5")));
+  ASSERT_NE(bad_utf8.status().location(), nullptr);
+  EXPECT_EQ(bad_utf8.status().location()->line, 3);
   EXPECT_THAT(CsvTable::Parse("", "f.csv"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
   EXPECT_THAT(CsvTable::Read("/nonexistent/x.csv"),
