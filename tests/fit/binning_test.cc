@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -166,6 +167,27 @@ TEST(BinningTest, EqualValuesAreNeverSplit) {
   EXPECT_EQ(bin.bins[1].stats.count(), 100);
   EXPECT_EQ(bin.bins[1].upper, 101);  // edges are observed values
   EXPECT_EQ(bin.bins[3].stats.count(), 100);
+}
+
+TEST(BinningTest, DistinctValuesSplitIntoEqualCounts) {
+  std::vector<double> x;
+  std::vector<int> y;
+  std::mt19937 rng(8);
+  for (int i = 0; i < 1000; ++i) x.push_back(i), y.push_back(i % 3 == 0);
+  std::shuffle(x.begin(), x.end(), rng);  // the input order does not matter
+  BinningOptions o;
+  o.method = MergeMethod::kNone;
+  o.min_bin_share = 0;
+  o.initial_bins = 20;
+  o.max_bins = 1000;
+  ASSERT_OK_AND_ASSIGN(NumericBinning bin, BinNumeric(x, y, o));
+  ASSERT_EQ(bin.bins.size(), 20u);
+  for (std::size_t i = 0; i < 20; ++i) {
+    EXPECT_EQ(bin.bins[i].stats.count(), 50);
+    if (i > 0) {
+      EXPECT_EQ(bin.bins[i].lower, 50.0 * static_cast<double>(i));
+    }
+  }
 }
 
 TEST(BinningTest, HandComputedWoeAndIv) {
