@@ -7,6 +7,10 @@ namespace credence::cli {
 
 int ScoreCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
+// tools/credence/simulate.cc
+int SimulateCommand(int argc, char** argv);
+// tools/credence/features_cmd.cc
+int FeaturesCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 
