@@ -164,12 +164,13 @@ double Logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
 
 class Builder {
  public:
-  Builder(v1::ScoreRequest* request, std::string prefix, std::int64_t as_of)
-      : request_(request), prefix_(std::move(prefix)), as_of_(as_of) {}
+  Builder(v1::ScoreRequest* request, std::string prefix, std::int64_t start, std::int64_t as_of)
+      : request_(request), prefix_(std::move(prefix)), start_(start), as_of_(as_of) {}
 
-  // A new event at `t` (seconds), or null when t is after as_of (it has not happened yet).
+  // A new event at `t` (seconds), or null when t is after as_of (it has not happened yet) or
+  // before the start of the simulated history.
   v1::Event* Add(v1::EventKind kind, std::int64_t t) {
-    if (t > as_of_) return nullptr;
+    if (t > as_of_ || t < start_) return nullptr;
     v1::Event* e = request_->add_events();
     char buf[24];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ++count_);
@@ -191,6 +192,7 @@ class Builder {
  private:
   v1::ScoreRequest* request_;
   std::string prefix_;
+  std::int64_t start_;
   std::int64_t as_of_;
   std::int64_t count_ = 0;
 };
@@ -346,7 +348,7 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
     c->mutable_valid_from()->set_seconds(std::max(registered, as_of - 900 * kDay));
   }
 
-  Builder b(&req, eid, as_of);
+  Builder b(&req, eid, start_day * kDay, as_of);
   const std::int64_t last_day = as_of_day;  // events on the as_of day are cut at as_of
 
   // Licences: customs registration and export operator; risk drives expiry and revocation.
@@ -364,7 +366,10 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
       l->set_number("L" + Num(index) + "-" + Num(i));
       l->mutable_granted_at()->set_seconds(registered + 20 * kDay);
       l->set_status(v1::LICENCE_STATUS_ACTIVE);
-      if (auto* e = b.Add(v1::EVENT_KIND_LICENCE_GRANTED, registered + 20 * kDay)) {
+      const std::int64_t granted = registered + 20 * kDay;
+      v1::Event* e =
+          granted >= start_day * kDay ? b.Add(v1::EVENT_KIND_LICENCE_GRANTED, granted) : nullptr;
+      if (e != nullptr) {
         e->set_counterparty(i == 0 ? "customs" : "commerce_bureau");
         e->set_status(kTypes[i]);
       }
@@ -372,10 +377,10 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
         const std::int64_t when = as_of - rng.Int(5, 200) * kDay;
         l->set_status(revoked ? v1::LICENCE_STATUS_REVOKED : v1::LICENCE_STATUS_EXPIRED);
         l->mutable_expires_at()->set_seconds(when);
-        if (auto* e = b.Add(
+        if (auto* ev = b.Add(
                 revoked ? v1::EVENT_KIND_LICENCE_REVOKED : v1::EVENT_KIND_LICENCE_EXPIRED, when)) {
-          e->set_counterparty("commerce_bureau");
-          e->set_status(kTypes[i]);
+          ev->set_counterparty("commerce_bureau");
+          ev->set_status(kTypes[i]);
         }
       } else {
         l->mutable_expires_at()->set_seconds(as_of + rng.Int(20, 1500) * kDay);
@@ -404,7 +409,7 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
   const double p_dispute = 0.003 + 0.025 * r + (counterfeit ? 0.02 : 0.0);
   const double p_chargeback = 0.001 + 0.012 * r + (counterfeit ? 0.008 : 0.0);
   const double p_complaint = 0.002 + 0.02 * r + (counterfeit ? 0.01 : 0.0);
-  const double handling_mean = 0.8 + 3.0 * r;
+  const double handling_mean = 0.6 + 3.0 * r;
   const double p_bad_tracking = 0.005 + 0.05 * r + (fraud || counterfeit ? 0.06 : 0.0);
   const double p_lost = 0.004 + 0.02 * r;
 
@@ -659,7 +664,7 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
       for (double v : month_sales_hist) s += v;
       return month_sales_hist.empty() ? 0.0 : s / static_cast<double>(month_sales_hist.size());
     }();
-    const double loan = std::max(20000.0, avg_month_sales * rng.Uniform(0.5, 1.5));
+    const double loan = std::max(2000.0, avg_month_sales * rng.Uniform(0.5, 1.5));
     for (std::int64_t day = start_day + rng.Int(10, 60); day <= last_day; day += rng.Int(80, 120)) {
       const std::int64_t t = day * kDay + 11 * 3600;
       v1::Event* dd = b.Add(v1::EVENT_KIND_LOAN_DRAWDOWN, t);
@@ -723,8 +728,9 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
     if (v1::Event* e = b.Add(v1::EVENT_KIND_ADMINISTRATIVE_PENALTY, at_random())) {
       const char* authority = kAuthorities[rng.Below(kAuthorities.size())];
       e->set_counterparty(authority);
+      SetString(e, "authority", authority);
       const double u = rng.Uniform();
-      const bool serious = u < 0.05 + 0.2 * r;
+      const bool serious = u < 0.02 + 0.2 * r;
       const bool general = !serious && u < 0.35 + 0.2 * r;
       e->set_status(serious ? "serious" : general ? "general" : "minor");
       const double amount = rng.LogNormal(std::log(serious   ? 200000.0
@@ -752,10 +758,10 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
       }
     } else if (v1::Event* e = b.AddCustom(
                    "annual_report",
-                   (due - rng.Int(0, 150) + (u < p_missing + 0.05 + 0.2 * r ? rng.Int(5, 60) : 0)) *
+                   (due - rng.Int(0, 150) + (u < p_missing + 0.02 + 0.2 * r ? rng.Int(5, 60) : 0)) *
                        kDay)) {
       e->set_counterparty("samr");
-      e->set_status(u < p_missing + 0.05 + 0.2 * r ? "late" : "on_time");
+      e->set_status(u < p_missing + 0.02 + 0.2 * r ? "late" : "on_time");
     }
   }
   const double p_dishonest =

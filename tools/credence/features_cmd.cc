@@ -244,7 +244,8 @@ int FeaturesCommand(int argc, char** argv) {
       requests.push_back(std::move(parsed).value());
     }
     // ComputeFeatures in parallel: a batch of independent calls on the immutable engine.
-    std::vector<Result<FeatureVector>> results(requests.size(), Result<FeatureVector>(Status()));
+    std::vector<Result<FeatureVector>> results(
+        requests.size(), Result<FeatureVector>(Status(StatusCode::kInternal, "not computed")));
     {
       const unsigned threads = batch.threads > 0
                                    ? static_cast<unsigned>(batch.threads)

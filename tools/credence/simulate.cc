@@ -1,9 +1,12 @@
 // credence simulate: writes synthetic cross-border e-commerce ScoreRequests (src/sim).
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <google/protobuf/util/delimited_message_util.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
+#include <google/protobuf/util/type_resolver.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
 #include <chrono>
 #include <cstdint>
@@ -118,6 +121,11 @@ int SimulateCommand(int argc, char** argv) {
 
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = true;
+  const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool()));
+  const std::string kRequestType =
+      "type.googleapis.com/" + v1::ScoreRequest::descriptor()->full_name();
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t events = 0;
   struct Slot {
@@ -134,14 +142,25 @@ int SimulateCommand(int argc, char** argv) {
         sim::SimulatedEnterprise e = sim::SimulateEnterprise(options, first + i);
         Slot& slot = slots[i];
         slot.events = static_cast<std::uint64_t>(e.request.events_size());
+        // Deterministic binary first (map entries sorted by key). JSON is converted from those
+        // bytes: printing the message directly would follow the maps' unspecified order.
+        std::string wire;
+        {
+          google::protobuf::io::StringOutputStream stream(&wire);
+          google::protobuf::io::CodedOutputStream coded(&stream);
+          coded.SetSerializationDeterministic(true);
+          (void)e.request.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes writes
+          e.request.SerializeWithCachedSizes(&coded);
+        }
         if (binary) {
           google::protobuf::io::StringOutputStream stream(&slot.bytes);
           google::protobuf::io::CodedOutputStream coded(&stream);
-          coded.SetSerializationDeterministic(true);
-          coded.WriteVarint32(static_cast<std::uint32_t>(e.request.ByteSizeLong()));
-          e.request.SerializeWithCachedSizes(&coded);
+          coded.WriteVarint32(static_cast<std::uint32_t>(wire.size()));
+          coded.WriteRaw(wire.data(), static_cast<int>(wire.size()));
         } else {
-          slot.ok = google::protobuf::util::MessageToJsonString(e.request, &slot.bytes, json).ok();
+          slot.ok = google::protobuf::util::BinaryToJsonString(resolver.get(), kRequestType, wire,
+                                                               &slot.bytes, json)
+                        .ok();
           slot.bytes.push_back('\n');
         }
         if (labels) slot.label = sim::LabelsCsvRow(e) + "\n";
