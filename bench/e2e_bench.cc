@@ -10,11 +10,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <ctime>
 #include <vector>
 
 #include "credence/engine.h"

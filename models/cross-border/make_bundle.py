@@ -366,7 +366,7 @@ RULES = []
 
 
 def rule(rid, dim, sev, cond, points, desc, source, outcome=None, cap=None, flag=None, message=None):
-    code = rid.upper()
+    code = rid.split("_")[0].upper()
     RULES.append(dict(id=rid, dim=dim, sev=sev, cond=cond, points=points, desc=desc, source=source,
                       outcome=outcome, cap=cap, flag=flag, code=code, message=message))
 
@@ -531,7 +531,7 @@ WEIGHTS = {"customs": 3, "tax": 2, "payment": 2, "logistics": 1, "consumer": 1, 
 GRADES = [("advanced_certified", 95), ("certified", 85), ("regular", 60), ("dishonest", 40), ("seriously_dishonest", 0)]
 
 # Placeholder credit model: hand-set logistic coefficients (feature, coefficient, reference, impute, cap_lower, cap_upper).
-LOGISTIC_INTERCEPT = -3.2
+LOGISTIC_INTERCEPT = -3.6
 LOGISTIC = [
     ("late_repayment_rate_365d", 4.0, 0.03, None, None, None),
     ("repayments_30dpd_365d", 0.45, 0.0, None, None, 6),
@@ -546,25 +546,23 @@ LOGISTIC = [
     ("third_party_fx_share_365d", 2.5, 0.02, None, None, None),
     ("tenure_days", -0.0004, 1825.0, 0.0, None, 3650),
     ("days_since_last_order", 0.004, 1.0, 365.0, None, 365),
-    ("order_value_growth_365d", -0.4, 0.0, 0.0, -1.0, 3.0),
     ("dishonest_listings_5y", 0.8, 0.0, None, None, 3),
 ]
 REASON_CODES = [
-    ("CR01", "late_repayment_rate_365d", "Share of loan repayments made late in the last year"),
-    ("CR02", "repayments_30dpd_365d", "Repayments 30 or more days past due"),
-    ("CR03", "refund_rate_90d", "High share of orders refunded in the last 90 days"),
-    ("CR04", "chargeback_rate_90d", "Card chargebacks relative to orders"),
-    ("CR05", "inspection_finding_rate_365d", "Customs inspections with adverse findings"),
-    ("CR06", "tax_refund_to_sales_ratio_365d", "Export tax refunds claimed relative to sales"),
-    ("CR07", "penalties_3y", "Administrative penalties in the last three years"),
-    ("CR08", "serious_penalties_3y", "Serious administrative penalties"),
-    ("CR09", "ip_complaints_upheld_365d", "Upheld intellectual-property complaints"),
-    ("CR10", "late_shipment_rate_90d", "Orders shipped late"),
-    ("CR11", "third_party_fx_share_365d", "Foreign-exchange receipts from third parties"),
-    ("CR12", "tenure_days", "Short operating history"),
-    ("CR13", "days_since_last_order", "No recent orders"),
-    ("CR14", "order_value_growth_365d", "Falling sales"),
-    ("CR15", "dishonest_listings_5y", "Dishonest-enterprise listing"),
+    ("PD01", "late_repayment_rate_365d", "Share of loan repayments made late in the last year"),
+    ("PD02", "repayments_30dpd_365d", "Repayments 30 or more days past due"),
+    ("PD03", "refund_rate_90d", "High share of orders refunded in the last 90 days"),
+    ("PD04", "chargeback_rate_90d", "Card chargebacks relative to orders"),
+    ("PD05", "inspection_finding_rate_365d", "Customs inspections with adverse findings"),
+    ("PD06", "tax_refund_to_sales_ratio_365d", "Export tax refunds claimed relative to sales"),
+    ("PD07", "penalties_3y", "Administrative penalties in the last three years"),
+    ("PD08", "serious_penalties_3y", "Serious administrative penalties"),
+    ("PD09", "ip_complaints_upheld_365d", "Upheld intellectual-property complaints"),
+    ("PD10", "late_shipment_rate_90d", "Orders shipped late"),
+    ("PD11", "third_party_fx_share_365d", "Foreign-exchange receipts from third parties"),
+    ("PD12", "tenure_days", "Short operating history"),
+    ("PD13", "days_since_last_order", "No recent orders"),
+    ("PD14", "dishonest_listings_5y", "Dishonest-enterprise listing"),
 ]
 
 MASTER = [("AAA", 0.005, "APPROVE", 500000000), ("AA", 0.01, "APPROVE", 300000000), ("A", 0.02, "APPROVE", 150000000),

@@ -9,7 +9,8 @@ feature, and writes
 
   models/cross-border/challenger_xgb.json       the booster (XGBoost JSON)
   models/cross-border/challenger_features.json  its input columns = bundle feature names
-  <--report FILE>                               holdout (and out-of-time) AUC, KS, bad rates
+  <--report FILE>                               holdout (and out-of-time) AUC, KS, bad rates,
+                                                PSI of the score between holdout and out-of-time
 
 The bundle (make_bundle.py) adds the model as `cb_challenger_xgb` when the two files exist.
 
@@ -75,6 +76,24 @@ def ks(score, y):
     return float(np.max(np.abs(cb - cg)[last]))
 
 
+def psi(expected, actual, bins=10):
+    """PSI over `bins` equal-frequency bins of the expected sample: inner edges are its
+    quantiles k/bins by linear interpolation between order statistics (R type 7); a value on
+    an edge goes to the upper bin; a zero share is replaced by 0.0001."""
+    e = np.sort(np.asarray(expected, dtype=np.float64))
+    edges = []
+    for k in range(1, bins):
+        h = (len(e) - 1) * k / bins
+        lo = int(np.floor(h))
+        edges.append(e[lo] + (h - lo) * (e[min(lo + 1, len(e) - 1)] - e[lo]))
+    edges = np.array(edges)
+    pe = np.bincount(np.searchsorted(edges, e, side="right"), minlength=bins) / len(e)
+    pa = np.bincount(np.searchsorted(edges, actual, side="right"), minlength=bins) / len(actual)
+    pe = np.where(pe == 0, 1e-4, pe)
+    pa = np.where(pa == 0, 1e-4, pa)
+    return float(np.sum((pa - pe) * np.log(pa / pe)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", required=True)
@@ -118,7 +137,8 @@ def main():
             sys.exit("out-of-time CSV has different feature columns")
         p_oot = booster.predict(xgb.DMatrix(ox, feature_names=feats, missing=np.nan))
         report.update({"oot_rows": len(oy), "oot_bad_rate": float(oy.mean()),
-                       "oot_auc": auc(p_oot, oy), "oot_ks": ks(p_oot, oy)})
+                       "oot_auc": auc(p_oot, oy), "oot_ks": ks(p_oot, oy),
+                       "psi_score_holdout_vs_oot": psi(p_hold, p_oot)})
     gain = booster.get_score(importance_type="total_gain")
     report["top_features_by_gain"] = sorted(gain, key=lambda k: -gain[k])[:15]
     booster.save_model(os.path.join(a.out_dir, "challenger_xgb.json"))
