@@ -102,7 +102,9 @@ TEST(Rng, PoissonMeanAndVarianceMatchParameter) {
     const double m = sum / n, v = sum2 / n - m * m;
     EXPECT_NEAR(m, mean, 5 * std::sqrt(mean / n)) << mean;
     EXPECT_NEAR(v / mean, 1.0, 0.03) << mean;
-    if (mean < 1) EXPECT_NEAR(zeros / static_cast<double>(n), std::exp(-mean), 0.005);
+    if (mean < 1) {
+      EXPECT_NEAR(zeros / static_cast<double>(n), std::exp(-mean), 0.005);
+    }
   }
   Rng rng(3, 0);
   EXPECT_EQ(rng.Poisson(0.0), 0);
