@@ -117,6 +117,27 @@ TEST(FeaturesCliTest, BadRecordIsReportedAndSkipped) {
   EXPECT_THAT(rows[1], ::testing::StartsWith("a,x,0,"));
 }
 
+TEST(FeaturesCliTest, BrokenBinaryFramingStopsWithAnError) {
+  const std::string pb = Tmp("t.pb"), cut = Tmp("cut.pb"), huge = Tmp("huge.pb"),
+                    out = Tmp("t.csv");
+  ASSERT_EQ(Cli("simulate --enterprises 3 --seed 2 --as-of 2026-10-01T00:00:00Z --history-days 60 "
+                "--format pb --out " +
+                pb)
+                .status,
+            0);
+  const std::string bytes = Slurp(pb);
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 10);
+  const std::string bundle = std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border";
+  EXPECT_EQ(
+      Cli("features --bundle " + bundle + " --format pb --in " + cut + " --out " + out).status, 1);
+  EXPECT_EQ(Lines(Slurp(out)).size(), 3u);  // header + the two complete records
+  // A length prefix of 2^32 - 1 bytes is refused before any allocation.
+  std::ofstream(huge, std::ios::binary) << std::string("\xff\xff\xff\xff\x0f", 5);
+  EXPECT_EQ(
+      Cli("features --bundle " + bundle + " --format pb --in " + huge + " --out " + out).status, 1);
+  EXPECT_EQ(Lines(Slurp(out)).size(), 1u);
+}
+
 }  // namespace
 
 #endif  // CREDENCE_CLI

@@ -125,32 +125,41 @@ Status ReadLabels(const std::string& path, LabelTable* table) {
   return Status();
 }
 
-// Reads the next record: a JSON line, or a varint-length-prefixed binary message.
-bool NextRecord(std::istream& in, bool binary, std::string* record) {
+// Reads the next record: a JSON line, or a varint-length-prefixed binary message. Returns
+// false at the end of the input; sets *error (and returns true) for a framing error, after
+// which a binary stream cannot be resynchronised.
+bool NextRecord(std::istream& in, bool binary, std::size_t max_bytes, std::string* record,
+                std::string* error) {
+  error->clear();
   if (!binary) {
     while (std::getline(in, *record)) {
       if (record->find_first_not_of(" \t\r") != std::string::npos) return true;
     }
     return false;
   }
-  std::uint32_t size = 0;
+  std::uint64_t size = 0;
   for (int shift = 0;; shift += 7) {
     const int c = in.get();
     if (c == EOF) {
       if (shift == 0) return false;
-      record->assign("\xff truncated length prefix");
+      *error = "truncated length prefix";
       return true;
     }
-    if (shift >= 32) {
-      record->assign("\xff bad length prefix");
+    if (shift >= 35) {
+      *error = "bad length prefix";
       return true;
     }
-    size |= static_cast<std::uint32_t>(c & 0x7f) << shift;
+    size |= static_cast<std::uint64_t>(c & 0x7f) << shift;
     if ((c & 0x80) == 0) break;
   }
+  if (size > max_bytes) {
+    *error = "length prefix " + std::to_string(size) + " exceeds the request limit of " +
+             std::to_string(max_bytes) + " bytes";
+    return true;
+  }
   record->resize(size);
-  in.read(record->data(), size);
-  if (static_cast<std::uint32_t>(in.gcount()) != size) record->assign("\xff truncated message");
+  in.read(record->data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uint64_t>(in.gcount()) != size) *error = "truncated message";
   return true;
 }
 
@@ -216,7 +225,7 @@ int FeaturesCommand(int argc, char** argv) {
   os << '\n';
 
   std::size_t records = 0, failed = 0, unlabelled = 0;
-  std::string record;
+  std::string record, framing;
   bool eof = false;
   const RequestLimits limits;
   std::string row;
@@ -225,19 +234,22 @@ int FeaturesCommand(int argc, char** argv) {
     std::vector<v1::ScoreRequest> requests;
     std::vector<Status> errors;
     while (requests.size() < kChunk) {
-      if (!NextRecord(in, binary, &record)) {
+      if (!NextRecord(in, binary, limits.max_request_bytes, &record, &framing)) {
         eof = true;
         break;
       }
       const std::size_t index = records++;
       auto parsed =
-          record.starts_with('\xff')
-              ? Result<v1::ScoreRequest>(Status(StatusCode::kDataLoss, record.substr(2)))
+          !framing.empty()
+              ? Result<v1::ScoreRequest>(Status(StatusCode::kDataLoss, framing))
               : ParseRequest(record, binary ? WireFormat::kBinary : WireFormat::kJson, limits);
       if (!parsed.ok()) {
         ++failed;
         std::cerr << "credence features: record " << index << ": " << parsed.status() << "\n";
-        if (binary && record.starts_with('\xff')) eof = true;  // cannot resynchronise
+        if (!framing.empty()) {
+          eof = true;  // a broken frame: the rest of the stream cannot be read
+          break;
+        }
         continue;
       }
       indices.push_back(index);
