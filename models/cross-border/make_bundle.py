@@ -509,8 +509,9 @@ rule("cr09_licence_expired", "credentials", "LOW", "licence_expiries_365d >= 1.0
 rule("cr10_not_aeo", "credentials", "INFO", "!('AEO:advanced' in enterprise.certifications) && !('AEO:certified' in enterprise.certifications)", 0,
      "Not an AEO (certified or advanced certified) enterprise: at most 'regular' (only AEOs hold the certified grades).",
      f"{D} §1.1 Order 282: advanced certified and certified are the AEO grades", cap="regular")
-rule("cr11_not_advanced_aeo", "credentials", "INFO", "!('AEO:advanced' in enterprise.certifications)", 0,
-     "Not an advanced-certified AEO: at most 'certified'.", f"{D} §1.1 Order 282", cap="certified")
+rule("cr11_not_advanced_aeo", "credentials", "INFO",
+     "'AEO:certified' in enterprise.certifications && !('AEO:advanced' in enterprise.certifications)", 0,
+     "A certified but not advanced-certified AEO: at most 'certified'.", f"{D} §1.1 Order 282", cap="certified")
 # Operating stability
 rule("os01_new_enterprise", "operating", "LOW", "tenure_days < 365.0", -10,
      "Registered less than a year ago.", f"{D} §3 O01", flag="new")
@@ -809,8 +810,8 @@ def write_compliance(path):
     L += ["", "The 95 cut-off for `advanced_certified` follows the AEO standard's pass mark (total ≥ 95 out",
           "of 100 with no failed item; domain §1.1 \"AEO standards — scoring mechanics\"). Because only",
           "AEO enterprises hold the two certified grades under Order 282, the rules `cr10_not_aeo` and",
-          "`cr11_not_advanced_aeo` cap every other enterprise at `regular` and every non-advanced AEO at",
-          "`certified`, whatever the points.", "",
+          "`cr11_not_advanced_aeo` cap every other enterprise at `regular` and every AEO that is not",
+          "advanced-certified at `certified`, whatever the points.", "",
           "**Vetoes.** After the points, the grade is lowered to the worst `grade_cap` among the",
           "rule hits: a smuggling finding, the Order 251 violation-ratio-and-penalty test, taxes more",
           "than three months overdue, a dishonest listing or repeated counterfeit seizures cap at",

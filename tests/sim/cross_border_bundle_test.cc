@@ -184,7 +184,7 @@ TEST(CrossBorderBundleTest, CertificationCapsGrades) {
   {
     RequestBuilder b;  // no AEO at all: regular whatever the points
     const v1::ScoreResponse r = Score(b.request());
-    EXPECT_EQ(Hits(r), (std::set<std::string>{"cr10_not_aeo", "cr11_not_advanced_aeo"}));
+    EXPECT_EQ(Hits(r), (std::set<std::string>{"cr10_not_aeo"}));
     EXPECT_DOUBLE_EQ(r.compliance().score(), 100.0);
     EXPECT_EQ(r.compliance().grade(), "regular");
   }
