@@ -854,8 +854,38 @@ def write_compliance(path):
         fh.write("\n".join(L))
 
 
-if __name__ == "__main__":
-    write_bundle(os.path.join(ROOT, "models", "cross-border", "bundle.textproto"))
-    write_indicators(os.path.join(ROOT, "docs", "indicators.md"))
-    write_compliance(os.path.join(ROOT, "docs", "compliance.md"))
+def main():
+    import sys
+    import tempfile
+    targets = [(write_bundle, os.path.join(ROOT, "models", "cross-border", "bundle.textproto")),
+               (write_indicators, os.path.join(ROOT, "docs", "indicators.md")),
+               (write_compliance, os.path.join(ROOT, "docs", "compliance.md"))]
+    if "--check" in sys.argv[1:]:
+        # CTest: the committed files are what this script generates.
+        stale = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for write, path in targets:
+                out = os.path.join(tmp, os.path.basename(path))
+                if write is write_bundle:
+                    # The challenger section depends on files beside the bundle.
+                    for f in ("challenger_xgb.json", "challenger_features.json"):
+                        src = os.path.join(os.path.dirname(path), f)
+                        if os.path.exists(src):
+                            with open(src) as a, open(os.path.join(tmp, f), "w") as b:
+                                b.write(a.read())
+                write(out)
+                with open(out) as a, open(path) as b:
+                    if a.read() != b.read():
+                        stale.append(os.path.relpath(path, ROOT))
+        if stale:
+            print("out of date (run python3 models/cross-border/make_bundle.py): " + ", ".join(stale))
+            sys.exit(1)
+        print("up to date")
+        return
+    for write, path in targets:
+        write(path)
     print(f"{len(FEATURES)} features, {len(RULES)} rules")
+
+
+if __name__ == "__main__":
+    main()

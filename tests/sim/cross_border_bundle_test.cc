@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -73,6 +74,13 @@ TEST(CrossBorderBundleTest, CatalogueCoversEveryDimension) {
   EXPECT_EQ(b.compliance().grades(4).grade(), "seriously_dishonest");
   EXPECT_EQ(b.compliance().weights_size(), 8);
   EXPECT_EQ(b.decision().table(), "policy");
+  // The credit model is the placeholder logistic model; the challenger is a tree ensemble
+  // that is not the credit model.
+  EXPECT_EQ(b.credit().model(), "cb_pd_placeholder");
+  std::map<std::string, v1::Model::KindCase> kinds;
+  for (const auto& m : b.models()) kinds[m.id()] = m.kind_case();
+  EXPECT_EQ(kinds["cb_pd_placeholder"], v1::Model::kLogistic);
+  EXPECT_EQ(kinds["cb_challenger_xgb"], v1::Model::kTreeEnsemble);
 }
 
 // Every feature is documented in docs/indicators.md and every rule in docs/compliance.md.
