@@ -37,12 +37,16 @@ echo "== 2. features"
   --out "$OUT/oot_features.csv"
 
 echo "== 3. scorecard"
-# >>> INTEGRATOR: fit the credit scorecard here and make it the bundle's credit model, e.g.
+# >>> INTEGRATOR: fit the credit scorecard here. make_bundle.py (step 4) embeds
+# models/cross-border/scorecard.textproto, when it exists, as the credit model (credit.model
+# becomes its id; the placeholder stays for comparison). Tried with the fit branch's CLI on
+# 4,000 development rows: it fits, and the bundle validates and scores with an engine that
+# implements scorecards. The label columns other than `bad` must be excluded:
 #   "$CLI" fit --scorecard --in "$OUT/dev_features.csv" --label bad \
-#       --out "$BUNDLE/scorecard.textproto"
-#   "$CLI" metrics --in ... --score ... --label bad --expected ...   # holdout AUC/KS, PSI dev vs oot
-# then switch `credit.model` in models/cross-border/make_bundle.py from cb_pd_placeholder to the
-# fitted scorecard and update MODEL_CARD.md. Until then the credit model is the placeholder.
+#       --exclude request_id,enterprise_id,default_12m,violation_12m \
+#       --out "$BUNDLE/scorecard.textproto" --report "$OUT/scorecard_report.json"
+#   "$CLI" metrics ...   # holdout / out-of-time AUC, KS; PSI dev -> oot (MODEL_CARD.md)
+# Then update MODEL_CARD.md with the scorecard's numbers.
 # <<< INTEGRATOR
 echo "   (not yet: the credit model is the placeholder logistic model; see MODEL_CARD.md)"
 

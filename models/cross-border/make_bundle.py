@@ -22,6 +22,10 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DAY = 86400
 
+# Written by `credence fit --scorecard` (scripts/build_cross_border.sh); when present it is the
+# credit model instead of the placeholder.
+SCORECARD_FILE = "scorecard.textproto"
+
 DIMS = {
     "customs": "DIMENSION_CUSTOMS",
     "tax": "DIMENSION_TAX",
@@ -664,6 +668,24 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
         w(s + " }")
     w("  }")
     w("}")
+    credit_model = "cb_pd_placeholder"
+    scorecard = os.path.join(os.path.dirname(path), SCORECARD_FILE)
+    if os.path.exists(scorecard):
+        # >>> The fitted scorecard (a credence.v1.Model in text format written by
+        # `credence fit --scorecard --out models/cross-border/scorecard.textproto`) becomes the
+        # credit model; the placeholder stays in the bundle for comparison.
+        import re
+        with open(scorecard) as fh:
+            text = fh.read()
+        m = re.search(r'^id:\s*"([^"]+)"', text, re.M)
+        if not m:
+            raise SystemExit(f"{scorecard}: no top-level id")
+        credit_model = m.group(1)
+        w("\n# Credit model: the scorecard fitted by `credence fit --scorecard` (scorecard.textproto).")
+        w("models {")
+        for line in text.rstrip("\n").split("\n"):
+            w("  " + line if line else "")
+        w("}")
     if os.path.exists(os.path.join(os.path.dirname(path), "challenger_xgb.json")):
         import json
         with open(os.path.join(os.path.dirname(path), "challenger_features.json")) as fh:
@@ -681,12 +703,12 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
             w(f"    features: {q(ft)}")
         w("  }")
         w("}")
-    w("""
-credit {
-  model: "cb_pd_placeholder"
-  scaling { base_score: 600 base_odds: 50 pdo: 20 min_score: 300 max_score: 850 }
+    w(f"""
+credit {{
+  model: "{credit_model}"
+  scaling {{ base_score: 600 base_odds: 50 pdo: 20 min_score: 300 max_score: 850 }}
   grade_scale: "master"
-}
+}}
 """)
     w("grade_scales {")
     w('  id: "master"')
@@ -867,8 +889,8 @@ def main():
             for write, path in targets:
                 out = os.path.join(tmp, os.path.basename(path))
                 if write is write_bundle:
-                    # The challenger section depends on files beside the bundle.
-                    for f in ("challenger_xgb.json", "challenger_features.json"):
+                    # The model sections depend on files beside the bundle.
+                    for f in ("challenger_xgb.json", "challenger_features.json", SCORECARD_FILE):
                         src = os.path.join(os.path.dirname(path), f)
                         if os.path.exists(src):
                             with open(src) as a, open(os.path.join(tmp, f), "w") as b:
