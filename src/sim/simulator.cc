@@ -140,21 +140,20 @@ struct Profile {
   double refund_claimant;          // share that claims export tax refunds
   double borrower;                 // share that uses financing
   double ip_extra;                 // extra monthly IP-complaint rate
-  double fraud_extra;              // tax-refund over-claim and paper-trail anomalies
 };
 constexpr std::array<Profile, kArchetypeCount> kProfiles = {{
     // steady exporter
-    {0.40, -2.3, 0.8, -1.1, 0.8, 7.6, 0.5, -0.05, 0.15, 0.70, 0.50, 0.0, 0.0},
+    {0.40, -2.3, 0.8, -1.1, 0.8, 7.6, 0.5, -0.05, 0.15, 0.70, 0.50, 0.0},
     // fast grower
-    {0.20, -1.4, 0.8, -1.5, 0.8, 6.6, 0.5, 0.6, 1.2, 0.55, 0.80, 0.0, 0.0},
+    {0.20, -1.4, 0.8, -1.5, 0.8, 6.6, 0.5, 0.6, 1.2, 0.55, 0.80, 0.0},
     // distressed seller
-    {0.15, 0.3, 0.8, -1.2, 0.8, 7.3, 0.5, -0.1, 0.1, 0.60, 0.90, 0.0, 0.0},
+    {0.15, 0.3, 0.8, -1.2, 0.8, 7.3, 0.5, -0.1, 0.1, 0.60, 0.90, 0.0},
     // tax-refund fraud
-    {0.07, 0.6, 0.8, -1.8, 0.7, 5.6, 0.6, 0.9, 1.8, 1.00, 0.40, 0.0, 1.0},
+    {0.07, 0.6, 0.8, -1.8, 0.7, 5.6, 0.6, 0.9, 1.8, 1.00, 0.40, 0.0},
     // counterfeit seller
-    {0.08, 0.2, 0.8, -1.0, 0.8, 6.5, 0.6, 0.0, 0.5, 0.30, 0.40, 0.35, 0.0},
+    {0.08, 0.2, 0.8, -1.0, 0.8, 6.5, 0.6, 0.0, 0.5, 0.30, 0.40, 0.35},
     // dormant shell
-    {0.10, -0.3, 1.0, -3.6, 0.7, 6.0, 0.9, -0.3, 0.3, 0.40, 0.20, 0.0, 0.3},
+    {0.10, -0.3, 1.0, -3.6, 0.7, 6.0, 0.9, -0.3, 0.3, 0.40, 0.20, 0.0},
 }};
 
 double Logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
