@@ -11,6 +11,10 @@ int ValidateCommand(int argc, char** argv);
 int FitCommand(int argc, char** argv);
 // credence metrics: AUC, Gini, KS, PSI of a score column (tools/credence/metrics.cc).
 int MetricsCommand(int argc, char** argv);
+// tools/credence/simulate.cc
+int SimulateCommand(int argc, char** argv);
+// tools/credence/features_cmd.cc
+int FeaturesCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

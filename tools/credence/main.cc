@@ -17,6 +17,9 @@ struct Command {
 constexpr Command kCommands[] = {
     {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+    {"simulate", credence::cli::SimulateCommand,
+     "generate synthetic enterprises (requests + labels)"},
+    {"features", credence::cli::FeaturesCommand, "compute a bundle's features of requests as CSV"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
     {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
     {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
