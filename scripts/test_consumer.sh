@@ -17,8 +17,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/credence-consumer.XXXXXX")
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$tmp"' EXIT; fi
 prefix="$tmp/prefix"
 
-# Install only what a host needs (the library, headers, protos, package files); `--install`
-# would also install the CLI, which is fine but not needed here.
+# Installs the library, headers (with the generated credence/v1/*.pb.h), the .proto files,
+# the CMake package and credence.pc (and the CLI and Python package, unused here).
 cmake --install "$BUILD_DIR" --prefix "$prefix" >/dev/null
 for f in include/credence/engine.h include/credence/c_api.h include/credence/v1/score.pb.h \
          share/credence/proto/credence/v1/score.proto; do
@@ -51,7 +51,8 @@ check "find_package consumer (C)" "$("$tmp/cmake-build/c_consumer" "$bundle" "$r
 
 # 2. pkg-config, with no CMake involved.
 export PKG_CONFIG_PATH="$(dirname "$pc")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-[[ "$(pkg-config --modversion credence)" == "$(grep -o 'VERSION [0-9.]*' CMakeLists.txt | head -n1 | cut -d' ' -f2)" ]]
+[[ "$(pkg-config --modversion credence)" == "$(grep -o 'project(credence VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)" ]] ||
+  { echo "test_consumer: credence.pc has the wrong version" >&2; exit 1; }
 # shellcheck disable=SC2046
 c++ -std=c++20 -O1 -o "$tmp/pc_consumer" tests/consumer/consumer.cc $(pkg-config --cflags --libs credence)
 check "pkg-config consumer (C++)" "$("$tmp/pc_consumer" "$bundle" "$requests")"
