@@ -210,15 +210,28 @@ class PyEngine {
   // JSON Lines records (blank ones already removed) to the lines `credence score` writes:
   // the response JSON or an error record whose index is first_index + position. Returns
   // (lines, number of error records).
-  std::pair<std::vector<std::string>, std::size_t> ScoreJsonLines(
-      const std::vector<std::string>& records, int threads, std::size_t first_index) const {
+  // Lines are bytes: a message may quote bytes that are not UTF-8.
+  std::pair<py::list, std::size_t> ScoreJsonLines(const std::vector<std::string>& records,
+                                                  int threads, std::size_t first_index) const {
     if (threads < 0 || threads > 256) {
       Throw(OutOfRangeError("threads must be in [0, 256], not " + std::to_string(threads)));
     }
-    py::gil_scoped_release release;
+    std::vector<std::string> lines;
+    std::size_t failed = 0;
+    {
+      py::gil_scoped_release release;
+      lines = JsonLines(records, threads, first_index, failed);
+    }
+    py::list out(lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) out[i] = py::bytes(lines[i]);
+    return {std::move(out), failed};
+  }
+
+ private:
+  std::vector<std::string> JsonLines(const std::vector<std::string>& records, int threads,
+                                     std::size_t first_index, std::size_t& failed) const {
     const std::size_t n = records.size();
     std::vector<std::string> lines(n);
-    std::size_t failed = 0;
     std::vector<v1::ScoreRequest> good;
     std::vector<std::size_t> origin;
     for (std::size_t i = 0; i < n; ++i) {
@@ -247,9 +260,10 @@ class PyEngine {
       }
       lines[i] = std::move(json).value();
     }
-    return {std::move(lines), failed};
+    return lines;
   }
 
+ public:
   std::vector<double> Features(const py::bytes& request, int format) const {
     const WireFormat in = ToWireFormat(format);
     std::string bytes = request;

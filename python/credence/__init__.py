@@ -119,15 +119,19 @@ class Engine:
                     out[i] = r if raw else _json.loads(r)
         return out
 
-    def score_json_lines(self, lines, threads=0, first_index=0):
-        """JSON Lines in, JSON Lines out, exactly as `credence score` writes them: blank lines
-        are skipped; each record gives its response or an error record
-        {"error": {"index", "requestId", "code", "message", "location"}} whose index counts
-        records from `first_index`. Returns (output lines, number of error records)."""
-        records = [l for l in (x.decode() if isinstance(x, bytes) else x for x in lines)
-                   if l.strip(" \t\r\n")]
-        records = [l.rstrip("\r\n") for l in records]
-        return self._impl.score_json_lines(records, threads, first_index)
+    def score_json_lines(self, lines, threads=0, first_index=0, as_bytes=False):
+        """JSON Lines in (str or bytes, without their newlines), JSON Lines out, exactly as
+        `credence score` writes them: blank lines are skipped; each record gives its response
+        or an error record {"error": {"index", "requestId", "code", "message", "location"}}
+        whose index counts records from `first_index`. Returns (output lines, number of error
+        records); the lines are str, or bytes with as_bytes=True (byte-exact even when a
+        message quotes input that is not UTF-8)."""
+        records = [x.encode() if isinstance(x, str) else bytes(x) for x in lines]
+        records = [r for r in records if r.strip(b" \t\r")]
+        out, failed = self._impl.score_json_lines(records, threads, first_index)
+        if not as_bytes:
+            out = [o.decode("utf-8", "replace") for o in out]
+        return out, failed
 
     def features(self, request):
         """The features of one request as {name: value}, in the bundle's order; NaN means
