@@ -2,6 +2,7 @@
 // boundary (std::bad_alloc becomes RESOURCE_EXHAUSTED, anything else INTERNAL).
 #include "credence/c_api.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>

@@ -1,6 +1,6 @@
 """Scaling of batch scoring: CLI threads 1, 2 and Dask workers 1, 2 on the same input.
 
-    PYTHONPATH=build/python /usr/bin/python3 python/bench_scale.py [--requests 20000]
+    PYTHONPATH=build/python /usr/bin/python3 python/tools/bench_scale.py [--requests 20000]
 
 Generates REQUESTS requests from examples/requests.jsonl (each cut to 20-50 events, with its
 own request id) in 8 partitions, then times `credence score --threads T` on the whole file
@@ -21,7 +21,7 @@ import time
 import credence
 from credence import dask as cdask
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def main():
@@ -51,7 +51,7 @@ def main():
             f.close()
         size = os.path.getsize(os.path.join(tmp, "all.jsonl"))
         print("input: %d requests, %.1f MB, %d partitions" % (args.requests, size / 1e6,
-                                                             args.partitions))
+                                                             args.partitions), flush=True)
         rows = []
         reference = None
         for threads in (1, 2):
@@ -67,6 +67,7 @@ def main():
             reference = reference or lines
             assert lines == reference, "CLI output depends on --threads"
             rows.append(("CLI --threads %d" % threads, elapsed))
+            print("  CLI --threads %d: %.2f s" % (threads, elapsed), flush=True)
 
         from dask.distributed import Client, LocalCluster
 
@@ -92,6 +93,7 @@ def main():
             assert lines == reference, "Dask output differs from the CLI's"
             rows.append(("Dask, %d worker process%s" % (workers, "es" if workers > 1 else ""),
                          elapsed))
+            print("  Dask %d workers: %.2f s" % (workers, elapsed), flush=True)
         print("%-28s %9s %10s %8s" % ("run", "seconds", "req/s", "speedup"))
         for i, (name, secs) in enumerate(rows):
             base = rows[0 if i < 2 else 2][1]
