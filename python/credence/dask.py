@@ -31,6 +31,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 
 import credence
@@ -58,6 +59,7 @@ def _engine(bundle, digest):
 
 def score_partition(in_path, out_path, bundle, digest, threads=1):
     """Scores one partition file into out_path (atomically). Runs on a worker."""
+    cpu_start = time.process_time()
     engine = _engine(bundle, digest)
     with open(in_path, "rb") as f:
         lines = f.read().split(b"\n")
@@ -80,7 +82,8 @@ def score_partition(in_path, out_path, bundle, digest, threads=1):
             os.unlink(tmp)
         raise
     return {"records": len(out), "scored": len(out) - failed, "failed": failed,
-            "pid": os.getpid(), "host": os.uname().nodename, "compiles": _COMPILES["count"]}
+            "pid": os.getpid(), "host": os.uname().nodename, "compiles": _COMPILES["count"],
+            "cpu_seconds": time.process_time() - cpu_start}
 
 
 def list_partitions(spec):
@@ -137,8 +140,8 @@ def run_score(bundle, inputs, out_dir, client, threads=1, retries=2):
     manifest = {
         "bundle": bundle,
         "bundle_digest": engine.digest,
-        "partitions": [dict(name=n, **{k: partitions[n][k] for k in ("records", "scored",
-                                                                      "failed")})
+        "partitions": [dict(name=n, **{k: partitions[n][k]
+                                       for k in ("records", "scored", "failed", "cpu_seconds")})
                        for n in sorted(partitions)],
         "failed_partitions": [{"name": n, "error": failed_partitions[n]}
                               for n in sorted(failed_partitions)],

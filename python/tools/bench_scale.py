@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -33,6 +34,7 @@ def main():
     args = ap.parse_args()
     examples = [json.loads(l) for l in open(os.path.join(ROOT, "examples", "requests.jsonl"))
                 if l.strip()]
+    load = os.getloadavg()
     tmp = tempfile.mkdtemp(prefix="credence-scale.")
     try:
         in_dir = os.path.join(tmp, "in")
@@ -56,17 +58,20 @@ def main():
         reference = None
         for threads in (1, 2):
             out = os.path.join(tmp, "cli-%d.jsonl" % threads)
+            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             p = subprocess.run([args.cli, "score", "--bundle", args.bundle, "--in",
                                 os.path.join(tmp, "all.jsonl"), "--out", out, "--threads",
                                 str(threads)], check=False)
             elapsed = time.perf_counter() - t0
+            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime
             assert p.returncode in (0, 1), p.returncode
             with open(out) as f:
                 lines = f.read().splitlines()
             reference = reference or lines
             assert lines == reference, "CLI output depends on --threads"
-            rows.append(("CLI --threads %d" % threads, elapsed))
+            rows.append(("CLI --threads %d" % threads, elapsed, cpu))
             print("  CLI --threads %d: %.2f s" % (threads, elapsed), flush=True)
 
         from dask.distributed import Client, LocalCluster
@@ -91,13 +96,20 @@ def main():
                 with open(os.path.join(out_dir, name)) as f:
                     lines += f.read().splitlines()
             assert lines == reference, "Dask output differs from the CLI's"
+            cpu = sum(p["cpu_seconds"] for p in manifest["partitions"])
             rows.append(("Dask, %d worker process%s" % (workers, "es" if workers > 1 else ""),
-                         elapsed))
+                         elapsed, cpu))
             print("  Dask %d workers: %.2f s" % (workers, elapsed), flush=True)
-        print("%-28s %9s %10s %8s" % ("run", "seconds", "req/s", "speedup"))
-        for i, (name, secs) in enumerate(rows):
+        # CPU seconds: the CLI process (all threads); for Dask, the tasks' own process time.
+        print("load average before the runs: %.1f %.1f %.1f; cores: %d"
+              % (load + (os.cpu_count(),)))
+        print("%-28s %9s %10s %8s %9s %12s" % ("run", "wall s", "req/s", "speedup", "CPU s",
+                                              "ms CPU/req"))
+        for i, (name, secs, cpu) in enumerate(rows):
             base = rows[0 if i < 2 else 2][1]
-            print("%-28s %9.2f %10.0f %7.2fx" % (name, secs, args.requests / secs, base / secs))
+            print("%-28s %9.2f %10.0f %7.2fx %9.2f %12.3f"
+                  % (name, secs, args.requests / secs, base / secs, cpu,
+                     1000 * cpu / args.requests))
         print("all outputs equal the single-thread CLI's, record for record")
     finally:
         shutil.rmtree(tmp)
