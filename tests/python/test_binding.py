@@ -4,6 +4,7 @@ import json
 import math
 import os
 import pickle
+import sys
 import tempfile
 import threading
 import unittest
@@ -166,6 +167,37 @@ class ScoreTest(unittest.TestCase):
         for t in threads:
             t.join()
         self.assertEqual(errors, [])
+
+    def test_the_gil_is_released_while_cpp_runs(self):
+        # With a huge switch interval the interpreter never takes the GIL from a thread by
+        # force: the main thread can run while the worker is inside a call only if that call
+        # released the GIL. It then sees the call unfinished.
+        calls = {
+            "score": lambda: self.engine.score(self.lines[0]),
+            "score_batch": lambda: self.engine.score_batch(self.lines, threads=1),
+            "score_json_lines": lambda: self.engine.score_json_lines(self.lines),
+            "features": lambda: self.engine.features(self.lines[0]),
+        }
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(1000)
+        try:
+            for name, call in calls.items():
+                started, state = threading.Event(), {"done": False}
+
+                def work():
+                    started.set()
+                    call()
+                    state["done"] = True
+
+                t = threading.Thread(target=work)
+                t.start()
+                started.wait()
+                observed = state["done"]
+                t.join()
+                self.assertFalse(observed, name + " held the GIL")
+                self.assertTrue(state["done"])
+        finally:
+            sys.setswitchinterval(old)
 
     def test_simulate_is_a_documented_hook(self):
         with self.assertRaises(NotImplementedError) as ctx:
