@@ -267,6 +267,28 @@ class PredictTest(unittest.TestCase):
                 credence.predict(os.path.join(tmp, "broken.json"), frame)
             self.assertIn(ctx.exception.code, ("DATA_LOSS", "INVALID_ARGUMENT"))
 
+    def test_lightgbm_model_matches_hand_computation(self):
+        import pandas as pd
+        # One tree: a <= 0.5 (missing: none, NaN reads as 0) -> 1; else b <= 1.5 (missing:
+        # NaN, default right) -> 2, else 3. LightGBM goes left when x <= threshold.
+        model = ("tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nmax_feature_idx=1\n"
+                 "objective=binary sigmoid:1\nfeature_names=a b\n\n"
+                 "Tree=0\nnum_leaves=3\nnum_cat=0\nsplit_feature=0 1\nthreshold=0.5 1.5\n"
+                 "decision_type=2 8\nleft_child=-1 -2\nright_child=1 -3\nleaf_value=1 2 3\n"
+                 "leaf_count=5 3 2\ninternal_count=10 5\nshrinkage=1\n\n"
+                 "end of trees\n\nparameters:\nend of parameters\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.txt")
+            with open(path, "w") as f:
+                f.write(model)
+            # Columns in another order, plus one the model does not read.
+            frame = pd.DataFrame({"b": [9, 1, 2, np.nan, 9], "x": [0, 0, 0, 0, 0],
+                                  "a": [0.2, 1, 1, 1, np.nan]})
+            margin = credence.predict(path, frame, output="margin")
+            np.testing.assert_array_equal(margin, [1, 2, 3, 3, 1])
+            np.testing.assert_allclose(credence.predict(path, frame),
+                                       1 / (1 + np.exp(-margin)), rtol=1e-15)
+
 
 if __name__ == "__main__":
     unittest.main()
