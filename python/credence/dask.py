@@ -129,7 +129,10 @@ def run_score(bundle, inputs, out_dir, client, threads=1, retries=2):
         if future.status == "finished":
             partitions[name] = future.result()
         else:
-            error = future.exception()
+            try:  # "error" after the last retry, or "cancelled" (e.g. the scheduler lost it)
+                error = future.exception()
+            except BaseException as e:  # a cancelled future raises CancelledError here
+                error = e
             failed_partitions[name] = "%s: %s" % (type(error).__name__, error)
     workers = {}
     for r in partitions.values():
