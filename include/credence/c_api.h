@@ -79,14 +79,20 @@ typedef enum credence_status_code {
   CREDENCE_UNIMPLEMENTED = 12,
   CREDENCE_INTERNAL = 13,
   CREDENCE_UNAVAILABLE = 14,
-  CREDENCE_DATA_LOSS = 15
+  CREDENCE_DATA_LOSS = 15,
+  /* Not codes: they make the type span every int in C and C++ alike, so that any value a
+   * host passes (or a future code) is well defined. */
+  CREDENCE_STATUS_CODE_MIN_ = -2147483647 - 1,
+  CREDENCE_STATUS_CODE_MAX_ = 2147483647
 } credence_status_code;
 
 /* How requests and responses are encoded; identical to credence::WireFormat. */
 typedef enum credence_wire_format {
   CREDENCE_WIRE_BINARY = 1, /* protobuf binary (responses: deterministic map order) */
   CREDENCE_WIRE_JSON = 2,   /* protobuf's JSON mapping, one line */
-  CREDENCE_WIRE_TEXT = 3    /* protobuf text format */
+  CREDENCE_WIRE_TEXT = 3,   /* protobuf text format */
+  CREDENCE_WIRE_FORMAT_MIN_ = -2147483647 - 1, /* not formats: the type spans every int */
+  CREDENCE_WIRE_FORMAT_MAX_ = 2147483647
 } credence_wire_format;
 
 /* How a bundle given as bytes is encoded; identical to credence::BundleFormat. */
@@ -94,7 +100,9 @@ typedef enum credence_bundle_format {
   CREDENCE_BUNDLE_AUTO = 0,
   CREDENCE_BUNDLE_TEXT = 1,
   CREDENCE_BUNDLE_JSON = 2,
-  CREDENCE_BUNDLE_BINARY = 3
+  CREDENCE_BUNDLE_BINARY = 3,
+  CREDENCE_BUNDLE_FORMAT_MIN_ = -2147483647 - 1, /* not formats: the type spans every int */
+  CREDENCE_BUNDLE_FORMAT_MAX_ = 2147483647
 } credence_bundle_format;
 
 /* A compiled bundle. Opaque, immutable, thread-safe. */
