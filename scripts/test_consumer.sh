@@ -4,6 +4,7 @@
 # Every consumer scores the first example request; its output must equal `credence score`.
 #   BUILD_DIR=build   reuse this configured build tree (default: build; built if needed)
 #   KEEP=1            keep the temporary prefix and consumer build
+# Works for a static (default) or shared (-DBUILD_SHARED_LIBS=ON) build tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -30,7 +31,8 @@ pc=$(ls "$prefix"/lib*/pkgconfig/credence.pc)
 
 bundle=models/starter
 requests=examples/requests.jsonl
-expected=$("$BUILD_DIR/tools/credence" score --bundle "$bundle" --in "$requests" | head -n 1)
+"$BUILD_DIR/tools/credence" score --bundle "$bundle" --in "$requests" --out "$tmp/expected.jsonl"
+expected=$(head -n 1 "$tmp/expected.jsonl")
 
 check() {  # name, output
   if [[ "$2" != "$expected" ]]; then
@@ -53,13 +55,15 @@ check "find_package consumer (C)" "$("$tmp/cmake-build/c_consumer" "$bundle" "$r
 export PKG_CONFIG_PATH="$(dirname "$pc")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 [[ "$(pkg-config --modversion credence)" == "$(grep -o 'project(credence VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)" ]] ||
   { echo "test_consumer: credence.pc has the wrong version" >&2; exit 1; }
+# With a shared libcredence the programs must find it at run time: an rpath to the prefix.
+rpath="-Wl,-rpath,$(pkg-config --variable=libdir credence)"
 # shellcheck disable=SC2046
-c++ -std=c++20 -O1 -o "$tmp/pc_consumer" tests/consumer/consumer.cc $(pkg-config --cflags --libs credence)
+c++ -std=c++20 -O1 -o "$tmp/pc_consumer" tests/consumer/consumer.cc $(pkg-config --cflags --libs credence) "$rpath"
 check "pkg-config consumer (C++)" "$("$tmp/pc_consumer" "$bundle" "$requests")"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/c_consumer.o" tests/consumer/c_consumer.c \
   $(pkg-config --cflags credence)
 # shellcheck disable=SC2046
-cc -o "$tmp/pc_c_consumer" "$tmp/c_consumer.o" $(pkg-config --libs credence)
+cc -o "$tmp/pc_c_consumer" "$tmp/c_consumer.o" $(pkg-config --libs credence) "$rpath"
 check "pkg-config consumer (C)" "$("$tmp/pc_c_consumer" "$bundle" "$requests")"
 echo "test_consumer: installed package works (prefix $prefix)"
