@@ -16,9 +16,9 @@
 #ifndef CREDENCE_ENGINE_H_
 #define CREDENCE_ENGINE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -105,7 +105,10 @@ class CREDENCE_EXPORT Engine {
 
 // Holds the current engine and swaps in a new one atomically while other threads score.
 // Requests already running finish on the engine they started with (they hold a shared_ptr).
-// Thread-safe: any number of threads may call every method at once.
+// Thread-safe: any number of threads may call every method at once. The lock is held only
+// to copy or exchange the pointer (a reference-count increment), never while scoring.
+// (Not std::atomic<std::shared_ptr>: libstdc++ 12's load() releases its internal lock with
+// relaxed ordering, which is a real race on weakly ordered CPUs.)
 class CREDENCE_EXPORT EngineHandle {
  public:
   EngineHandle() = default;
@@ -122,7 +125,8 @@ class CREDENCE_EXPORT EngineHandle {
                                   const ScoreOptions& options = {}) const;
 
  private:
-  std::atomic<std::shared_ptr<const Engine>> current_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Engine> current_;  // guarded by mu_
 };
 
 // Byte-level helpers for hosts and tools.

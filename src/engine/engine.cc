@@ -517,15 +517,20 @@ std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(
 
 EngineHandle::EngineHandle(std::shared_ptr<const Engine> engine) : current_(std::move(engine)) {}
 
-std::shared_ptr<const Engine> EngineHandle::Get() const { return current_.load(); }
+std::shared_ptr<const Engine> EngineHandle::Get() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
 
 std::shared_ptr<const Engine> EngineHandle::Swap(std::shared_ptr<const Engine> engine) {
-  return current_.exchange(std::move(engine));
+  std::lock_guard<std::mutex> lock(mu_);
+  current_.swap(engine);
+  return engine;  // the previous engine, released by the caller outside the lock
 }
 
 Result<v1::ScoreResponse> EngineHandle::Score(const v1::ScoreRequest& request,
                                               const ScoreOptions& options) const {
-  std::shared_ptr<const Engine> engine = current_.load();
+  std::shared_ptr<const Engine> engine = Get();
   if (!engine) return FailedPreconditionError("no engine has been installed in this handle");
   return engine->Score(request, options);
 }
