@@ -7,6 +7,9 @@ namespace credence::cli {
 
 int ScoreCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
+int ExplainCommand(int argc, char** argv);
+int DiffCommand(int argc, char** argv);
+int ReportCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

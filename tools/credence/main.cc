@@ -15,8 +15,12 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
+    {"score", credence::cli::ScoreCommand, "score a stream of requests (JSON Lines or binary)"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+    {"explain", credence::cli::ExplainCommand,
+     "explain one request's scores, rule hits and decision"},
+    {"diff", credence::cli::DiffCommand, "compare two bundles on a population of requests"},
+    {"report", credence::cli::ReportCommand, "write a self-contained HTML report on a population"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
 };
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -43,6 +44,48 @@ std::string JsonString(std::string_view s) {
 }
 
 }  // namespace
+
+std::string JsonQuote(std::string_view s) { return JsonString(s); }
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string FormatNumber(double v) {
+  if (std::isnan(v)) return "missing";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+std::string OutcomeLabel(v1::Outcome outcome) {
+  if (outcome == v1::OUTCOME_UNSPECIFIED) return "none";
+  std::string name = v1::Outcome_Name(outcome);
+  return name.rfind("OUTCOME_", 0) == 0 ? name.substr(8) : name;
+}
 
 OutputFile::OutputFile(const std::string& path) : path_(path == "-" ? std::string() : path) {
   if (path_.empty()) return;
