@@ -35,7 +35,10 @@ void Collect(const expr::Expr& e, std::vector<std::string>& bound, std::vector<s
     return;
   }
   if (e.kind == expr::ExprKind::kSelect) {
-    const std::string chain = ChainName(e);
+    // has(a.b) reads whether a.b is there: count it as reading a.b.
+    const std::string chain = e.test_only && e.operand != nullptr && !ChainName(*e.operand).empty()
+                                  ? ChainName(*e.operand) + "." + e.name
+                                  : ChainName(e);
     if (!chain.empty()) {
       const std::string root = chain.substr(0, chain.find('.'));
       if (std::find(bound.begin(), bound.end(), root) == bound.end()) {

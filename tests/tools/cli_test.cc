@@ -143,7 +143,12 @@ TEST(CliTest, ValidateAcceptsTheStarterBundle) {
   CliRun v = Cli("validate " + Src("models/starter"));
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_THAT(v.out, HasSubstr("starter 0.1.0: 12 features; sha256:"));
-  EXPECT_THAT(v.out, HasSubstr("0 error(s), 0 warning(s)"));
+  // The starter bundle computes three features for display that nothing else reads.
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 3 warning(s)"));
+  CliRun w = Cli("validate " + Src("models/starter"), true);
+  EXPECT_THAT(w.out, HasSubstr("bundle.textproto:33:3: warning: feature 'order_value_90d' is not "
+                               "used by any rule"));
+  EXPECT_EQ(Cli("validate --werror " + Src("models/starter")).exit_code, 1);
 }
 
 TEST(CliTest, UsageErrors) {
