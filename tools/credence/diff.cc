@@ -118,7 +118,7 @@ std::string MatrixJson(const Matrix& m) {
 std::string Num(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
+  std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
