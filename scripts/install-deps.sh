@@ -14,6 +14,9 @@ packages=(
   python3-xgboost python3-numpy libxgboost-dev
   # The rules benchmark compares with Lua 5.4.
   liblua5.4-dev
+  # Test only: the `credence report` test renders the HTML in headless Chromium (it is
+  # skipped when chromium is absent).
+  chromium
 )
 # Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
 if [[ -n "${EXTRA_PACKAGES:-}" ]]; then

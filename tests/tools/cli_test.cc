@@ -163,3 +163,21 @@ TEST(CliTest, UsageErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliTest, EverySubcommandHasHelp) {
+  for (const char* command :
+       {"score", "validate", "explain", "diff", "report", "version", "cel-conformance"}) {
+    CliRun r = Cli(std::string(command) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_THAT(r.out, HasSubstr(std::string("usage: credence ") + command)) << command;
+  }
+  // `credence help` lists them all.
+  CliRun list = Cli("help");
+  for (const char* command : {"score", "validate", "explain", "diff", "report", "version"}) {
+    EXPECT_THAT(list.out, HasSubstr(std::string("  ") + command + " ")) << command;
+  }
+}
+
+}  // namespace

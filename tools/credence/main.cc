@@ -40,6 +40,11 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string_view name = argv[1];
+  if ((name == "version" || name == "--version") && argc > 2 &&
+      std::string_view(argv[2]) == "--help") {
+    std::cout << "usage: credence version\n\nPrints the library version.\n";
+    return 0;
+  }
   if (name == "version" || name == "--version") {
     std::cout << "credence " << credence::Version() << "\n";
     return 0;
