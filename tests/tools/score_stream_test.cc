@@ -329,3 +329,32 @@ TEST(ScoreStreamTest, HelpDescribesFormats) {
 
 }  // namespace
 }  // namespace credence
+
+namespace credence {
+namespace {
+
+TEST(ScoreProgressTest, OnlyWhenStderrIsATerminal) {
+  const std::string out = TestTempPath("progress.jsonl");
+  const std::string cmd = ScoreCmd(SourcePath("examples/requests.jsonl"), "--out " + out);
+  // Not a terminal: nothing on stderr.
+  auto quiet = RunCli(cmd, /*merge_stderr=*/true);
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out, "");
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) is not installed";
+  // Under script(1), stderr is a pseudo-terminal.
+  const std::string tty =
+      "/usr/bin/script -qec \"" + std::string(CREDENCE_CLI) + " " + cmd + "\" /dev/null";
+  FILE* p = popen(tty.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string text;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+  pclose(p);
+  EXPECT_THAT(text, HasSubstr("8 records"));
+  EXPECT_THAT(text, HasSubstr("/s"));
+  EXPECT_THAT(text, HasSubstr("100%  ETA 0:00"));
+  std::filesystem::remove(out);
+}
+
+}  // namespace
+}  // namespace credence
