@@ -189,6 +189,21 @@ TEST_F(ReportTest, ContentMatchesTheLibrary) {
   // Zone names are escaped.
   EXPECT_THAT(html, HasSubstr("<td>Qianhai &lt;FTZ&gt;</td><td>27</td>"));
   EXPECT_THAT(html, HasSubstr("<td>electronics &amp; parts</td>"));
+  // Grades are in the bundle's order, best first.
+  {
+    const auto chart_at = html.find("id=\"chart-credit-grades\"");
+    const std::string chart = html.substr(chart_at, html.find("</svg>", chart_at) - chart_at);
+    std::size_t last = 0;
+    int seen = 0;
+    for (const char* g : {"AAA", "AA", "A", "BBB", "BB", "B", "CCC", "C"}) {
+      const auto at = chart.find(std::string(">") + g + "</text>");
+      if (at == std::string::npos) continue;
+      EXPECT_GT(at, last) << g;
+      last = at;
+      ++seen;
+    }
+    EXPECT_GE(seen, 4);
+  }
   // Each grade's bar is labelled with its count.
   for (const auto& [grade, n] : grades) {
     EXPECT_TRUE(std::regex_search(html, std::regex(">" + grade + "</text><rect[^>]*/><text[^>]*>" +

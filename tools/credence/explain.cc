@@ -72,7 +72,9 @@ class ValueLookup {
       if (name == "enterprise.certifications") {
         for (const auto& c : e.certifications()) items.push_back(c.scheme() + ":" + c.level());
       } else if (name == "enterprise.licences") {
-        for (const auto& l : e.licences()) items.push_back(l.type());
+        for (const auto& l : e.licences()) {
+          if (l.status() == v1::LICENCE_STATUS_ACTIVE) items.push_back(l.type());  // as rules see
+        }
       } else {
         for (const auto& h : response_.rule_hits()) {
           if (!h.errored() && !h.flag().empty() &&

@@ -332,9 +332,18 @@ std::vector<std::pair<std::string, double>> Top(const std::map<std::string, std:
   return v;
 }
 
-std::vector<std::pair<std::string, double>> All(const std::map<std::string, std::size_t>& m) {
+// Every entry of `m`: first those named in `order` (in that order), then the rest by name.
+std::vector<std::pair<std::string, double>> All(const std::map<std::string, std::size_t>& m,
+                                                const std::vector<std::string>& order = {}) {
   std::vector<std::pair<std::string, double>> v;
-  for (const auto& [k, c] : m) v.emplace_back(k, static_cast<double>(c));
+  for (const auto& name : order) {
+    if (auto it = m.find(name); it != m.end())
+      v.emplace_back(name, static_cast<double>(it->second));
+  }
+  for (const auto& [k, c] : m) {
+    if (std::find(order.begin(), order.end(), k) == order.end())
+      v.emplace_back(k, static_cast<double>(c));
+  }
   return v;
 }
 
@@ -416,8 +425,16 @@ int ReportCommand(int argc, char** argv) {
     std::cerr << "credence report: --threads takes an integer\n";
     return 2;
   }
-  auto engine = LoadEngine("report", args.Get("bundle"));
+  LoadedBundle loaded;
+  auto engine = LoadEngine("report", args.Get("bundle"), &loaded);
   if (engine == nullptr) return 2;
+  // Grades in the bundle's order (best first), decisions from best to worst.
+  std::vector<std::string> grade_order, compliance_order;
+  for (const auto& scale : loaded.bundle.grade_scales()) {
+    if (scale.id() != loaded.bundle.credit().grade_scale()) continue;
+    for (const auto& band : scale.bands()) grade_order.push_back(band.grade());
+  }
+  for (const auto& g : loaded.bundle.compliance().grades()) compliance_order.push_back(g.grade());
   std::unordered_map<std::string, int> labels;
   const std::string label_column = args.Get("label-column", "bad");
   if (args.Has("labels") && !ReadLabels(args.Get("labels"), label_column, labels)) return 2;
@@ -464,10 +481,12 @@ int ReportCommand(int argc, char** argv) {
     for (const auto& [code, n] : pop.failures) h << " " << HtmlEscape(code) << " " << n << ";";
     h << "</p>\n";
   }
-  h << "<h2 id=\"decisions\">Decisions</h2>" << BarChart("chart-decisions", All(pop.outcomes));
-  h << "<h2 id=\"grades\">Credit grades</h2>" << BarChart("chart-credit-grades", All(pop.grades));
+  h << "<h2 id=\"decisions\">Decisions</h2>"
+    << BarChart("chart-decisions", All(pop.outcomes, {"APPROVE", "REVIEW", "REJECT"}));
+  h << "<h2 id=\"grades\">Credit grades</h2>"
+    << BarChart("chart-credit-grades", All(pop.grades, grade_order));
   h << "<h2 id=\"compliance-grades\">Compliance grades</h2>"
-    << BarChart("chart-compliance-grades", All(pop.compliance_grades));
+    << BarChart("chart-compliance-grades", All(pop.compliance_grades, compliance_order));
   h << "<h2 id=\"scores\">Credit score distribution</h2>";
   if (!sorted_scores.empty()) {
     h << "<p>" << sorted_scores.size() << " scores; min " << Fmt(sorted_scores.front(), "%.1f")
