@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CliRun {
   int exit_code;
@@ -178,6 +180,59 @@ TEST(CliTest, EverySubcommandHasHelp) {
   for (const char* command : {"score", "validate", "explain", "diff", "report", "version"}) {
     EXPECT_THAT(list.out, HasSubstr(std::string("  ") + command + " ")) << command;
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliTest, ValidateWarnsAboutRulesThatNeverFireAndRowsThatMayOverlap) {
+  const std::string dir = TempPath("lintbundle");
+  std::filesystem::create_directories(dir);
+  std::string text;
+  {
+    std::ifstream f(Src("models/starter/bundle.textproto"));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    text = ss.str();
+  }
+  const int base_lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  std::ofstream(dir + "/bundle.textproto")
+      << text
+      << "rule_sets {\n"
+         "  id: \"extra\"\n"
+         "  rules {\n"
+         "    id: \"impossible\"\n"
+         "    condition: \"order_value_90d > 5.0 && order_value_90d < 3.0\"\n"
+         "  }\n"
+         "}\n"
+         "decision_tables {\n"
+         "  id: \"t\"\n"
+         "  hit_policy: DECISION_HIT_POLICY_UNIQUE\n"
+         "  inputs { name: \"zone\" expression: \"enterprise.zone\" }\n"
+         "  inputs { name: \"v\" expression: \"order_value_prev_90d + max_order_value_365d\" }\n"
+         "  outputs { name: \"o\" }\n"
+         "  rows { input_entries: \"not(\\\"a\\\")\" input_entries: \"< 10\" output_entries: \"1\" "
+         "}\n"
+         "  rows { input_entries: \"not(\\\"b\\\")\" input_entries: \"< 20\" output_entries: \"2\" "
+         "}\n"
+         "}\n";
+  CliRun v = Cli("validate " + dir, true);
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  const std::string file = dir + "/bundle.textproto:";
+  EXPECT_THAT(v.out, HasSubstr(file + std::to_string(base_lines + 5) +
+                               ":5: warning: rule 'extra/impossible' can never fire: the bounds "
+                               "on 'order_value_90d' contradict each other"));
+  EXPECT_THAT(v.out,
+              HasSubstr("      condition: \"order_value_90d > 5.0 && order_value_90d < 3.0\"\n"
+                        "      ^"));
+  EXPECT_THAT(v.out, HasSubstr(file + std::to_string(base_lines + 15) +
+                               ":3: warning: UNIQUE table 't': rows 0 and 1 may overlap"));
+  // Every feature is used now.
+  EXPECT_THAT(v.out, Not(HasSubstr("is not used")));
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 2 warning(s)"));
+  EXPECT_EQ(Cli("validate --werror " + dir).exit_code, 1);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
