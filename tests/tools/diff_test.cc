@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -61,6 +62,11 @@ TEST(DiffTest, MatchesTheLibraryOnAPopulation) {
   const auto population = MakePopulation(96, "d");
   const std::string in = TestTempPath("diff.jsonl");
   WriteJsonl(in, population);
+  {
+    // One unreadable record and one that fails validation with both bundles.
+    std::ofstream f(in, std::ios::app);
+    f << "{not json\n" << R"({"requestId":"no-as-of"})" << "\n";
+  }
 
   std::vector<std::shared_ptr<const Engine>> engines;
   for (const auto& dir : {a_dir, b_dir}) {
@@ -96,8 +102,11 @@ TEST(DiffTest, MatchesTheLibraryOnAPopulation) {
       RunCli("diff --json --threads 3 --bundle " + a_dir + " --bundle " + b_dir + " --in " + in);
   ASSERT_EQ(r.exit_code, 0);
   const auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["records"].get<int>(), 96);
+  EXPECT_EQ(j["records"].get<int>(), 98);
   EXPECT_EQ(j["compared"].get<int>(), 96);
+  EXPECT_EQ(j["unreadable"].get<int>(), 1);
+  EXPECT_EQ(j["failedA"].get<int>(), 1);
+  EXPECT_EQ(j["failedB"].get<int>(), 1);
   EXPECT_EQ(FromJson(j["decisions"]), decisions);
   EXPECT_EQ(FromJson(j["creditGrades"]), grades);
   EXPECT_EQ(FromJson(j["complianceGrades"]), compliance);
