@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -70,11 +71,35 @@ bool RecordReader::Fill() {
 }
 
 std::optional<InputRecord> RecordReader::Next() {
+  auto raw = NextRaw();
+  if (!raw) return std::nullopt;
+  return Parse(std::move(*raw));
+}
+
+std::optional<RawRecord> RecordReader::NextRaw() {
   if (stopped_) return std::nullopt;
   return format_ == RecordFormat::kJsonl ? NextLine() : NextBinary();
 }
 
-std::optional<InputRecord> RecordReader::NextLine() {
+InputRecord RecordReader::Parse(RawRecord raw) const {
+  InputRecord r;
+  r.index = raw.index;
+  if (!raw.error.ok()) {
+    r.error = std::move(raw.error);
+    return r;
+  }
+  auto parsed = ParseRequest(
+      raw.bytes, format_ == RecordFormat::kJsonl ? WireFormat::kJson : WireFormat::kBinary,
+      limits_);
+  if (parsed.ok()) {
+    r.request = std::move(parsed).value();
+  } else {
+    r.error = parsed.status();
+  }
+  return r;
+}
+
+std::optional<RawRecord> RecordReader::NextLine() {
   while (true) {
     // Find the end of the line, reading more as needed; a line longer than the limit is
     // skipped up to its newline and reported.
@@ -106,7 +131,7 @@ std::optional<InputRecord> RecordReader::NextLine() {
     consumed_ += advance;
     pos_ += advance;
     if (too_long || line.size() > max_bytes_) {
-      InputRecord r;
+      RawRecord r;
       r.index = next_index_++;
       r.error = OutOfRangeError("record is longer than " + std::to_string(max_bytes_) + " bytes (" +
                                 std::to_string(skipped + line.size()) + ")");
@@ -116,19 +141,14 @@ std::optional<InputRecord> RecordReader::NextLine() {
       if (nl == std::string::npos) return std::nullopt;
       continue;  // blank line: not a record
     }
-    InputRecord r;
+    RawRecord r;
     r.index = next_index_++;
-    auto parsed = ParseRequest(line, WireFormat::kJson, limits_);
-    if (parsed.ok()) {
-      r.request = std::move(parsed).value();
-    } else {
-      r.error = parsed.status();
-    }
+    r.bytes.assign(line);
     return r;
   }
 }
 
-std::optional<InputRecord> RecordReader::NextBinary() {
+std::optional<RawRecord> RecordReader::NextBinary() {
   auto byte = [&](int* out) {
     if (pos_ == end_ && !Fill()) return false;
     *out = static_cast<unsigned char>(buf_[pos_++]);
@@ -137,7 +157,7 @@ std::optional<InputRecord> RecordReader::NextBinary() {
   };
   auto fatal = [&](Status s) {
     stopped_ = true;
-    InputRecord r;
+    RawRecord r;
     r.index = next_index_++;
     r.error = std::move(s);
     return r;
@@ -171,17 +191,11 @@ std::optional<InputRecord> RecordReader::NextBinary() {
                                  std::to_string(end_ - pos_)));
     }
   }
-  std::string_view bytes(buf_.data() + pos_, static_cast<std::size_t>(length));
+  RawRecord r;
+  r.index = next_index_++;
+  r.bytes.assign(buf_.data() + pos_, static_cast<std::size_t>(length));
   pos_ += static_cast<std::size_t>(length);
   consumed_ += length;
-  InputRecord r;
-  r.index = next_index_++;
-  auto parsed = ParseRequest(bytes, WireFormat::kBinary, limits_);
-  if (parsed.ok()) {
-    r.request = std::move(parsed).value();
-  } else {
-    r.error = parsed.status();
-  }
   return r;
 }
 
@@ -282,49 +296,57 @@ void ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
                  const std::function<bool(const ScoredRecord&)>& sink) {
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::max(threads, 1);
+  threads = std::clamp(threads, 1, 256);
   const std::size_t window =
       options.window > 0 ? options.window
                          : std::max<std::size_t>(64, 16 * static_cast<std::size_t>(threads));
-  BatchOptions batch;
-  batch.threads = threads;
-  std::vector<InputRecord> records;
-  std::vector<v1::ScoreRequest> requests;
-  std::vector<std::size_t> slot;
+  struct Slot {
+    RawRecord raw;
+    InputRecord input;
+    std::vector<std::optional<Result<v1::ScoreResponse>>> results;
+  };
+  std::vector<Slot> slots;
+  slots.reserve(window);
   bool more = true;
+  ScoredRecord scored;
   while (more) {
-    records.clear();
-    requests.clear();
-    slot.clear();
-    while (records.size() < window) {
-      auto r = reader.Next();
-      if (!r) {
+    // Split a window of records from the stream (serial), ...
+    slots.clear();
+    while (slots.size() < window) {
+      auto raw = reader.NextRaw();
+      if (!raw) {
         more = false;
         break;
       }
-      if (r->request) {
-        slot.push_back(requests.size());
-        requests.push_back(std::move(*r->request));
-        r->request.reset();
-      } else {
-        slot.push_back(SIZE_MAX);
+      slots.emplace_back();
+      slots.back().raw = std::move(*raw);
+    }
+    if (slots.empty()) break;
+    // ... parse and score them in parallel, each worker taking the next record, ...
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i = next.fetch_add(1); i < slots.size(); i = next.fetch_add(1)) {
+        Slot& s = slots[i];
+        s.input = reader.Parse(std::move(s.raw));
+        s.raw.bytes = std::string();
+        if (!s.input.request) continue;
+        s.results.resize(engines.size());
+        for (std::size_t e = 0; e < engines.size(); ++e) {
+          s.results[e].emplace(engines[e]->Score(*s.input.request, options.score));
+        }
       }
-      records.push_back(std::move(*r));
-    }
-    if (records.empty()) break;
-    std::vector<std::vector<Result<v1::ScoreResponse>>> results;
-    for (const Engine* e : engines) {
-      results.push_back(e->ScoreBatch(requests, options.score, batch));
-    }
-    ScoredRecord scored;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      // Hand the request back to the record for the sink.
-      if (slot[i] != SIZE_MAX) records[i].request = std::move(requests[slot[i]]);
-      scored.input = &records[i];
+    };
+    const int n =
+        static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), slots.size()));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    // ... and hand them on in input order.
+    for (Slot& s : slots) {
+      scored.input = &s.input;
       scored.results.clear();
-      if (slot[i] != SIZE_MAX) {
-        for (auto& per_engine : results) scored.results.push_back(&per_engine[slot[i]]);
-      }
+      for (auto& r : s.results) scored.results.push_back(&*r);
       if (!sink(scored)) return;
     }
   }

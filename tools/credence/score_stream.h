@@ -46,6 +46,14 @@ struct InputRecord {
   Status error;  // set when !request
 };
 
+// One record's bytes as split from the stream, not yet parsed; or, when `error` is set, why
+// it could not be split out (too long, a corrupt length prefix, truncated).
+struct RawRecord {
+  std::size_t index = 0;
+  std::string bytes;
+  Status error;
+};
+
 class RecordReader {
  public:
   RecordReader(std::istream& in, RecordFormat format,
@@ -57,12 +65,16 @@ class RecordReader {
   // The next record, or nullopt at the end of the stream (or after a record that ended it).
   // JSON Lines: blank lines are skipped.
   std::optional<InputRecord> Next();
+  // The same, split but not parsed (ScoreStream parses on its worker threads).
+  std::optional<RawRecord> NextRaw();
+  // Parses a raw record of this reader's format.
+  InputRecord Parse(RawRecord raw) const;
   std::uint64_t bytes_read() const { return consumed_; }
 
  private:
   bool Fill();
-  std::optional<InputRecord> NextLine();
-  std::optional<InputRecord> NextBinary();
+  std::optional<RawRecord> NextLine();
+  std::optional<RawRecord> NextBinary();
 
   std::istream& in_;
   RecordFormat format_;
@@ -125,9 +137,9 @@ struct StreamOptions {
   std::size_t window = 0;
 };
 
-// Reads every record of `reader`, scores windows of them with each of `engines` in parallel,
-// and calls `sink` for each record in input order. Stops early when `sink` returns false.
-// Memory is bounded by the window, whatever the input size.
+// Reads every record of `reader`, parses and scores windows of them with each of `engines` on
+// `options.threads` threads, and calls `sink` for each record in input order. Stops early when
+// `sink` returns false. Memory is bounded by the window, whatever the input size.
 void ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
                  const StreamOptions& options,
                  const std::function<bool(const ScoredRecord&)>& sink);
