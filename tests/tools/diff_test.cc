@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -156,6 +157,11 @@ TEST(DiffTest, MatchesTheLibraryOnAPopulation) {
   EXPECT_THAT(text.out, HasSubstr("Decision changed for " + std::to_string(changed.size()) +
                                   " enterprise(s)"));
   EXPECT_THAT(text.out, HasSubstr("compliance/chargebacks"));
+  // Outcomes from best to worst, grades in the grade scale's order.
+  EXPECT_TRUE(std::regex_search(text.out, std::regex(R"(A \\ B +APPROVE +REVIEW +REJECT\n)")))
+      << text.out;
+  EXPECT_TRUE(std::regex_search(text.out, std::regex(R"(A \\ B +AAA +AA +A(?: +BBB)? +BB +B\b)")))
+      << text.out;
   std::filesystem::remove(in);
   std::filesystem::remove_all(b_dir);
 }

@@ -55,18 +55,37 @@ struct DiffState {
   std::vector<Changed> changed;
 };
 
-std::vector<std::string> Labels(const Matrix& m) {
+// The labels of `m`: those in `order` first (in that order), then the rest by name.
+std::vector<std::string> Labels(const Matrix& m, const std::vector<std::string>& order) {
   std::set<std::string> all;
   for (const auto& [row, cols] : m) {
     all.insert(row);
     for (const auto& [col, n] : cols) all.insert(col);
   }
-  return {all.begin(), all.end()};
+  std::vector<std::string> out;
+  for (const auto& l : order) {
+    if (all.count(l) && std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+  }
+  for (const auto& l : all) {
+    if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+  }
+  return out;
 }
 
-void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m) {
+// Credit grades (the credit grade scale's bands) and compliance grades in bundle order.
+void AppendGradeOrder(const v1::Bundle& b, std::vector<std::string>& credit,
+                      std::vector<std::string>& compliance) {
+  for (const auto& scale : b.grade_scales()) {
+    if (scale.id() != b.credit().grade_scale()) continue;
+    for (const auto& band : scale.bands()) credit.push_back(band.grade());
+  }
+  for (const auto& g : b.compliance().grades()) compliance.push_back(g.grade());
+}
+
+void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m,
+                 const std::vector<std::string>& order) {
   o << title << " (rows: A, columns: B)\n";
-  const auto labels = Labels(m);
+  const auto labels = Labels(m, order);
   if (labels.empty()) {
     o << "  (nothing compared)\n\n";
     return;
@@ -96,8 +115,8 @@ void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m) {
   o << "\n";
 }
 
-std::string MatrixJson(const Matrix& m) {
-  const auto labels = Labels(m);
+std::string MatrixJson(const Matrix& m, const std::vector<std::string>& order) {
+  const auto labels = Labels(m, order);
   std::string out = "{\"labels\":[";
   for (std::size_t i = 0; i < labels.size(); ++i) out += (i ? "," : "") + JsonQuote(labels[i]);
   out += "],\"counts\":[";
@@ -153,10 +172,15 @@ int DiffCommand(int argc, char** argv) {
     std::cerr << "credence diff: --threads and --top take integers\n";
     return 2;
   }
-  auto a = LoadEngine("diff", bundles[0]);
+  LoadedBundle la, lb;
+  auto a = LoadEngine("diff", bundles[0], &la);
   if (a == nullptr) return 2;
-  auto b = LoadEngine("diff", bundles[1]);
+  auto b = LoadEngine("diff", bundles[1], &lb);
   if (b == nullptr) return 2;
+  const std::vector<std::string> outcome_order = {"APPROVE", "REVIEW", "REJECT", "none"};
+  std::vector<std::string> grade_order, compliance_order;
+  AppendGradeOrder(la.bundle, grade_order, compliance_order);
+  AppendGradeOrder(lb.bundle, grade_order, compliance_order);
   std::string open_error;
   auto in = OpenInput(args.Get("in"), &open_error);
   if (in == nullptr) {
@@ -242,9 +266,9 @@ int DiffCommand(int argc, char** argv) {
       << ",\"digest\":" << JsonQuote(ia.digest) << "}";
     o << ",\"bundleB\":{\"name\":" << JsonQuote(ib.name) << ",\"version\":" << JsonQuote(ib.version)
       << ",\"digest\":" << JsonQuote(ib.digest) << "}";
-    o << ",\"decisions\":" << MatrixJson(st.decisions)
-      << ",\"creditGrades\":" << MatrixJson(st.credit_grades)
-      << ",\"complianceGrades\":" << MatrixJson(st.compliance_grades);
+    o << ",\"decisions\":" << MatrixJson(st.decisions, outcome_order)
+      << ",\"creditGrades\":" << MatrixJson(st.credit_grades, grade_order)
+      << ",\"complianceGrades\":" << MatrixJson(st.compliance_grades, compliance_order);
     o << ",\"scoreShift\":{\"count\":" << sorted.size()
       << ",\"mean\":" << (sorted.empty() ? "null" : Num(mean))
       << ",\"min\":" << (sorted.empty() ? "null" : Num(sorted.front()));
@@ -274,9 +298,9 @@ int DiffCommand(int argc, char** argv) {
   o << "B: " << ib.name << " " << ib.version << " " << ib.digest << "\n";
   o << st.records << " records: " << st.compared << " compared, " << st.unreadable
     << " unreadable, " << st.failed_a << " failed with A, " << st.failed_b << " failed with B\n\n";
-  PrintMatrix(o, "Decision migration", st.decisions);
-  PrintMatrix(o, "Credit grade migration", st.credit_grades);
-  PrintMatrix(o, "Compliance grade migration", st.compliance_grades);
+  PrintMatrix(o, "Decision migration", st.decisions, outcome_order);
+  PrintMatrix(o, "Credit grade migration", st.credit_grades, grade_order);
+  PrintMatrix(o, "Compliance grade migration", st.compliance_grades, compliance_order);
   o << "Credit score shift (B - A) over " << sorted.size() << " requests scored by both\n";
   if (!sorted.empty()) {
     o << "  mean " << FormatNumber(mean) << "  min " << FormatNumber(sorted.front());
