@@ -272,8 +272,14 @@ TEST(ScoreStreamTest, FailFastStopsAtTheFirstFailureAndLeavesNoFile) {
   std::filesystem::remove(in);
 }
 
-TEST(ScoreStreamTest, KilledRunLeavesNoFileAtTheOutputPath) {
-  // A large input: the examples many times over.
+struct KillOutcome {
+  bool midway = false, still_running = false, out_exists = false, tmp_exists = false;
+  int signal = 0;
+};
+
+// Starts scoring a large input to --out, waits until output is being written, sends `sig`.
+KillOutcome ScoreAndKill(int sig) {
+  KillOutcome k;
   const std::string in = TestTempPath("large.jsonl");
   {
     auto examples = ExampleRequests();
@@ -286,10 +292,9 @@ TEST(ScoreStreamTest, KilledRunLeavesNoFileAtTheOutputPath) {
     }
   }
   const std::string out = TestTempPath("killed.jsonl");
-  const std::string dir = std::filesystem::path(out).parent_path().string();
   std::filesystem::remove(out);
   const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
+  if (pid < 0) return k;
   if (pid == 0) {
     const int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 2);
@@ -300,22 +305,40 @@ TEST(ScoreStreamTest, KilledRunLeavesNoFileAtTheOutputPath) {
   }
   // Wait until the temporary file has output in it: the run is midway.
   const std::string tmp = out + ".tmp." + std::to_string(pid);
-  bool midway = false;
-  for (int i = 0; i < 3000 && !midway; ++i) {
+  for (int i = 0; i < 3000 && !k.midway; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::error_code ec;
-    midway = std::filesystem::exists(tmp, ec) && std::filesystem::file_size(tmp, ec) > 0;
+    k.midway = std::filesystem::exists(tmp, ec) && std::filesystem::file_size(tmp, ec) > 0;
   }
   int status = 0;
-  const bool still_running = waitpid(pid, &status, WNOHANG) == 0;
-  kill(pid, SIGKILL);
+  k.still_running = waitpid(pid, &status, WNOHANG) == 0;
+  kill(pid, sig);
   waitpid(pid, &status, 0);
-  EXPECT_TRUE(midway);
-  EXPECT_TRUE(still_running) << "the run finished before it could be killed; enlarge the input";
-  EXPECT_FALSE(std::filesystem::exists(out)) << "a killed run left a complete-looking file";
+  k.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  k.out_exists = std::filesystem::exists(out);
+  k.tmp_exists = std::filesystem::exists(tmp);
   std::filesystem::remove(tmp);
+  std::filesystem::remove(out);
   std::filesystem::remove(in);
-  (void)dir;
+  return k;
+}
+
+TEST(ScoreStreamTest, KilledRunLeavesNoFileAtTheOutputPath) {
+  const KillOutcome k = ScoreAndKill(SIGKILL);
+  EXPECT_TRUE(k.midway);
+  EXPECT_TRUE(k.still_running) << "the run finished before it could be killed; enlarge the input";
+  EXPECT_EQ(k.signal, SIGKILL);
+  EXPECT_FALSE(k.out_exists) << "a killed run left a complete-looking file";
+}
+
+TEST(ScoreStreamTest, TerminatedRunRemovesItsTemporaryFile) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    const KillOutcome k = ScoreAndKill(sig);
+    EXPECT_TRUE(k.midway && k.still_running) << sig;
+    EXPECT_EQ(k.signal, sig) << "the process still ends by the signal";
+    EXPECT_FALSE(k.out_exists) << sig;
+    EXPECT_FALSE(k.tmp_exists) << sig;
+  }
 }
 
 TEST(ScoreStreamTest, HelpDescribesFormats) {

@@ -15,7 +15,8 @@ namespace credence::cli {
 
 // Writes to stdout (empty path or "-") or to PATH.tmp.<pid>, renamed to PATH by Commit(), so
 // an interrupted run never leaves a complete-looking PATH. The temporary file is removed if
-// Commit() is never called.
+// Commit() is never called, and by a handler if SIGINT, SIGTERM or SIGHUP ends the process
+// (one OutputFile at a time; after SIGKILL the temporary file stays).
 class OutputFile {
  public:
   explicit OutputFile(const std::string& path);

@@ -40,7 +40,8 @@ Formats (see docs/cli.md):
                        .binpb: pb; .jsonl, .json: jsonl), else from the first byte ('{' or
                        white space: jsonl)
   --out FILE           output, default stdout; written to a temporary FILE.tmp.PID and
-                       renamed to FILE only when every record was processed
+                       renamed to FILE only when every record was processed (SIGINT/SIGTERM
+                       remove the temporary file)
   --out-format F       output format, jsonl or pb (default: the input's)
   --threads N          scoring threads (default: all cores); output bytes do not depend on it
   --fail-fast          stop at the first record that fails: the records before it and its
