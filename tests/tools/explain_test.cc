@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include <google/protobuf/util/delimited_message_util.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
@@ -166,6 +167,20 @@ TEST(ExplainTest, ChoosingARequest) {
   EXPECT_THAT(r.out, HasSubstr("compliance/repeated_penalties"));
   EXPECT_THAT(r.out, HasSubstr("caps compliance at dishonest"));
   EXPECT_THAT(r.out, Not(HasSubstr("?")));
+  // A binary stream works too.
+  const std::string pb = TestTempPath("explain.pb");
+  {
+    std::ofstream f(pb, std::ios::binary);
+    for (const auto& line : ExampleLines()) {
+      auto req = ParseRequest(line, WireFormat::kJson);
+      ASSERT_TRUE(req.ok());
+      ASSERT_TRUE(google::protobuf::util::SerializeDelimitedToOstream(*req, &f));
+    }
+  }
+  auto from_pb = RunCli("explain --bundle " + bundle + " --in " + pb + " --request-id req-002");
+  EXPECT_EQ(from_pb.exit_code, 0);
+  EXPECT_THAT(from_pb.out, HasSubstr("request req-002  enterprise ent-refunds"));
+  std::filesystem::remove(pb);
   auto help = RunCli("explain --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: credence explain"));
