@@ -16,6 +16,9 @@ packages=(
   liblua5.4-dev
   # The Python binding and its tests; distributed scoring on Dask.
   pybind11-dev python3-dev python3-pybind11 python3-pandas python3-dask python3-distributed
+  # Test only: the `credence report` test renders the HTML in headless Chromium (it is
+  # skipped when chromium is absent).
+  chromium
 )
 # Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
 if [[ -n "${EXTRA_PACKAGES:-}" ]]; then

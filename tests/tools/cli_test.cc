@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct CliRun {
   int exit_code;
@@ -143,7 +145,12 @@ TEST(CliTest, ValidateAcceptsTheStarterBundle) {
   CliRun v = Cli("validate " + Src("models/starter"));
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_THAT(v.out, HasSubstr("starter 0.1.0: 12 features; sha256:"));
-  EXPECT_THAT(v.out, HasSubstr("0 error(s), 0 warning(s)"));
+  // The starter bundle computes three features for display that nothing else reads.
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 3 warning(s)"));
+  CliRun w = Cli("validate " + Src("models/starter"), true);
+  EXPECT_THAT(w.out, HasSubstr("bundle.textproto:33:3: warning: feature 'order_value_90d' is not "
+                               "used by any rule"));
+  EXPECT_EQ(Cli("validate --werror " + Src("models/starter")).exit_code, 1);
 }
 
 TEST(CliTest, UsageErrors) {
@@ -155,6 +162,77 @@ TEST(CliTest, UsageErrors) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: credence score"));
   EXPECT_THAT(Cli("version").out, HasSubstr("credence 0.1.0"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliTest, EverySubcommandHasHelp) {
+  for (const char* command :
+       {"score", "validate", "explain", "diff", "report", "version", "cel-conformance"}) {
+    CliRun r = Cli(std::string(command) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_THAT(r.out, HasSubstr(std::string("usage: credence ") + command)) << command;
+  }
+  // `credence help` lists them all.
+  CliRun list = Cli("help");
+  for (const char* command : {"score", "validate", "explain", "diff", "report", "version"}) {
+    EXPECT_THAT(list.out, HasSubstr(std::string("  ") + command + " ")) << command;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliTest, ValidateWarnsAboutRulesThatNeverFireAndRowsThatMayOverlap) {
+  const std::string dir = TempPath("lintbundle");
+  std::filesystem::create_directories(dir);
+  std::string text;
+  {
+    std::ifstream f(Src("models/starter/bundle.textproto"));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    text = ss.str();
+  }
+  const int base_lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  std::ofstream(dir + "/bundle.textproto")
+      << text
+      << "rule_sets {\n"
+         "  id: \"extra\"\n"
+         "  rules {\n"
+         "    id: \"impossible\"\n"
+         "    condition: \"order_value_90d > 5.0 && order_value_90d < 3.0\"\n"
+         "  }\n"
+         "}\n"
+         "decision_tables {\n"
+         "  id: \"t\"\n"
+         "  hit_policy: DECISION_HIT_POLICY_UNIQUE\n"
+         "  inputs { name: \"zone\" expression: \"enterprise.zone\" }\n"
+         "  inputs { name: \"v\" expression: \"order_value_prev_90d + max_order_value_365d\" }\n"
+         "  outputs { name: \"o\" }\n"
+         "  rows { input_entries: \"not(\\\"a\\\")\" input_entries: \"< 10\" output_entries: \"1\" "
+         "}\n"
+         "  rows { input_entries: \"not(\\\"b\\\")\" input_entries: \"< 20\" output_entries: \"2\" "
+         "}\n"
+         "}\n";
+  CliRun v = Cli("validate " + dir, true);
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  const std::string file = dir + "/bundle.textproto:";
+  EXPECT_THAT(v.out, HasSubstr(file + std::to_string(base_lines + 5) +
+                               ":5: warning: rule 'extra/impossible' can never fire: the bounds "
+                               "on 'order_value_90d' contradict each other"));
+  EXPECT_THAT(v.out,
+              HasSubstr("      condition: \"order_value_90d > 5.0 && order_value_90d < 3.0\"\n"
+                        "      ^"));
+  EXPECT_THAT(v.out, HasSubstr(file + std::to_string(base_lines + 15) +
+                               ":3: warning: UNIQUE table 't': rows 0 and 1 may overlap"));
+  // Every feature is used now.
+  EXPECT_THAT(v.out, Not(HasSubstr("is not used")));
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 2 warning(s)"));
+  EXPECT_EQ(Cli("validate --werror " + dir).exit_code, 1);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ Args::Args(int argc, char** argv, std::set<std::string> valued, std::set<std::st
         value = argv[++i];
       }
       values_[name] = value;
+      all_[name].push_back(value);
     } else if (switches.count(name)) {
       if (has_value) {
         error_ = "--" + name + " takes no value";
@@ -37,6 +38,11 @@ Args::Args(int argc, char** argv, std::set<std::string> valued, std::set<std::st
       return;
     }
   }
+}
+
+std::vector<std::string> Args::GetAll(const std::string& flag) const {
+  auto it = all_.find(flag);
+  return it == all_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string Args::Get(const std::string& flag, const std::string& fallback) const {

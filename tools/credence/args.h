@@ -19,10 +19,13 @@ class Args {
   const std::string& error() const { return error_; }
   bool Has(const std::string& flag) const { return values_.count(flag) > 0; }
   std::string Get(const std::string& flag, const std::string& fallback = "") const;
+  // Every value given for a flag that may repeat (--bundle A --bundle B), in order.
+  std::vector<std::string> GetAll(const std::string& flag) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_;
   std::vector<std::string> positional_;
   std::string error_;
 };

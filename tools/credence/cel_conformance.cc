@@ -11,6 +11,14 @@
 // Returns 0 when every file could be read and run (the pass rate is reported, not enforced),
 // 2 on a usage error, 1 when a file cannot be read.
 int RunCelConformanceCommand(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--help") {
+    std::printf(
+        "usage: credence cel-conformance FILE.jsonl...\n\n"
+        "Runs CEL conformance cases (one JSON object per line, see src/expr/conformance.h),\n"
+        "prints every failed case and a pass rate per file. Exit status 0 when every file\n"
+        "was run (the pass rate is reported, not enforced), 1 when a file cannot be read.\n");
+    return 0;
+  }
   if (argc < 2) {
     std::fprintf(stderr, "usage: credence cel-conformance FILE.jsonl...\n");
     return 2;

@@ -15,6 +15,9 @@ int MetricsCommand(int argc, char** argv);
 int SimulateCommand(int argc, char** argv);
 // tools/credence/features_cmd.cc
 int FeaturesCommand(int argc, char** argv);
+int ExplainCommand(int argc, char** argv);
+int DiffCommand(int argc, char** argv);
+int ReportCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

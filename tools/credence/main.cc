@@ -15,11 +15,15 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
+    {"score", credence::cli::ScoreCommand, "score a stream of requests (JSON Lines or binary)"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
     {"simulate", credence::cli::SimulateCommand,
      "generate synthetic enterprises (requests + labels)"},
     {"features", credence::cli::FeaturesCommand, "compute a bundle's features of requests as CSV"},
+    {"explain", credence::cli::ExplainCommand,
+     "explain one request's scores, rule hits and decision"},
+    {"diff", credence::cli::DiffCommand, "compare two bundles on a population of requests"},
+    {"report", credence::cli::ReportCommand, "write a self-contained HTML report on a population"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
     {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
     {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
@@ -41,6 +45,11 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string_view name = argv[1];
+  if ((name == "version" || name == "--version") && argc > 2 &&
+      std::string_view(argv[2]) == "--help") {
+    std::cout << "usage: credence version\n\nPrints the library version.\n";
+    return 0;
+  }
   if (name == "version" || name == "--version") {
     std::cout << "credence " << credence::Version() << "\n";
     return 0;

@@ -6,14 +6,17 @@
 #include <fstream>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "credence/status.h"
+#include "credence/v1/common.pb.h"
 
 namespace credence::cli {
 
 // Writes to stdout (empty path or "-") or to PATH.tmp.<pid>, renamed to PATH by Commit(), so
 // an interrupted run never leaves a complete-looking PATH. The temporary file is removed if
-// Commit() is never called.
+// Commit() is never called, and by a handler if SIGINT, SIGTERM or SIGHUP ends the process
+// (one OutputFile at a time; after SIGKILL the temporary file stays).
 class OutputFile {
  public:
   explicit OutputFile(const std::string& path);
@@ -33,6 +36,15 @@ class OutputFile {
 
 // {"error":{"index":N,"requestId":"...","code":"...","message":"...","location":"..."}}
 std::string ErrorRecordJson(std::size_t index, const std::string& request_id, const Status& status);
+
+// `s` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view s);
+// `s` with & < > " ' replaced by HTML character references.
+std::string HtmlEscape(std::string_view s);
+// A number with up to 6 significant digits ("%.6g"); "missing" for NaN.
+std::string FormatNumber(double v);
+// "APPROVE" for OUTCOME_APPROVE; "none" for OUTCOME_UNSPECIFIED.
+std::string OutcomeLabel(v1::Outcome outcome);
 
 }  // namespace credence::cli
 

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "credence/engine.h"
 #include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -19,24 +20,43 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: credence score --bundle PATH [--in FILE] [--out FILE] [options]
 
-Scores credence.v1.ScoreRequest records, one JSON object per line (protobuf's JSON
-mapping), and writes one record per input record, in input order: the ScoreResponse as
-one JSON line, or an error record {"error": {"index", "requestId", "code", "message",
-"location"}} when the record cannot be read or fails validation. Blank lines are skipped.
+Scores a stream of credence.v1.ScoreRequest records and writes one record per input
+record, in input order: the ScoreResponse, or an error record when the record cannot be
+read or fails validation (it carries the record's 0-based index, its request id when it
+could be read, a status code, the message and the location).
+
+Formats (see docs/cli.md):
+  jsonl  one JSON object per line (protobuf's JSON mapping); blank lines are skipped; an
+         error record is the line {"error":{"index","requestId","code","message","location"}}
+  pb     length-delimited binary records (varint length + bytes, as protobuf's
+         SerializeDelimitedToOstream); an error record is a ScoreResponse whose `error`
+         field (credence.v1.RecordError) is set. A corrupt length prefix, a length above
+         256 MiB or a truncated record cannot be resynchronised: it yields one error record
+         for the rest of the stream, which is counted as one failed record.
 
   --bundle PATH        bundle file or folder (required)
   --in FILE            input, default '-' (stdin)
-  --out FILE           output, default stdout; written to FILE.tmp and renamed when done
-  --threads N          scoring threads (default: all cores); output does not depend on it
-  --summary            print a readable table instead of JSON
+  --format F           input format, jsonl or pb; default: from the extension (.pb, .bin,
+                       .binpb: pb; .jsonl, .json: jsonl), else from the first byte ('{' or
+                       white space: jsonl)
+  --out FILE           output, default stdout; written to a temporary FILE.tmp.PID and
+                       renamed to FILE only when every record was processed (SIGINT/SIGTERM
+                       remove the temporary file)
+  --out-format F       output format, jsonl or pb (default: the input's)
+  --threads N          scoring threads (default: all cores); output bytes do not depend on it
+  --fail-fast          stop at the first record that fails: the records before it and its
+                       error record are written to stdout; with --out nothing is renamed
+  --summary            print a readable table instead of records
   --include-features   include every feature value in each response
   --max-reasons N      adverse reasons per response (default 4)
 
-Exit status: 0 when every record was scored, 1 when any record failed, 2 on a usage or
-bundle error.
-)";
+Memory stays bounded: records are read, scored and written in windows of 16 per thread
+(at least 64). A progress line (records, records/s, ETA for files) goes to stderr when
+stderr is a terminal.
 
-constexpr std::size_t kChunk = 512;
+Exit status: 0 when every record was scored, 1 when any record failed, 2 on a usage,
+input or bundle error.
+)";
 
 struct Counts {
   std::size_t records = 0, scored = 0, failed = 0;
@@ -101,8 +121,8 @@ void PrintSummaryRow(std::ostream& out, const v1::ScoreResponse& r) {
 }  // namespace
 
 int ScoreCommand(int argc, char** argv) {
-  Args args(argc, argv, {"bundle", "in", "out", "threads", "max-reasons"},
-            {"summary", "include-features", "help"});
+  Args args(argc, argv, {"bundle", "in", "out", "threads", "max-reasons", "format", "out-format"},
+            {"summary", "include-features", "fail-fast", "help"});
   if (args.Has("help")) {
     std::cout << kUsage;
     return 0;
@@ -119,37 +139,48 @@ int ScoreCommand(int argc, char** argv) {
               << kUsage;
     return 2;
   }
-  auto loaded = LoadBundle(args.Get("bundle"));
-  if (!loaded.ok()) {
-    std::cerr << "credence score: " << loaded.status() << "\n";
-    return 2;
-  }
-  auto engine = Engine::Compile(*loaded);
-  if (!engine.ok()) {
-    std::cerr << "credence score: " << engine.status() << "\n";
-    return 2;
-  }
-  ScoreOptions options;
-  options.include_features = args.Has("include-features");
-  BatchOptions batch;
+  auto engine = LoadEngine("score", args.Get("bundle"));
+  if (engine == nullptr) return 2;
+  StreamOptions stream;
+  stream.score.include_features = args.Has("include-features");
   try {
-    if (args.Has("max-reasons")) options.max_reason_codes = std::stoi(args.Get("max-reasons"));
-    if (args.Has("threads")) batch.threads = std::stoi(args.Get("threads"));
+    if (args.Has("max-reasons")) stream.score.max_reason_codes = std::stoi(args.Get("max-reasons"));
+    if (args.Has("threads")) stream.threads = std::stoi(args.Get("threads"));
   } catch (const std::exception&) {
     std::cerr << "credence score: --threads and --max-reasons take integers\n";
     return 2;
   }
+  if (stream.threads < 0 || stream.threads > 256) {
+    std::cerr << "credence score: --threads must be in [0, 256]\n";
+    return 2;
+  }
 
-  std::ifstream file;
-  std::istream* in = &std::cin;
   const std::string in_path = args.Get("in", "-");
-  if (in_path != "-") {
-    file.open(in_path, std::ios::binary);
-    if (!file) {
-      std::cerr << "credence score: cannot open " << in_path << "\n";
+  std::string open_error;
+  auto in = OpenInput(in_path, &open_error);
+  if (in == nullptr) {
+    std::cerr << "credence score: " << open_error << "\n";
+    return 2;
+  }
+  RecordFormat in_format;
+  if (args.Has("format")) {
+    auto f = ParseRecordFormat(args.Get("format"));
+    if (!f.ok()) {
+      std::cerr << "credence score: --format: " << f.status().message() << "\n";
       return 2;
     }
-    in = &file;
+    in_format = *f;
+  } else {
+    in_format = DetectRecordFormat(in_path, *in);
+  }
+  RecordFormat out_format = in_format;
+  if (args.Has("out-format")) {
+    auto f = ParseRecordFormat(args.Get("out-format"));
+    if (!f.ok()) {
+      std::cerr << "credence score: --out-format: " << f.status().message() << "\n";
+      return 2;
+    }
+    out_format = *f;
   }
   OutputFile out(args.Get("out"));
   if (!out.ok()) {
@@ -157,68 +188,58 @@ int ScoreCommand(int argc, char** argv) {
     return 2;
   }
   const bool summary = args.Has("summary");
+  const bool fail_fast = args.Has("fail-fast");
   if (summary) PrintSummaryHeader(out.stream());
 
+  RecordReader reader(*in, in_format);
+  RecordWriter writer(out.stream(), out_format);
+  Progress progress(StderrIsTerminal(), InputSize(in_path));
   Counts counts;
-  std::string line;
-  bool eof = false;
-  const RequestLimits limits;
-  while (!eof) {
-    // Read a chunk of records, then score it in parallel.
-    std::vector<std::size_t> indices;
-    std::vector<Result<v1::ScoreRequest>> parsed;
-    while (parsed.size() < kChunk) {
-      if (!std::getline(*in, line)) {
-        eof = true;
-        break;
-      }
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      indices.push_back(counts.records++);
-      parsed.push_back(ParseRequest(line, WireFormat::kJson, limits));
+  bool stopped = false;
+  const Engine* engines[] = {engine.get()};
+  ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
+    ++counts.records;
+    const std::size_t index = r.input->index;
+    const Status* error = nullptr;
+    std::string request_id;
+    if (!r.input->request) {
+      error = &r.input->error;
+    } else {
+      request_id = r.input->request->request_id();
+      if (!r.results[0]->ok()) error = &r.results[0]->status();
     }
-    std::vector<v1::ScoreRequest> requests;
-    std::vector<std::size_t> slot(parsed.size(), SIZE_MAX);
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
-      if (parsed[i].ok()) {
-        slot[i] = requests.size();
-        requests.push_back(std::move(parsed[i]).value());
-      }
-    }
-    auto results = (*engine)->ScoreBatch(requests, options, batch);
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
-      const Status* error = nullptr;
-      std::string request_id;
-      if (slot[i] == SIZE_MAX) {
-        error = &parsed[i].status();
+    if (error != nullptr) {
+      ++counts.failed;
+      if (summary) {
+        out.stream() << "record " << index << (request_id.empty() ? "" : " (" + request_id + ")")
+                     << ": error: " << error->ToString() << "\n";
       } else {
-        request_id = requests[slot[i]].request_id();
-        if (!results[slot[i]].ok()) error = &results[slot[i]].status();
+        writer.WriteError(index, request_id, *error);
       }
-      if (error != nullptr) {
-        ++counts.failed;
-        if (summary) {
-          out.stream() << "record " << indices[i]
-                       << (request_id.empty() ? "" : " (" + request_id + ")")
-                       << ": error: " << error->ToString() << "\n";
-        } else {
-          out.stream() << ErrorRecordJson(indices[i], request_id, *error) << "\n";
-        }
-        continue;
+      if (fail_fast) {
+        std::cerr << "credence score: record " << index
+                  << (request_id.empty() ? "" : " (" + request_id + ")")
+                  << " failed: " << error->ToString() << "; stopping (--fail-fast)\n";
+        stopped = true;
+        return false;
       }
-      const v1::ScoreResponse& response = *results[slot[i]];
+    } else {
+      const v1::ScoreResponse& response = **r.results[0];
       ++counts.scored;
       ++counts.outcomes[OutcomeName(response.decision().outcome())];
       ++counts.grades[response.credit().available() ? response.credit().grade() : "n/a"];
-      if (response.compliance().available()) ++counts.compliance_grades[response.compliance().grade()];
+      if (response.compliance().available())
+        ++counts.compliance_grades[response.compliance().grade()];
       if (summary) {
         PrintSummaryRow(out.stream(), response);
       } else {
-        auto json = SerializeResponse(response, WireFormat::kJson);
-        out.stream() << (json.ok() ? *json : ErrorRecordJson(indices[i], request_id, json.status()))
-                     << "\n";
+        writer.WriteResponse(index, response);
       }
     }
-  }
+    progress.Update(counts.records, reader.bytes_read());
+    return true;
+  });
+  progress.Finish(counts.records, reader.bytes_read());
   if (summary) {
     std::ostream& s = out.stream();
     s << "\n"
@@ -232,8 +253,12 @@ int ScoreCommand(int argc, char** argv) {
       s << "\ncompliance:";
       for (const auto& [k, v] : counts.compliance_grades) s << " " << k << " " << v;
     }
-    const BundleInfo& info = (*engine)->info();
+    const BundleInfo& info = engine->info();
     s << "\nbundle:    " << info.name << " " << info.version << " " << info.digest << "\n";
+  }
+  if (stopped) {
+    out.stream().flush();
+    return 1;  // OutputFile's destructor removes the temporary file
   }
   if (!out.Commit()) {
     std::cerr << "credence score: " << out.error() << "\n";

@@ -8,15 +8,26 @@
 #include "args.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "rules/bundle_lint.h"
 
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: credence validate BUNDLE
+constexpr const char* kUsage = R"(usage: credence validate [--werror] BUNDLE
 
 Compiles BUNDLE (a file or a folder) and prints every problem as
-  file:line:col: error: message
-followed by the source line and a caret. Exit status 0 when the bundle compiles.
+  file:line:col: error: message      (or warning:)
+followed by the source line and a caret. Besides the compiler's own diagnostics it warns
+about
+  - features that no rule, decision table, model, reason code or other feature uses,
+  - rules that can never fire, when that is decidable from the condition alone (it folds to
+    false, or a conjunction puts contradictory bounds on one variable: x > 5 && x < 3),
+  - rows of UNIQUE decision tables that may overlap (not provably disjoint).
+
+  --werror   treat warnings as errors
+
+Exit status: 0 when there are no errors (warnings allowed unless --werror), 1 otherwise,
+2 on a usage error.
 )";
 
 // The `line`-th line (1-based) of `path`, or "".
@@ -58,7 +69,7 @@ void PrintDiagnostic(const Issue& issue) {
 }  // namespace
 
 int ValidateCommand(int argc, char** argv) {
-  Args args(argc, argv, {}, {"help"});
+  Args args(argc, argv, {}, {"help", "werror"});
   if (args.Has("help")) {
     std::cout << kUsage;
     return 0;
@@ -85,13 +96,25 @@ int ValidateCommand(int argc, char** argv) {
     PrintDiagnostic({Issue::Severity::kError, engine.status()});
     ++errors;
   }
+  // Static checks beyond compiling; only on a bundle without errors, since they assume its
+  // references resolve.
+  if (errors == 0) {
+    std::vector<rules::LintFinding> findings = rules::UnusedFeatures(loaded->bundle);
+    for (auto& f : rules::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
+    for (auto& f : rules::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
+    for (const auto& f : findings) {
+      PrintDiagnostic({Issue::Severity::kWarning,
+                       InvalidArgumentError(f.message, loaded->source_map.Locate(f.field_path))});
+      ++warnings;
+    }
+  }
   if (engine.ok()) {
     const BundleInfo& info = (*engine)->info();
     std::cout << info.name << " " << info.version << ": " << info.feature_names.size()
               << " features; " << info.digest << "\n";
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
-  return errors == 0 ? 0 : 1;
+  return errors == 0 && (warnings == 0 || !args.Has("werror")) ? 0 : 1;
 }
 
 }  // namespace credence::cli

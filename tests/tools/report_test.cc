@@ -1,0 +1,270 @@
+// The statistics behind `credence report` / `credence diff` against brute force and hand
+// computation, and the HTML report itself (content, escaping, and a headless Chromium
+// render).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <string>
+
+#include "credence/engine.h"
+#include "credence/report_stats.h"
+#include "tests/tools/cli_testing.h"
+#include "tests/tools/population.h"
+
+namespace credence {
+namespace {
+
+using ::credence::cli::Discriminate;
+using ::credence::cli::MakeHistogram;
+using ::credence::cli::PopulationStability;
+using ::credence::cli::QuantileType7;
+using ::credence::testing::MakePopulation;
+using ::credence::testing::ReadFileOrEmpty;
+using ::credence::testing::RunCli;
+using ::credence::testing::SourcePath;
+using ::credence::testing::TestTempPath;
+using ::credence::testing::WriteJsonl;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ReportStatsTest, QuantileType7MatchesR) {
+  // R: quantile(c(1, 2, 3, 4, 10), c(0, .1, .5, .9, 1), type = 7) = 1, 1.4, 3, 7.6, 10
+  const std::vector<double> x = {1, 2, 3, 4, 10};
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0), 1);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.1), 1.4);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.5), 3);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.9), 7.6);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 1), 10);
+  EXPECT_TRUE(std::isnan(QuantileType7({}, 0.5)));
+}
+
+TEST(ReportStatsTest, HistogramCountsEverything) {
+  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN};
+  auto h = MakeHistogram(x, 5);
+  EXPECT_EQ(h.lo, 0);
+  EXPECT_EQ(h.hi, 10);
+  EXPECT_EQ(h.counts, (std::vector<std::size_t>{2, 2, 2, 2, 3}));  // the last bin holds 10
+  EXPECT_EQ(MakeHistogram(std::vector<double>{3, 3}, 10).counts.size(), 1u);
+}
+
+// AUC from every (bad, good) pair; KS from every threshold.
+TEST(ReportStatsTest, DiscriminationAgreesWithBruteForce) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int n = 5 + static_cast<int>(rng() % 200);
+    std::vector<double> risk;
+    std::vector<int> bad;
+    for (int i = 0; i < n; ++i) {
+      risk.push_back(static_cast<double>(rng() % 25) / 10.0);  // many ties
+      bad.push_back(static_cast<int>(rng() % 3 == 0));
+    }
+    double pairs = 0, wins = 0, nb = 0, ng = 0;
+    for (int i = 0; i < n; ++i) (bad[i] ? nb : ng) += 1;
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        if (!bad[i] || bad[j]) continue;
+        pairs += 1;
+        wins += risk[i] > risk[j] ? 1 : risk[i] == risk[j] ? 0.5 : 0;
+      }
+    }
+    double ks = 0;
+    for (double t : risk) {
+      double b = 0, g = 0;
+      for (int i = 0; i < n; ++i) {
+        if (risk[i] >= t) (bad[i] ? b : g) += 1;
+      }
+      ks = std::max(ks, std::abs(b / nb - g / ng));
+    }
+    const auto d = Discriminate(risk, bad);
+    if (nb == 0 || ng == 0) continue;
+    EXPECT_NEAR(d.auc, wins / pairs, 1e-12) << trial;
+    EXPECT_NEAR(d.gini, 2 * wins / pairs - 1, 1e-12);
+    EXPECT_NEAR(d.ks, ks, 1e-12) << trial;
+    EXPECT_DOUBLE_EQ(d.roc.back().fpr, 1);
+    EXPECT_DOUBLE_EQ(d.roc.back().tpr, 1);
+  }
+}
+
+TEST(ReportStatsTest, PsiByHand) {
+  // Expected 1..10: deciles (type 7) 1.9, 2.8, ..., 9.1 put one value in each bin.
+  std::vector<double> expected;
+  for (int i = 1; i <= 10; ++i) expected.push_back(i);
+  // Actual: 5 values of 1 (bin 0), 5 values of 10 (bin 9).
+  const std::vector<double> actual = {1, 1, 1, 1, 1, 10, 10, 10, 10, 10};
+  auto psi = PopulationStability(expected, actual);
+  ASSERT_EQ(psi.bins.size(), 10u);
+  const double full = (0.5 - 0.1) * std::log(0.5 / 0.1);
+  const double empty = (0.0001 - 0.1) * std::log(0.0001 / 0.1);
+  EXPECT_NEAR(psi.value, 2 * full + 8 * empty, 1e-12);
+  EXPECT_EQ(psi.bins[0].label, "(-inf, 1.9]");
+  EXPECT_EQ(psi.bins[9].label, "(9.1, +inf)");
+  EXPECT_NEAR(PopulationStability(expected, expected).value, 0, 1e-15);
+  // Missing values get their own bin.
+  auto with_nan = PopulationStability(expected, std::vector<double>{NAN, 5});
+  ASSERT_EQ(with_nan.bins.size(), 11u);
+  EXPECT_DOUBLE_EQ(with_nan.bins[10].actual_share, 0.5);
+}
+
+class ReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    in_ = TestTempPath("report_in.jsonl");
+    baseline_ = TestTempPath("report_base.jsonl");
+    labels_ = TestTempPath("report_labels.csv");
+    html_ = TestTempPath("report.html");
+    WriteJsonl(in_, MakePopulation(80, "r"));
+    WriteJsonl(baseline_, MakePopulation(64, "b", 90));
+  }
+  static void TearDownTestSuite() {
+    for (const auto& p : {in_, baseline_, labels_, html_}) std::filesystem::remove(p);
+  }
+  static std::string in_, baseline_, labels_, html_;
+};
+std::string ReportTest::in_, ReportTest::baseline_, ReportTest::labels_, ReportTest::html_;
+
+TEST_F(ReportTest, ContentMatchesTheLibrary) {
+  auto loaded = LoadBundle(SourcePath("models/starter"));
+  ASSERT_TRUE(loaded.ok());
+  auto engine = Engine::Compile(*loaded);
+  ASSERT_TRUE(engine.ok());
+  // Labels: the simulator's columns; "bad" = 1 for examples with a PD above 5% (every other
+  // such request) so that the AUC is neither 0 nor 1.
+  const auto population = MakePopulation(80, "r");
+  std::vector<double> pd;
+  std::vector<int> bad;
+  std::map<std::string, int> grades;
+  {
+    std::ofstream f(labels_);
+    f << "request_id,enterprise_id,archetype,default_12m,violation_12m,bad\n";
+    int i = 0;
+    for (const auto& req : population) {
+      auto r = (*engine)->Score(req);
+      ASSERT_TRUE(r.ok());
+      ++grades[r->credit().grade()];
+      const int label = (r->credit().pd() > 0.05 && i % 2 == 0) || i % 11 == 0 ? 1 : 0;
+      f << req.request_id() << "," << req.enterprise().id() << ",x,0,0," << label << "\n";
+      pd.push_back(r->credit().pd());
+      bad.push_back(label);
+      ++i;
+    }
+  }
+  double wins = 0, pairs = 0;
+  for (std::size_t i = 0; i < pd.size(); ++i) {
+    for (std::size_t j = 0; j < pd.size(); ++j) {
+      if (bad[i] && !bad[j]) {
+        pairs += 1;
+        wins += pd[i] > pd[j] ? 1 : pd[i] == pd[j] ? 0.5 : 0;
+      }
+    }
+  }
+  char auc[32];
+  std::snprintf(auc, sizeof auc, "%.4f", wins / pairs);
+
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " + in_ +
+                  " --labels " + labels_ + " --baseline " + baseline_ +
+                  " --title '<script>alert(1)</script> & co' --out " + html_);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string html = ReadFileOrEmpty(html_);
+  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("http://www.w3.org/1999"))) << "no external references";
+  EXPECT_THAT(html, Not(HasSubstr("src=")));
+  EXPECT_THAT(html, Not(HasSubstr("href=")));
+  for (const char* id :
+       {"chart-decisions", "chart-credit-grades", "chart-compliance-grades",
+        "chart-score-histogram", "chart-dimensions", "chart-rule-hits", "chart-reasons",
+        "table-zones", "table-sectors", "chart-roc", "chart-ks", "table-psi-score", "table-csi"}) {
+    EXPECT_THAT(html, HasSubstr(std::string("id=\"") + id + "\"")) << id;
+  }
+  EXPECT_THAT(html, HasSubstr("requests<b>80</b>"));
+  EXPECT_THAT(html, HasSubstr("AUC<b>" + std::string(auc) + "</b>"));
+  // Zone names are escaped.
+  EXPECT_THAT(html, HasSubstr("<td>Qianhai &lt;FTZ&gt;</td><td>27</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>electronics &amp; parts</td>"));
+  // Grades are in the bundle's order, best first.
+  {
+    const auto chart_at = html.find("id=\"chart-credit-grades\"");
+    const std::string chart = html.substr(chart_at, html.find("</svg>", chart_at) - chart_at);
+    std::size_t last = 0;
+    int seen = 0;
+    for (const char* g : {"AAA", "AA", "A", "BBB", "BB", "B", "CCC", "C"}) {
+      const auto at = chart.find(std::string(">") + g + "</text>");
+      if (at == std::string::npos) continue;
+      EXPECT_GT(at, last) << g;
+      last = at;
+      ++seen;
+    }
+    EXPECT_GE(seen, 4);
+  }
+  // Each grade's bar is labelled with its count.
+  for (const auto& [grade, n] : grades) {
+    EXPECT_TRUE(std::regex_search(html, std::regex(">" + grade + "</text><rect[^>]*/><text[^>]*>" +
+                                                   std::to_string(n) + "</text>")))
+        << grade << " " << n;
+  }
+}
+
+TEST_F(ReportTest, RendersInHeadlessChromium) {
+  const char* chromium = nullptr;
+  for (const char* c : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
+    if (std::filesystem::exists(c)) chromium = c;
+  }
+  if (chromium == nullptr) GTEST_SKIP() << "chromium is not installed";
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " + in_ +
+                  " --baseline " + baseline_ + " --out " + html_);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string png = TestTempPath("report.png");
+  const std::string dom = TestTempPath("report_dom.html");
+  std::filesystem::remove(png);
+  const std::string profile = TestTempPath("chromium_profile");
+  const std::string common = std::string(chromium) +
+                             " --headless --no-sandbox --disable-gpu --no-first-run "
+                             "--user-data-dir=" +
+                             profile + " ";
+  const std::string url = "file://" + html_;
+  ASSERT_EQ(std::system((common + "--window-size=1200,2400 --screenshot=" + png + " " + url +
+                         " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  ASSERT_EQ(std::system((common + "--dump-dom " + url + " > " + dom + " 2>/dev/null").c_str()), 0);
+  const std::string dumped = ReadFileOrEmpty(dom);
+  // The browser parsed the page: the charts are in its DOM as SVG elements.
+  EXPECT_THAT(dumped, HasSubstr("<svg class=\"chart\" id=\"chart-score-histogram\""));
+  EXPECT_THAT(dumped, HasSubstr("<svg class=\"chart\" id=\"chart-credit-grades\""));
+  EXPECT_THAT(dumped, HasSubstr("id=\"table-csi\""));
+  EXPECT_THAT(dumped, HasSubstr("</body></html>"));
+  ASSERT_TRUE(std::filesystem::exists(png));
+  EXPECT_GT(std::filesystem::file_size(png), 20000u) << "a blank page would be tiny";
+  const std::string header = ReadFileOrEmpty(png).substr(0, 8);
+  EXPECT_EQ(header, "\x89PNG\r\n\x1a\n");
+  std::filesystem::remove(png);
+  std::filesystem::remove(dom);
+  std::filesystem::remove_all(profile);
+}
+
+TEST(ReportUsageTest, HelpAndBadLabels) {
+  auto help = RunCli("report --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--label-column"));
+  const std::string labels = TestTempPath("bad_labels.csv");
+  std::ofstream(labels) << "request_id,bad\nreq-001,maybe\n";
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " +
+                      SourcePath("examples/requests.jsonl") + " --labels " + labels + " --out " +
+                      TestTempPath("never.html"),
+                  true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr(":2: label 'maybe' is not 0 or 1"));
+  EXPECT_FALSE(std::filesystem::exists(TestTempPath("never.html")));
+  std::filesystem::remove(labels);
+}
+
+}  // namespace
+}  // namespace credence

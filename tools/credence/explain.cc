@@ -1,0 +1,366 @@
+// credence explain: one request, explained for a person.
+#include <google/protobuf/util/time_util.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "commands.h"
+#include "credence/engine.h"
+#include "output.h"
+#include "rules/bundle_lint.h"
+#include "score_stream.h"
+
+namespace credence::cli {
+namespace {
+
+constexpr const char* kUsage =
+    R"(usage: credence explain --bundle PATH --in FILE [--request-id ID] [--max-reasons N]
+
+Scores one request and explains the result for a person:
+  - the credit PD, score and grade, the compliance score, grade and dimensions;
+  - the decision, its limit and what decided it;
+  - the top adverse reasons with the feature value behind each;
+  - every rule hit with its condition and the values the condition read;
+  - each decision table's matched rows, with the inputs' values and the row's entries;
+  - the bundle name, version and digest.
+
+FILE holds one request (a JSON object, possibly spread over several lines) or a stream of
+requests (JSON Lines or length-delimited binary, as `credence score` reads); with several,
+--request-id picks one ('-' reads stdin).
+
+  --bundle PATH      bundle file or folder (required)
+  --in FILE          the request(s) (required)
+  --request-id ID    which request, when FILE has several
+  --max-reasons N    adverse reasons to show (default 4)
+
+Exit status: 0 when the request was scored, 1 when it failed (the error is printed), 2 on
+a usage, input or bundle error.
+)";
+
+// What a condition's variable reads, as text.
+class ValueLookup {
+ public:
+  ValueLookup(const v1::ScoreRequest& request, const v1::ScoreResponse& response)
+      : request_(request), response_(response) {
+    for (const auto& f : response.features()) features_[f.name()] = f.value();
+  }
+
+  std::string Get(const std::string& name) const {
+    if (auto it = features_.find(name); it != features_.end()) return FormatNumber(it->second);
+    const auto& e = request_.enterprise();
+    auto quote = [](const std::string& s) { return JsonQuote(s); };
+    if (name == "request_id") return quote(request_.request_id());
+    if (name == "as_of") return google::protobuf::util::TimeUtil::ToString(request_.as_of());
+    if (name == "enterprise.id") return quote(e.id());
+    if (name == "enterprise.name") return quote(e.name());
+    if (name == "enterprise.zone") return quote(e.zone());
+    if (name == "enterprise.sector") return quote(e.sector());
+    if (name == "enterprise.country") return quote(e.country());
+    if (name == "enterprise.registered_at") {
+      return e.has_registered_at() ? google::protobuf::util::TimeUtil::ToString(e.registered_at())
+                                   : "unset";
+    }
+    if (name == "enterprise.certifications" || name == "enterprise.licences" || name == "flags") {
+      std::vector<std::string> items;
+      if (name == "enterprise.certifications") {
+        for (const auto& c : e.certifications()) items.push_back(c.scheme() + ":" + c.level());
+      } else if (name == "enterprise.licences") {
+        for (const auto& l : e.licences()) {
+          if (l.status() == v1::LICENCE_STATUS_ACTIVE) items.push_back(l.type());  // as rules see
+        }
+      } else {
+        for (const auto& h : response_.rule_hits()) {
+          if (!h.errored() && !h.flag().empty() &&
+              std::find(items.begin(), items.end(), h.flag()) == items.end())
+            items.push_back(h.flag());
+        }
+      }
+      std::string out = "[";
+      for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quote(items[i]);
+      return out + "]";
+    }
+    const auto& c = response_.credit();
+    if (name == "credit.available") return c.available() ? "true" : "false";
+    if (name == "credit.pd") return c.available() ? FormatNumber(c.pd()) : "unavailable";
+    if (name == "credit.score") return c.available() ? FormatNumber(c.score()) : "unavailable";
+    if (name == "credit.grade") return quote(c.grade());
+    const auto& k = response_.compliance();
+    if (name == "compliance.available") return k.available() ? "true" : "false";
+    if (name == "compliance.score") return k.available() ? FormatNumber(k.score()) : "unavailable";
+    if (name == "compliance.grade") return quote(k.grade());
+    return "?";
+  }
+
+  // "a = 1, b = missing" for the variables `text` reads; "" when it reads none.
+  std::string ValuesOf(const std::string& text) const {
+    auto names = rules::ReferencedNames(text);
+    if (!names.ok()) return "(cannot parse: " + std::string(names.status().message()) + ")";
+    std::string out;
+    for (const auto& n : *names) {
+      if (!out.empty()) out += ", ";
+      out += n + " = " + Get(n);
+    }
+    return out;
+  }
+
+ private:
+  const v1::ScoreRequest& request_;
+  const v1::ScoreResponse& response_;
+  std::map<std::string, double> features_;
+};
+
+std::string DimensionLabel(v1::Dimension d) {
+  std::string name = v1::Dimension_Name(d);
+  return name.rfind("DIMENSION_", 0) == 0 ? name.substr(10) : name;
+}
+
+std::string SeverityLabel(v1::Severity s) {
+  std::string name = v1::Severity_Name(s);
+  return name.rfind("SEVERITY_", 0) == 0 ? name.substr(9) : name;
+}
+
+std::string Money(const v1::Money& m) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(m.minor_units()) / 100.0);
+  return std::string(buf) + " " + m.currency_code();
+}
+
+const v1::Rule* FindRule(const v1::Bundle& b, const std::string& set, const std::string& id) {
+  for (const auto& s : b.rule_sets()) {
+    if (s.id() != set) continue;
+    for (const auto& r : s.rules()) {
+      if (r.id() == id) return &r;
+    }
+  }
+  return nullptr;
+}
+
+const v1::DecisionTable* FindTable(const v1::Bundle& b, const std::string& id) {
+  for (const auto& t : b.decision_tables()) {
+    if (t.id() == id) return &t;
+  }
+  return nullptr;
+}
+
+void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info,
+             const v1::ScoreRequest& request, const v1::ScoreResponse& r) {
+  const ValueLookup values(request, r);
+  const auto& e = request.enterprise();
+  o << "request " << r.request_id() << "  enterprise " << r.enterprise_id();
+  if (!e.name().empty()) o << " (" << e.name() << ")";
+  o << "\n  zone " << (e.zone().empty() ? "-" : e.zone()) << ", sector "
+    << (e.sector().empty() ? "-" : e.sector()) << ", country "
+    << (e.country().empty() ? "-" : e.country()) << "\n";
+  o << "  as of " << google::protobuf::util::TimeUtil::ToString(request.as_of()) << "; "
+    << r.ingest().events_used() << " of " << r.ingest().events_received() << " events used\n";
+  o << "bundle " << info.name << " " << info.version << " " << info.digest << "\n\n";
+
+  const auto& c = r.credit();
+  o << "CREDIT\n";
+  if (c.available()) {
+    o << "  PD " << FormatNumber(c.pd()) << "  score " << FormatNumber(c.score()) << "  grade "
+      << c.grade() << "  (model " << c.model_id() << ", margin " << FormatNumber(c.margin())
+      << ")\n";
+  } else {
+    o << "  unavailable: " << c.unavailable_reason() << "\n";
+  }
+  const auto& k = r.compliance();
+  o << "COMPLIANCE\n";
+  if (k.available()) {
+    o << "  score " << FormatNumber(k.score()) << "  grade " << k.grade() << "\n";
+    for (const auto& d : k.dimensions()) {
+      o << "    " << DimensionLabel(d.dimension()) << ": score " << FormatNumber(d.score())
+        << ", points " << FormatNumber(d.points()) << ", " << d.hits() << " hit(s)\n";
+    }
+  } else {
+    o << "  unavailable\n";
+  }
+  const auto& d = r.decision();
+  o << "DECISION\n  " << OutcomeLabel(d.outcome());
+  if (d.has_limit()) o << "  limit " << Money(d.limit());
+  o << "\n  decided by " << d.source() << "\n";
+  if (d.reason_codes_size() > 0) {
+    o << "  reason codes:";
+    for (const auto& code : d.reason_codes()) o << " " << code;
+    o << "\n";
+  }
+
+  o << "\nTOP REASONS (adverse, largest first)\n";
+  if (r.reasons_size() == 0) o << "  none\n";
+  int n = 0;
+  for (const auto& reason : r.reasons()) {
+    o << "  " << ++n << ". " << reason.code() << " " << reason.text() << "\n     "
+      << reason.feature() << " = " << FormatNumber(reason.value()) << "  (contribution "
+      << (reason.contribution() >= 0 ? "+" : "") << FormatNumber(reason.contribution())
+      << " log-odds, model " << reason.model_id() << ")\n";
+  }
+
+  o << "\nRULE HITS\n";
+  if (r.rule_hits_size() == 0) o << "  none\n";
+  for (const auto& h : r.rule_hits()) {
+    o << "  " << h.rule_set() << "/" << h.rule_id();
+    if (h.errored()) {
+      o << "  could not be evaluated: " << h.error() << "\n";
+    } else {
+      o << "  " << DimensionLabel(h.dimension()) << ", " << SeverityLabel(h.severity());
+      if (h.points() != 0) o << ", " << FormatNumber(h.points()) << " points";
+      if (!h.reason_code().empty()) o << ", reason " << h.reason_code();
+      if (!h.flag().empty()) o << ", flag " << h.flag();
+      if (h.outcome() != v1::OUTCOME_UNSPECIFIED) o << ", outcome " << OutcomeLabel(h.outcome());
+      if (!h.grade_cap().empty()) o << ", caps compliance at " << h.grade_cap();
+      o << "\n";
+      if (!h.message().empty()) o << "    message:   " << h.message() << "\n";
+    }
+    if (const v1::Rule* rule = FindRule(loaded.bundle, h.rule_set(), h.rule_id())) {
+      o << "    condition: " << rule->condition() << "\n";
+      const std::string read = values.ValuesOf(rule->condition());
+      if (!read.empty()) o << "    read:      " << read << "\n";
+    }
+  }
+
+  o << "\nDECISION TABLES\n";
+  if (r.decision_tables_size() == 0) o << "  none\n";
+  for (const auto& t : r.decision_tables()) {
+    const v1::DecisionTable* table = FindTable(loaded.bundle, t.table_id());
+    o << "  " << t.table_id();
+    if (table != nullptr) {
+      std::string policy = v1::DecisionHitPolicy_Name(table->hit_policy());
+      if (policy.rfind("DECISION_HIT_POLICY_", 0) == 0) policy = policy.substr(20);
+      o << " (" << policy << ")";
+    }
+    if (t.errored()) o << ": could not decide: " << t.error();
+    o << "\n";
+    if (table != nullptr) {
+      for (const auto& in : table->inputs()) {
+        o << "    input " << in.name() << " = " << in.expression();
+        const std::string read = values.ValuesOf(in.expression());
+        if (!read.empty()) o << "   [" << read << "]";
+        o << "\n";
+      }
+    }
+    for (int row : t.matched_rows()) {
+      o << "    matched row " << row;
+      if (table != nullptr && row >= 0 && row < table->rows_size()) {
+        const auto& rw = table->rows(row);
+        if (!rw.description().empty()) o << " (" << rw.description() << ")";
+        o << ":";
+        for (int i = 0; i < rw.input_entries_size(); ++i) {
+          o << (i ? ", " : " ")
+            << (i < table->inputs_size() ? table->inputs(i).name() : std::to_string(i)) << " "
+            << rw.input_entries(i);
+        }
+        o << " ->";
+        for (int i = 0; i < rw.output_entries_size(); ++i) {
+          o << (i ? ", " : " ")
+            << (i < table->outputs_size() ? table->outputs(i).name() : std::to_string(i)) << " = "
+            << rw.output_entries(i);
+        }
+      }
+      o << "\n";
+    }
+    if (!t.errored() && t.outputs_size() > 0) {
+      o << "    result:";
+      for (const auto& v : t.outputs()) o << " " << v.name() << " = " << v.value();
+      o << "\n";
+    }
+  }
+  for (const auto& w : r.warnings()) o << "\nwarning: " << w << "\n";
+}
+
+}  // namespace
+
+int ExplainCommand(int argc, char** argv) {
+  Args args(argc, argv, {"bundle", "in", "request-id", "max-reasons"}, {"help"});
+  if (args.Has("help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (!args.ok() || !args.Has("bundle") || !args.Has("in") || !args.positional().empty()) {
+    std::cerr << "credence explain: "
+              << (args.ok() ? "--bundle and --in are required, nothing else" : args.error())
+              << "\n\n"
+              << kUsage;
+    return 2;
+  }
+  LoadedBundle loaded;
+  auto engine = LoadEngine("explain", args.Get("bundle"), &loaded);
+  if (engine == nullptr) return 2;
+  ScoreOptions options;
+  options.include_features = true;
+  try {
+    if (args.Has("max-reasons")) options.max_reason_codes = std::stoi(args.Get("max-reasons"));
+  } catch (const std::exception&) {
+    std::cerr << "credence explain: --max-reasons takes an integer\n";
+    return 2;
+  }
+
+  std::string open_error;
+  auto in = OpenInput(args.Get("in"), &open_error);
+  if (in == nullptr) {
+    std::cerr << "credence explain: " << open_error << "\n";
+    return 2;
+  }
+  std::ostringstream all;
+  all << in->rdbuf();
+  const std::string text = all.str();
+  const std::string wanted = args.Get("request-id");
+  std::optional<v1::ScoreRequest> request;
+  std::size_t count = 0;
+  // A single JSON object (possibly pretty-printed) ...
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    auto one = ParseRequest(text, WireFormat::kJson);
+    if (one.ok()) {
+      count = 1;
+      if (wanted.empty() || one->request_id() == wanted) request = std::move(one).value();
+    }
+  }
+  // ... or a stream of them.
+  if (count == 0) {
+    std::istringstream stream(text);
+    RecordReader reader(stream, DetectRecordFormat(args.Get("in"), stream));
+    while (auto rec = reader.Next()) {
+      ++count;
+      if (!rec->request) {
+        if (wanted.empty()) {
+          std::cerr << "credence explain: record " << rec->index << ": " << rec->error << "\n";
+          return 2;
+        }
+        continue;
+      }
+      if (wanted.empty() ? count == 1 : rec->request->request_id() == wanted) {
+        request = std::move(*rec->request);
+        if (!wanted.empty()) break;
+      }
+    }
+    if (wanted.empty() && count > 1) {
+      std::cerr << "credence explain: " << args.Get("in") << " holds " << count
+                << " requests; choose one with --request-id\n";
+      return 2;
+    }
+  }
+  if (!request) {
+    std::cerr << "credence explain: "
+              << (wanted.empty() ? "no request in " + args.Get("in")
+                                 : "no request with id '" + wanted + "' in " + args.Get("in"))
+              << "\n";
+    return 2;
+  }
+  auto response = engine->Score(*request, options);
+  if (!response.ok()) {
+    std::cerr << "credence explain: request " << request->request_id()
+              << " failed: " << response.status() << "\n";
+    return 1;
+  }
+  Explain(std::cout, loaded, engine->info(), *request, *response);
+  return 0;
+}
+
+}  // namespace credence::cli
