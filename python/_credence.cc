@@ -5,6 +5,9 @@
 // Python threads score in parallel. Errors raise credence.Error with the Status's code,
 // message and location; nothing else crosses into Python (C++ exceptions other than
 // credence errors become RuntimeError through pybind11's translators).
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/json_util.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -26,6 +29,7 @@
 #include "io/file.h"
 #include "models/model.h"
 #include "models/tree_ensemble.h"
+#include "sim/simulator.h"
 
 namespace py = pybind11;
 
@@ -437,6 +441,56 @@ class PyModel {
   std::unique_ptr<models::BundleModel> bundle_model_;
 };
 
+// Enterprises [first, first + count) of the simulator run (seed, as_of, history_days): per
+// enterprise a tuple (request bytes in binary or JSON, archetype, latent risk, default_12m,
+// violation_12m). Generation runs without the GIL.
+py::list Simulate(std::uint64_t first, std::uint64_t count, std::uint64_t seed,
+                  std::int64_t as_of_seconds, int history_days, bool json) {
+  sim::SimOptions options;
+  options.seed = seed;
+  options.as_of_seconds = as_of_seconds;
+  options.history_days = history_days;
+  if (Status s = sim::ValidateOptions(options); !s.ok()) Throw(s);
+  if (count > 10'000'000)
+    Throw(OutOfRangeError("simulate: at most 10,000,000 enterprises per call"));
+  struct Row {
+    std::string bytes;
+    std::string archetype;
+    double latent_risk;
+    bool default_12m, violation_12m;
+  };
+  std::vector<Row> rows(count);
+  {
+    py::gil_scoped_release release;
+    google::protobuf::util::JsonPrintOptions print;
+    print.preserve_proto_field_names = true;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      sim::SimulatedEnterprise e = sim::SimulateEnterprise(options, first + i);
+      Row& row = rows[i];
+      if (json) {
+        if (!google::protobuf::util::MessageToJsonString(e.request, &row.bytes, print).ok()) {
+          Throw(InternalError("simulate: cannot print a request as JSON"));
+        }
+      } else {
+        google::protobuf::io::StringOutputStream stream(&row.bytes);
+        google::protobuf::io::CodedOutputStream coded(&stream);
+        coded.SetSerializationDeterministic(true);  // map order fixed: same seed, same bytes
+        e.request.SerializeToCodedStream(&coded);
+      }
+      row.archetype = std::string(sim::ArchetypeName(e.archetype));
+      row.latent_risk = e.latent_risk;
+      row.default_12m = e.labels.default_12m;
+      row.violation_12m = e.labels.violation_12m;
+    }
+  }
+  py::list out;
+  for (Row& row : rows) {
+    out.append(py::make_tuple(py::bytes(row.bytes), row.archetype, row.latent_risk, row.default_12m,
+                              row.violation_12m));
+  }
+  return out;
+}
+
 }  // namespace
 }  // namespace credence::python
 
@@ -476,6 +530,9 @@ PYBIND11_MODULE(_credence, m) {
       .def("score_json_lines", &PyEngine::ScoreJsonLines, py::arg("records"),
            py::arg("threads") = 0, py::arg("first_index") = 0)
       .def("features", &PyEngine::Features, py::arg("request"), py::arg("format"));
+
+  m.def("simulate", &Simulate, py::arg("first"), py::arg("count"), py::arg("seed"),
+        py::arg("as_of_seconds"), py::arg("history_days"), py::arg("json"));
 
   py::class_<PyModel>(m, "Model")
       .def_static("load", &PyModel::Load, py::arg("path"), py::arg("kind"), py::arg("model_id"),

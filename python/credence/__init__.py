@@ -200,12 +200,39 @@ def predict(model_path, frame, output="probability", kind=None, model=None):
     return compiled.predict(rows, _OUTPUTS[output])
 
 
-def simulate(*args, **kwargs):
-    """Policy simulation over a population (what-if on a new bundle).
+def simulate(enterprises, seed=1, as_of="2026-10-01T00:00:00Z", history_days=730, first=0,
+             raw=False):
+    """Synthetic cross-border enterprises from the history simulator (docs/simulator.md).
 
-    Not wired yet: the simulator (src/sim) is being written separately; once it exists this
-    function calls it through _credence. Raises NotImplementedError until then.
+    Returns a list with one dict per enterprise: ``request`` (a dict in protobuf's JSON
+    mapping, or binary ``ScoreRequest`` bytes with ``raw=True``; either can be passed to
+    ``Engine.score``), ``archetype``, ``latent_risk`` and the labels ``default_12m``,
+    ``violation_12m`` and ``bad`` (ints 0/1). Enterprise ``first + i`` is the same as the
+    CLI's ``credence simulate --seed SEED --as-of AS_OF`` record ``first + i``: output is a
+    pure function of (seed, index, as_of, history_days). ``as_of`` is an RFC 3339 string or
+    a timezone-aware ``datetime``. Raises credence.Error for invalid options.
     """
-    raise NotImplementedError(
-        "credence.simulate is not available in this build: the simulator module (src/sim) "
-        "is not wired into the Python binding yet")
+    import datetime as _dt
+
+    if isinstance(as_of, _dt.datetime):
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must be timezone-aware")
+        seconds = int(as_of.timestamp())
+    else:
+        text = str(as_of)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        seconds = int(_dt.datetime.fromisoformat(text).timestamp())
+    rows = _credence.simulate(int(first), int(enterprises), int(seed), seconds,
+                              int(history_days), not raw)
+    out = []
+    for request, archetype, latent, default_12m, violation_12m in rows:
+        out.append({
+            "request": request if raw else _json.loads(request),
+            "archetype": archetype,
+            "latent_risk": latent,
+            "default_12m": int(default_12m),
+            "violation_12m": int(violation_12m),
+            "bad": int(default_12m or violation_12m),
+        })
+    return out

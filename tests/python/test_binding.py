@@ -3,6 +3,7 @@ import copy
 import json
 import math
 import os
+import subprocess
 import pickle
 import sys
 import tempfile
@@ -205,11 +206,46 @@ class ScoreTest(unittest.TestCase):
         finally:
             sys.setswitchinterval(old)
 
-    def test_simulate_is_a_documented_hook(self):
-        with self.assertRaises(NotImplementedError) as ctx:
-            credence.simulate(STARTER, [])
-        self.assertIn("src/sim", str(ctx.exception))
+    def test_simulate_equals_the_cli_record_for_record(self):
+        import csv
+        import tempfile
 
+        with tempfile.TemporaryDirectory() as tmp:
+            pb, labels = os.path.join(tmp, "s.pb"), os.path.join(tmp, "labels.csv")
+            subprocess.run([CLI, "simulate", "--enterprises", "6", "--seed", "7", "--as-of",
+                            "2026-10-01T00:00:00Z", "--format", "pb", "--out", pb,
+                            "--labels", labels], check=True, stderr=subprocess.DEVNULL)
+            data = open(pb, "rb").read()
+            with open(labels, newline="") as f:
+                label_rows = list(csv.DictReader(f))
+        # Split the CLI's length-delimited stream (varint length prefixes) independently.
+        records, pos = [], 0
+        while pos < len(data):
+            length, shift = 0, 0
+            while True:
+                b = data[pos]
+                pos += 1
+                length |= (b & 0x7F) << shift
+                shift += 7
+                if b < 0x80:
+                    break
+            records.append(data[pos:pos + length])
+            pos += length
+        self.assertEqual(len(records), 6)
+        # Enterprises 2..5 asked for on their own equal the CLI's records 2..5.
+        sims = credence.simulate(4, seed=7, as_of="2026-10-01T00:00:00Z", first=2, raw=True)
+        for i, sim in enumerate(sims):
+            self.assertEqual(sim["request"], records[2 + i])
+            row = label_rows[2 + i]
+            self.assertEqual(sim["archetype"], row["archetype"])
+            for key in ("default_12m", "violation_12m", "bad"):
+                self.assertEqual(sim[key], int(row[key]), key)
+        # The dict form scores like the bytes.
+        engine = credence.load(STARTER)
+        as_dict = credence.simulate(1, seed=7, first=3)[0]["request"]
+        self.assertEqual(engine.score(as_dict), engine.score(records[3]))
+        with self.assertRaises(credence.Error):
+            credence.simulate(1, history_days=5)
 
 class PredictTest(unittest.TestCase):
     def test_bundle_credit_model_equals_the_engines_pd(self):

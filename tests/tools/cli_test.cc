@@ -115,12 +115,30 @@ TEST(CliTest, OutputFileIsWrittenAtomically) {
 }
 
 TEST(CliTest, SummaryIsReadable) {
-  CliRun r = Cli("score --summary --bundle " + Src("models/starter") + " --in " +
+  CliRun r = Cli("score --summary --summary-rows 3 --bundle " + Src("models/starter") + " --in " +
                  Src("examples/requests.jsonl"));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("request    enterprise"));
+  EXPECT_THAT(r.out, HasSubstr("... 5 more requests not shown"));
   EXPECT_THAT(r.out, HasSubstr("8 records: 8 scored, 0 failed"));
-  EXPECT_THAT(r.out, HasSubstr("bundle:    starter 0.1.0 sha256:"));
+  EXPECT_THAT(r.out, HasSubstr("bundle: starter 0.1.0 sha256:"));
+  EXPECT_THAT(r.out, HasSubstr("requests/s"));
+  // The decision counts equal those of the records themselves.
+  CliRun records =
+      Cli("score --bundle " + Src("models/starter") + " --in " + Src("examples/requests.jsonl"));
+  ASSERT_EQ(records.exit_code, 0);
+  for (const char* outcome : {"APPROVE", "REVIEW", "REJECT"}) {
+    std::size_t n = 0;
+    const std::string needle = std::string("\"decision\":{\"outcome\":\"OUTCOME_") + outcome + "\"";
+    std::istringstream lines(records.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(needle) != std::string::npos) ++n;
+    }
+    if (n == 0) continue;
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "  %-7s %8zu %6.1f%%", outcome, n, 100.0 * n / 8);
+    EXPECT_THAT(r.out, HasSubstr(expected)) << outcome;
+  }
 }
 
 TEST(CliTest, BadBundleIsExitTwoWithLocation) {

@@ -1,18 +1,24 @@
 // credence score: scores JSON Lines ScoreRequests with a bundle.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
+#include "credence/bundle.h"
 #include "credence/engine.h"
 #include "output.h"
 #include "score_stream.h"
+#include "summary.h"
 
 namespace credence::cli {
 namespace {
@@ -46,7 +52,10 @@ Formats (see docs/cli.md):
   --threads N          scoring threads (default: all cores); output bytes do not depend on it
   --fail-fast          stop at the first record that fails: the records before it and its
                        error record are written to stdout; with --out nothing is renamed
-  --summary            print a readable table instead of records
+  --summary            print a readable summary instead of records: the first requests in
+                       full, then decisions, grade distributions, top reasons and rule hits,
+                       and throughput
+  --summary-rows N     requests shown in full by --summary (default 10)
   --include-features   include every feature value in each response
   --max-reasons N      adverse reasons per response (default 4)
 
@@ -58,71 +67,13 @@ Exit status: 0 when every record was scored, 1 when any record failed, 2 on a us
 input or bundle error.
 )";
 
-struct Counts {
-  std::size_t records = 0, scored = 0, failed = 0;
-  std::map<std::string, int> outcomes, grades, compliance_grades;
-};
-
-std::string OutcomeName(v1::Outcome o) {
-  std::string name = v1::Outcome_Name(o);
-  return name.rfind("OUTCOME_", 0) == 0 ? name.substr(8) : name;
-}
-
-void PrintSummaryHeader(std::ostream& out) {
-  char line[256];
-  std::snprintf(line, sizeof line, "%-10s %-18s %7s %8s %6s %-5s %-20s %-8s %s\n", "request",
-                "enterprise", "events", "PD", "score", "grade", "compliance", "decision",
-                "top reasons");
-  out << line;
-}
-
-void PrintSummaryRow(std::ostream& out, const v1::ScoreResponse& r) {
-  std::string reasons;
-  for (const auto& reason : r.reasons()) {
-    if (!reasons.empty()) reasons += ", ";
-    reasons += reason.code() + " " + reason.feature();
-  }
-  char pd[32] = "-", score[32] = "-";
-  if (r.credit().available()) {
-    std::snprintf(pd, sizeof pd, "%.4f", r.credit().pd());
-    std::snprintf(score, sizeof score, "%.0f", r.credit().score());
-  }
-  char compliance[64] = "-";
-  if (r.compliance().available()) {
-    std::snprintf(compliance, sizeof compliance, "%.0f %s", r.compliance().score(),
-                  r.compliance().grade().c_str());
-  }
-  char line[1024];
-  std::snprintf(line, sizeof line, "%-10s %-18s %7d %8s %6s %-5s %-20s %-8s %s\n",
-                r.request_id().c_str(), r.enterprise_id().c_str(), r.ingest().events_used(), pd,
-                score, r.credit().grade().c_str(), compliance,
-                OutcomeName(r.decision().outcome()).c_str(), reasons.c_str());
-  out << line;
-  for (const auto& h : r.rule_hits()) {
-    out << "           rule " << h.rule_set() << "/" << h.rule_id();
-    if (h.errored()) {
-      out << ": could not be evaluated: " << h.error() << "\n";
-      continue;
-    }
-    if (!h.reason_code().empty()) out << " [" << h.reason_code() << "]";
-    if (!h.message().empty()) out << ": " << h.message();
-    if (h.outcome() != v1::OUTCOME_UNSPECIFIED) out << " -> " << OutcomeName(h.outcome());
-    if (!h.grade_cap().empty()) out << " (caps compliance at " << h.grade_cap() << ")";
-    out << "\n";
-  }
-  out << "           decided by " << r.decision().source() << "\n";
-  if (r.ingest().events_after_as_of() > 0 || r.ingest().duplicates_dropped() > 0) {
-    out << "           note: " << r.ingest().events_after_as_of() << " events after as_of ignored, "
-        << r.ingest().duplicates_dropped() << " duplicate events dropped\n";
-  }
-  for (const auto& w : r.warnings()) out << "           warning: " << w << "\n";
-}
-
 }  // namespace
 
 int ScoreCommand(int argc, char** argv) {
-  Args args(argc, argv, {"bundle", "in", "out", "threads", "max-reasons", "format", "out-format"},
-            {"summary", "include-features", "fail-fast", "help"});
+  Args args(
+      argc, argv,
+      {"bundle", "in", "out", "threads", "max-reasons", "format", "out-format", "summary-rows"},
+      {"summary", "include-features", "fail-fast", "help"});
   if (args.Has("help")) {
     std::cout << kUsage;
     return 0;
@@ -142,16 +93,22 @@ int ScoreCommand(int argc, char** argv) {
   auto engine = LoadEngine("score", args.Get("bundle"));
   if (engine == nullptr) return 2;
   StreamOptions stream;
+  int summary_rows = 10;
   stream.score.include_features = args.Has("include-features");
   try {
     if (args.Has("max-reasons")) stream.score.max_reason_codes = std::stoi(args.Get("max-reasons"));
     if (args.Has("threads")) stream.threads = std::stoi(args.Get("threads"));
+    if (args.Has("summary-rows")) summary_rows = std::stoi(args.Get("summary-rows"));
   } catch (const std::exception&) {
-    std::cerr << "credence score: --threads and --max-reasons take integers\n";
+    std::cerr << "credence score: --threads, --max-reasons and --summary-rows take integers\n";
     return 2;
   }
   if (stream.threads < 0 || stream.threads > 256) {
     std::cerr << "credence score: --threads must be in [0, 256]\n";
+    return 2;
+  }
+  if (summary_rows < 0) {
+    std::cerr << "credence score: --summary-rows must be >= 0\n";
     return 2;
   }
 
@@ -187,18 +144,25 @@ int ScoreCommand(int argc, char** argv) {
     std::cerr << "credence score: " << out.error() << "\n";
     return 2;
   }
-  const bool summary = args.Has("summary");
   const bool fail_fast = args.Has("fail-fast");
-  if (summary) PrintSummaryHeader(out.stream());
+  std::unique_ptr<PopulationSummary> summary;
+  if (args.Has("summary")) {
+    // The engine compiled from this bundle already; loading it again only reads the file.
+    auto loaded = LoadBundle(args.Get("bundle"));
+    summary = std::make_unique<PopulationSummary>(loaded.ok() ? loaded->bundle : v1::Bundle(),
+                                                  static_cast<std::size_t>(summary_rows));
+    summary->PrintHeader(out.stream());
+  }
+  const auto start = std::chrono::steady_clock::now();
 
   RecordReader reader(*in, in_format);
   RecordWriter writer(out.stream(), out_format);
   Progress progress(StderrIsTerminal(), InputSize(in_path));
-  Counts counts;
+  std::size_t records = 0, failed = 0;
   bool stopped = false;
   const Engine* engines[] = {engine.get()};
   ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
-    ++counts.records;
+    ++records;
     const std::size_t index = r.input->index;
     const Status* error = nullptr;
     std::string request_id;
@@ -209,10 +173,9 @@ int ScoreCommand(int argc, char** argv) {
       if (!r.results[0]->ok()) error = &r.results[0]->status();
     }
     if (error != nullptr) {
-      ++counts.failed;
+      ++failed;
       if (summary) {
-        out.stream() << "record " << index << (request_id.empty() ? "" : " (" + request_id + ")")
-                     << ": error: " << error->ToString() << "\n";
+        summary->AddError(out.stream(), index, request_id, *error);
       } else {
         writer.WriteError(index, request_id, *error);
       }
@@ -225,36 +188,23 @@ int ScoreCommand(int argc, char** argv) {
       }
     } else {
       const v1::ScoreResponse& response = **r.results[0];
-      ++counts.scored;
-      ++counts.outcomes[OutcomeName(response.decision().outcome())];
-      ++counts.grades[response.credit().available() ? response.credit().grade() : "n/a"];
-      if (response.compliance().available())
-        ++counts.compliance_grades[response.compliance().grade()];
       if (summary) {
-        PrintSummaryRow(out.stream(), response);
+        summary->AddResponse(out.stream(), response);
       } else {
         writer.WriteResponse(index, response);
       }
     }
-    progress.Update(counts.records, reader.bytes_read());
+    progress.Update(records, reader.bytes_read());
     return true;
   });
-  progress.Finish(counts.records, reader.bytes_read());
+  progress.Finish(records, reader.bytes_read());
   if (summary) {
-    std::ostream& s = out.stream();
-    s << "\n"
-      << counts.records << " records: " << counts.scored << " scored, " << counts.failed
-      << " failed\n";
-    s << "decisions:";
-    for (const auto& [k, v] : counts.outcomes) s << " " << k << " " << v;
-    s << "\ngrades:   ";
-    for (const auto& [k, v] : counts.grades) s << " " << k << " " << v;
-    if (!counts.compliance_grades.empty()) {
-      s << "\ncompliance:";
-      for (const auto& [k, v] : counts.compliance_grades) s << " " << k << " " << v;
-    }
-    const BundleInfo& info = engine->info();
-    s << "\nbundle:    " << info.name << " " << info.version << " " << info.digest << "\n";
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const int threads = stream.threads > 0
+                            ? stream.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    summary->PrintTotals(out.stream(), engine->info(), seconds, threads);
   }
   if (stopped) {
     out.stream().flush();
@@ -264,7 +214,7 @@ int ScoreCommand(int argc, char** argv) {
     std::cerr << "credence score: " << out.error() << "\n";
     return 2;
   }
-  return counts.failed == 0 ? 0 : 1;
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace credence::cli
