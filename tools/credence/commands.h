@@ -7,6 +7,7 @@ namespace credence::cli {
 
 int ScoreCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
+int PredictCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

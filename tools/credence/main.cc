@@ -17,6 +17,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+    {"predict", credence::cli::PredictCommand, "run one model over the rows of a CSV file"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
 };
 
