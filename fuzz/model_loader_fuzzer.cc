@@ -26,7 +26,16 @@ namespace {
 void Exercise(const credence::models::TreeEnsemble& model) {
   const std::size_t nf = model.num_features();
   if (nf > 4096) return;  // keep each input cheap
-  const double specials[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-36, 3.0, 64.0, 1e300, -1e300,
+  const double specials[] = {0.0,
+                             -0.0,
+                             1.0,
+                             -1.0,
+                             0.5,
+                             1e-36,
+                             3.0,
+                             64.0,
+                             1e300,
+                             -1e300,
                              std::numeric_limits<double>::quiet_NaN(),
                              std::numeric_limits<double>::infinity()};
   constexpr std::size_t kRows = 3;
@@ -67,7 +76,12 @@ void ExerciseBundleModel(std::string_view text) {
   };
   auto model = credence::models::BundleModel::Compile(m, feature_index, "", "model");
   if (!model.ok()) return;
-  const double specials[] = {0.0, -1.0, 1.0, 2.5, 1e300, -1e300,
+  const double specials[] = {0.0,
+                             -1.0,
+                             1.0,
+                             2.5,
+                             1e300,
+                             -1e300,
                              std::numeric_limits<double>::quiet_NaN(),
                              std::numeric_limits<double>::infinity()};
   const std::string strings[] = {"", "a", "retail"};

@@ -108,10 +108,22 @@ constexpr const char* kTransformed = R"pb(
       cap_lower: 0
       cap_upper: 100
       woe {
-        bins { interval { upper: 10 } woe: -0.5 }
-        bins { interval { lower: 40 upper: 70 lower_closed: true upper_closed: true } woe: 0.4 }
-        bins { interval { lower: 10 upper: 40 lower_closed: true } woe: 0.1 }
-        bins { interval { lower: 70 } woe: 0.9 }
+        bins {
+          interval { upper: 10 }
+          woe: -0.5
+        }
+        bins {
+          interval { lower: 40 upper: 70 lower_closed: true upper_closed: true }
+          woe: 0.4
+        }
+        bins {
+          interval { lower: 10 upper: 40 lower_closed: true }
+          woe: 0.1
+        }
+        bins {
+          interval { lower: 70 }
+          woe: 0.9
+        }
         missing_woe: 0.7
       }
     }
@@ -130,8 +142,14 @@ constexpr const char* kTransformed = R"pb(
     reference: -0.2
     transform {
       woe {
-        bins { interval { upper: 0 upper_closed: true } woe: -0.3 }
-        bins { interval { lower: 0 } woe: 0.25 }
+        bins {
+          interval { upper: 0 upper_closed: true }
+          woe: -0.3
+        }
+        bins {
+          interval { lower: 0 }
+          woe: 0.25
+        }
         missing_woe: -0.2
       }
     }
@@ -145,10 +163,10 @@ TEST(LogisticTransformTest, WoeBinsOnAndAroundTheirBounds) {
     double raw, want;
   };
   // Term 0: bins (-inf,10) [10,40) [40,70] (70,inf), capped to [0, 100], impute 50.
-  for (const Case& c : {Case{5, -0.5}, Case{9.999999, -0.5}, Case{10, 0.1}, Case{39.9, 0.1},
-                        Case{40, 0.4}, Case{70, 0.4}, Case{70.0001, 0.9}, Case{-1000, -0.5},
-                        Case{1e300, 0.9}, Case{-std::numeric_limits<double>::infinity(), -0.5},
-                        Case{nan, 0.4}}) {
+  for (const Case& c :
+       {Case{5, -0.5}, Case{9.999999, -0.5}, Case{10, 0.1}, Case{39.9, 0.1}, Case{40, 0.4},
+        Case{70, 0.4}, Case{70.0001, 0.9}, Case{-1000, -0.5}, Case{1e300, 0.9},
+        Case{-std::numeric_limits<double>::infinity(), -0.5}, Case{nan, 0.4}}) {
     EXPECT_EQ(m.TransformedValue(0, c.raw), c.want) << "a = " << c.raw;
   }
   // Term 1: min(b, 30), then (b - 10) / 4; no impute.
@@ -224,13 +242,15 @@ INSTANTIATE_TEST_SUITE_P(
                        "overlaps", "models[2].logistic.terms[1].transform.woe.bins[1].interval"},
         TransformError{"woe { bins { interval { upper: 1 } woe: 1 } bins { interval { lower: 1 } "
                        "woe: 2 } }",
-                       "numbers in [1, 1] between", "models[2].logistic.terms[1].transform.woe.bins[1].interval"},
+                       "numbers in [1, 1] between",
+                       "models[2].logistic.terms[1].transform.woe.bins[1].interval"},
         TransformError{"woe { bins { interval { upper: 1 } woe: 1 } bins { interval { lower: 2 "
                        "lower_closed: true } woe: 2 } }",
                        "numbers in [1, 2) between",
                        "models[2].logistic.terms[1].transform.woe.bins[1].interval"},
         TransformError{"woe { bins { interval { lower: 0 lower_closed: true } woe: 1 } }",
-                       "numbers below", "models[2].logistic.terms[1].transform.woe.bins[0].interval"},
+                       "numbers below",
+                       "models[2].logistic.terms[1].transform.woe.bins[0].interval"},
         TransformError{"woe { bins { interval { upper: 0 } woe: 1 } }", "numbers above",
                        "models[2].logistic.terms[1].transform.woe.bins[0].interval"},
         TransformError{"woe { bins { interval { } woe: nan } }", "woe must be finite",

@@ -52,9 +52,18 @@ constexpr const char* kPmmlSample = R"pb(
     reason_code: "RC1"
     baseline_score: 19
     attributes { missing: true partial_score: -9 }
-    attributes { categories { values: "marketing" } partial_score: 19 }
-    attributes { categories { values: "engineering" } partial_score: 3 }
-    attributes { categories { values: "business" } partial_score: 6 }
+    attributes {
+      categories { values: "marketing" }
+      partial_score: 19
+    }
+    attributes {
+      categories { values: "engineering" }
+      partial_score: 3
+    }
+    attributes {
+      categories { values: "business" }
+      partial_score: 6
+    }
   }
   characteristics {
     name: "ageScore"
@@ -62,10 +71,22 @@ constexpr const char* kPmmlSample = R"pb(
     reason_code: "RC2"
     baseline_score: 18
     attributes { missing: true partial_score: -1 }
-    attributes { interval { upper: 18 upper_closed: true } partial_score: -3 }
-    attributes { interval { lower: 18 upper: 29 upper_closed: true } partial_score: 0 }
-    attributes { interval { lower: 29 upper: 39 upper_closed: true } partial_score: 12 }
-    attributes { interval { lower: 39 } partial_score: 18 }
+    attributes {
+      interval { upper: 18 upper_closed: true }
+      partial_score: -3
+    }
+    attributes {
+      interval { lower: 18 upper: 29 upper_closed: true }
+      partial_score: 0
+    }
+    attributes {
+      interval { lower: 29 upper: 39 upper_closed: true }
+      partial_score: 12
+    }
+    attributes {
+      interval { lower: 39 }
+      partial_score: 18
+    }
   }
   characteristics {
     name: "incomeScore"
@@ -73,9 +94,18 @@ constexpr const char* kPmmlSample = R"pb(
     reason_code: "RC3"
     baseline_score: 10
     attributes { missing: true partial_score: 5 }
-    attributes { interval { upper: 1000 upper_closed: true } partial_score: 26 }
-    attributes { interval { lower: 1000 upper: 2500 upper_closed: true } partial_score: 5 }
-    attributes { interval { lower: 2500 } partial_score: -3 }
+    attributes {
+      interval { upper: 1000 upper_closed: true }
+      partial_score: 26
+    }
+    attributes {
+      interval { lower: 1000 upper: 2500 upper_closed: true }
+      partial_score: 5
+    }
+    attributes {
+      interval { lower: 2500 }
+      partial_score: -3
+    }
   }
 )pb";
 
@@ -158,13 +188,13 @@ TEST(ScorecardTest, UnmatchedCharacteristicIsUnavailableOrZero) {
   ASSERT_OK_AND_ASSIGN(Scorecard strict, Scorecard::Compile(Parse(kPmmlSample), Index, "sc"));
   ModelOutput out = Score(strict, {"sales", 30, 100});
   EXPECT_FALSE(out.available);
-  EXPECT_THAT(out.unavailable_reason,
-              HasSubstr("'departmentScore' has no attribute for attributes.department = \"sales\""));
+  EXPECT_THAT(
+      out.unavailable_reason,
+      HasSubstr("'departmentScore' has no attribute for attributes.department = \"sales\""));
 
-  ASSERT_OK_AND_ASSIGN(
-      Scorecard lenient,
-      Scorecard::Compile(Parse(std::string(kPmmlSample) + "zero_when_unmatched: true"), Index,
-                         "sc"));
+  ASSERT_OK_AND_ASSIGN(Scorecard lenient, Scorecard::Compile(Parse(std::string(kPmmlSample) +
+                                                                   "zero_when_unmatched: true"),
+                                                             Index, "sc"));
   out = Score(lenient, {"sales", 30, 100});
   ASSERT_TRUE(out.available);
   EXPECT_EQ(out.points, 0 + 12 + 26);
@@ -173,28 +203,39 @@ TEST(ScorecardTest, UnmatchedCharacteristicIsUnavailableOrZero) {
 }
 
 TEST(ScorecardTest, OtherwiseNumericCategoriesAndAttributeCodes) {
-  ASSERT_OK_AND_ASSIGN(Scorecard card, Scorecard::Compile(Parse(R"pb(
-    initial_score: 100
-    characteristics {
-      name: "code"
-      feature: "code"
-      baseline_score: 10
-      reason_code: "C"
-      attributes { categories { numbers: 1 numbers: 3 } partial_score: 20 }
-      attributes { missing: true partial_score: -5 reason_code: "C_MISSING" }
-      attributes { interval { lower: 10 upper: 20 lower_closed: true } partial_score: 15 }
-      attributes { otherwise: true partial_score: 0 reason_code: "C_OTHER" }
-    }
-    characteristics {
-      name: "sector"
-      enterprise_field: "sector"
-      baseline_score: 0
-      reason_code: "S"
-      attributes { categories { values: "retail" values: "food" } partial_score: 5 }
-      attributes { otherwise: true partial_score: -7 }
-    }
-  )pb"),
-                                                                  Index, "sc"));
+  ASSERT_OK_AND_ASSIGN(
+      Scorecard card,
+      Scorecard::Compile(Parse(R"pb(
+                           initial_score: 100
+                           characteristics {
+                             name: "code"
+                             feature: "code"
+                             baseline_score: 10
+                             reason_code: "C"
+                             attributes {
+                               categories { numbers: 1 numbers: 3 }
+                               partial_score: 20
+                             }
+                             attributes { missing: true partial_score: -5 reason_code: "C_MISSING" }
+                             attributes {
+                               interval { lower: 10 upper: 20 lower_closed: true }
+                               partial_score: 15
+                             }
+                             attributes { otherwise: true partial_score: 0 reason_code: "C_OTHER" }
+                           }
+                           characteristics {
+                             name: "sector"
+                             enterprise_field: "sector"
+                             baseline_score: 0
+                             reason_code: "S"
+                             attributes {
+                               categories { values: "retail" values: "food" }
+                               partial_score: 5
+                             }
+                             attributes { otherwise: true partial_score: -7 }
+                           }
+                         )pb"),
+                         Index, "sc"));
   struct Case {
     double code;
     std::string sector;
@@ -220,21 +261,31 @@ TEST(ScorecardTest, OtherwiseNumericCategoriesAndAttributeCodes) {
 
 TEST(ScorecardTest, SameReasonCodeSumsAcrossCharacteristicsAndPointsAbove) {
   // PMML: differences of characteristics sharing a reason code are summed before ranking.
-  ASSERT_OK_AND_ASSIGN(Scorecard card, Scorecard::Compile(Parse(R"pb(
-    characteristics {
-      name: "a" feature: "age" baseline_score: 10 reason_code: "X"
-      attributes { otherwise: true partial_score: 4 }
-    }
-    characteristics {
-      name: "b" feature: "income" baseline_score: 10 reason_code: "Y"
-      attributes { otherwise: true partial_score: 1 }
-    }
-    characteristics {
-      name: "c" feature: "code" baseline_score: 5 reason_code: "X"
-      attributes { otherwise: true partial_score: 0 }
-    }
-  )pb"),
-                                                                  Index, "sc"));
+  ASSERT_OK_AND_ASSIGN(Scorecard card,
+                       Scorecard::Compile(Parse(R"pb(
+                                            characteristics {
+                                              name: "a"
+                                              feature: "age"
+                                              baseline_score: 10
+                                              reason_code: "X"
+                                              attributes { otherwise: true partial_score: 4 }
+                                            }
+                                            characteristics {
+                                              name: "b"
+                                              feature: "income"
+                                              baseline_score: 10
+                                              reason_code: "Y"
+                                              attributes { otherwise: true partial_score: 1 }
+                                            }
+                                            characteristics {
+                                              name: "c"
+                                              feature: "code"
+                                              baseline_score: 5
+                                              reason_code: "X"
+                                              attributes { otherwise: true partial_score: 0 }
+                                            }
+                                          )pb"),
+                                          Index, "sc"));
   ModelOutput out;
   card.Predict(std::vector<double>{1, 2, 3}, {}, out);
   ASSERT_TRUE(out.available);
@@ -242,40 +293,114 @@ TEST(ScorecardTest, SameReasonCodeSumsAcrossCharacteristicsAndPointsAbove) {
   EXPECT_EQ(Reasons(out), (Ranked{{"X", 11}, {"Y", 9}}));  // X: 6 + 5
 
   // pointsAbove: the weight is partial - baseline (inverted scorecards).
-  ASSERT_OK_AND_ASSIGN(Scorecard above, Scorecard::Compile(Parse(R"pb(
-    reason_code_algorithm: REASON_CODE_ALGORITHM_POINTS_ABOVE
-    characteristics {
-      name: "a" feature: "age" baseline_score: 1 reason_code: "A"
-      attributes { otherwise: true partial_score: 4 }
-    }
-    characteristics {
-      name: "b" feature: "income" baseline_score: 10 reason_code: "B"
-      attributes { otherwise: true partial_score: 1 }
-    }
-  )pb"),
-                                                                   Index, "sc"));
+  ASSERT_OK_AND_ASSIGN(Scorecard above,
+                       Scorecard::Compile(Parse(R"pb(
+                                            reason_code_algorithm:
+                                                REASON_CODE_ALGORITHM_POINTS_ABOVE
+                                            characteristics {
+                                              name: "a"
+                                              feature: "age"
+                                              baseline_score: 1
+                                              reason_code: "A"
+                                              attributes { otherwise: true partial_score: 4 }
+                                            }
+                                            characteristics {
+                                              name: "b"
+                                              feature: "income"
+                                              baseline_score: 10
+                                              reason_code: "B"
+                                              attributes { otherwise: true partial_score: 1 }
+                                            }
+                                          )pb"),
+                                          Index, "sc"));
   above.Predict(std::vector<double>{1, 2, 3}, {}, out);
   EXPECT_EQ(Reasons(out), (Ranked{{"A", 3}}));
+}
+
+TEST(ScorecardTest, CharacteristicsWithoutCodesUseTheCatalogOrTheirInput) {
+  // No reason codes anywhere: baselines still rank the characteristics; the code comes from
+  // the bundle's catalog entry for the feature, else FEATURE:<input>.
+  ASSERT_OK_AND_ASSIGN(Scorecard card,
+                       Scorecard::Compile(Parse(R"pb(
+                                            characteristics {
+                                              name: "a"
+                                              feature: "age"
+                                              baseline_score: 10
+                                              attributes { otherwise: true partial_score: 4 }
+                                            }
+                                            characteristics {
+                                              name: "s"
+                                              enterprise_field: "zone"
+                                              baseline_score: 10
+                                              attributes { otherwise: true partial_score: 2 }
+                                            }
+                                            characteristics {
+                                              name: "i"
+                                              feature: "income"
+                                              attributes { otherwise: true partial_score: -50 }
+                                            }
+                                          )pb"),
+                                          Index, "sc"));
+  ModelOutput out;
+  std::vector<std::string> zone = {"z"};
+  card.Predict(std::vector<double>{33, 1, 0}, zone, out);
+  ASSERT_TRUE(out.available);
+  EXPECT_EQ(out.points, -44);
+  ASSERT_EQ(out.reason_candidates.size(), 2u) << "no baseline, no candidate";
+  google::protobuf::RepeatedPtrField<v1::ReasonCode> codes;
+  v1::ReasonCode* c = codes.Add();
+  c->set_code("AGE");
+  c->set_feature("age");
+  c->set_text("Age");
+  ASSERT_OK_AND_ASSIGN(auto catalog, explain::ReasonCatalog::Compile(codes, kNames));
+  std::vector<explain::ReasonCandidate> candidates;
+  for (const ReasonCandidate& r : out.reason_candidates) {
+    candidates.push_back({r.code, r.input, r.value, r.weight});
+  }
+  google::protobuf::RepeatedPtrField<v1::Reason> reasons;
+  catalog.TopAdverse(candidates, 4, "m", &reasons);
+  ASSERT_EQ(reasons.size(), 2);
+  EXPECT_EQ(reasons[0].code(), "FEATURE:zone");
+  EXPECT_EQ(reasons[0].contribution(), 8);
+  EXPECT_TRUE(std::isnan(reasons[0].value()));
+  EXPECT_EQ(reasons[1].code(), "AGE");
+  EXPECT_EQ(reasons[1].text(), "Age");
+  EXPECT_EQ(reasons[1].value(), 33);
+  EXPECT_EQ(reasons[1].contribution(), 6);
 }
 
 TEST(ScorecardTest, ScalingTurnsPointsIntoPd) {
   // base 600 points at good:bad odds 50, 20 points to double the odds: 620 points are odds
   // 100 (PD 1/101), 580 points odds 25 (PD 1/26), 600 points PD 1/51.
-  ASSERT_OK_AND_ASSIGN(Scorecard card, Scorecard::Compile(Parse(R"pb(
-    initial_score: 600
-    scaling { base_score: 600 base_odds: 50 pdo: 20 }
-    characteristics {
-      name: "a" feature: "age" baseline_score: 20 reason_code: "A"
-      attributes { interval { upper: 0 } partial_score: -20 }
-      attributes { interval { lower: 0 upper: 1 lower_closed: true } partial_score: 0 }
-      attributes { interval { lower: 1 lower_closed: true } partial_score: 20 }
-    }
-  )pb"),
-                                                                  Index, "sc"));
+  ASSERT_OK_AND_ASSIGN(Scorecard card,
+                       Scorecard::Compile(Parse(R"pb(
+                                            initial_score: 600
+                                            scaling { base_score: 600 base_odds: 50 pdo: 20 }
+                                            characteristics {
+                                              name: "a"
+                                              feature: "age"
+                                              baseline_score: 20
+                                              reason_code: "A"
+                                              attributes {
+                                                interval { upper: 0 }
+                                                partial_score: -20
+                                              }
+                                              attributes {
+                                                interval { lower: 0 upper: 1 lower_closed: true }
+                                                partial_score: 0
+                                              }
+                                              attributes {
+                                                interval { lower: 1 lower_closed: true }
+                                                partial_score: 20
+                                              }
+                                            }
+                                          )pb"),
+                                          Index, "sc"));
   EXPECT_TRUE(card.has_scaling());
   const double factor = 20 / std::numbers::ln2;
-  for (auto [age, pd, points] : {std::tuple{5.0, 1.0 / 101, 620.0}, std::tuple{-1.0, 1.0 / 26, 580.0},
-                                 std::tuple{0.5, 1.0 / 51, 600.0}}) {
+  for (auto [age, pd, points] :
+       {std::tuple{5.0, 1.0 / 101, 620.0}, std::tuple{-1.0, 1.0 / 26, 580.0},
+        std::tuple{0.5, 1.0 / 51, 600.0}}) {
     ModelOutput out;
     card.Predict(std::vector<double>{age, 0, 0}, {}, out);
     ASSERT_TRUE(out.available);
@@ -326,7 +451,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "numbers in [10, 10] between", SC ".attributes[1].interval"},
         CardError{"UncoveredBelow", CH("attributes { interval { lower: 0 } }"), "numbers below",
                   SC ".attributes[0].interval"},
-        CardError{"UncoveredAbove", CH("attributes { missing: true } attributes { interval { upper: 0 } }"),
+        CardError{"UncoveredAbove",
+                  CH("attributes { missing: true } attributes { interval { upper: 0 } }"),
                   "numbers above", SC ".attributes[1].interval"},
         CardError{"EmptyInterval",
                   CH("attributes { interval { lower: 5 upper: 5 lower_closed: true } }"),
@@ -367,8 +493,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "characteristics { name: 'x' enterprise_field: 'country' attributes { "
                   "categories { values: '' } } }",
                   "use a `missing` attribute", SC ".attributes[0].categories.values[0]"},
-        CardError{"MissingBaselineWithCodes",
-                  CH("reason_code: 'R' attributes { otherwise: true }"),
+        CardError{"MissingBaselineWithCodes", CH("reason_code: 'R' attributes { otherwise: true }"),
                   "needs a baseline_score", SC ".baseline_score"},
         CardError{"AttributeWithoutCode",
                   "characteristics { name: 'x' feature: 'age' baseline_score: 1 attributes { "
@@ -382,7 +507,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "baseline_score must be a finite number", SC ".baseline_score"},
         CardError{"NanCategory", CH("attributes { categories { numbers: nan } }"),
                   "must be a finite number", SC ".attributes[0].categories.numbers[0]"},
-        CardError{"InfiniteInitialScore", "initial_score: -inf " CH("attributes { otherwise: true }"),
+        CardError{"InfiniteInitialScore",
+                  "initial_score: -inf " CH("attributes { otherwise: true }"),
                   "initial_score must be a finite number", "models[1].scorecard.initial_score"},
         CardError{"UnknownFeature",
                   "characteristics { name: 'x' feature: 'zz' attributes { otherwise: true } }",
@@ -401,10 +527,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "names must be non-empty and unique",
                   "models[1].scorecard.characteristics[1].name"},
         CardError{"BadPdo",
-                  "scaling { base_score: 600 base_odds: 50 pdo: 0 } " CH("attributes { otherwise: true }"),
+                  "scaling { base_score: 600 base_odds: 50 pdo: 0 } " CH(
+                      "attributes { otherwise: true }"),
                   "pdo must be", "models[1].scorecard.scaling.pdo"},
         CardError{"BadBaseOdds",
-                  "scaling { base_score: 600 base_odds: -1 pdo: 20 } " CH("attributes { otherwise: true }"),
+                  "scaling { base_score: 600 base_odds: -1 pdo: 20 } " CH(
+                      "attributes { otherwise: true }"),
                   "base_odds must be", "models[1].scorecard.scaling.base_odds"},
         CardError{"ScalingWithPointsAbove",
                   "reason_code_algorithm: REASON_CODE_ALGORITHM_POINTS_ABOVE scaling { base_score: "

@@ -205,14 +205,35 @@ TEST(PredictTest, LightgbmHandCheckedModel) {
 
 // What `credence fit --out` writes: a credence.v1.Model whose terms name CSV columns.
 constexpr const char* kLogistic = R"pb(id: "pd"
-logistic {
-  intercept: -2
-  terms { feature: "util" coefficient: 1.5 reference: 0.3
-          transform { cap_upper: 1 standardize { mean: 0.5 stddev: 0.25 } } }
-  terms { feature: "late" coefficient: 0.7 impute: 0
-          transform { woe { bins { interval { upper: 1 } woe: -0.4 }
-                            bins { interval { lower: 1 lower_closed: true } woe: 0.9 } } } }
-}
+                                       logistic {
+                                         intercept: -2
+                                         terms {
+                                           feature: "util"
+                                           coefficient: 1.5
+                                           reference: 0.3
+                                           transform {
+                                             cap_upper: 1
+                                             standardize { mean: 0.5 stddev: 0.25 }
+                                           }
+                                         }
+                                         terms {
+                                           feature: "late"
+                                           coefficient: 0.7
+                                           impute: 0
+                                           transform {
+                                             woe {
+                                               bins {
+                                                 interval { upper: 1 }
+                                                 woe: -0.4
+                                               }
+                                               bins {
+                                                 interval { lower: 1 lower_closed: true }
+                                                 woe: 0.9
+                                               }
+                                             }
+                                           }
+                                         }
+                                       }
 )pb";
 
 TEST(PredictTest, LogisticModelInTextAndJsonByHand) {
@@ -261,22 +282,37 @@ TEST(PredictTest, LogisticModelInTextAndJsonByHand) {
 TEST(PredictTest, ScorecardWithStringColumnByHand) {
   const std::string model = TempPath("card.textproto");
   Write(model, R"pb(id: "card"
-scorecard {
-  initial_score: 580
-  scaling { base_score: 600 base_odds: 50 pdo: 20 }
-  characteristics {
-    name: "years" feature: "years_trading" baseline_score: 20 reason_code: "YRS"
-    attributes { missing: true partial_score: 0 }
-    attributes { interval { upper: 2 } partial_score: 0 }
-    attributes { interval { lower: 2 lower_closed: true } partial_score: 30 }
-  }
-  characteristics {
-    name: "sector" enterprise_field: "sector" baseline_score: 10 reason_code: "SEC"
-    attributes { categories { values: "apparel" values: "food, fresh" } partial_score: 10 }
-    attributes { otherwise: true partial_score: -10 }
-  }
-}
-)pb");
+                    scorecard {
+                      initial_score: 580
+                      scaling { base_score: 600 base_odds: 50 pdo: 20 }
+                      characteristics {
+                        name: "years"
+                        feature: "years_trading"
+                        baseline_score: 20
+                        reason_code: "YRS"
+                        attributes { missing: true partial_score: 0 }
+                        attributes {
+                          interval { upper: 2 }
+                          partial_score: 0
+                        }
+                        attributes {
+                          interval { lower: 2 lower_closed: true }
+                          partial_score: 30
+                        }
+                      }
+                      characteristics {
+                        name: "sector"
+                        enterprise_field: "sector"
+                        baseline_score: 10
+                        reason_code: "SEC"
+                        attributes {
+                          categories { values: "apparel" values: "food, fresh" }
+                          partial_score: 10
+                        }
+                        attributes { otherwise: true partial_score: -10 }
+                      }
+                    }
+  )pb");
   const std::string csv = TempPath("card.csv");
   Write(csv, "sector,years_trading\n\"food, fresh\",5\nmining,1\n,\n");
   CliResult r = Predict("--model " + model + " --in " + csv + " --margin");
@@ -302,14 +338,20 @@ TEST(PredictTest, BundleFolderModelByIdWithTreeFile) {
   std::filesystem::copy_file(Data("d2_logistic.json"), dir + "/trees.json",
                              std::filesystem::copy_options::overwrite_existing);
   Write(dir + "/bundle.textproto", R"pb(metadata { name: "b" }
-base_currency: "USD"
-models { id: "other" logistic { intercept: 1 } }
-models {
-  id: "gbm"
-  tree_ensemble { file: "trees.json" format: TREE_MODEL_FORMAT_XGBOOST_JSON
-                  features: ["a", "b", "c", "d", "e", "f", "g", "h"] }
-}
-)pb");
+                                        base_currency: "USD"
+                                        models {
+                                          id: "other"
+                                          logistic { intercept: 1 }
+                                        }
+                                        models {
+                                          id: "gbm"
+                                          tree_ensemble {
+                                            file: "trees.json"
+                                            format: TREE_MODEL_FORMAT_XGBOOST_JSON
+                                            features: [ "a", "b", "c", "d", "e", "f", "g", "h" ]
+                                          }
+                                        }
+  )pb");
   const Fixture f = LoadFixture("d2_logistic", "f");
   std::string csv = Slurp(f.csv_path);
   csv.replace(0, csv.find('\n'), "a,b,c,d,e,f,g,h,unused");
@@ -319,7 +361,8 @@ models {
   const auto lines = Lines(r.out);
   ASSERT_EQ(lines.size(), f.margin.size() + 1);
   for (std::size_t i = 0; i < f.margin.size(); ++i) {
-    EXPECT_LE(std::abs(Num(lines[i + 1]) - f.margin[i]), 1e-6 * std::max(1.0, std::abs(f.margin[i])));
+    EXPECT_LE(std::abs(Num(lines[i + 1]) - f.margin[i]),
+              1e-6 * std::max(1.0, std::abs(f.margin[i])));
   }
   // Several models and no credit model: the id is required.
   r = Predict("--model " + dir + " --in " + f.csv_path);
@@ -342,7 +385,8 @@ TEST(PredictTest, BadInputIsReportedWithItsLineAndNoOutputFileIsLeft) {
   for (const Case& c : {
            Case{"util\n0.5\n", "err.csv:1: the header has no column 'late'"},
            Case{"util,late\n0.5,1\n0.5,abc\n", "err.csv:3: column 'late': 'abc' is not a number"},
-           Case{"util,late\n0.5,1\n0.5,1,2\n", "err.csv:3: expected 2 cells like the header, found 3"},
+           Case{"util,late\n0.5,1\n0.5,1,2\n",
+                "err.csv:3: expected 2 cells like the header, found 3"},
            Case{"util,late\n0.5\n", "err.csv:2: expected 2 cells"},
            Case{"util,late\n\"0.5,1\n", "err.csv:2: unterminated quoted cell"},
            Case{"util,late,util\n", "column 'util' appears twice"},
@@ -354,7 +398,8 @@ TEST(PredictTest, BadInputIsReportedWithItsLineAndNoOutputFileIsLeft) {
     EXPECT_THAT(r.err, HasSubstr(c.message)) << c.csv;
     EXPECT_FALSE(std::filesystem::exists(out)) << c.csv;
   }
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
     EXPECT_THAT(e.path().filename().string(), ::testing::Not(HasSubstr("err_out.csv.tmp")));
   }
   // A row the model cannot score: NaN and a warning with its line; the others are written.
