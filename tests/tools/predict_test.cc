@@ -419,6 +419,12 @@ TEST(PredictTest, BadInputIsReportedWithItsLineAndNoOutputFileIsLeft) {
   r = Predict("--model " + model + " --in " + csv);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("not an XGBoost JSON model, a LightGBM text model"));
+  // A Model with a typo: the text-format error says where.
+  Write(model, "id: 'x'\nlogistic { intercept: 1 termz { } }\n");
+  r = Predict("--model " + model + " --in " + csv);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("as a credence.v1.Model: 2:"));
+  EXPECT_THAT(r.err, HasSubstr("termz"));
   Write(model, "tree\nversion=v4\n");
   r = Predict("--model " + model + " --in " + csv);
   EXPECT_EQ(r.exit_code, 2);

@@ -150,33 +150,47 @@ Result<Loaded> LoadModel(const std::string& path, const std::string& model_id) {
   if (StartsWithLine(body, "tree")) {
     return FromTrees(models::LoadLightgbmText(bytes, {}), "LightGBM text", "Column_");
   }
+  // Why the bytes are not a credence.v1.Model, for the error message.
+  std::string model_error;
   if (!body.empty() && body[0] == '{') {
     if (body.find("\"learner\"") != std::string_view::npos) {
       return FromTrees(models::LoadXgboostJson(bytes, {}), "XGBoost JSON", "f");
     }
     v1::Model m;
-    if (google::protobuf::util::JsonStringToMessage(std::string(body), &m).ok() &&
-        m.kind_case() != v1::Model::KIND_NOT_SET) {
+    auto parsed = google::protobuf::util::JsonStringToMessage(std::string(body), &m);
+    if (parsed.ok() && m.kind_case() != v1::Model::KIND_NOT_SET) {
       return FromModel(m, dir.empty() ? "." : dir, "model");
     }
+    model_error = parsed.ok() ? "it has no logistic, scorecard or tree_ensemble"
+                              : std::string(parsed.message());
   } else {
     v1::Model m;
     google::protobuf::TextFormat::Parser parser;
     parser.AllowPartialMessage(true);
-    struct Quiet : google::protobuf::io::ErrorCollector {
-      void AddError(int, int, const std::string&) override {}
-    } quiet;
-    parser.RecordErrorsTo(&quiet);
+    struct FirstError : google::protobuf::io::ErrorCollector {
+      std::string text;
+      void AddError(int line, int column, const std::string& message) override {
+        if (text.empty()) {
+          text = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+        }
+      }
+    } first;
+    parser.RecordErrorsTo(&first);
     if (parser.ParseFromString(bytes, &m) && m.kind_case() != v1::Model::KIND_NOT_SET) {
       return FromModel(m, dir.empty() ? "." : dir, "model");
     }
+    model_error =
+        first.text.empty() ? "it has no logistic, scorecard or tree_ensemble" : first.text;
   }
-  if (!model_id.empty() || body.find("models") != std::string_view::npos) {
-    return FromBundle(path, model_id);
+  // A bundle: named so, or a file that loads as one (text, JSON or binary).
+  auto bundle = FromBundle(path, model_id);
+  if (bundle.ok() || !model_id.empty() || body.find("models") != std::string_view::npos) {
+    return bundle;
   }
   return InvalidArgumentError(
       "not an XGBoost JSON model, a LightGBM text model, a credence.v1.Model (text or JSON) "
-      "or a bundle");
+      "or a bundle (as a credence.v1.Model: " +
+      model_error + ")");
 }
 
 // One CSV line split into cells: commas separate; a cell may be "quoted" with "" for a quote.
