@@ -50,6 +50,8 @@ class Scorecard {
   // Fills `out` (points, partial_scores, reason_candidates; margin, probability and
   // per-feature contributions when scaled). An unmatched characteristic makes the output
   // unavailable, naming it, unless zero_when_unmatched. An empty string is a missing field.
+  // REQUIRES: strings.size() >= string_fields().size(); features covers every index the
+  // feature_index of Compile returned.
   void Predict(std::span<const double> features, std::span<const std::string> strings,
                ModelOutput& out) const;
 
