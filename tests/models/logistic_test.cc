@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "tests/testing/builders.h"
@@ -208,6 +209,8 @@ struct TransformError {
   const char* message;
   const char* path;
 };
+
+void PrintTo(const TransformError& c, std::ostream* os) { *os << c.transform; }
 
 class LogisticTransformErrorTest : public ::testing::TestWithParam<TransformError> {};
 

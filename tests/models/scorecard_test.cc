@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -420,6 +421,8 @@ struct CardError {
   const char* message;
   const char* path;
 };
+
+void PrintTo(const CardError& c, std::ostream* os) { *os << c.name; }
 
 class ScorecardErrorTest : public ::testing::TestWithParam<CardError> {};
 

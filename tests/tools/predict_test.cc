@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -119,6 +120,8 @@ struct XgbCase {
   const char* prefix;  // the model's feature names, or XGBoost's default f0, f1, ...
   bool sigmoid;
 };
+
+void PrintTo(const XgbCase& c, std::ostream* os) { *os << c.name; }
 
 class PredictXgboostTest : public ::testing::TestWithParam<XgbCase> {};
 
