@@ -14,6 +14,8 @@ packages=(
   python3-xgboost python3-numpy libxgboost-dev
   # The rules benchmark compares with Lua 5.4.
   liblua5.4-dev
+  # The Python binding and its tests; distributed scoring on Dask.
+  pybind11-dev python3-dev python3-pybind11 python3-pandas python3-dask python3-distributed
 )
 # Extra packages from the environment (e.g. EXTRA_PACKAGES="clang python3-xgboost").
 if [[ -n "${EXTRA_PACKAGES:-}" ]]; then

@@ -7,6 +7,15 @@ namespace credence::cli {
 
 int ScoreCommand(int argc, char** argv);
 int ValidateCommand(int argc, char** argv);
+// credence fit: logistic regression or WoE scorecard from a CSV (tools/credence/fit.cc).
+int FitCommand(int argc, char** argv);
+// credence metrics: AUC, Gini, KS, PSI of a score column (tools/credence/metrics.cc).
+int MetricsCommand(int argc, char** argv);
+// tools/credence/simulate.cc
+int SimulateCommand(int argc, char** argv);
+// tools/credence/features_cmd.cc
+int FeaturesCommand(int argc, char** argv);
+// credence predict: runs one model over a CSV (tools/credence/predict.cc).
 int PredictCommand(int argc, char** argv);
 
 }  // namespace credence::cli

@@ -17,8 +17,13 @@ struct Command {
 constexpr Command kCommands[] = {
     {"score", credence::cli::ScoreCommand, "score JSON Lines requests with a bundle"},
     {"validate", credence::cli::ValidateCommand, "compile a bundle and print its diagnostics"},
+    {"simulate", credence::cli::SimulateCommand,
+     "generate synthetic enterprises (requests + labels)"},
+    {"features", credence::cli::FeaturesCommand, "compute a bundle's features of requests as CSV"},
     {"predict", credence::cli::PredictCommand, "run one model over the rows of a CSV file"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
+    {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
+    {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
 };
 
 void PrintHelp(std::ostream& out) {

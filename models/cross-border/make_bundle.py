@@ -1,0 +1,913 @@
+#!/usr/bin/env python3
+"""Writes the cross-border bundle and its reference pages from one table.
+
+  models/cross-border/bundle.textproto   the bundle (features, rules, models, decision)
+  docs/indicators.md                     every feature: definition, window, risk direction,
+                                         threshold source
+  docs/compliance.md                     every compliance rule, the score, grades, vetoes and
+                                         the decision table
+
+Keeping the three in one table means a threshold cannot change in the bundle without its
+documentation changing too. Run from the repository root after editing:
+
+  python3 models/cross-border/make_bundle.py
+
+Threshold sources cite /work/shared/domain/README.md ("domain") by section and indicator id
+(e.g. domain §3 C01), which in turn cites the public texts. Thresholds marked "synthesis"
+have no published number; they were set from the simulated population (docs/simulator.md)
+and should be re-binned on real data.
+"""
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DAY = 86400
+
+# Written by `credence fit --scorecard` (scripts/build_cross_border.sh); when present it is the
+# credit model instead of the placeholder.
+SCORECARD_FILE = "scorecard.textproto"
+
+DIMS = {
+    "customs": "DIMENSION_CUSTOMS",
+    "tax": "DIMENSION_TAX",
+    "payment": "DIMENSION_PAYMENT_FINANCING",
+    "logistics": "DIMENSION_LOGISTICS",
+    "consumer": "DIMENSION_CONSUMER_PROTECTION",
+    "ip": "DIMENSION_INTELLECTUAL_PROPERTY",
+    "credentials": "DIMENSION_CREDENTIALS_PENALTIES",
+    "operating": "DIMENSION_OPERATING_STABILITY",
+}
+DIM_TITLES = {
+    "customs": "Customs",
+    "tax": "Tax and export tax refunds",
+    "payment": "Payment and financing",
+    "logistics": "Logistics",
+    "consumer": "Consumer protection",
+    "ip": "Intellectual property",
+    "credentials": "Credentials and penalties",
+    "operating": "Operating stability",
+}
+
+FEATURES = []  # dicts: name, dim, desc, body (textproto), window (text), dir, source
+
+
+def q(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def window_text(days, offset):
+    if days is None:
+        return "all history"
+    t = f"{days} d"
+    if offset:
+        t += f", ending {offset} d before as_of"
+    return t
+
+
+def filt(kinds, statuses=(), attrs=(), custom=(), min_amount=None):
+    parts = [f"kinds: EVENT_KIND_{k}" for k in kinds]
+    parts += [f"custom_kinds: {q(c)}" for c in custom]
+    parts += [f"statuses: {q(s)}" for s in statuses]
+    if min_amount is not None:
+        parts.append(f"min_amount: {min_amount}")
+    for name, op, kind, value in attrs:
+        if kind == "bool":
+            v = f"bool_value: {str(value).lower()}"
+        elif kind == "string":
+            v = f"string_value: {q(value)}"
+        else:
+            v = f"int_value: {value}"
+        parts.append(f"attributes {{ name: {q(name)} op: COMPARE_OP_{op} value {{ {v} }} }}")
+    return "filter { " + " ".join(parts) + " }"
+
+
+def win(days, offset=0):
+    if days is None:
+        return "window { all_history: true }"
+    s = f"window {{ trailing {{ seconds: {days * DAY} }}"
+    if offset:
+        s += f" offset {{ seconds: {offset * DAY} }}"
+    return s + " }"
+
+
+def feature(name, dim, desc, body, window, direction, source):
+    assert not any(f["name"] == name for f in FEATURES), name
+    FEATURES.append(dict(name=name, dim=dim, desc=desc, body=body, window=window,
+                         dir=direction, source=source))
+
+
+def agg(name, dim, desc, kinds, days, op, direction, source, offset=0, statuses=(), attrs=(),
+        custom=(), value_attr=None, key=None, weight=None, top_k=None, quantile=None,
+        min_amount=None):
+    a = [f"op: AGGREGATE_OP_{op}"]
+    if value_attr:
+        a.append(f"value {{ source: VALUE_SOURCE_ATTRIBUTE attribute: {q(value_attr)} }}")
+    if quantile is not None:
+        a.append(f"quantile: {quantile}")
+    if key:
+        a.append(f"key: EVENT_FIELD_{key}")
+    if weight:
+        a.append(f"weight: SHARE_WEIGHT_{weight}")
+    if top_k:
+        a.append(f"top_k: {top_k}")
+    body = "\n  ".join([filt(kinds, statuses, attrs, custom, min_amount), win(days, offset),
+                        "aggregate { " + " ".join(a) + " }"])
+    feature(name, dim, desc, body, window_text(days, offset), direction, source)
+
+
+def ratio(name, dim, desc, num, den, direction, source, policy="SMOOTHED", prior_rate=0.0,
+          prior_weight=1.0, window=None):
+    r = [f"numerator: {q(num)}", f"denominator: {q(den)}",
+         f"zero_denominator: ZERO_DENOMINATOR_POLICY_{policy}"]
+    if policy == "SMOOTHED":
+        r += [f"prior_rate: {prior_rate}", f"prior_weight: {prior_weight}"]
+    body = "ratio { " + " ".join(r) + " }"
+    w = window or f"as `{num}`"
+    if policy == "SMOOTHED":
+        desc += f" Smoothed: (num + {prior_rate}×{prior_weight}) / (den + {prior_weight})."
+    feature(name, dim, desc, body, w, direction, source)
+
+
+def link(name, dim, desc, kinds, days, linked_kinds, measure, direction, source, quantile=None,
+         linked_statuses=(), offset=0):
+    l = [filt(linked_kinds, linked_statuses).replace("filter", "linked_filter", 1),
+         "direction: LINK_DIRECTION_INBOUND", f"measure: LINK_MEASURE_{measure}"]
+    if quantile is not None:
+        l.append(f"quantile: {quantile}")
+    body = "\n  ".join([filt(kinds), win(days, offset), "link { " + " ".join(l) + " }"])
+    feature(name, dim, desc, body, window_text(days, offset), direction, source)
+
+
+def growth(name, dim, desc, of, direction, source, cap=10.0):
+    body = f"growth {{ feature: {q(of)} zero_prior: ZERO_PRIOR_POLICY_CAP cap: {cap} }}"
+    feature(name, dim, desc + f" A zero prior gives ±{cap:g} (capped).", body,
+            f"as `{of}` vs the window before it", direction, source)
+
+
+UP, DOWN, EXT = "↑", "↓", "extremes ↑"
+D = "domain"
+
+# --- Customs ---------------------------------------------------------------------------
+agg("declarations_365d", "customs", "Customs declarations (summary declarations, entry/exit lists) in the last year.",
+    ["CUSTOMS_DECLARATION"], 365, "COUNT", "volume (denominator)", f"{D} §3 C01 (document count)")
+agg("declarations_prev_365d", "customs", "Customs declarations in the year before the last year (prior-year document count).",
+    ["CUSTOMS_DECLARATION"], 365, "COUNT", "volume (denominator)", f"{D} §1.1: violation ratio uses the prior-year document count", offset=365)
+agg("declaration_value_365d", "customs", "Declared export value in the last year, CNY.",
+    ["CUSTOMS_DECLARATION"], 365, "SUM", "volume", f"{D} §1.2 SAFE fund-to-goods ratio (goods side)")
+agg("declaration_errors_365d", "customs", "Declarations with a recorded declaration error (attribute error = true) in the last year.",
+    ["CUSTOMS_DECLARATION"], 365, "COUNT", UP, f"{D} §3 C04 (Order 221 definition)", attrs=[("error", "EQ", "bool", True)])
+ratio("declaration_error_rate_365d", "customs", "Declaration error rate: declarations with errors ÷ declarations.",
+      "declaration_errors_365d", "declarations_365d", UP,
+      f"{D} §3 C04: 2014 rule > 2× national average → dishonest; national average taken as 1% (synthesis), so 2% review and 5% severe",
+      prior_rate=0.01, prior_weight=50)
+agg("declarations_amended_365d", "customs", "Declarations amended or withdrawn in the last year.",
+    ["CUSTOMS_DECLARATION"], 365, "COUNT", UP, f"{D} §3 C05", statuses=["amended", "withdrawn"])
+ratio("declaration_amend_rate_365d", "customs", "Amended or withdrawn declarations ÷ declarations.",
+      "declarations_amended_365d", "declarations_365d", UP, f"{D} §3 C05: no published threshold; 5% (synthesis: about 3× the clean-population rate)",
+      prior_rate=0.02, prior_weight=50)
+agg("inspections_365d", "customs", "Customs inspection results in the last year.",
+    ["CUSTOMS_INSPECTION"], 365, "COUNT", "volume (denominator)", f"{D} §3 C06")
+agg("inspections_adverse_365d", "customs", "Inspections with an adverse finding (failed, seized, smuggling) in the last year.",
+    ["CUSTOMS_INSPECTION"], 365, "COUNT", UP, f"{D} §3 C06", statuses=["failed", "seized", "smuggling"])
+ratio("inspection_finding_rate_365d", "customs", "Inspection finding rate: adverse inspections ÷ inspections.",
+      "inspections_adverse_365d", "inspections_365d", UP,
+      f"{D} §3 C06: no published threshold; 10% (synthesis)", prior_rate=0.03, prior_weight=10)
+agg("smuggling_inspections_2y", "customs", "Inspections whose finding is smuggling in the last two years.",
+    ["CUSTOMS_INSPECTION"], 730, "COUNT", UP, f"{D} §3 C03: smuggling → dishonest; AEO requires 2 clean years", statuses=["smuggling"])
+agg("smuggling_penalties_2y", "customs", "Administrative penalties for smuggling (attribute smuggling = true) in the last two years.",
+    ["ADMINISTRATIVE_PENALTY"], 730, "COUNT", UP, f"{D} §1.1 Order 251 item 1, §3 C03", attrs=[("smuggling", "EQ", "bool", True)])
+agg("customs_penalties_365d", "customs", "Customs administrative penalties (attribute authority = customs) in the last year.",
+    ["ADMINISTRATIVE_PENALTY"], 365, "COUNT", UP, f"{D} §1.1: advanced AEO ≤ 5 violations a year", attrs=[("authority", "EQ", "string", "customs")])
+agg("customs_penalty_amount_365d", "customs", "Cumulative customs penalty amount in the last year, CNY.",
+    ["ADMINISTRATIVE_PENALTY"], 365, "SUM", UP,
+    f"{D} §3 C02: > RMB 1M (non-broker) with ratio > 1/1000 → dishonest; AEO cumulative ≤ RMB 50k",
+    attrs=[("authority", "EQ", "string", "customs")])
+agg("customs_penalties_over_30k_365d", "customs", "Customs penalties of more than RMB 30,000 each in the last year.",
+    ["ADMINISTRATIVE_PENALTY"], 365, "COUNT", UP, f"{D} §1.1 AEO law-abiding item: no single penalty > RMB 30k (non-broker)",
+    attrs=[("authority", "EQ", "string", "customs")], min_amount=30000.01)
+ratio("customs_violation_ratio", "customs", "Customs violation ratio: customs penalties in the last year ÷ prior-year declarations.",
+      "customs_penalties_365d", "declarations_prev_365d", UP,
+      f"{D} §3 C01: > 1/1000 (with > RMB 1M penalties) → dishonest", prior_rate=0.0, prior_weight=1.0)
+agg("order_value_365d_cny", "customs", "Value of completed orders in the last year, CNY (the sales side of the declared-to-sales ratio).",
+    ["ORDER"], 365, "SUM", "volume", "synthesis", statuses=["completed"])
+ratio("declared_to_sales_ratio_365d", "customs", "Declared export value ÷ value of completed orders: goods declared without matching sales (paper exports).",
+      "declaration_value_365d", "order_value_365d_cny", UP,
+      f"{D} §1.4 export-refund red flags (abnormal export growth, fast in-out); 2.0 (synthesis)", prior_rate=1.0, prior_weight=10000)
+
+# --- Tax -----------------------------------------------------------------------------------
+agg("tax_refund_claims_365d", "tax", "Export tax-refund claims filed in the last year.",
+    ["TAX_REFUND_CLAIM"], 365, "COUNT", "volume", f"{D} §3 T02/T04")
+agg("tax_refund_claim_value_365d", "tax", "Value of export tax-refund claims in the last year, CNY.",
+    ["TAX_REFUND_CLAIM"], 365, "SUM", UP, f"{D} §3 T04")
+growth("tax_refund_claim_growth", "tax", "Growth of claimed refund value: last year over the year before.",
+       "tax_refund_claim_value_365d", EXT, f"{D} §3 T04: abnormal growth is a red flag, no number; 100% (synthesis)")
+agg("tax_refund_adverse_outcomes_365d", "tax", "Refund-claim outcomes rejected or partially approved in the last year.",
+    ["TAX_REFUND_OUTCOME"], 365, "COUNT", UP, f"{D} §3 T08", statuses=["rejected", "partially_approved"])
+ratio("tax_refund_adjust_rate_365d", "tax", "Claims rejected or adjusted ÷ claims filed.",
+      "tax_refund_adverse_outcomes_365d", "tax_refund_claims_365d", UP,
+      f"{D} §3 T08: no published threshold; 20% (synthesis)", prior_rate=0.05, prior_weight=5)
+agg("tax_refund_rejections_365d", "tax", "Refund claims rejected outright in the last year.",
+    ["TAX_REFUND_OUTCOME"], 365, "COUNT", UP, f"{D} §3 T08", statuses=["rejected"])
+agg("invoice_lag_long_claims_365d", "tax", "Claims whose supplier-invoice-to-export lag exceeds 90 days (attribute invoice_lag_days > 90).",
+    ["TAX_REFUND_CLAIM"], 365, "COUNT", UP, f"{D} §3 T05: 90-day gap flagged", attrs=[("invoice_lag_days", "GT", "int", 90)])
+ratio("invoice_lag_long_share_365d", "tax", "Share of refund claims with an invoice–export lag over 90 days.",
+      "invoice_lag_long_claims_365d", "tax_refund_claims_365d", UP, f"{D} §3 T05; 20% (synthesis)", prior_rate=0.02, prior_weight=5)
+ratio("tax_refund_to_sales_ratio_365d", "tax", "Refund claimed ÷ value of completed orders (CNY): the effective rebate rate.",
+      "tax_refund_claim_value_365d", "order_value_365d_cny", UP,
+      "export VAT rebate rates are at most 13% (synthesis, statutory rates not in the domain notes); 20% leaves room for timing",
+      prior_rate=0.1, prior_weight=10000)
+agg("unit_price_jumps_365d", "tax", "Declarations with a unit price > 110% of the last declared price for the same item (attribute unit_price_jump).",
+    ["CUSTOMS_DECLARATION"], 365, "COUNT", UP, f"{D} §3 T09: 10% price jump trigger (SAT Bulletin 2010 No. 11)", attrs=[("unit_price_jump", "EQ", "bool", True)])
+ratio("unit_price_jump_rate_365d", "tax", "Share of declarations with a unit-price jump.",
+      "unit_price_jumps_365d", "declarations_365d", UP, f"{D} §3 T09; 20% (synthesis)", prior_rate=0.03, prior_weight=20)
+agg("tax_payments_late_365d", "tax", "Tax payments made late in the last year.",
+    ["TAX_PAYMENT"], 365, "COUNT", UP, f"{D} §1.2 tax credit deductions", statuses=["late"])
+agg("tax_payments_over_90d_late_3y", "tax", "Tax payments more than 90 days late (attribute days_late > 90) in the last three years.",
+    ["TAX_PAYMENT"], 1095, "COUNT", UP, f"{D} §3 C10, §1.1 Order 251 item 3: taxes unpaid > 3 months → dishonest", attrs=[("days_late", "GT", "int", 90)])
+
+# --- Payment and financing -------------------------------------------------------------------
+agg("orders_90d", "payment", "Orders (any status) in the last 90 days.", ["ORDER"], 90, "COUNT", "volume (denominator)", f"{D} §3 P01")
+agg("chargebacks_90d", "payment", "Card chargebacks in the last 90 days.", ["CHARGEBACK"], 90, "COUNT", UP, f"{D} §3 P01")
+ratio("chargeback_rate_90d", "payment", "Chargebacks ÷ orders over 90 days.", "chargebacks_90d", "orders_90d", UP,
+      f"{D} §1.5 card programmes: Visa standard 0.9%, excessive 1.8%", prior_rate=0.003, prior_weight=200)
+agg("disputes_opened_90d", "payment", "Disputes opened by buyers in the last 90 days.", ["DISPUTE_OPENED"], 90, "COUNT", UP, f"{D} §3 P02")
+ratio("dispute_rate_90d", "payment", "Disputes ÷ orders over 90 days (VAMP-style).", "disputes_opened_90d", "orders_90d", UP,
+      f"{D} §3 P02: VAMP 1.5% from April 2026", prior_rate=0.005, prior_weight=200)
+agg("disputes_resolved_365d", "payment", "Disputes resolved in the last year.", ["DISPUTE_RESOLVED"], 365, "COUNT", "volume", f"{D} §3 P04")
+agg("disputes_lost_365d", "payment", "Disputes decided for the buyer in the last year.", ["DISPUTE_RESOLVED"], 365, "COUNT", UP, f"{D} §3 P04", statuses=["buyer_won"])
+ratio("dispute_loss_rate_365d", "payment", "Disputes lost ÷ disputes resolved.", "disputes_lost_365d", "disputes_resolved_365d", UP,
+      f"{D} §3 P04; 50% (synthesis)", prior_rate=0.3, prior_weight=5)
+agg("fx_receipts_value_365d", "payment", "Foreign-exchange receipts credited in the last year, CNY.", ["FX_RECEIPT"], 365, "SUM", DOWN, f"{D} §3 P05")
+ratio("fund_to_goods_ratio_365d", "payment", "FX receipts ÷ declared export value (SAFE fund-to-goods ratio).", "fx_receipts_value_365d", "declaration_value_365d",
+      "deviation from 1 ↑", f"{D} §1.2 SAFE monitoring ratio, §3 P05; below 0.5 (synthesis)", prior_rate=1.0, prior_weight=10000)
+agg("fx_receipts_365d", "payment", "FX receipts in the last year.", ["FX_RECEIPT"], 365, "COUNT", "volume", f"{D} §3 P07")
+agg("fx_third_party_365d", "payment", "FX receipts from a third party (attribute third_party = true) in the last year.",
+    ["FX_RECEIPT"], 365, "COUNT", UP, f"{D} §3 P07", attrs=[("third_party", "EQ", "bool", True)])
+ratio("third_party_fx_share_365d", "payment", "Share of FX receipts paid by third parties.", "fx_third_party_365d", "fx_receipts_365d", UP,
+      f"{D} §3 P07, §1.4 red flag; 20% (synthesis)", prior_rate=0.02, prior_weight=5)
+agg("repayments_365d", "payment", "Loan repayments in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", "volume", f"{D} §3 P09")
+agg("repayments_late_365d", "payment", "Loan repayments made late in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", UP, f"{D} §3 P09", statuses=["late"])
+ratio("late_repayment_rate_365d", "payment", "Late repayments ÷ repayments.", "repayments_late_365d", "repayments_365d", UP,
+      f"{D} §3 P09; 20% (synthesis)", prior_rate=0.03, prior_weight=4)
+agg("repayments_30dpd_365d", "payment", "Repayments made 30 or more days past due in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", UP,
+    f"{D} §3 P09 (30+ episodes)", attrs=[("days_past_due", "GE", "int", 30)])
+agg("repayments_90dpd_365d", "payment", "Repayments made more than 90 days past due in the last year (a default).", ["LOAN_REPAYMENT"], 365, "COUNT", UP,
+    f"{D} §3 P08, §2.4: > 90 DPD = default (Basel)", attrs=[("days_past_due", "GT", "int", 90)])
+agg("max_dpd_365d", "payment", "Largest days past due of a repayment in the last year (missing without repayments).", ["LOAN_REPAYMENT"], 365, "MAX", UP,
+    f"{D} §3 P08: 5-class bands 1–90 / 91–120 / 121–180 / > 180", value_attr="days_past_due")
+agg("loan_drawdown_value_365d", "payment", "Financing drawn in the last year, CNY.", ["LOAN_DRAWDOWN"], 365, "SUM", UP, f"{D} §3 P10")
+ratio("leverage_to_sales_365d", "payment", "Financing drawn ÷ value of completed orders (CNY) over the last year.", "loan_drawdown_value_365d", "order_value_365d_cny", UP,
+      f"{D} §3 P10 (utilisation proxy); 1.0 (synthesis)", prior_rate=0.0, prior_weight=10000)
+
+# --- Logistics -------------------------------------------------------------------------------
+agg("shipments_90d", "logistics", "Shipments in the last 90 days.", ["SHIPMENT"], 90, "COUNT", "volume (denominator)", f"{D} §3 L01")
+agg("shipments_late_90d", "logistics", "Shipments dispatched after the 3-day handling promise in the last 90 days.", ["SHIPMENT"], 90, "COUNT", UP, f"{D} §3 L01", statuses=["late"])
+ratio("late_shipment_rate_90d", "logistics", "Late shipment rate.", "shipments_late_90d", "shipments_90d", UP,
+      f"{D} §1.5: Amazon < 4%, eBay ≤ 7%, Shopee penalty ≥ 20%", prior_rate=0.03, prior_weight=25)
+agg("shipments_bad_tracking_90d", "logistics", "Shipments without valid carrier tracking (attribute tracking_valid = false) in the last 90 days.",
+    ["SHIPMENT"], 90, "COUNT", UP, f"{D} §3 L03/L06", attrs=[("tracking_valid", "EQ", "bool", False)])
+ratio("invalid_tracking_rate_90d", "logistics", "Share of shipments without valid tracking.", "shipments_bad_tracking_90d", "shipments_90d", UP,
+      f"{D} §1.5: Amazon valid tracking ≥ 95% → > 5% invalid", prior_rate=0.01, prior_weight=25)
+agg("deliveries_90d", "logistics", "Delivery outcomes in the last 90 days.", ["DELIVERY"], 90, "COUNT", "volume (denominator)", f"{D} §3 L04")
+agg("deliveries_late_90d", "logistics", "Deliveries after the promised date (attribute on_time = false) in the last 90 days.",
+    ["DELIVERY"], 90, "COUNT", UP, f"{D} §3 L04", attrs=[("on_time", "EQ", "bool", False)])
+ratio("late_delivery_rate_90d", "logistics", "Late delivery rate.", "deliveries_late_90d", "deliveries_90d", UP,
+      f"{D} §1.5: Amazon on-time > 97% recommended; 10% (synthesis, cross-border transit)", prior_rate=0.03, prior_weight=25)
+agg("parcels_lost_90d", "logistics", "Parcels lost or damaged in the last 90 days.", ["DELIVERY"], 90, "COUNT", UP, f"{D} §3 L07", statuses=["lost", "damaged"])
+ratio("lost_parcel_rate_90d", "logistics", "Lost or damaged parcels ÷ delivery outcomes.", "parcels_lost_90d", "deliveries_90d", UP,
+      f"{D} §3 L07: no published threshold; 3% (synthesis)", prior_rate=0.01, prior_weight=25)
+agg("orders_cancelled_90d", "logistics", "Orders cancelled by the seller before shipment in the last 90 days.", ["ORDER"], 90, "COUNT", UP, f"{D} §3 L02", statuses=["cancelled"])
+ratio("seller_cancel_rate_90d", "logistics", "Pre-fulfilment cancel rate.", "orders_cancelled_90d", "orders_90d", UP,
+      f"{D} §1.5: Amazon < 2.5%", prior_rate=0.01, prior_weight=40)
+link("handling_days_p50_90d", "logistics", "Median days from order to shipment over orders of the last 90 days that have shipped (missing when none).",
+     ["ORDER"], 90, ["SHIPMENT"], "DURATION_QUANTILE", UP, f"{D} §3 L08: Shopee 2 working days", quantile=0.5)
+link("unshipped_order_share_90d", "logistics", "Share of orders of the 90 days ending 14 days before as_of with no shipment by then (cancelled orders included).",
+     ["ORDER"], 90, ["SHIPMENT"], "SHARE_UNLINKED", UP, f"{D} §3 L05 (non-fulfilment); Shopee 10%", offset=14)
+
+# --- Consumer protection ---------------------------------------------------------------------
+agg("order_value_90d", "consumer", "Value of orders in the last 90 days, CNY.", ["ORDER"], 90, "SUM", "volume", f"{D} §3 P03")
+agg("refunds_90d", "consumer", "Refunds paid in the last 90 days.", ["REFUND"], 90, "COUNT", UP, f"{D} §3 P03")
+ratio("refund_rate_90d", "consumer", "Refunds ÷ orders over 90 days.", "refunds_90d", "orders_90d", UP,
+      f"{D} §3 P03: no universal threshold; 15% (synthesis)", prior_rate=0.05, prior_weight=20)
+agg("refund_value_90d", "consumer", "Value refunded in the last 90 days, CNY.", ["REFUND"], 90, "SUM", UP, f"{D} §3 P03")
+ratio("refund_value_rate_90d", "consumer", "Refunded value ÷ order value over 90 days.", "refund_value_90d", "order_value_90d", UP,
+      f"{D} §3 P03 (by value)", prior_rate=0.05, prior_weight=5000)
+agg("refunds_late_90d", "consumer", "Refunds paid more than 7 days after the return was received (status late), last 90 days.", ["REFUND"], 90, "COUNT", UP,
+    f"{D} §3 K06", statuses=["late"])
+ratio("late_refund_rate_90d", "consumer", "Late refunds ÷ refunds.", "refunds_late_90d", "refunds_90d", UP,
+      f"{D} §1.4 CRPL Art. 25: refund within 7 days; 20% (synthesis)", prior_rate=0.05, prior_weight=5)
+agg("complaints_90d", "consumer", "Consumer complaints (platform and regulator hotline) in the last 90 days.", ["CONSUMER_COMPLAINT"], 90, "COUNT", UP, f"{D} §3 K03")
+ratio("complaint_rate_90d", "consumer", "Consumer complaints ÷ orders over 90 days.", "complaints_90d", "orders_90d", UP,
+      f"{D} §3 K03: no published threshold; 1% (synthesis)", prior_rate=0.003, prior_weight=100)
+agg("complaints_upheld_365d", "consumer", "Consumer complaints upheld in the last year.", ["CONSUMER_COMPLAINT"], 365, "COUNT", UP, f"{D} §3 K03", statuses=["upheld"])
+agg("order_defects_90d", "consumer", "Order defects in the last 90 days: chargebacks, disputes opened and consumer complaints.",
+    ["CHARGEBACK", "DISPUTE_OPENED", "CONSUMER_COMPLAINT"], 90, "COUNT", UP, f"{D} §3 K01")
+ratio("order_defect_rate_90d", "consumer", "Order defect rate: defects ÷ orders over 90 days.", "order_defects_90d", "orders_90d", UP,
+      f"{D} §1.5: Amazon ODR < 1%", prior_rate=0.005, prior_weight=100)
+agg("returns_90d", "consumer", "Returned parcels received in the last 90 days.", ["RETURN"], 90, "COUNT", UP, f"{D} §3 K05")
+ratio("return_rate_90d", "consumer", "Returns ÷ orders over 90 days.", "returns_90d", "orders_90d", UP, f"{D} §3 K05 (7-day no-reason returns are a right; high rates signal quality)",
+      prior_rate=0.03, prior_weight=20)
+
+# --- Intellectual property -------------------------------------------------------------------
+agg("ip_complaints_365d", "ip", "IP complaints received in the last year.", ["IP_COMPLAINT"], 365, "COUNT", UP, f"{D} §3 I01")
+agg("ip_complaints_upheld_180d", "ip", "IP complaints upheld (no valid counter-notice) in the last 180 days.", ["IP_COMPLAINT"], 180, "COUNT", UP,
+    f"{D} §3 I01: Amazon ≤ 5 per 180 d (unverified)", statuses=["upheld"])
+agg("ip_complaints_upheld_365d", "ip", "IP complaints upheld in the last year.", ["IP_COMPLAINT"], 365, "COUNT", UP,
+    f"{D} §1.5: AliExpress 3 serious infringements → closure, validity 365 d", statuses=["upheld"])
+agg("ip_counter_noticed_365d", "ip", "IP complaints answered by a successful counter-notice in the last year.", ["IP_COMPLAINT"], 365, "COUNT", DOWN,
+    f"{D} §3 I05", statuses=["counter_noticed"])
+ratio("ip_counter_notice_share_365d", "ip", "Complaints overturned by counter-notice ÷ complaints.", "ip_counter_noticed_365d", "ip_complaints_365d", DOWN,
+      f"{D} §3 I05", prior_rate=0.2, prior_weight=2)
+agg("ip_complainants_365d", "ip", "Distinct rights holders complaining in the last year (complaints of any outcome).", ["IP_COMPLAINT"], 365, "DISTINCT_COUNT", UP,
+    f"{D} §3 I01; 3 (synthesis)", key="COUNTERPARTY")
+agg("counterfeit_seizures_365d", "ip", "Counterfeit goods detained by customs in the last year.", ["COUNTERFEIT_SEIZURE"], 365, "COUNT", UP, f"{D} §3 I02/I04")
+agg("counterfeit_seizures_3y", "ip", "Counterfeit goods detained by customs in the last three years.", ["COUNTERFEIT_SEIZURE"], 1095, "COUNT", UP, f"{D} §3 I04")
+
+# --- Credentials and penalties ---------------------------------------------------------------
+agg("penalties_3y", "credentials", "Administrative penalties (all agencies) in the last three years.", ["ADMINISTRATIVE_PENALTY"], 1095, "COUNT", UP, f"{D} §3 R04 (36 m)")
+agg("serious_penalties_3y", "credentials", "Penalties classed serious in the last three years.", ["ADMINISTRATIVE_PENALTY"], 1095, "COUNT", UP,
+    f"{D} §3 R04, §1.1 Order 282 minor/general/serious", statuses=["serious"])
+agg("penalty_amount_3y", "credentials", "Penalty amounts in the last three years, CNY.", ["ADMINISTRATIVE_PENALTY"], 1095, "SUM", UP, f"{D} §3 R04")
+agg("days_since_last_penalty", "credentials", "Days since the latest administrative penalty (missing when none).", ["ADMINISTRATIVE_PENALTY"], None, "DAYS_SINCE_LAST", DOWN,
+    f"{D} §1.1 credit repair: 6–12 months without recurrence")
+agg("licence_revocations_3y", "credentials", "Licences revoked in the last three years.", ["LICENCE_REVOKED"], 1095, "COUNT", UP, f"{D} §3 R01, §1.2 NDRC serious dishonest")
+agg("licence_expiries_365d", "credentials", "Licences that expired (not renewed) in the last year.", ["LICENCE_EXPIRED"], 365, "COUNT", UP, f"{D} §3 R01")
+agg("dishonest_listings_5y", "credentials", "Dishonest-enterprise listings (custom event dishonest_listing, any class) in the last five years.",
+    ["CUSTOM"], 1825, "COUNT", UP, f"{D} §1.1: customs publishes penalty information for 5 years", custom=["dishonest_listing"])
+agg("serious_dishonest_listings_5y", "credentials", "Serious-dishonest listings (dishonest_listing with status serious) in the last five years.",
+    ["CUSTOM"], 1825, "COUNT", UP, f"{D} §3 R03: veto", custom=["dishonest_listing"], statuses=["serious"])
+agg("abnormal_listings_3y", "credentials", "Abnormal-operation listings (annual report not filed, unreachable) in the last three years.",
+    ["CUSTOM"], 1095, "COUNT", UP, f"{D} §1.2 SAMR abnormal list; 3 years unresolved → serious dishonest", custom=["abnormal_operation_listing"])
+agg("late_annual_reports_2y", "credentials", "Annual reports filed after 30 June in the last two years.", ["CUSTOM"], 730, "COUNT", UP,
+    f"{D} §3 R05", custom=["annual_report"], statuses=["late"])
+
+# --- Operating stability ---------------------------------------------------------------------
+feature("tenure_days", "operating", "Days since the enterprise was registered.", "days_since_registration {}", "to as_of", DOWN,
+        f"{D} §3 O01; < 12 months since first refund claim → refund class 3")
+agg("orders_365d", "operating", "Orders in the last year.", ["ORDER"], 365, "COUNT", DOWN, f"{D} §3 O05 (no revenue → tax grade M); 12 (synthesis: one a month)")
+agg("order_value_prev_270d", "operating", "Value of orders in the 270 days before the last 90 days, CNY.", ["ORDER"], 270, "SUM", "volume", f"{D} §3 O03", offset=90)
+ratio("surge_ratio", "operating", "Order value of the last 90 days ÷ order value of the 270 days before (1/3 = steady; 1 = three times the prior run rate).",
+      "order_value_90d", "order_value_prev_270d", EXT, f"{D} §3 O03: new firm + surge is a fraud pattern; > 1 (synthesis)", prior_rate=0.333, prior_weight=3000)
+growth("order_value_growth_365d", "operating", "Growth of completed order value: last year over the year before.", "order_value_365d_cny", EXT,
+       f"{D} §3 O02; < −50% decline (synthesis)")
+feature("order_value_trend_360d", "operating", "Least-squares slope of monthly (30-day) order value over the last 360 days, CNY per month.",
+        "\n  ".join([filt(["ORDER"]), win(360), "trend { period { seconds: 2592000 } }"]), "360 d in 12 periods of 30 d", EXT, f"{D} §3 O02/O04")
+agg("days_since_last_order", "operating", "Days since the latest order (missing when none).", ["ORDER"], None, "DAYS_SINCE_LAST", UP, f"{D} §3 O05")
+agg("buyer_top5_share_365d", "operating", "Share of order value from the five largest buyers over the last year.", ["ORDER"], 365, "TOP_K_SHARE", UP,
+    f"{D} §3 O06; 80% (synthesis)", key="COUNTERPARTY", weight="VALUE", top_k=5)
+agg("destination_hhi_365d", "operating", "Herfindahl index of order value over destination countries, last year.", ["ORDER"], 365, "HHI", UP,
+    f"{D} §3 O07; 0.8 (synthesis)", key="DESTINATION_COUNTRY", weight="VALUE")
+agg("channel_top_share_365d", "operating", "Share of order value through the largest sales channel, last year.", ["ORDER"], 365, "TOP_K_SHARE", UP,
+    f"{D} §3 O08", key="CHANNEL", weight="VALUE", top_k=1)
+agg("distinct_buyers_365d", "operating", "Distinct buyers in the last year.", ["ORDER"], 365, "DISTINCT_COUNT", DOWN, f"{D} §3 O06", key="COUNTERPARTY")
+agg("distinct_destinations_365d", "operating", "Distinct destination countries in the last year.", ["ORDER"], 365, "DISTINCT_COUNT", DOWN, f"{D} §3 O07", key="DESTINATION_COUNTRY")
+agg("control_changes_365d", "operating", "Changes of legal representative or shareholders in the last year.", ["CUSTOM"], 365, "COUNT", UP,
+    f"{D} §3 O10: new legal rep at a new exporter → refund class 4", custom=["control_change"])
+agg("order_value_stddev_365d", "operating", "Standard deviation of single order values over the last year, CNY.", ["ORDER"], 365, "STDDEV_POP", EXT, f"{D} §3 O04")
+
+# ---------------------------------------------------------------------------------------------
+# Compliance rules: (id, dim, severity, condition, points, outcome, grade_cap, reason, description, source)
+RULES = []
+
+
+def rule(rid, dim, sev, cond, points, desc, source, outcome=None, cap=None, flag=None, message=None):
+    code = rid.split("_")[0].upper()
+    RULES.append(dict(id=rid, dim=dim, sev=sev, cond=cond, points=points, desc=desc, source=source,
+                      outcome=outcome, cap=cap, flag=flag, code=code, message=message))
+
+
+# Customs
+rule("cu01_smuggling", "customs", "BLOCK", "smuggling_inspections_2y >= 1.0 || smuggling_penalties_2y >= 1.0", -100,
+     "A smuggling finding (inspection or administrative penalty) in two years: at most 'dishonest' and reject.",
+     f"{D} §1.1 Order 251 item 1; §3 C03", outcome="REJECT", cap="dishonest", flag="smuggling",
+     message="{smuggling_inspections_2y} smuggling findings, {smuggling_penalties_2y} smuggling penalties in two years")
+rule("cu02_violation_ratio_and_penalties", "customs", "BLOCK",
+     "customs_violation_ratio > 0.001 && customs_penalty_amount_365d > 1000000.0", -60,
+     "Customs violations above 1/1000 of prior-year declarations and cumulative customs penalties above RMB 1M: at most 'dishonest'.",
+     f"{D} §1.1 Order 251 item 2; §3 C01/C02", outcome="REJECT", cap="dishonest",
+     message="violation ratio {customs_violation_ratio}, customs penalties {customs_penalty_amount_365d} CNY")
+rule("cu03_penalties_without_documents", "customs", "BLOCK",
+     "declarations_prev_365d == 0.0 && customs_penalty_amount_365d > 1000000.0", -60,
+     "No prior-year declarations and customs penalties above RMB 1M (the amount test alone applies): at most 'dishonest'.",
+     f"{D} §1.1 Order 251 item 2 (document count unavailable)", outcome="REJECT", cap="dishonest")
+rule("cu04_single_penalty_over_30k", "customs", "HIGH", "customs_penalties_over_30k_365d >= 1.0", -20,
+     "A single customs penalty above RMB 30,000 in the last year: fails the AEO law-abiding item, at most 'regular'.",
+     f"{D} §1.1 AEO advanced standard, law-abiding items", cap="regular")
+rule("cu05_cumulative_penalties", "customs", "MEDIUM", "customs_penalty_amount_365d > 50000.0 || customs_penalties_365d > 5.0", -15,
+     "Customs penalties above RMB 50,000 in total or more than 5 violations in a year: at most 'regular'.",
+     f"{D} §1.1 AEO: cumulative ≤ RMB 50k and ≤ 5 violations", cap="regular")
+rule("cu06_declaration_errors", "customs", "MEDIUM", "declaration_error_rate_365d > 0.02 && declarations_365d >= 20.0", -15,
+     "Declaration error rate above 2% (twice the assumed 1% national average) with at least 20 declarations.",
+     f"{D} §3 C04 (2014: > 2× national average)", message="declaration error rate {declaration_error_rate_365d}")
+rule("cu07_declaration_errors_severe", "customs", "HIGH", "declaration_error_rate_365d > 0.05 && declarations_365d >= 20.0", -15,
+     "Declaration error rate above 5% (in addition to cu06).", f"{D} §3 C04; synthesis", outcome="REVIEW")
+rule("cu08_amendments", "customs", "LOW", "declaration_amend_rate_365d > 0.05 && declarations_365d >= 20.0", -8,
+     "More than 5% of declarations amended or withdrawn.", f"{D} §3 C05; synthesis")
+rule("cu09_inspection_findings", "customs", "HIGH", "inspection_finding_rate_365d > 0.10 && inspections_365d >= 3.0", -25,
+     "More than 10% of at least 3 inspections with adverse findings.", f"{D} §3 C06; synthesis", outcome="REVIEW", flag="customs_findings",
+     message="inspection finding rate {inspection_finding_rate_365d} over {inspections_365d} inspections")
+rule("cu10_paper_exports", "customs", "HIGH", "declared_to_sales_ratio_365d > 2.0 && declarations_365d >= 12.0", -25,
+     "Declared export value more than twice the value of completed orders (goods declared without matching sales).",
+     f"{D} §1.4 export-refund red flags; synthesis", outcome="REVIEW", flag="paper_exports")
+# Tax
+rule("tx01_tax_arrears_90d", "tax", "BLOCK", "tax_payments_over_90d_late_3y >= 1.0", -60,
+     "Taxes paid more than three months late: at most 'dishonest'.", f"{D} §1.1 Order 251 item 3; §3 C10", outcome="REJECT", cap="dishonest")
+rule("tx02_late_tax_payments", "tax", "MEDIUM", "tax_payments_late_365d >= 2.0", -15,
+     "Two or more late tax payments in a year.", f"{D} §1.2 tax credit (deduction scoring)")
+rule("tx03_refund_claim_surge", "tax", "MEDIUM", "tax_refund_claim_growth > 1.0 && tax_refund_claim_value_365d > 100000.0", -15,
+     "Refund claims more than doubled over the previous year (and above RMB 100,000).", f"{D} §3 T04; synthesis")
+rule("tx04_refund_exceeds_rebate", "tax", "HIGH", "tax_refund_to_sales_ratio_365d > 0.2 && tax_refund_claims_365d >= 3.0", -30,
+     "Refunds claimed exceed 20% of sales, above any rebate rate.", "rebate rates ≤ 13% (synthesis)", outcome="REVIEW", flag="refund_fraud_pattern",
+     message="refund claims {tax_refund_to_sales_ratio_365d} of sales")
+rule("tx05_refund_adjustments", "tax", "MEDIUM", "tax_refund_adjust_rate_365d > 0.2 && tax_refund_claims_365d >= 3.0", -15,
+     "More than 20% of refund claims rejected or adjusted.", f"{D} §3 T08; synthesis")
+rule("tx06_invoice_lag", "tax", "MEDIUM", "invoice_lag_long_share_365d > 0.2 && tax_refund_claims_365d >= 3.0", -15,
+     "More than 20% of claims with a supplier-invoice-to-export lag over 90 days.", f"{D} §3 T05")
+rule("tx07_unit_price_jumps", "tax", "LOW", "unit_price_jump_rate_365d > 0.2 && declarations_365d >= 12.0", -10,
+     "More than 20% of declarations with a unit price > 110% of the last one.", f"{D} §3 T09")
+rule("tx08_refunds_new_enterprise", "tax", "LOW", "tenure_days < 365.0 && tax_refund_claims_365d >= 1.0", -5,
+     "Refund claims within the first year of registration.", f"{D} §1.2 export-refund class 3 (< 12 months)")
+rule("tx09_refund_rejections", "tax", "MEDIUM", "tax_refund_rejections_365d >= 3.0", -10,
+     "Three or more refund claims rejected outright in a year.", f"{D} §3 T08")
+# Payment and financing
+rule("pf01_default_90dpd", "payment", "HIGH", "repayments_90dpd_365d >= 1.0", -40,
+     "A repayment more than 90 days past due in the last year (a default).", f"{D} §2.4 Basel default definition; §3 P08",
+     outcome="REJECT", flag="default")
+rule("pf02_delinquency_30dpd", "payment", "MEDIUM", "repayments_30dpd_365d >= 2.0", -20,
+     "Two or more repayments 30+ days past due in a year.", f"{D} §3 P09", outcome="REVIEW")
+rule("pf03_late_repayments", "payment", "MEDIUM", "late_repayment_rate_365d > 0.2 && repayments_365d >= 3.0", -15,
+     "More than 20% of repayments late.", f"{D} §3 P09; synthesis")
+rule("pf04_chargebacks_standard", "payment", "MEDIUM", "chargeback_rate_90d > 0.009 && chargebacks_90d >= 3.0", -15,
+     "Chargeback rate above Visa's standard threshold (0.9%), at least 3 chargebacks.", f"{D} §1.5 Visa VDMP standard")
+rule("pf05_chargebacks_excessive", "payment", "HIGH", "chargeback_rate_90d > 0.018 && chargebacks_90d >= 3.0", -15,
+     "Chargeback rate above Visa's excessive threshold (1.8%) (in addition to pf04).", f"{D} §1.5 Visa VDMP excessive", outcome="REVIEW")
+rule("pf06_disputes", "payment", "MEDIUM", "dispute_rate_90d > 0.015 && disputes_opened_90d >= 3.0", -10,
+     "Dispute rate above 1.5% (VAMP from April 2026).", f"{D} §1.5 Visa VAMP")
+rule("pf07_disputes_lost", "payment", "LOW", "dispute_loss_rate_365d > 0.5 && disputes_resolved_365d >= 5.0", -8,
+     "More than half of resolved disputes lost.", f"{D} §3 P04; synthesis")
+rule("pf08_fund_goods_mismatch", "payment", "MEDIUM", "fund_to_goods_ratio_365d < 0.5 && declaration_value_365d > 100000.0", -15,
+     "FX receipts below half of declared exports (fund flow does not match goods flow).", f"{D} §1.2 SAFE fund-to-goods ratio", flag="fx_mismatch")
+rule("pf09_third_party_fx", "payment", "HIGH", "third_party_fx_share_365d > 0.2 && fx_receipts_365d >= 4.0", -20,
+     "More than 20% of FX receipts paid by third parties.", f"{D} §1.4 red flags; §3 P07", outcome="REVIEW")
+rule("pf10_leverage", "payment", "LOW", "leverage_to_sales_365d > 1.0", -8,
+     "Financing drawn in a year exceeds a year's sales.", f"{D} §3 P10; synthesis")
+# Logistics
+rule("lg01_late_shipments", "logistics", "LOW", "late_shipment_rate_90d > 0.04 && shipments_90d >= 25.0", -5,
+     "Late shipment rate above Amazon's 4% target.", f"{D} §1.5 Amazon")
+rule("lg02_late_shipments_severe", "logistics", "MEDIUM", "late_shipment_rate_90d > 0.2 && shipments_90d >= 25.0", -15,
+     "Late shipment rate at Shopee's penalty level (20%).", f"{D} §1.5 Shopee")
+rule("lg03_invalid_tracking", "logistics", "MEDIUM", "invalid_tracking_rate_90d > 0.05 && shipments_90d >= 25.0", -10,
+     "More than 5% of shipments without valid tracking (Amazon ≥ 95% valid).", f"{D} §1.5 Amazon; §3 L06 false shipment")
+rule("lg04_late_deliveries", "logistics", "LOW", "late_delivery_rate_90d > 0.1 && deliveries_90d >= 25.0", -5,
+     "More than 10% of deliveries late.", f"{D} §1.5 Amazon on-time delivery; synthesis")
+rule("lg05_lost_parcels", "logistics", "LOW", "lost_parcel_rate_90d > 0.03 && deliveries_90d >= 25.0", -8,
+     "More than 3% of parcels lost or damaged.", f"{D} §3 L07; synthesis")
+rule("lg06_seller_cancels", "logistics", "LOW", "seller_cancel_rate_90d > 0.025 && orders_90d >= 40.0", -8,
+     "Pre-fulfilment cancel rate above Amazon's 2.5%.", f"{D} §1.5 Amazon")
+rule("lg07_unshipped_orders", "logistics", "MEDIUM", "unshipped_order_share_90d > 0.1 && orders_90d >= 25.0", -10,
+     "More than 10% of orders never shipped (Shopee non-fulfilment level).", f"{D} §1.5 Shopee non-fulfilment > 10%")
+# Consumer protection
+rule("cp01_order_defects", "consumer", "MEDIUM", "order_defect_rate_90d > 0.01 && orders_90d >= 50.0", -10,
+     "Order defect rate above Amazon's 1%.", f"{D} §1.5 Amazon ODR")
+rule("cp02_refunds", "consumer", "MEDIUM", "refund_rate_90d > 0.15 && orders_90d >= 20.0", -15,
+     "More than 15% of orders refunded.", f"{D} §3 P03; synthesis", flag="refunds",
+     message="refund rate {refund_rate_90d} over {orders_90d} orders")
+rule("cp03_late_refunds", "consumer", "MEDIUM", "late_refund_rate_90d > 0.2 && refunds_90d >= 5.0", -15,
+     "More than 20% of refunds paid later than 7 days after the return.", f"{D} §1.4 CRPL Art. 25")
+rule("cp04_complaints", "consumer", "LOW", "complaint_rate_90d > 0.01 && orders_90d >= 50.0", -10,
+     "More than one consumer complaint per 100 orders.", f"{D} §3 K03; synthesis")
+rule("cp05_upheld_complaints", "consumer", "MEDIUM", "complaints_upheld_365d >= 10.0", -15,
+     "Ten or more upheld consumer complaints in a year.", f"{D} §3 K03; synthesis")
+# Intellectual property
+rule("ip01_upheld_180d", "ip", "HIGH", "ip_complaints_upheld_180d >= 5.0", -30,
+     "Five or more upheld IP complaints in 180 days.", f"{D} §1.5 Amazon (≤ 5 per 180 d)", outcome="REVIEW", flag="ip")
+rule("ip02_upheld_365d", "ip", "MEDIUM", "ip_complaints_upheld_365d >= 3.0", -15,
+     "Three or more upheld IP complaints in a year.", f"{D} §1.5 AliExpress (3 serious → closure)")
+rule("ip03_counterfeit_seizure", "ip", "HIGH", "counterfeit_seizures_365d >= 1.0", -35,
+     "Counterfeit goods detained by customs in the last year.", f"{D} §3 I02/I04", outcome="REVIEW", flag="counterfeit")
+rule("ip04_repeat_counterfeit", "ip", "BLOCK", "counterfeit_seizures_3y >= 3.0", -60,
+     "Three or more counterfeit seizures in three years: at most 'dishonest'.", f"{D} §3 I02 (serious infringement); synthesis",
+     outcome="REJECT", cap="dishonest")
+rule("ip05_many_rights_holders", "ip", "LOW", "ip_complainants_365d >= 3.0", -8,
+     "Complaints from three or more rights holders in a year.", f"{D} §3 I01; synthesis")
+# Credentials and penalties
+rule("cr01_serious_dishonest", "credentials", "BLOCK", "serious_dishonest_listings_5y >= 1.0", -100,
+     "Listed as seriously dishonest in the last five years: 'seriously_dishonest' whatever the points.",
+     f"{D} §1.1 Order 282 serious dishonest; §3 R03 (veto)", outcome="REJECT", cap="seriously_dishonest", flag="serious_dishonest")
+rule("cr02_dishonest", "credentials", "BLOCK", "dishonest_listings_5y >= 1.0", -50,
+     "Listed as dishonest in the last five years: at most 'dishonest'.", f"{D} §1.1 Order 282", outcome="REVIEW", cap="dishonest")
+rule("cr03_licence_revoked", "credentials", "HIGH", "licence_revocations_3y >= 1.0", -40,
+     "A licence revoked in the last three years: at most 'regular'.", f"{D} §1.2 NDRC: licence revocation is serious dishonest information",
+     outcome="REVIEW", cap="regular")
+rule("cr04_no_customs_registration", "credentials", "HIGH", "!('customs_registration' in enterprise.licences)", -30,
+     "No active customs registration.", f"{D} §3 R01", outcome="REVIEW")
+rule("cr05_abnormal_listing", "credentials", "MEDIUM", "abnormal_listings_3y >= 1.0", -20,
+     "On the abnormal-operation list in the last three years: at most 'regular'.", f"{D} §1.2 SAMR abnormal list; §1.1 Order 237 Art. 7–8", cap="regular")
+rule("cr06_serious_penalty", "credentials", "HIGH", "serious_penalties_3y >= 1.0", -30,
+     "A penalty classed serious in three years: at most 'regular'.", f"{D} §1.1 Order 282 severity classes", cap="regular")
+rule("cr07_repeated_penalties", "credentials", "MEDIUM", "penalties_3y >= 3.0", -20,
+     "Three or more administrative penalties in three years.", f"{D} §3 R04; synthesis")
+rule("cr08_late_annual_report", "credentials", "LOW", "late_annual_reports_2y >= 1.0", -5,
+     "An annual report filed late in the last two years.", f"{D} §3 R05")
+rule("cr09_licence_expired", "credentials", "LOW", "licence_expiries_365d >= 1.0", -10,
+     "A licence expired without renewal in the last year.", f"{D} §3 R01")
+rule("cr10_not_aeo", "credentials", "INFO", "!('AEO:advanced' in enterprise.certifications) && !('AEO:certified' in enterprise.certifications)", 0,
+     "Not an AEO (certified or advanced certified) enterprise: at most 'regular' (only AEOs hold the certified grades).",
+     f"{D} §1.1 Order 282: advanced certified and certified are the AEO grades", cap="regular")
+rule("cr11_not_advanced_aeo", "credentials", "INFO",
+     "'AEO:certified' in enterprise.certifications && !('AEO:advanced' in enterprise.certifications)", 0,
+     "A certified but not advanced-certified AEO: at most 'certified'.", f"{D} §1.1 Order 282", cap="certified")
+# Operating stability
+rule("os01_new_enterprise", "operating", "LOW", "tenure_days < 365.0", -10,
+     "Registered less than a year ago.", f"{D} §3 O01", flag="new")
+rule("os02_new_firm_surge", "operating", "MEDIUM", "tenure_days < 730.0 && surge_ratio > 1.0 && order_value_90d > 200000.0", -15,
+     "A firm under two years old whose last 90 days tripled its prior run rate.", f"{D} §3 O03: new firm + surge is a fraud pattern", flag="surge")
+rule("os03_dormant", "operating", "MEDIUM", "orders_365d < 12.0", -20,
+     "Fewer than 12 orders in a year (dormant or shell).", f"{D} §3 O05; synthesis", flag="dormant")
+rule("os04_buyer_concentration", "operating", "LOW", "buyer_top5_share_365d > 0.8 && orders_365d >= 20.0", -5,
+     "Five buyers hold more than 80% of a year's order value.", f"{D} §3 O06; synthesis")
+rule("os05_decline", "operating", "MEDIUM", "order_value_growth_365d < -0.5", -15,
+     "Order value fell by more than half from the previous year.", f"{D} §3 O02; synthesis", flag="decline")
+rule("os06_control_changes", "operating", "MEDIUM", "control_changes_365d >= 2.0", -10,
+     "Two or more changes of legal representative or shareholders in a year.", f"{D} §3 O10")
+rule("os07_market_concentration", "operating", "LOW", "destination_hhi_365d > 0.8 && orders_365d >= 20.0", -3,
+     "Sales concentrated in one destination market (HHI > 0.8).", f"{D} §3 O07; synthesis")
+
+WEIGHTS = {"customs": 3, "tax": 2, "payment": 2, "logistics": 1, "consumer": 1, "ip": 1.5, "credentials": 2, "operating": 1}
+GRADES = [("advanced_certified", 95), ("certified", 85), ("regular", 60), ("dishonest", 40), ("seriously_dishonest", 0)]
+
+# Placeholder credit model: hand-set logistic coefficients (feature, coefficient, reference, impute, cap_lower, cap_upper).
+LOGISTIC_INTERCEPT = -3.6
+LOGISTIC = [
+    ("late_repayment_rate_365d", 4.0, 0.03, None, None, None),
+    ("repayments_30dpd_365d", 0.45, 0.0, None, None, 6),
+    ("refund_rate_90d", 6.0, 0.05, None, None, None),
+    ("chargeback_rate_90d", 40.0, 0.003, None, None, 0.05),
+    ("inspection_finding_rate_365d", 4.0, 0.03, None, None, None),
+    ("tax_refund_to_sales_ratio_365d", 2.5, 0.1, None, None, 1.0),
+    ("penalties_3y", 0.3, 0.0, None, None, 8),
+    ("serious_penalties_3y", 0.5, 0.0, None, None, 4),
+    ("ip_complaints_upheld_365d", 0.15, 0.0, None, None, 10),
+    ("late_shipment_rate_90d", 2.0, 0.03, None, None, None),
+    ("third_party_fx_share_365d", 2.5, 0.02, None, None, None),
+    ("tenure_days", -0.0004, 1825.0, 0.0, None, 3650),
+    ("days_since_last_order", 0.004, 1.0, 365.0, None, 365),
+    ("dishonest_listings_5y", 0.8, 0.0, None, None, 3),
+]
+REASON_CODES = [
+    ("PD01", "late_repayment_rate_365d", "Share of loan repayments made late in the last year"),
+    ("PD02", "repayments_30dpd_365d", "Repayments 30 or more days past due"),
+    ("PD03", "refund_rate_90d", "High share of orders refunded in the last 90 days"),
+    ("PD04", "chargeback_rate_90d", "Card chargebacks relative to orders"),
+    ("PD05", "inspection_finding_rate_365d", "Customs inspections with adverse findings"),
+    ("PD06", "tax_refund_to_sales_ratio_365d", "Export tax refunds claimed relative to sales"),
+    ("PD07", "penalties_3y", "Administrative penalties in the last three years"),
+    ("PD08", "serious_penalties_3y", "Serious administrative penalties"),
+    ("PD09", "ip_complaints_upheld_365d", "Upheld intellectual-property complaints"),
+    ("PD10", "late_shipment_rate_90d", "Orders shipped late"),
+    ("PD11", "third_party_fx_share_365d", "Foreign-exchange receipts from third parties"),
+    ("PD12", "tenure_days", "Short operating history"),
+    ("PD13", "days_since_last_order", "No recent orders"),
+    ("PD14", "dishonest_listings_5y", "Dishonest-enterprise listing"),
+]
+
+MASTER = [("AAA", 0.005, "APPROVE", 500000000), ("AA", 0.01, "APPROVE", 300000000), ("A", 0.02, "APPROVE", 150000000),
+          ("BBB", 0.04, "APPROVE", 50000000), ("BB", 0.08, "REVIEW", 0), ("B", 0.15, "REVIEW", 0),
+          ("CCC", 0.3, "REJECT", 0), ("C", 1, "REJECT", 0)]
+
+# Decision table (FIRST hit): (credit entry, compliance entry, outcome, limit CNY, description)
+DECISION = [
+    ('-', '"seriously_dishonest"', "REJECT", 0, "Seriously dishonest: reject whatever the credit grade."),
+    ('-', '"dishonest"', "REJECT", 0, "Dishonest: reject (customs applies strict controls to dishonest enterprises)."),
+    ('"CCC", "C"', '-', "REJECT", 0, "PD above 15%: reject."),
+    ('"BB", "B"', '-', "REVIEW", 0, "PD 4–15%: manual review."),
+    ('"AAA", "AA"', '"advanced_certified", "certified"', "APPROVE", 5000000, "Low PD and an AEO: the largest limit."),
+    ('"AAA", "AA", "A"', '"advanced_certified", "certified", "regular"', "APPROVE", 2000000, "PD ≤ 2% and regular or better."),
+    ('"BBB"', '"advanced_certified", "certified"', "APPROVE", 1000000, "PD 2–4% and an AEO."),
+    ('"BBB"', '"regular"', "APPROVE", 500000, "PD 2–4% and regular."),
+    ('-', '-', "REVIEW", 0, "Anything else: manual review."),
+]
+
+
+def sev(s):
+    return f"SEVERITY_{s}"
+
+
+def write_bundle(path):
+    out = []
+    w = out.append
+    w(f"""# credence cross-border e-commerce bundle: the default bundle for scoring cross-border
+# e-commerce (CBEC) enterprises from their event histories.
+#
+# GENERATED by models/cross-border/make_bundle.py from one table that also writes
+# docs/indicators.md and docs/compliance.md; edit the script, not this file.
+#
+# Sections: {len(FEATURES)} features across the eight compliance dimensions; {len(RULES)} compliance rules with
+# points, severities, reason codes and vetoes (grade caps); a 0-100 score per dimension and a
+# weighted composite; five compliance grades modelled on the customs enterprise credit grades
+# in force since 1 April 2026 (GACC Order 282); a master scale; a decision table turning
+# credit grade and compliance grade into approve / review / reject and a financing limit.
+#
+# CREDIT MODEL: `cb_pd_placeholder` is a PLACEHOLDER logistic model with hand-set
+# coefficients. It is to be replaced by the scorecard fitted with `credence fit --scorecard`
+# on the simulated development cohort (scripts/build_cross_border.sh); see MODEL_CARD.md.
+# `cb_challenger_xgb` is a gradient-boosted challenger trained by train_challenger.py; it is
+# scored for comparison only and is not the credit model.
+#
+# Base currency CNY; amounts in features are CNY major units.
+# proto-file: credence/v1/bundle.proto
+# proto-message: credence.v1.Bundle
+
+metadata {{
+  name: "cross-border"
+  version: "0.1.0"
+  description: "Cross-border e-commerce enterprises: customs, tax, payment, logistics, consumer, IP, credentials, operating stability."
+  owners: "credence maintainers"
+  labels {{ key: "credit_model_status" value: "placeholder" }}
+}}
+base_currency: "CNY"
+fx_rates {{ currency_code: "USD" rate: "7.10" }}
+fx_rates {{ currency_code: "EUR" rate: "7.72" }}
+fx_rates {{ currency_code: "GBP" rate: "9.05" }}
+fx_rates {{ currency_code: "JPY" rate: "0.0472" }}
+fx_rates {{ currency_code: "CAD" rate: "5.18" }}
+fx_rates {{ currency_code: "AUD" rate: "4.68" }}
+fx_rates {{ currency_code: "SGD" rate: "5.30" }}
+fx_rates {{ currency_code: "HKD" rate: "0.91" }}
+""")
+    for dim in DIMS:
+        w(f"\n# --- {DIM_TITLES[dim]} " + "-" * (80 - len(DIM_TITLES[dim])))
+        for f in FEATURES:
+            if f["dim"] != dim:
+                continue
+            w("features {")
+            w(f"  name: {q(f['name'])}")
+            w(f"  description: {q(f['desc'])}")
+            w(f"  dimension: {DIMS[dim]}")
+            w("  " + f["body"])
+            w("}")
+    w("""
+# --- Credit model (PLACEHOLDER) -----------------------------------------------------------
+# Hand-set coefficients (log-odds of default per unit); positive raises the PD. Replaced by
+# the fitted scorecard when the integrator runs `credence fit --scorecard` (MODEL_CARD.md).""")
+    w("models {")
+    w('  id: "cb_pd_placeholder"')
+    w('  description: "PLACEHOLDER logistic PD model with hand-set coefficients; to be replaced by the fitted scorecard."')
+    w("  logistic {")
+    w(f"    intercept: {LOGISTIC_INTERCEPT}")
+    for feat, coef, ref, imp, lo, hi in LOGISTIC:
+        s = f"    terms {{ feature: {q(feat)} coefficient: {coef} reference: {ref}"
+        if imp is not None:
+            s += f" impute: {imp}"
+        if lo is not None or hi is not None:
+            s += " transform {"
+            if lo is not None:
+                s += f" cap_lower: {lo}"
+            if hi is not None:
+                s += f" cap_upper: {hi}"
+            s += " }"
+        w(s + " }")
+    w("  }")
+    w("}")
+    credit_model = "cb_pd_placeholder"
+    scorecard = os.path.join(os.path.dirname(path), SCORECARD_FILE)
+    if os.path.exists(scorecard):
+        # >>> The fitted scorecard (a credence.v1.Model in text format written by
+        # `credence fit --scorecard --out models/cross-border/scorecard.textproto`) becomes the
+        # credit model; the placeholder stays in the bundle for comparison.
+        import re
+        with open(scorecard) as fh:
+            text = fh.read()
+        m = re.search(r'^id:\s*"([^"]+)"', text, re.M)
+        if not m:
+            raise SystemExit(f"{scorecard}: no top-level id")
+        credit_model = m.group(1)
+        w("\n# Credit model: the scorecard fitted by `credence fit --scorecard` (scorecard.textproto).")
+        w("models {")
+        for line in text.rstrip("\n").split("\n"):
+            w("  " + line if line else "")
+        w("}")
+    if os.path.exists(os.path.join(os.path.dirname(path), "challenger_xgb.json")):
+        import json
+        with open(os.path.join(os.path.dirname(path), "challenger_features.json")) as fh:
+            feats = json.load(fh)
+        w("""
+# Challenger: gradient-boosted trees trained by train_challenger.py (XGBoost JSON). Scored for
+# comparison only (not the credit model).""")
+        w("models {")
+        w('  id: "cb_challenger_xgb"')
+        w('  description: "Gradient-boosted challenger (python3-xgboost) trained on the simulated development cohort."')
+        w('  tree_ensemble {')
+        w('    file: "challenger_xgb.json"')
+        w('    format: TREE_MODEL_FORMAT_XGBOOST_JSON')
+        for ft in feats:
+            w(f"    features: {q(ft)}")
+        w("  }")
+        w("}")
+    w(f"""
+credit {{
+  model: "{credit_model}"
+  scaling {{ base_score: 600 base_odds: 50 pdo: 20 min_score: 300 max_score: 850 }}
+  grade_scale: "master"
+}}
+""")
+    w("grade_scales {")
+    w('  id: "master"')
+    for g, pd, oc, lim in MASTER:
+        w(f'  bands {{ grade: "{g}" max_pd: {pd} outcome: OUTCOME_{oc} limit_minor_units: {lim} }}')
+    w("}\n")
+    for code, feat, text in REASON_CODES:
+        w(f"reason_codes {{ code: {q(code)} feature: {q(feat)} text: {q(text)} }}")
+    w("\n# --- Compliance score and grades --------------------------------------------------------")
+    w("compliance {")
+    for dim, wt in WEIGHTS.items():
+        w(f"  weights {{ dimension: {DIMS[dim]} weight: {wt} }}")
+    for g, m in GRADES:
+        w(f"  grades {{ grade: {q(g)} min_score: {m} }}")
+    w("}\n")
+    w("rule_sets {")
+    w('  id: "compliance"')
+    w('  description: "Cross-border compliance rules; every criterion is documented in docs/compliance.md."')
+    for r in RULES:
+        w("  rules {")
+        w(f"    id: {q(r['id'])}")
+        w(f"    description: {q(r['desc'])}")
+        w(f"    dimension: {DIMS[r['dim']]}")
+        w(f"    severity: {sev(r['sev'])}")
+        w(f"    condition: {q(r['cond'])}")
+        w(f"    points: {r['points']}")
+        if r["flag"]:
+            w(f"    flag: {q(r['flag'])}")
+        if r["outcome"]:
+            w(f"    outcome: OUTCOME_{r['outcome']}")
+        w(f"    reason_code: {q(r['code'])}")
+        if r["message"]:
+            w(f"    message: {q(r['message'])}")
+        if r["cap"]:
+            w(f"    grade_cap: {q(r['cap'])}")
+        w("  }")
+    w("}\n")
+    w("decision_tables {")
+    w('  id: "policy"')
+    w('  description: "Credit grade x compliance grade -> outcome and financing limit (CNY)."')
+    w("  hit_policy: DECISION_HIT_POLICY_FIRST")
+    w('  inputs { name: "credit_grade" expression: "credit.grade" }')
+    w('  inputs { name: "compliance_grade" expression: "compliance.grade" }')
+    w('  outputs { name: "outcome" }')
+    w('  outputs { name: "limit" }')
+    for c, k, oc, lim, desc in DECISION:
+        w(f"  rows {{ input_entries: {q(c)} input_entries: {q(k)} output_entries: {q(chr(34) + oc + chr(34))} "
+          f"output_entries: {q(str(lim))} description: {q(desc)} }}")
+    w("}")
+    w('decision { table: "policy" }')
+    with open(path, "w") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
+def md_escape(s):
+    return s.replace("|", "\\|")
+
+
+def write_indicators(path):
+    L = ["# Indicator catalogue (cross-border bundle)", "",
+         "Every feature of `models/cross-border/bundle.textproto`, by dimension. Generated by",
+         "`models/cross-border/make_bundle.py` from the same table as the bundle, so the two cannot",
+         "drift apart. Exact computation semantics (windows are `(as_of − d, as_of]`, smoothing,",
+         "missing values) are in [features.md](features.md); the compliance rules that read these",
+         "indicators are in [compliance.md](compliance.md).", "",
+         "Columns: **window** — the trailing window ending at as_of (\"offset\" shifts it into the",
+         "past); **risk** — ↑ a higher value means higher risk, ↓ lower risk, \"volume\" a denominator",
+         "or scale with no direction of its own; **threshold source** — where the rule thresholds",
+         "that read the indicator come from. `domain §x` refers to the domain research notes",
+         "(`/work/shared/domain/README.md`, section and indicator id), which cite the public texts",
+         "(GACC Orders 251 and 282, AEO standards, SAFE monitoring ratios, marketplace seller",
+         "metrics, card-network programmes). **synthesis** marks thresholds with no published",
+         "number, set from the simulated population ([simulator.md](simulator.md)) — re-bin them",
+         "on real data before relying on them.", "",
+         "Event conventions the indicators rely on (what `credence simulate` writes and what a",
+         "real integration should send): declarations carry `error`, `unit_price_jump` (bool) and",
+         "`supervision_code`; inspections reference their declaration and have status `passed`,",
+         "`failed`, `seized` or `smuggling`; penalties carry `authority` (`customs`, `samr`,",
+         "`tax_bureau`, `safe`), status `minor`/`general`/`serious` and `smuggling` (bool);",
+         "repayments carry `days_past_due` (int); tax payments `days_late` (int); refund claims",
+         "`invoice_lag_days` (int); shipments `tracking_valid` and deliveries `on_time` (bool); FX",
+         "receipts `third_party` (bool); listings and reports are custom events",
+         "`dishonest_listing` (status `general`/`serious`), `abnormal_operation_listing`,",
+         "`annual_report` (status `on_time`/`late`) and `control_change`.", "",
+         f"{len(FEATURES)} indicators.", ""]
+    for dim in DIMS:
+        fs = [f for f in FEATURES if f["dim"] == dim]
+        L.append(f"## {DIM_TITLES[dim]} ({len(fs)})")
+        L.append("")
+        L.append("| feature | definition | window | risk | threshold source |")
+        L.append("| --- | --- | --- | --- | --- |")
+        for f in fs:
+            L.append(f"| `{f['name']}` | {md_escape(f['desc'])} | {md_escape(f['window'])} | {f['dir']} | {md_escape(f['source'])} |")
+        L.append("")
+    with open(path, "w") as fh:
+        fh.write("\n".join(L))
+
+
+def write_compliance(path):
+    total_w = sum(WEIGHTS.values())
+    L = ["# Compliance scoring (cross-border bundle)", "",
+         "How `models/cross-border/bundle.textproto` turns indicators ([indicators.md](indicators.md))",
+         "into a compliance score, a compliance grade and — with the credit grade — a decision.",
+         "Generated by `models/cross-border/make_bundle.py` together with the bundle. The engine",
+         "semantics (hit policies, errored hits, clamping, vetoes) are in [rule_sets.md](rule_sets.md).", "",
+         "## Score", "",
+         "Each weighted dimension starts at 100; every rule hit adds its (negative) points to its",
+         "dimension, which is clamped to [0, 100]. The composite is the weighted mean:", "",
+         "| dimension | weight |", "| --- | --- |"]
+    for dim, wt in WEIGHTS.items():
+        L.append(f"| {DIM_TITLES[dim]} | {wt} |")
+    L += ["", f"(total weight {total_w:g}). Customs carries the largest weight because the grade models",
+          "the customs enterprise credit grade; tax, payment and credentials follow.", "",
+          "## Grades", "",
+          "Five classes modelled on the customs enterprise credit grades of GACC Order 282 (in force",
+          "since 1 April 2026; domain §1.1): advanced certified, certified, regular, dishonest,",
+          "seriously dishonest. The first grade whose minimum the composite reaches:", "",
+          "| grade | composite ≥ |", "| --- | --- |"]
+    for g, m in GRADES:
+        L.append(f"| `{g}` | {m} |")
+    L += ["", "The 95 cut-off for `advanced_certified` follows the AEO standard's pass mark (total ≥ 95 out",
+          "of 100 with no failed item; domain §1.1 \"AEO standards — scoring mechanics\"). Because only",
+          "AEO enterprises hold the two certified grades under Order 282, the rules `cr10_not_aeo` and",
+          "`cr11_not_advanced_aeo` cap every other enterprise at `regular` and every AEO that is not",
+          "advanced-certified at `certified`, whatever the points.", "",
+          "**Vetoes.** After the points, the grade is lowered to the worst `grade_cap` among the",
+          "rule hits: a smuggling finding, the Order 251 violation-ratio-and-penalty test, taxes more",
+          "than three months overdue, a dishonest listing or repeated counterfeit seizures cap at",
+          "`dishonest`; a serious-dishonest listing caps at `seriously_dishonest`. An errored hit",
+          "(a rule that read a missing feature) applies no points and no cap.", "",
+          f"## Rules ({len(RULES)})", "",
+          "Rule ids start with the dimension (cu customs, tx tax, pf payment and financing, lg",
+          "logistics, cp consumer protection, ip intellectual property, cr credentials and",
+          "penalties, os operating stability); the reason code is the upper-cased id prefix. Minimum",
+          "counts in conditions keep small samples from firing rate rules.", ""]
+    for dim in DIMS:
+        rs = [r for r in RULES if r["dim"] == dim]
+        L.append(f"### {DIM_TITLES[dim]} ({len(rs)})")
+        L.append("")
+        L.append("| rule | condition | severity | points | outcome | grade cap | criterion | source |")
+        L.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in rs:
+            L.append(f"| `{r['id']}` | `{md_escape(r['cond'])}` | {r['sev'].lower()} | {r['points']} | "
+                     f"{(r['outcome'] or '').lower()} | {r['cap'] or ''} | {md_escape(r['desc'])} | {md_escape(r['source'])} |")
+        L.append("")
+    L += ["## Credit grade (master scale)", "",
+          "The credit model's PD maps to a grade (first band whose max PD it does not exceed); nine",
+          "grade symbols follow the bank borrower rating symbols of domain §1.2 (AAA … C, here eight",
+          "bands, ≥ 7 non-default grades as Basel asks, domain §2.4).", "",
+          "| grade | PD ≤ | outcome without a table | limit (CNY) |", "| --- | --- | --- | --- |"]
+    for g, pd, oc, lim in MASTER:
+        L.append(f"| {g} | {pd} | {oc.lower()} | {lim // 100:,} |")
+    L += ["", "The credit model is for now a **placeholder** logistic model with hand-set coefficients",
+          "(`cb_pd_placeholder`); it will be replaced by the scorecard fitted with `credence fit",
+          "--scorecard` (see `models/cross-border/MODEL_CARD.md`).", "",
+          "## Decision table `policy`", "",
+          "Hit policy FIRST: the first row whose credit-grade and compliance-grade entries match",
+          "decides the outcome and the financing limit (CNY). Rule hits with an outcome (e.g.",
+          "`cu01_smuggling` → reject) still apply: the strictest proposal wins (rule_sets.md).", "",
+          "| # | credit grade | compliance grade | outcome | limit (CNY) | why |", "| --- | --- | --- | --- | --- | --- |"]
+    for i, (c, k, oc, lim, desc) in enumerate(DECISION):
+        L.append(f"| {i} | `{c}` | `{k}` | {oc.lower()} | {lim:,} | {desc} |")
+    L.append("")
+    with open(path, "w") as fh:
+        fh.write("\n".join(L))
+
+
+def main():
+    import sys
+    import tempfile
+    targets = [(write_bundle, os.path.join(ROOT, "models", "cross-border", "bundle.textproto")),
+               (write_indicators, os.path.join(ROOT, "docs", "indicators.md")),
+               (write_compliance, os.path.join(ROOT, "docs", "compliance.md"))]
+    if "--check" in sys.argv[1:]:
+        # CTest: the committed files are what this script generates.
+        stale = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for write, path in targets:
+                out = os.path.join(tmp, os.path.basename(path))
+                if write is write_bundle:
+                    # The model sections depend on files beside the bundle.
+                    for f in ("challenger_xgb.json", "challenger_features.json", SCORECARD_FILE):
+                        src = os.path.join(os.path.dirname(path), f)
+                        if os.path.exists(src):
+                            with open(src) as a, open(os.path.join(tmp, f), "w") as b:
+                                b.write(a.read())
+                write(out)
+                with open(out) as a, open(path) as b:
+                    if a.read() != b.read():
+                        stale.append(os.path.relpath(path, ROOT))
+        if stale:
+            print("out of date (run python3 models/cross-border/make_bundle.py): " + ", ".join(stale))
+            sys.exit(1)
+        print("up to date")
+        return
+    for write, path in targets:
+        write(path)
+    print(f"{len(FEATURES)} features, {len(RULES)} rules")
+
+
+if __name__ == "__main__":
+    main()

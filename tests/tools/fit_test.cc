@@ -1,0 +1,386 @@
+// `credence fit` and `credence metrics` run as a user would, on a generated CSV.
+#include <gmock/gmock.h>
+#include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "credence/v1/bundle.pb.h"
+#include "fit/csv.h"
+#include "fit/logistic_fit.h"
+#include "fit/metrics.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+};
+
+CliRun Cli(const std::string& args, bool merge_stderr = false) {
+  const std::string cmd =
+      std::string(CREDENCE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("credence_fit_test_" + std::to_string(getpid()) + "_" + name))
+      .string();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// true model: logit = -2 + 0.8 a - 0.5 b + 1.5 c; `noise` is unrelated; `id` is a string.
+// With `missing`, every 50th value of `a` is empty.
+std::string WriteTrainingCsv(const std::string& name, int rows, bool missing) {
+  std::mt19937 rng(2026);
+  std::normal_distribution<double> z(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  const std::string path = TempPath(name);
+  std::ofstream f(path);
+  f << "id,a,b,c,noise,bad\n";
+  for (int i = 0; i < rows; ++i) {
+    const double a = z(rng), b = z(rng), c = u(rng), noise = z(rng);
+    const int y = u(rng) < 1 / (1 + std::exp(-(-2 + 0.8 * a - 0.5 * b + 1.5 * c))) ? 1 : 0;
+    f << "app-" << i << ",";
+    if (!(missing && i % 50 == 7)) f << a;
+    f << "," << b << "," << c << "," << noise << "," << y << "\n";
+  }
+  return path;
+}
+
+credence::v1::Model ReadModel(const std::string& path) {
+  credence::v1::Model m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(ReadFile(path), &m)) << path;
+  return m;
+}
+
+TEST(FitCliTest, HelpAndUsageErrors) {
+  EXPECT_EQ(Cli("fit --help").exit_code, 0);
+  EXPECT_THAT(Cli("fit --help").out, HasSubstr("--scorecard"));
+  EXPECT_EQ(Cli("metrics --help").exit_code, 0);
+  EXPECT_THAT(Cli("help").out, HasSubstr("metrics"));
+  CliRun r = Cli("fit --in x.csv --label y", true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("--out is required"));
+  EXPECT_EQ(Cli("fit --in x.csv --label y --out z --bins 5").exit_code, 2);  // needs --scorecard
+  EXPECT_EQ(Cli("metrics --in x.csv --score s").exit_code, 2);
+}
+
+TEST(FitCliTest, LogisticRegressionOnEveryNumericColumn) {
+  const std::string csv = WriteTrainingCsv("train.csv", 20000, false);
+  const std::string out = TempPath("logistic.textproto");
+  const std::string report = TempPath("logistic.json");
+  CliRun r =
+      Cli("fit --in " + csv + " --label bad --model-id pd_v1 --out " + out + " --report " + report,
+          true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("skipping column 'id'"));
+  credence::v1::Model m = ReadModel(out);
+  EXPECT_EQ(m.id(), "pd_v1");
+  ASSERT_TRUE(m.has_logistic());
+  ASSERT_EQ(m.logistic().terms_size(), 4);
+  const char* names[] = {"a", "b", "c", "noise"};
+  const double truth[] = {0.8, -0.5, 1.5, 0};
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_EQ(m.logistic().terms(j).feature(), names[j]);
+    EXPECT_NEAR(m.logistic().terms(j).coefficient(), truth[j], 0.12) << names[j];
+    EXPECT_FALSE(m.logistic().terms(j).has_impute());
+  }
+  EXPECT_NEAR(m.logistic().intercept(), -2, 0.15);
+
+  // The same numbers as the library on the same columns.
+  auto table = credence::fit::CsvTable::Read(csv);
+  ASSERT_TRUE(table.ok());
+  std::vector<std::vector<double>> cols(4);
+  for (int j = 0; j < 4; ++j) {
+    std::size_t bad_row;
+    ASSERT_TRUE(credence::fit::NumericColumn(*table, j + 1, cols[j], bad_row));
+  }
+  auto labels = credence::fit::LabelColumn(*table, 5);
+  ASSERT_TRUE(labels.ok());
+  auto fit =
+      credence::fit::FitLogistic({cols.begin(), cols.end()}, *labels, {"a", "b", "c", "noise"});
+  ASSERT_TRUE(fit.ok());
+  EXPECT_DOUBLE_EQ(m.logistic().intercept(), fit->intercept);
+  for (int j = 0; j < 4; ++j)
+    EXPECT_DOUBLE_EQ(m.logistic().terms(j).coefficient(), fit->coefficients[j]);
+
+  // The report's train AUC is the AUC of the fitted margin.
+  std::vector<double> margin(labels->size(), fit->intercept);
+  for (int j = 0; j < 4; ++j) {
+    for (std::size_t i = 0; i < margin.size(); ++i) margin[i] += fit->coefficients[j] * cols[j][i];
+  }
+  const nlohmann::json rep = nlohmann::json::parse(ReadFile(report));
+  EXPECT_NEAR(rep["train"]["auc"].get<double>(), *credence::fit::Auc(margin, *labels), 1e-12);
+  EXPECT_EQ(rep["train"]["n"].get<int>(), 20000);
+
+  // L2 shrinks the coefficients.
+  const std::string out_l2 = TempPath("logistic_l2.textproto");
+  ASSERT_EQ(Cli("fit --in " + csv + " --label bad --l2 5000 --out " + out_l2).exit_code, 0);
+  credence::v1::Model m2 = ReadModel(out_l2);
+  EXPECT_LT(std::abs(m2.logistic().terms(0).coefficient()),
+            std::abs(m.logistic().terms(0).coefficient()));
+}
+
+TEST(FitCliTest, MissingCellsNeedImpute) {
+  const std::string csv = WriteTrainingCsv("missing.csv", 2000, true);
+  const std::string out = TempPath("missing.textproto");
+  CliRun r = Cli("fit --in " + csv + " --label bad --out " + out, true);
+  EXPECT_EQ(r.exit_code, 1);
+  // Row 7 (0-based) is on line 9 of the file.
+  EXPECT_THAT(r.out, HasSubstr(csv + ":9: column 'a' has a missing value; use --impute mean"));
+  r = Cli("fit --in " + csv + " --label bad --impute mean --out " + out, true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  credence::v1::Model m = ReadModel(out);
+  ASSERT_TRUE(m.logistic().terms(0).has_impute());
+  EXPECT_NEAR(m.logistic().terms(0).impute(), 0, 0.1);  // mean of a N(0,1) sample
+  EXPECT_FALSE(m.logistic().terms(1).has_impute());
+}
+
+TEST(FitCliTest, BadLabelIsAnErrorWithTheLine) {
+  const std::string csv = TempPath("badlabel.csv");
+  std::ofstream(csv) << "x,y\n1,0\n2,1\n3,yes\n";
+  CliRun r = Cli("fit --in " + csv + " --label y --out " + TempPath("never.textproto"), true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(csv + ":4: label column 'y' holds 'yes'"));
+  EXPECT_FALSE(std::filesystem::exists(TempPath("never.textproto")));
+}
+
+bool InInterval(const credence::v1::Interval& iv, double x) {
+  if (iv.has_lower() && (iv.lower_closed() ? x < iv.lower() : x <= iv.lower())) return false;
+  if (iv.has_upper() && (iv.upper_closed() ? x > iv.upper() : x >= iv.upper())) return false;
+  return true;
+}
+
+TEST(FitCliTest, ScorecardWithReport) {
+  const std::string csv = WriteTrainingCsv("sc.csv", 20000, true);
+  const std::string out = TempPath("scorecard.textproto");
+  const std::string report = TempPath("scorecard.json");
+  const std::string logistic_out = TempPath("scorecard_logistic.textproto");
+  CliRun r = Cli("fit --scorecard --monotonic --in " + csv + " --label bad --out " + out +
+                     " --report " + report + " --base-score 600 --base-odds 50 --pdo 20" +
+                     " --logistic-out " + logistic_out,
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  credence::v1::Model m = ReadModel(out);
+  EXPECT_EQ(m.id(), "scorecard");
+  ASSERT_TRUE(m.has_scorecard());
+  const credence::v1::Scorecard& card = m.scorecard();
+  EXPECT_EQ(card.scaling().pdo(), 20);
+  std::set<std::string> features;
+  for (const auto& ch : card.characteristics()) features.insert(ch.feature());
+  EXPECT_EQ(features, (std::set<std::string>{"a", "b", "c"}));  // noise has no IV
+
+  const nlohmann::json rep = nlohmann::json::parse(ReadFile(report));
+  bool saw_noise = false;
+  for (const auto& f : rep["features"]) {
+    if (f["name"] == "noise") {
+      saw_noise = true;
+      EXPECT_FALSE(f["selected"].get<bool>());
+      EXPECT_EQ(f["dropped"], "iv below min_iv");
+    } else {
+      EXPECT_TRUE(f["selected"].get<bool>());
+      EXPECT_LT(f["coefficient"].get<double>(), 0);
+      EXPECT_GT(f["iv"].get<double>(), 0.02);
+    }
+  }
+  EXPECT_TRUE(saw_noise);
+
+  // Score the training rows with the scorecard read back from the file (first matching
+  // attribute per characteristic), turn points into PD through the scaling, and check that
+  // the points rank the rows exactly like the report's train AUC says.
+  auto table = credence::fit::CsvTable::Read(csv);
+  ASSERT_TRUE(table.ok());
+  auto labels = credence::fit::LabelColumn(*table, 5);
+  const credence::v1::Model equivalent = ReadModel(logistic_out);
+  EXPECT_EQ(equivalent.id(), "scorecard_logistic");
+  ASSERT_EQ(equivalent.logistic().terms_size(), card.characteristics_size());
+  std::vector<double> neg_points;
+  const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
+  for (std::size_t row = 0; row < table->rows(); ++row) {
+    double points = card.initial_score();
+    for (const auto& ch : card.characteristics()) {
+      double x;
+      ASSERT_TRUE(
+          credence::fit::ParseNumericField(table->Field(row, table->ColumnIndex(ch.feature())), x));
+      bool matched = false;
+      for (const auto& a : ch.attributes()) {
+        if ((a.has_missing() && std::isnan(x)) ||
+            (a.has_interval() && !std::isnan(x) && InInterval(a.interval(), x))) {
+          points += a.partial_score();
+          matched = true;
+          break;
+        }
+      }
+      ASSERT_TRUE(matched) << ch.feature() << " " << x;
+    }
+    const double pd = 1 / (1 + std::exp((points - offset) / factor));
+    ASSERT_GT(pd, 0);
+    ASSERT_LT(pd, 1);
+    neg_points.push_back(-points);
+    // The equivalent WoE logistic model gives the same PD.
+    double margin = equivalent.logistic().intercept();
+    for (const auto& term : equivalent.logistic().terms()) {
+      double x;
+      ASSERT_TRUE(credence::fit::ParseNumericField(
+          table->Field(row, table->ColumnIndex(term.feature())), x));
+      double woe = NAN;
+      if (std::isnan(x)) {
+        woe = term.transform().woe().missing_woe();
+      } else {
+        for (const auto& bin : term.transform().woe().bins()) {
+          if (InInterval(bin.interval(), x)) woe = bin.woe();
+        }
+      }
+      margin += term.coefficient() * woe;
+    }
+    EXPECT_NEAR(pd, 1 / (1 + std::exp(-margin)), 1e-12);
+  }
+  EXPECT_NEAR(*credence::fit::Auc(neg_points, *labels), rep["train"]["auc"].get<double>(), 1e-9);
+  EXPECT_GT(rep["train"]["auc"].get<double>(), 0.65);
+  EXPECT_NEAR(rep["train"]["gini"].get<double>(), 2 * rep["train"]["auc"].get<double>() - 1, 1e-12);
+}
+
+TEST(FitCliTest, MonotonicPointsAndCategoricalCharacteristics) {
+  std::mt19937 rng(77);
+  std::normal_distribution<double> z(0, 1);
+  std::uniform_real_distribution<double> u(0, 1);
+  const std::string csv = TempPath("cat.csv");
+  {
+    std::ofstream f(csv);
+    f << "id,segment,utilisation,bad\n";
+    const char* segments[] = {"retail", "wholesale", "marketplace", "rare"};
+    const double shift[] = {0, -0.8, 0.9, 0};
+    for (int i = 0; i < 8000; ++i) {
+      const int s = i % 100 == 0 ? 3 : static_cast<int>(u(rng) * 3);
+      const double x = z(rng);
+      const int y = u(rng) < 1 / (1 + std::exp(-(-1.8 + shift[s] + 0.7 * x))) ? 1 : 0;
+      f << "r" << i << "," << (i % 97 == 5 ? "" : segments[s]) << "," << x << "," << y << "\n";
+    }
+  }
+  const std::string out = TempPath("cat.textproto");
+  CliRun r = Cli("fit --scorecard --monotonic --round --categorical segment --in " + csv +
+                     " --label bad --out " + out,
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  credence::v1::Model m = ReadModel(out);
+  ASSERT_EQ(m.scorecard().characteristics_size(), 2);
+  for (const auto& ch : m.scorecard().characteristics()) {
+    ASSERT_TRUE(ch.attributes(0).has_missing()) << ch.name();
+    double best = -1e300;
+    for (const auto& a : ch.attributes()) {
+      EXPECT_EQ(a.partial_score(), std::round(a.partial_score()));
+      best = std::max(best, a.partial_score());
+    }
+    EXPECT_EQ(ch.baseline_score(), best);
+    if (ch.feature() == "utilisation") {
+      // Risk rises with utilisation: points fall strictly from one interval to the next.
+      ASSERT_GE(ch.attributes_size(), 4);
+      for (int i = 2; i < ch.attributes_size(); ++i) {
+        EXPECT_LT(ch.attributes(i).partial_score(), ch.attributes(i - 1).partial_score());
+      }
+    } else {
+      EXPECT_EQ(ch.feature(), "segment");
+      EXPECT_TRUE(ch.attributes(ch.attributes_size() - 1).has_otherwise());  // rare, unseen
+      std::set<std::string> named;
+      for (const auto& a : ch.attributes()) {
+        for (const auto& v : a.categories().values()) named.insert(v);
+      }
+      EXPECT_EQ(named, (std::set<std::string>{"marketplace", "rare", "retail", "wholesale"}));
+    }
+  }
+  // No WoE-logistic form for a categorical characteristic.
+  r = Cli("fit --scorecard --categorical segment --in " + csv + " --label bad --out " + out +
+              " --logistic-out " + TempPath("never2.textproto"),
+          true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("no WoE-logistic form"));
+  EXPECT_EQ(Cli("fit --scorecard --bins 1e20 --in " + csv + " --label bad --out " + out).exit_code,
+            2);
+}
+
+TEST(FitCliTest, MetricsMatchBruteForce) {
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> level(0, 30);
+  std::uniform_real_distribution<double> u(0, 1);
+  const std::string scores = TempPath("scores.csv"), baseline = TempPath("baseline.csv");
+  std::vector<double> s, e;
+  std::vector<int> y;
+  {
+    std::ofstream f(scores), g(baseline);
+    f << "id,pd,bad\n";
+    g << "pd\n";
+    for (int i = 0; i < 600; ++i) {
+      s.push_back(level(rng) / 30.0);
+      y.push_back(u(rng) < s.back() ? 1 : 0);
+      f << "r" << i << "," << s.back() << "," << y.back() << "\n";
+      e.push_back(level(rng) / 40.0);
+      g << e.back() << "\n";
+    }
+  }
+  CliRun r = Cli("metrics --in " + scores + " --score pd --label bad --expected " + baseline);
+  ASSERT_EQ(r.exit_code, 0);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  double wins = 0, pairs = 0, bads = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bads += y[i];
+    for (std::size_t k = 0; k < s.size(); ++k) {
+      if (y[i] == 1 && y[k] == 0) {
+        pairs += 1;
+        wins += s[i] > s[k] ? 1 : s[i] == s[k] ? 0.5 : 0;
+      }
+    }
+  }
+  double ks = 0;
+  for (double t : s) {
+    double fb = 0, fg = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] <= t) (y[i] ? fb : fg) += 1;
+    }
+    ks = std::max(ks, std::abs(fb / bads - fg / (s.size() - bads)));
+  }
+  EXPECT_EQ(j["n"].get<int>(), 600);
+  EXPECT_EQ(j["bads"].get<double>(), bads);
+  EXPECT_NEAR(j["auc"].get<double>(), wins / pairs, 1e-12);
+  EXPECT_NEAR(j["gini"].get<double>(), 2 * wins / pairs - 1, 1e-12);
+  EXPECT_NEAR(j["ks"].get<double>(), ks, 1e-12);
+  EXPECT_NEAR(j["psi"].get<double>(), credence::fit::Psi(e, s)->psi, 1e-12);
+  EXPECT_GT(j["psi"].get<double>(), 0.05);
+
+  // Points-like scores: --higher-is-better flips the AUC.
+  CliRun flipped = Cli("metrics --in " + scores + " --score pd --label bad --higher-is-better");
+  ASSERT_EQ(flipped.exit_code, 0);
+  EXPECT_NEAR(nlohmann::json::parse(flipped.out)["auc"].get<double>(), 1 - wins / pairs, 1e-12);
+
+  CliRun missing = Cli("metrics --in " + scores + " --score nope --label bad", true);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.out, HasSubstr("no column 'nope'"));
+  CliRun id = Cli("metrics --in " + scores + " --score id --label bad", true);
+  EXPECT_EQ(id.exit_code, 1);
+  EXPECT_THAT(id.out, HasSubstr(":2: score column 'id' holds 'r0'"));
+}
+
+}  // namespace
