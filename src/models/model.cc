@@ -38,7 +38,7 @@ bool BundleModel::outputs_probability() const {
 Result<BundleModel> BundleModel::Compile(const v1::Model& model,
                                          const std::function<int(std::string_view)>& feature_index,
                                          std::string_view file_bytes, const std::string& path,
-                                         const TreeLoadOptions& limits) {
+                                         const TreeLoadOptions& limits, bool string_features) {
   auto rep = std::make_unique<Rep>();
   rep->id = model.id();
   if (model.has_logistic()) {
@@ -48,8 +48,8 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
     return BundleModel(std::move(rep));
   }
   if (model.has_scorecard()) {
-    CREDENCE_ASSIGN_OR_RETURN(
-        auto card, Scorecard::Compile(model.scorecard(), feature_index, path + ".scorecard"));
+    CREDENCE_ASSIGN_OR_RETURN(auto card, Scorecard::Compile(model.scorecard(), feature_index,
+                                                            path + ".scorecard", string_features));
     rep->scorecard = std::move(card);
     return BundleModel(std::move(rep));
   }

@@ -26,10 +26,13 @@ class BundleModel {
   // it). `path` is the model's field path ("models[1]"). Errors: INVALID_ARGUMENT (unknown
   // feature, a feature list that does not match the model's columns, an unknown format),
   // plus the loader's errors for a bad model file.
+  // `string_features`: see Scorecard::Compile (for credence predict; bundles have numeric
+  // features only).
   static Result<BundleModel> Compile(const v1::Model& model,
                                      const std::function<int(std::string_view)>& feature_index,
                                      std::string_view file_bytes, const std::string& path,
-                                     const TreeLoadOptions& limits = {});
+                                     const TreeLoadOptions& limits = {},
+                                     bool string_features = false);
 
   BundleModel(BundleModel&&) noexcept;
   BundleModel& operator=(BundleModel&&) noexcept;

@@ -47,7 +47,7 @@ std::string EnterpriseField(const v1::Enterprise& e, std::string_view field) {
 
 Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
                                      const std::function<int(std::string_view)>& feature_index,
-                                     const std::string& path) {
+                                     const std::string& path, bool string_features) {
   Scorecard out;
   CREDENCE_RETURN_IF_ERROR(Finite(card.initial_score(), "initial_score", path + ".initial_score"));
   out.initial_score_ = card.initial_score();
@@ -105,33 +105,46 @@ Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
                                   {.field_path = cp + ".name"});
     }
     Characteristic ch;
-    switch (c.input_case()) {
-      case v1::ScorecardCharacteristic::kFeature:
-        ch.feature = feature_index(c.feature());
-        if (ch.feature < 0) {
-          return InvalidArgumentError("unknown feature '" + c.feature() + "'",
-                                      {.field_path = cp + ".feature"});
-        }
-        ch.input = c.feature();
-        break;
-      case v1::ScorecardCharacteristic::kEnterpriseField: {
-        if (!ValidEnterpriseField(c.enterprise_field())) {
-          return InvalidArgumentError("unknown enterprise field '" + c.enterprise_field() +
-                                          "' (zone, sector, country or attributes.<key>)",
-                                      {.field_path = cp + ".enterprise_field"});
-        }
-        auto [it, added] =
-            field_index.emplace(c.enterprise_field(), static_cast<int>(out.string_fields_.size()));
-        if (added) out.string_fields_.push_back(c.enterprise_field());
-        ch.string_field = it->second;
-        ch.input = c.enterprise_field();
-        break;
+    bool string_feature = false;  // a feature read as a string column (credence predict)
+    if (string_features && c.input_case() == v1::ScorecardCharacteristic::kFeature) {
+      for (const auto& a : c.attributes()) {
+        string_feature = string_feature || (a.has_categories() && !a.categories().values().empty());
       }
-      case v1::ScorecardCharacteristic::INPUT_NOT_SET:
-        return InvalidArgumentError(
-            "characteristic '" + c.name() + "' needs an input: a feature or an enterprise_field",
-            {.field_path = cp});
     }
+    if (string_feature) {
+      auto [it, added] =
+          field_index.emplace(c.feature(), static_cast<int>(out.string_fields_.size()));
+      if (added) out.string_fields_.push_back(c.feature());
+      ch.string_field = it->second;
+      ch.input = c.feature();
+    } else
+      switch (c.input_case()) {
+        case v1::ScorecardCharacteristic::kFeature:
+          ch.feature = feature_index(c.feature());
+          if (ch.feature < 0) {
+            return InvalidArgumentError("unknown feature '" + c.feature() + "'",
+                                        {.field_path = cp + ".feature"});
+          }
+          ch.input = c.feature();
+          break;
+        case v1::ScorecardCharacteristic::kEnterpriseField: {
+          if (!ValidEnterpriseField(c.enterprise_field())) {
+            return InvalidArgumentError("unknown enterprise field '" + c.enterprise_field() +
+                                            "' (zone, sector, country or attributes.<key>)",
+                                        {.field_path = cp + ".enterprise_field"});
+          }
+          auto [it, added] = field_index.emplace(c.enterprise_field(),
+                                                 static_cast<int>(out.string_fields_.size()));
+          if (added) out.string_fields_.push_back(c.enterprise_field());
+          ch.string_field = it->second;
+          ch.input = c.enterprise_field();
+          break;
+        }
+        case v1::ScorecardCharacteristic::INPUT_NOT_SET:
+          return InvalidArgumentError(
+              "characteristic '" + c.name() + "' needs an input: a feature or an enterprise_field",
+              {.field_path = cp});
+      }
     const bool numeric = ch.feature >= 0;
     ch.reason_code = c.reason_code();
     if (c.has_baseline_score()) {
@@ -180,7 +193,8 @@ Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
             if (!set.values().empty()) {
               return InvalidArgumentError(
                   "feature '" + ch.input +
-                      "' is numeric: list its categories in categories.numbers",
+                      "' is numeric: list its categories in categories.numbers (string "
+                      "categories need an enterprise_field input)",
                   {.field_path = ap + ".categories.values"});
             }
             if (set.numbers().empty()) {
@@ -198,8 +212,7 @@ Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
           } else {
             if (!set.numbers().empty()) {
               return InvalidArgumentError(
-                  "enterprise field '" + ch.input +
-                      "' is a string: list its categories in categories.values",
+                  "'" + ch.input + "' is a string: list its categories in categories.values",
                   {.field_path = ap + ".categories.numbers"});
             }
             if (set.values().empty()) {

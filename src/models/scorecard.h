@@ -36,12 +36,16 @@ class Scorecard {
   // reason code is given, a characteristic without baseline_score or an attribute with no
   // code of its own or its characteristic's; a scaling with base_odds or pdo not positive,
   // or combined with POINTS_ABOVE (a scaling reads higher points as lower risk).
+  //
+  // With `string_features` (credence predict over a CSV), a `feature` characteristic with
+  // string categories (what `credence fit --categorical` writes) reads a string column of
+  // that name: it is listed in string_fields() and feature_index is not asked for it.
   static Result<Scorecard> Compile(const v1::Scorecard& card,
                                    const std::function<int(std::string_view)>& feature_index,
-                                   const std::string& path);
+                                   const std::string& path, bool string_features = false);
 
-  // The enterprise fields the characteristics read, each once, in first-use order. Predict's
-  // `strings` holds their values in this order.
+  // The enterprise fields (and string features) the characteristics read, each once, in
+  // first-use order. Predict's `strings` holds their values in this order.
   const std::vector<std::string>& string_fields() const { return string_fields_; }
   const std::vector<std::string>& characteristic_names() const { return names_; }
   bool has_scaling() const { return has_scaling_; }

@@ -370,6 +370,53 @@ TEST(ScorecardTest, CharacteristicsWithoutCodesUseTheCatalogOrTheirInput) {
   EXPECT_EQ(reasons[1].contribution(), 6);
 }
 
+TEST(ScorecardTest, StringFeaturesForPredictReadAStringColumn) {
+  // What `credence fit --categorical segment` writes: a feature with string categories. A
+  // bundle rejects it (features are numeric); credence predict reads a string column.
+  const std::string text = R"pb(
+    characteristics {
+      name: "segment"
+      feature: "segment"
+      baseline_score: 5
+      reason_code: "segment"
+      attributes { missing: true partial_score: 1 }
+      attributes {
+        categories { values: "retail" values: "rare" }
+        partial_score: 5
+      }
+      attributes { otherwise: true partial_score: 2 }
+    }
+    characteristics {
+      name: "age"
+      feature: "age"
+      baseline_score: 3
+      reason_code: "age"
+      attributes { otherwise: true partial_score: 3 }
+    }
+  )pb";
+  // In a bundle "segment" would be a numeric feature.
+  auto bundle_index = [](std::string_view n) { return n == "segment" ? 2 : Index(n); };
+  EXPECT_THAT(Scorecard::Compile(Parse(text), bundle_index, "sc"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("need an enterprise_field")));
+  int asked = 0;
+  auto index = [&](std::string_view n) {
+    ++asked;
+    return Index(n);
+  };
+  ASSERT_OK_AND_ASSIGN(Scorecard card,
+                       Scorecard::Compile(Parse(text), index, "sc", /*string_features=*/true));
+  EXPECT_EQ(asked, 1) << "only age is a numeric feature";
+  EXPECT_EQ(card.string_fields(), (std::vector<std::string>{"segment"}));
+  for (auto [segment, points] :
+       {std::pair<std::string, double>{"rare", 8}, {"", 4}, {"wholesale", 5}}) {
+    ModelOutput out;
+    std::vector<std::string> strings = {segment};
+    card.Predict(std::vector<double>{40, 0, 0}, strings, out);
+    ASSERT_TRUE(out.available);
+    EXPECT_EQ(out.points, points) << segment;
+  }
+}
+
 TEST(ScorecardTest, ScalingTurnsPointsIntoPd) {
   // base 600 points at good:bad odds 50, 20 points to double the odds: 620 points are odds
   // 100 (PD 1/101), 580 points odds 25 (PD 1/26), 600 points PD 1/51.

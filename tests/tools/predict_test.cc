@@ -13,6 +13,7 @@
 #include <fstream>
 #include <numbers>
 #include <ostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -374,6 +375,64 @@ TEST(PredictTest, BundleFolderModelByIdWithTreeFile) {
   EXPECT_THAT(r.err, HasSubstr("other, gbm"));
   std::filesystem::remove_all(dir);
   std::filesystem::remove(f.csv_path);
+}
+
+// End to end with `credence fit`: the scorecard it writes and its equivalent WoE logistic
+// model (two different model kinds, the same PD by construction) agree row by row, and a
+// categorical characteristic reads its string column.
+TEST(PredictTest, FitScorecardAndItsLogisticTwinAgree) {
+  const std::string csv = TempPath("fit.csv");
+  {
+    std::mt19937 rng(2026);
+    std::normal_distribution<double> z(0, 1);
+    std::uniform_real_distribution<double> u(0, 1);
+    const char* segments[] = {"retail", "wholesale", "marketplace"};
+    std::ofstream f(csv);
+    f << "id,a,b,segment,bad\n";
+    for (int i = 0; i < 6000; ++i) {
+      const double a = z(rng), b = u(rng);
+      const int s = static_cast<int>(u(rng) * 3);
+      const int y =
+          u(rng) < 1 / (1 + std::exp(-(-2 + 0.8 * a + 1.5 * b + (s == 2 ? 0.8 : 0)))) ? 1 : 0;
+      f << "r" << i << "," << (i % 40 == 3 ? std::string() : std::to_string(a)) << "," << b << ","
+        << segments[s] << "," << y << "\n";
+    }
+  }
+  const std::string card = TempPath("fit_card.textproto");
+  const std::string twin = TempPath("fit_twin.textproto");
+  const std::string cli = std::string(CREDENCE_CLI);
+  ASSERT_EQ(std::system((cli + " fit --scorecard --in " + csv + " --label bad --out " + card +
+                         " --logistic-out " + twin + " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  CliResult p1 = Predict("--model " + card + " --in " + csv);
+  CliResult p2 = Predict("--model " + twin + " --in " + csv);
+  ASSERT_EQ(p1.exit_code, 0) << p1.err;
+  ASSERT_EQ(p2.exit_code, 0) << p2.err;
+  const auto l1 = Lines(p1.out), l2 = Lines(p2.out);
+  ASSERT_EQ(l1.size(), 6001u);
+  ASSERT_EQ(l2.size(), 6001u);
+  for (std::size_t i = 1; i < l1.size(); ++i) {
+    ASSERT_NEAR(Num(l1[i]), Num(l2[i]), 1e-12) << "row " << i;
+  }
+
+  const std::string cat = TempPath("fit_cat.textproto");
+  ASSERT_EQ(std::system((cli + " fit --scorecard --categorical segment --in " + csv +
+                         " --label bad --out " + cat + " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  CliResult p3 = Predict("--model " + cat + " --in " + csv + " --contribs");
+  ASSERT_EQ(p3.exit_code, 0) << p3.err;
+  const auto l3 = Lines(p3.out);
+  ASSERT_EQ(l3.size(), 6001u);
+  EXPECT_THAT(l3[0], HasSubstr("segment"));
+  // Without the segment column the string input is missing from the header.
+  const std::string no_segment = TempPath("fit_noseg.csv");
+  Write(no_segment, "id,a,b\nx,1,0.5\n");
+  CliResult p4 = Predict("--model " + cat + " --in " + no_segment);
+  EXPECT_EQ(p4.exit_code, 1);
+  EXPECT_THAT(p4.err, HasSubstr("no column 'segment'"));
+  for (const auto& p : {csv, card, twin, cat, no_segment}) std::filesystem::remove(p);
 }
 
 TEST(PredictTest, BadInputIsReportedWithItsLineAndNoOutputFileIsLeft) {

@@ -116,7 +116,8 @@ Result<Loaded> FromModel(const v1::Model& m, const std::string& dir, const std::
     return it->second;
   };
   CREDENCE_ASSIGN_OR_RETURN(models::BundleModel compiled,
-                            models::BundleModel::Compile(m, feature_index, file_bytes, path));
+                            models::BundleModel::Compile(m, feature_index, file_bytes, path, {},
+                                                         /*string_features=*/true));
   out.model = std::move(compiled);
   out.description = "model '" + m.id() + "'";
   return out;
