@@ -1,6 +1,8 @@
 // libFuzzer target: feeds arbitrary bytes to both tree-model loaders and, when a model
-// loads, predicts (single row, batch) and explains a few rows. Any crash, sanitizer report,
-// hang or leak is a bug: hostile model files must only ever produce a Status.
+// loads, predicts (single row, batch) and explains a few rows. The same bytes, read as a
+// credence.v1.Model in protobuf text format, go through the scorecard / logistic compiler
+// and a few predictions. Any crash, sanitizer report, hang or leak is a bug: hostile model
+// files must only ever produce a Status.
 //
 // Build and run: docs/models.md, "Fuzzing the model loaders".
 #include <cmath>
@@ -10,6 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "models/model.h"
 #include "models/tree_ensemble.h"
 
 namespace {
@@ -17,7 +26,16 @@ namespace {
 void Exercise(const credence::models::TreeEnsemble& model) {
   const std::size_t nf = model.num_features();
   if (nf > 4096) return;  // keep each input cheap
-  const double specials[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-36, 3.0, 64.0, 1e300, -1e300,
+  const double specials[] = {0.0,
+                             -0.0,
+                             1.0,
+                             -1.0,
+                             0.5,
+                             1e-36,
+                             3.0,
+                             64.0,
+                             1e300,
+                             -1e300,
                              std::numeric_limits<double>::quiet_NaN(),
                              std::numeric_limits<double>::infinity()};
   constexpr std::size_t kRows = 3;
@@ -37,6 +55,51 @@ void Exercise(const credence::models::TreeEnsemble& model) {
   }
 }
 
+// Scorecards and logistic models from text format: compile, then predict on special values.
+// A scorecard's points must be its initial score plus the partial scores, in order.
+void ExerciseBundleModel(std::string_view text) {
+  credence::v1::Model m;
+  google::protobuf::TextFormat::Parser parser;
+  struct Quiet : google::protobuf::io::ErrorCollector {
+    void AddError(int, int, const std::string&) override {}
+  } quiet;
+  parser.RecordErrorsTo(&quiet);
+  if (!parser.ParseFromString(std::string(text), &m)) return;
+  if (!m.has_scorecard() && !m.has_logistic()) return;  // tree files are read from disk
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int> index;
+  auto feature_index = [&](std::string_view name) {
+    if (names.size() >= 256) return -1;
+    auto [it, added] = index.emplace(std::string(name), static_cast<int>(names.size()));
+    if (added) names.emplace_back(name);
+    return it->second;
+  };
+  auto model = credence::models::BundleModel::Compile(m, feature_index, "", "model");
+  if (!model.ok()) return;
+  const double specials[] = {0.0,
+                             -1.0,
+                             1.0,
+                             2.5,
+                             1e300,
+                             -1e300,
+                             std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::infinity()};
+  const std::string strings[] = {"", "a", "retail"};
+  std::vector<double> row(names.size());
+  std::vector<std::string> fields(model->string_fields().size());
+  credence::models::ModelOutput out;
+  for (std::size_t k = 0; k < 8; ++k) {
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = specials[(i + k * 3) % 8];
+    for (std::size_t i = 0; i < fields.size(); ++i) fields[i] = strings[(i + k) % 3];
+    model->Predict(row, names, out, fields);
+    if (out.available && model->scorecard() != nullptr) {
+      double points = model->scorecard()->initial_score();
+      for (double p : out.partial_scores) points += p;
+      if (!(points == out.points)) __builtin_trap();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -52,5 +115,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto model = credence::models::LoadLightgbmText(text, options); model.ok()) {
     Exercise(*model);
   }
+  ExerciseBundleModel(text);
   return 0;
 }

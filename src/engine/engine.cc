@@ -174,6 +174,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     std::string file_bytes;
     switch (m.kind_case()) {
       case v1::Model::kLogistic:
+      case v1::Model::kScorecard:
         break;
       case v1::Model::kTreeEnsemble: {
         auto resolved = io::ResolveInside(impl->options.bundle_dir, m.tree_ensemble().file());
@@ -191,9 +192,6 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
         sha.Update(file_bytes);
         break;
       }
-      case v1::Model::kScorecard:
-        return fail(
-            UnimplementedError("scorecard models are not supported yet", at(path + ".scorecard")));
       case v1::Model::KIND_NOT_SET:
         return fail(InvalidArgumentError("model '" + m.id() + "' has no kind", at(path)));
     }
@@ -228,7 +226,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     if (!impl->models[static_cast<std::size_t>(m->second)].outputs_probability()) {
       return fail(InvalidArgumentError("credit.model '" + c.model() +
                                            "' does not output a probability (use a logistic "
-                                           "model or a binary/logistic tree ensemble)",
+                                           "model, a scorecard with a scaling or a "
+                                           "binary/logistic tree ensemble)",
                                        at("credit.model")));
     }
     if (!c.has_scaling()) {
@@ -361,7 +360,11 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
   if (e.credit_model >= 0) {
     const models::BundleModel& model = e.models[static_cast<std::size_t>(e.credit_model)];
     models::ModelOutput out;
-    model.Predict(values, e.info.feature_names, out);
+    std::vector<std::string> strings;  // enterprise fields a scorecard reads
+    for (const std::string& f : model.string_fields()) {
+      strings.push_back(models::EnterpriseField(request.enterprise(), f));
+    }
+    model.Predict(values, e.info.feature_names, out, strings);
     v1::CreditResult* credit = response.mutable_credit();
     credit->set_model_id(model.id());
     credit->set_available(out.available);
@@ -371,8 +374,16 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
       credit->set_score(e.scale->ScoreFromMargin(out.margin));
       const v1::GradeBand& band = e.grades->Band(out.probability);
       credit->set_grade(band.grade());
-      e.reasons->TopAdverse(out.contributions, values, max_reasons, model.id(),
-                            response.mutable_reasons());
+      if (model.scorecard() != nullptr) {
+        std::vector<explain::ReasonCandidate> candidates;
+        for (const models::ReasonCandidate& c : out.reason_candidates) {
+          candidates.push_back({c.code, c.input, c.value, c.weight});
+        }
+        e.reasons->TopAdverse(candidates, max_reasons, model.id(), response.mutable_reasons());
+      } else {
+        e.reasons->TopAdverse(out.contributions, values, max_reasons, model.id(),
+                              response.mutable_reasons());
+      }
       limit_minor = band.limit_minor_units();
     } else {
       credit->set_unavailable_reason(out.unavailable_reason);

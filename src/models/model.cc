@@ -8,6 +8,7 @@ namespace credence::models {
 struct BundleModel::Rep {
   std::string id;
   std::optional<LogisticRegression> logistic;
+  std::optional<Scorecard> scorecard;
   std::optional<TreeEnsemble> trees;
   std::vector<int> columns;   // tree input column c reads feature columns[c]
   bool logit_margin = false;  // trees: the margin is already log-odds (logitraw)
@@ -19,21 +20,37 @@ BundleModel& BundleModel::operator=(BundleModel&&) noexcept = default;
 BundleModel::~BundleModel() = default;
 const std::string& BundleModel::id() const { return rep_->id; }
 
+const Scorecard* BundleModel::scorecard() const {
+  return rep_->scorecard ? &*rep_->scorecard : nullptr;
+}
+
+const std::vector<std::string>& BundleModel::string_fields() const {
+  static const std::vector<std::string> kNone;
+  return rep_->scorecard ? rep_->scorecard->string_fields() : kNone;
+}
+
 bool BundleModel::outputs_probability() const {
   if (rep_->logistic) return true;
+  if (rep_->scorecard) return rep_->scorecard->has_scaling();
   return rep_->trees->output_transform() == TreeOutputTransform::kSigmoid || rep_->logit_margin;
 }
 
 Result<BundleModel> BundleModel::Compile(const v1::Model& model,
                                          const std::function<int(std::string_view)>& feature_index,
                                          std::string_view file_bytes, const std::string& path,
-                                         const TreeLoadOptions& limits) {
+                                         const TreeLoadOptions& limits, bool string_features) {
   auto rep = std::make_unique<Rep>();
   rep->id = model.id();
   if (model.has_logistic()) {
     CREDENCE_ASSIGN_OR_RETURN(
         auto lr, LogisticRegression::Compile(model.logistic(), feature_index, path + ".logistic"));
     rep->logistic = std::move(lr);
+    return BundleModel(std::move(rep));
+  }
+  if (model.has_scorecard()) {
+    CREDENCE_ASSIGN_OR_RETURN(auto card, Scorecard::Compile(model.scorecard(), feature_index,
+                                                            path + ".scorecard", string_features));
+    rep->scorecard = std::move(card);
     return BundleModel(std::move(rep));
   }
   if (!model.has_tree_ensemble()) {
@@ -86,7 +103,20 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
 }
 
 void BundleModel::Predict(std::span<const double> features,
-                          const std::vector<std::string>& feature_names, ModelOutput& out) const {
+                          const std::vector<std::string>& feature_names, ModelOutput& out,
+                          std::span<const std::string> strings) const {
+  out.reason_candidates.clear();
+  out.partial_scores.clear();
+  if (rep_->scorecard) {
+    if (strings.size() < rep_->scorecard->string_fields().size()) {
+      out.available = false;
+      out.unavailable_reason = "the scorecard reads enterprise fields that were not given";
+      out.contributions.assign(features.size(), 0.0);
+      return;
+    }
+    rep_->scorecard->Predict(features, strings, out);
+    return;
+  }
   if (rep_->logistic) {
     rep_->logistic->Predict(features, feature_names, out);
     return;

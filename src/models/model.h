@@ -1,5 +1,5 @@
 // A bundle model (credence.v1.Model) compiled against the bundle's feature vector: logistic
-// regression or a tree ensemble imported from XGBoost JSON / LightGBM text.
+// regression, a scorecard, or a tree ensemble imported from XGBoost JSON / LightGBM text.
 #ifndef CREDENCE_MODELS_MODEL_H_
 #define CREDENCE_MODELS_MODEL_H_
 
@@ -13,6 +13,7 @@
 #include "credence/result.h"
 #include "credence/v1/bundle.pb.h"
 #include "models/logistic.h"
+#include "models/scorecard.h"
 #include "models/tree_ensemble.h"
 
 namespace credence::models {
@@ -25,26 +26,37 @@ class BundleModel {
   // it). `path` is the model's field path ("models[1]"). Errors: INVALID_ARGUMENT (unknown
   // feature, a feature list that does not match the model's columns, an unknown format),
   // plus the loader's errors for a bad model file.
+  // `string_features`: see Scorecard::Compile (for credence predict; bundles have numeric
+  // features only).
   static Result<BundleModel> Compile(const v1::Model& model,
                                      const std::function<int(std::string_view)>& feature_index,
                                      std::string_view file_bytes, const std::string& path,
-                                     const TreeLoadOptions& limits = {});
+                                     const TreeLoadOptions& limits = {},
+                                     bool string_features = false);
 
   BundleModel(BundleModel&&) noexcept;
   BundleModel& operator=(BundleModel&&) noexcept;
   ~BundleModel();
 
-  // True when the output is a probability (logistic regression; a tree ensemble with a
-  // sigmoid output or a log-odds margin). Only such models may be the credit model.
+  // True when the output is a probability (logistic regression; a scorecard with a scaling;
+  // a tree ensemble with a sigmoid output or a log-odds margin). Only such models may be the
+  // credit model.
   bool outputs_probability() const;
   const std::string& id() const;
+  // The compiled scorecard, or null for other kinds.
+  const Scorecard* scorecard() const;
+  // The enterprise fields the model reads (scorecards); Predict's `strings` holds their
+  // values in this order (see EnterpriseField).
+  const std::vector<std::string>& string_fields() const;
 
   // Fills `out`: margin (log-odds of default for probability models), probability and
   // per-feature contributions to the margin (TreeSHAP for ensembles; the bias is not a
   // feature and is left out). A tree ensemble treats a missing feature as XGBoost/LightGBM
-  // do (default direction), so its output is always available.
+  // do (default direction), so its output is always available. Scorecards also fill points,
+  // partial scores and reason candidates (see ModelOutput); `strings` holds the values of
+  // string_fields() (may be empty when there are none).
   void Predict(std::span<const double> features, const std::vector<std::string>& feature_names,
-               ModelOutput& out) const;
+               ModelOutput& out, std::span<const std::string> strings = {}) const;
 
  private:
   struct Rep;

@@ -18,6 +18,8 @@ int FeaturesCommand(int argc, char** argv);
 int ExplainCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
 int ReportCommand(int argc, char** argv);
+// credence predict: runs one model over a CSV (tools/credence/predict.cc).
+int PredictCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
      "explain one request's scores, rule hits and decision"},
     {"diff", credence::cli::DiffCommand, "compare two bundles on a population of requests"},
     {"report", credence::cli::ReportCommand, "write a self-contained HTML report on a population"},
+    {"predict", credence::cli::PredictCommand, "run one model over the rows of a CSV file"},
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
     {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
     {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
