@@ -69,7 +69,18 @@ Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, doub
     }
     v1::ScorecardCharacteristic* ch = card.add_characteristics();
     ch->set_name(t.name);
-    ch->set_feature(t.name);
+    // A categorical column named like an enterprise field (zone, sector, country,
+    // attributes.<key>) reads that field in a bundle; any other categorical column stays a
+    // string `feature`, which `credence predict` reads from its CSV column but a bundle
+    // cannot (bundle features are numeric).
+    const bool field =
+        t.categorical != nullptr && (t.name == "zone" || t.name == "sector" ||
+                                     t.name == "country" || t.name.rfind("attributes.", 0) == 0);
+    if (field) {
+      ch->set_enterprise_field(t.name);
+    } else {
+      ch->set_feature(t.name);
+    }
     ch->set_reason_code(t.name);
     double best = -std::numeric_limits<double>::infinity();
     double best_woe = 0;

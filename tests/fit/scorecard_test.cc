@@ -161,6 +161,14 @@ TEST(ScorecardTest, CategoricalCharacteristicUsesCategorySetsAndOtherwise) {
   int category_attributes = 0;
   for (const v1::ScorecardAttribute& a : ch.attributes()) category_attributes += a.has_categories();
   EXPECT_EQ(category_attributes, 2);
+  EXPECT_EQ(ch.feature(), "segment");  // not an enterprise field: a string feature
+
+  // A column named like an enterprise field reads the field, so the card runs in a bundle.
+  std::vector<ScorecardTerm> sector = {{"sector", nullptr, &bin, -1.0},
+                                       {"attributes.channel", nullptr, &bin, -0.5}};
+  ASSERT_OK_AND_ASSIGN(BuiltScorecard by_field, BuildScorecard(sector, -1.0, {}));
+  EXPECT_EQ(by_field.scorecard.characteristics(0).enterprise_field(), "sector");
+  EXPECT_EQ(by_field.scorecard.characteristics(1).enterprise_field(), "attributes.channel");
 }
 
 TEST(ScorecardTest, BadInput) {

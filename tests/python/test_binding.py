@@ -241,7 +241,7 @@ class ScoreTest(unittest.TestCase):
             for key in ("default_12m", "violation_12m", "bad"):
                 self.assertEqual(sim[key], int(row[key]), key)
         # The dict form scores like the bytes.
-        engine = credence.load(STARTER)
+        engine = credence.load(os.path.join(SOURCE_DIR, "models", "cross-border"))
         as_dict = credence.simulate(1, seed=7, first=3)[0]["request"]
         self.assertEqual(engine.score(as_dict), engine.score(records[3]))
         with self.assertRaises(credence.Error):

@@ -3,8 +3,10 @@
 #define CREDENCE_TESTS_TOOLS_CLI_TESTING_H_
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,7 +37,10 @@ inline std::string SourcePath(const std::string& rel) {
 }
 
 inline std::string TestTempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("credence_tools_test_" + name)).string();
+  // The pid keeps tests that CTest runs in parallel (one process each) out of each other's files.
+  return (std::filesystem::temp_directory_path() /
+          ("credence_tools_test_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 inline std::string ReadFileOrEmpty(const std::string& path) {

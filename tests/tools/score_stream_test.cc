@@ -280,7 +280,7 @@ struct KillOutcome {
 // Starts scoring a large input to --out, waits until output is being written, sends `sig`.
 KillOutcome ScoreAndKill(int sig) {
   KillOutcome k;
-  const std::string in = TestTempPath("large.jsonl");
+  const std::string in = TestTempPath("large-" + std::to_string(sig) + ".jsonl");
   {
     auto examples = ExampleRequests();
     std::ofstream f(in);
@@ -291,7 +291,7 @@ KillOutcome ScoreAndKill(int sig) {
       }
     }
   }
-  const std::string out = TestTempPath("killed.jsonl");
+  const std::string out = TestTempPath("killed-" + std::to_string(sig) + ".jsonl");
   std::filesystem::remove(out);
   const pid_t pid = fork();
   if (pid < 0) return k;
