@@ -4,7 +4,8 @@
 #   1. simulate a development cohort (N enterprises, seed 1, as_of 2026-10-01) and an
 #      out-of-time cohort (seed 2, as_of 2027-04-01) with `credence simulate`;
 #   2. compute the bundle's features of both with `credence features --labels` -> CSVs;
-#   3. [integrator] fit the scorecard with `credence fit --scorecard` (see the marked step);
+#   3. fit the credit scorecard with `credence fit --scorecard` and measure it (`credence
+#      predict`, `credence metrics`: development and out-of-time AUC / KS, PSI between cohorts);
 #   4. train the gradient-boosted challenger (models/cross-border/train_challenger.py, Debian's
 #      python3-xgboost) and regenerate the bundle so it references the challenger;
 #   5. validate the bundle.
@@ -36,19 +37,32 @@ echo "== 2. features"
 "$CLI" features --bundle "$BUNDLE" --format pb --in "$OUT/oot.pb" --labels "$OUT/oot_labels.csv" \
   --out "$OUT/oot_features.csv"
 
-echo "== 3. scorecard"
-# >>> INTEGRATOR: fit the credit scorecard here. make_bundle.py (step 4) embeds
-# models/cross-border/scorecard.textproto, when it exists, as the credit model (credit.model
-# becomes its id; the placeholder stays for comparison). Tried with the fit branch's CLI on
-# 4,000 development rows: it fits, and the bundle validates and scores with an engine that
-# implements scorecards. The label columns other than `bad` must be excluded:
-#   "$CLI" fit --scorecard --in "$OUT/dev_features.csv" --label bad \
-#       --exclude request_id,enterprise_id,default_12m,violation_12m \
-#       --out "$BUNDLE/scorecard.textproto" --report "$OUT/scorecard_report.json"
-#   "$CLI" metrics ...   # holdout / out-of-time AUC, KS; PSI dev -> oot (MODEL_CARD.md)
-# Then update MODEL_CARD.md with the scorecard's numbers.
-# <<< INTEGRATOR
-echo "   (not yet: the credit model is the placeholder logistic model; see MODEL_CARD.md)"
+echo "== 3. scorecard: credence fit --scorecard on the development cohort"
+# Label columns other than `bad` and the ids are not features.
+"$CLI" fit --scorecard --in "$OUT/dev_features.csv" --label bad \
+  --exclude request_id,enterprise_id,default_12m,violation_12m \
+  --monotonic --model-id cb_scorecard --base-score 600 --base-odds 50 --pdo 20 \
+  --out "$BUNDLE/scorecard.textproto" --report "$OUT/scorecard_report.json"
+# Scores of both cohorts by the fitted card (predict reads the CSV columns by name), then
+# development / out-of-time AUC, KS, Gini and the PSI between the cohorts.
+for cohort in dev oot; do
+  "$CLI" predict --model "$BUNDLE/scorecard.textproto" --in "$OUT/${cohort}_features.csv" \
+    --out "$OUT/${cohort}_pd.csv"
+  "$PY" - "$OUT/${cohort}_features.csv" "$OUT/${cohort}_pd.csv" "$OUT/${cohort}_scored.csv" <<'PY'
+import csv, sys
+feats, preds, out = sys.argv[1:]
+with open(feats, newline="") as f, open(preds, newline="") as p, open(out, "w", newline="") as o:
+    fr, pr = csv.DictReader(f), csv.reader(p)
+    next(pr)
+    w = csv.writer(o)
+    w.writerow(["request_id", "pd", "bad"])
+    for row, pred in zip(fr, pr):
+        w.writerow([row["request_id"], pred[0], row["bad"]])
+PY
+done
+"$CLI" metrics --in "$OUT/dev_scored.csv" --score pd --label bad | tee "$OUT/scorecard_dev_metrics.json"
+"$CLI" metrics --in "$OUT/oot_scored.csv" --score pd --label bad --expected "$OUT/dev_scored.csv" \
+  | tee "$OUT/scorecard_oot_metrics.json"
 
 echo "== 4. challenger (XGBoost)"
 "$PY" "$BUNDLE/train_challenger.py" --train "$OUT/dev_features.csv" \

@@ -25,6 +25,7 @@ DAY = 86400
 # Written by `credence fit --scorecard` (scripts/build_cross_border.sh); when present it is the
 # credit model instead of the placeholder.
 SCORECARD_FILE = "scorecard.textproto"
+HAVE_SCORECARD = os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), SCORECARD_FILE))
 
 DIMS = {
     "customs": "DIMENSION_CUSTOMS",
@@ -607,9 +608,9 @@ def write_bundle(path):
 # in force since 1 April 2026 (GACC Order 282); a master scale; a decision table turning
 # credit grade and compliance grade into approve / review / reject and a financing limit.
 #
-# CREDIT MODEL: `cb_pd_placeholder` is a PLACEHOLDER logistic model with hand-set
-# coefficients. It is to be replaced by the scorecard fitted with `credence fit --scorecard`
-# on the simulated development cohort (scripts/build_cross_border.sh); see MODEL_CARD.md.
+# CREDIT MODEL: `cb_scorecard`, the scorecard fitted with `credence fit --scorecard` on the
+# simulated development cohort (scripts/build_cross_border.sh; MODEL_CARD.md), when
+# scorecard.textproto exists; otherwise the hand-set logistic `cb_pd_placeholder`.
 # `cb_challenger_xgb` is a gradient-boosted challenger trained by train_challenger.py; it is
 # scored for comparison only and is not the credit model.
 #
@@ -622,7 +623,7 @@ metadata {{
   version: "0.1.0"
   description: "Cross-border e-commerce enterprises: customs, tax, payment, logistics, consumer, IP, credentials, operating stability."
   owners: "credence maintainers"
-  labels {{ key: "credit_model_status" value: "placeholder" }}
+  labels {{ key: "credit_model_status" value: "{'fitted_scorecard' if HAVE_SCORECARD else 'placeholder'}" }}
 }}
 base_currency: "CNY"
 fx_rates {{ currency_code: "USD" rate: "7.10" }}
@@ -861,9 +862,10 @@ def write_compliance(path):
           "| grade | PD ≤ | outcome without a table | limit (CNY) |", "| --- | --- | --- | --- |"]
     for g, pd, oc, lim in MASTER:
         L.append(f"| {g} | {pd} | {oc.lower()} | {lim // 100:,} |")
-    L += ["", "The credit model is for now a **placeholder** logistic model with hand-set coefficients",
-          "(`cb_pd_placeholder`); it will be replaced by the scorecard fitted with `credence fit",
-          "--scorecard` (see `models/cross-border/MODEL_CARD.md`).", "",
+    L += ["", "The credit model is `cb_scorecard`, the WoE scorecard fitted by `credence fit",
+          "--scorecard` on the simulated development cohort (`scripts/build_cross_border.sh`;",
+          "figures in `models/cross-border/MODEL_CARD.md`). The hand-set logistic",
+          "`cb_pd_placeholder` it replaced stays in the bundle for comparison.", "",
           "## Decision table `policy`", "",
           "Hit policy FIRST: the first row whose credit-grade and compliance-grade entries match",
           "decides the outcome and the financing limit (CNY). Rule hits with an outcome (e.g.",

@@ -74,11 +74,19 @@ TEST(CrossBorderBundleTest, CatalogueCoversEveryDimension) {
   EXPECT_EQ(b.compliance().grades(4).grade(), "seriously_dishonest");
   EXPECT_EQ(b.compliance().weights_size(), 8);
   EXPECT_EQ(b.decision().table(), "policy");
-  // The credit model is the placeholder logistic model; the challenger is a tree ensemble
-  // that is not the credit model.
-  EXPECT_EQ(b.credit().model(), "cb_pd_placeholder");
+  // The credit model is the scorecard fitted by `credence fit --scorecard`
+  // (scripts/build_cross_border.sh), scaled to a PD; the hand-set logistic placeholder and the
+  // XGBoost challenger stay in the bundle for comparison and are not the credit model.
+  EXPECT_EQ(b.credit().model(), "cb_scorecard");
   std::map<std::string, v1::Model::KindCase> kinds;
-  for (const auto& m : b.models()) kinds[m.id()] = m.kind_case();
+  for (const auto& m : b.models()) {
+    kinds[m.id()] = m.kind_case();
+    if (m.id() == "cb_scorecard") {
+      EXPECT_TRUE(m.scorecard().has_scaling());
+      EXPECT_GE(m.scorecard().characteristics_size(), 5);
+    }
+  }
+  EXPECT_EQ(kinds["cb_scorecard"], v1::Model::kScorecard);
   EXPECT_EQ(kinds["cb_pd_placeholder"], v1::Model::kLogistic);
   EXPECT_EQ(kinds["cb_challenger_xgb"], v1::Model::kTreeEnsemble);
 }

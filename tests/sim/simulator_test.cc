@@ -284,8 +284,8 @@ TEST(SimulatorTest, SeasonalityQ4PeakAndChineseNewYearDip) {
   EXPECT_LT(cny, 0.6 * summer);
 }
 
-// The labels are learnable: the bundle's placeholder PD ranks bad enterprises above good ones.
-TEST(SimulatorTest, PlaceholderPdSeparatesLabels) {
+// The labels are learnable: the bundle's credit PD ranks bad enterprises above good ones.
+TEST(SimulatorTest, CreditPdSeparatesLabels) {
   auto engine = CrossBorder();
   ASSERT_NE(engine, nullptr);
   SimOptions o;
@@ -302,7 +302,7 @@ TEST(SimulatorTest, PlaceholderPdSeparatesLabels) {
   ASSERT_GE(n_bad, 20);
   const double auc = PairAuc(pd, bad);
   RecordProperty("auc", std::to_string(auc));
-  EXPECT_GT(auc, 0.6);
+  EXPECT_GT(auc, 0.75);  // the fitted scorecard: 0.84 out of time on 20,000 (MODEL_CARD.md)
 }
 
 }  // namespace
