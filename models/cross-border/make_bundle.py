@@ -571,6 +571,18 @@ REASON_CODES = [
     ("PD14", "dishonest_listings_5y", "Dishonest-enterprise listing"),
 ]
 
+def all_reason_codes():
+    """REASON_CODES, then one code per remaining feature (PD15, PD16, ... in catalogue order)
+    whose text is the feature's description, so any model over any feature (the fitted
+    scorecard, the challenger) explains itself with a code and a text."""
+    out = list(REASON_CODES)
+    named = {feat for _, feat, _ in REASON_CODES}
+    for f in FEATURES:
+        if f["name"] not in named:
+            out.append(("PD%02d" % (len(out) + 1), f["name"], f["desc"]))
+    return out
+
+
 MASTER = [("AAA", 0.005, "APPROVE", 500000000), ("AA", 0.01, "APPROVE", 300000000), ("A", 0.02, "APPROVE", 150000000),
           ("BBB", 0.04, "APPROVE", 50000000), ("BB", 0.08, "REVIEW", 0), ("B", 0.15, "REVIEW", 0),
           ("CCC", 0.3, "REJECT", 0), ("C", 1, "REJECT", 0)]
@@ -716,7 +728,7 @@ credit {{
     for g, pd, oc, lim in MASTER:
         w(f'  bands {{ grade: "{g}" max_pd: {pd} outcome: OUTCOME_{oc} limit_minor_units: {lim} }}')
     w("}\n")
-    for code, feat, text in REASON_CODES:
+    for code, feat, text in all_reason_codes():
         w(f"reason_codes {{ code: {q(code)} feature: {q(feat)} text: {q(text)} }}")
     w("\n# --- Compliance score and grades --------------------------------------------------------")
     w("compliance {")

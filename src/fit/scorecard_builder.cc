@@ -81,7 +81,8 @@ Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, doub
     } else {
       ch->set_feature(t.name);
     }
-    ch->set_reason_code(t.name);
+    // No reason code of its own: the bundle's reason_codes catalogue maps the feature to its
+    // code and text (the engine falls back to it; FEATURE:<name> when it has none).
     double best = -std::numeric_limits<double>::infinity();
     double best_woe = 0;
     auto add = [&](double woe) {
