@@ -46,6 +46,10 @@ PopulationSummary::PopulationSummary(const v1::Bundle& bundle, std::size_t detai
   }
   for (const auto& g : bundle.compliance().grades()) compliance_order_.push_back(g.grade());
   for (const auto& rc : bundle.reason_codes()) reasons_[rc.code()].text = rc.text();
+  for (const auto& rs : bundle.rule_sets()) {
+    for (const auto& rule : rs.rules())
+      rule_hits_[rs.id() + "/" + rule.id()].text = rule.description();
+  }
 }
 
 void PopulationSummary::PrintHeader(std::ostream& out) const {
