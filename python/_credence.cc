@@ -22,11 +22,11 @@
 #include <utility>
 #include <vector>
 
-#include "core/utf8.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
 #include "credence/status.h"
 #include "io/file.h"
+#include "io/json_records.h"
 #include "models/model.h"
 #include "models/tree_ensemble.h"
 #include "sim/simulator.h"
@@ -75,51 +75,6 @@ WireFormat ToWireFormat(int format) {
                                std::to_string(format)));
   }
   return static_cast<WireFormat>(format);
-}
-
-// The CLI's error record (tools/credence/output.cc), so that JSON Lines output is the same
-// bytes whichever front end wrote it.
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string ErrorRecord(std::size_t index, const std::string& request_id, const Status& status) {
-  std::string out = "{\"error\":{\"index\":" + std::to_string(index);
-  if (!request_id.empty() && core::IsValidUtf8(request_id))
-    out += ",\"requestId\":" + JsonString(request_id);
-  out += ",\"code\":" + JsonString(StatusCodeName(status.code()));
-  out += ",\"message\":" + JsonString(status.message());
-  if (status.location() != nullptr)
-    out += ",\"location\":" + JsonString(status.location()->ToString());
-  return out + "}}";
 }
 
 class PyEngine {
@@ -241,7 +196,7 @@ class PyEngine {
     for (std::size_t i = 0; i < n; ++i) {
       auto parsed = ParseRequest(records[i], WireFormat::kJson);
       if (!parsed.ok()) {
-        lines[i] = ErrorRecord(first_index + i, "", parsed.status());
+        lines[i] = io::ErrorRecordJson(first_index + i, "", parsed.status());
         ++failed;
         continue;
       }
@@ -252,13 +207,13 @@ class PyEngine {
     for (std::size_t k = 0; k < results.size(); ++k) {
       const std::size_t i = origin[k];
       if (!results[k].ok()) {
-        lines[i] = ErrorRecord(first_index + i, good[k].request_id(), results[k].status());
+        lines[i] = io::ErrorRecordJson(first_index + i, good[k].request_id(), results[k].status());
         ++failed;
         continue;
       }
       auto json = SerializeResponse(*results[k], WireFormat::kJson);
       if (!json.ok()) {
-        lines[i] = ErrorRecord(first_index + i, good[k].request_id(), json.status());
+        lines[i] = io::ErrorRecordJson(first_index + i, good[k].request_id(), json.status());
         ++failed;
         continue;
       }

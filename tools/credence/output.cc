@@ -8,42 +8,8 @@
 #include <cstring>
 #include <iostream>
 
-#include "core/utf8.h"
-
 namespace credence::cli {
 namespace {
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 // The temporary file of the open OutputFile, removed if SIGINT, SIGTERM or SIGHUP ends the
 // process (SIGKILL cannot be caught: then the .tmp.<pid> file stays, never the final name).
@@ -68,8 +34,6 @@ void RegisterTemporary(const std::string& path) {
 void UnregisterTemporary() { g_tmp_path[0] = '\0'; }
 
 }  // namespace
-
-std::string JsonQuote(std::string_view s) { return JsonString(s); }
 
 std::string HtmlEscape(std::string_view s) {
   std::string out;
@@ -151,18 +115,6 @@ bool OutputFile::Commit() {
   }
   committed_ = true;
   return true;
-}
-
-std::string ErrorRecordJson(std::size_t index, const std::string& request_id,
-                            const Status& status) {
-  std::string out = "{\"error\":{\"index\":" + std::to_string(index);
-  if (!request_id.empty() && core::IsValidUtf8(request_id))
-    out += ",\"requestId\":" + JsonString(request_id);
-  out += ",\"code\":" + JsonString(StatusCodeName(status.code()));
-  out += ",\"message\":" + JsonString(status.message());
-  if (status.location() != nullptr)
-    out += ",\"location\":" + JsonString(status.location()->ToString());
-  return out + "}}";
 }
 
 }  // namespace credence::cli

@@ -10,6 +10,7 @@
 
 #include "credence/status.h"
 #include "credence/v1/common.pb.h"
+#include "io/json_records.h"
 
 namespace credence::cli {
 
@@ -34,11 +35,9 @@ class OutputFile {
   std::string error_;
 };
 
-// {"error":{"index":N,"requestId":"...","code":"...","message":"...","location":"..."}}
-std::string ErrorRecordJson(std::size_t index, const std::string& request_id, const Status& status);
-
-// `s` as a JSON string literal, quotes included.
-std::string JsonQuote(std::string_view s);
+// The shared JSON Lines error record and JSON string quoting (src/io/json_records.h).
+using io::ErrorRecordJson;
+using io::JsonQuote;
 // `s` with & < > " ' replaced by HTML character references.
 std::string HtmlEscape(std::string_view s);
 // A number with up to 6 significant digits ("%.6g"); "missing" for NaN.
