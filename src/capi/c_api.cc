@@ -115,6 +115,13 @@ credence_buffer ToBuffer(const std::string& bytes) {
   return b;
 }
 
+// OK for a format the library knows; INVALID_ARGUMENT naming the value otherwise.
+credence::Status CheckWireFormat(credence_wire_format format) {
+  if (ValidWireFormat(format)) return credence::OkStatus();
+  return credence::InvalidArgumentError("unknown wire format " +
+                                        std::to_string(static_cast<int>(format)));
+}
+
 credence::Result<credence::v1::ScoreRequest> Parse(const void* data, std::size_t size,
                                                    credence_wire_format format) {
   if (data == nullptr && size > 0) return NullArgument("request");
@@ -225,11 +232,7 @@ credence_status_code credence_score(const credence_engine* engine, const void* r
     if (response == nullptr) return Fail(NullArgument("response"), error);
     *response = credence_buffer{nullptr, 0};
     if (engine == nullptr) return Fail(NullArgument("engine"), error);
-    if (!ValidWireFormat(format)) {
-      return Fail(credence::InvalidArgumentError("unknown wire format " +
-                                                 std::to_string(static_cast<int>(format))),
-                  error);
-    }
+    if (credence::Status s = CheckWireFormat(format); !s.ok()) return Fail(s, error);
     auto parsed = Parse(request, request_size, format);
     if (!parsed.ok()) return Fail(parsed.status(), error);
     auto scored = engine->engine->Score(*parsed);
@@ -250,11 +253,7 @@ credence_status_code credence_score_batch(const credence_engine* engine,
     if (count > 0 && (requests == nullptr || results == nullptr)) {
       return Fail(NullArgument(requests == nullptr ? "requests" : "results"), error);
     }
-    if (!ValidWireFormat(format)) {
-      return Fail(credence::InvalidArgumentError("unknown wire format " +
-                                                 std::to_string(static_cast<int>(format))),
-                  error);
-    }
+    if (credence::Status s = CheckWireFormat(format); !s.ok()) return Fail(s, error);
     if (threads < 0 || threads > kMaxThreads) {
       return Fail(
           credence::OutOfRangeError("threads must be in [0, 256], not " + std::to_string(threads)),
@@ -335,11 +334,7 @@ credence_status_code credence_compute_features(const credence_engine* engine, co
     *values = nullptr;
     *count = 0;
     if (engine == nullptr) return Fail(NullArgument("engine"), error);
-    if (!ValidWireFormat(format)) {
-      return Fail(credence::InvalidArgumentError("unknown wire format " +
-                                                 std::to_string(static_cast<int>(format))),
-                  error);
-    }
+    if (credence::Status s = CheckWireFormat(format); !s.ok()) return Fail(s, error);
     auto parsed = Parse(request, request_size, format);
     if (!parsed.ok()) return Fail(parsed.status(), error);
     auto features = engine->engine->ComputeFeatures(*parsed);

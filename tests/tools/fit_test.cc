@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_testing.h"
 #include "credence/v1/bundle.pb.h"
 #include "fit/csv.h"
 #include "fit/logistic_fit.h"
@@ -23,20 +24,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-};
+using CliRun = ::credence::testing::CliResult;
 
 CliRun Cli(const std::string& args, bool merge_stderr = false) {
-  const std::string cmd =
-      std::string(CREDENCE_CLI) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return ::credence::testing::RunCli(args, merge_stderr);
 }
 
 std::string TempPath(const std::string& name) {
