@@ -7,15 +7,18 @@ function(credence_set_warnings target)
                                            -Wno-missing-field-initializers)
 endfunction()
 
-# credence_add_module(<name> SOURCES ... [DEPS <modules>...] [PRIVATE_LIBS <targets>...])
+# credence_add_module(<name> SOURCES ... [DEPS <modules>...] [PRIVATE_LIBS <targets>...]
+#                     [NOT_IN_LIBRARY])
 #
 # Declares the OBJECT library credence_<name> from src/<name>/. DEPS names the modules below
 # it that it may include (checked by the `layering` test against tests/layering.txt); they
 # are linked PUBLIC so include paths flow downward. PRIVATE_LIBS are third-party targets
 # used inside the module only (Eigen, RE2, ...); they are also linked PRIVATE into the final
-# library so a static build carries them.
+# library so a static build carries them. NOT_IN_LIBRARY modules (tooling: fitting, simulation,
+# lint, conformance) stay out of the product library `credence`; the CLI, the Python binding,
+# tests and benchmarks get them through `credence_internal`.
 function(credence_add_module name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "NOT_IN_LIBRARY" "" "SOURCES;DEPS;PRIVATE_LIBS" ${ARGN})
   add_library(credence_${name} OBJECT ${ARG_SOURCES})
   target_include_directories(credence_${name}
     PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include ${PROJECT_SOURCE_DIR}/src)
@@ -28,5 +31,9 @@ function(credence_add_module name)
     set_property(GLOBAL APPEND PROPERTY CREDENCE_PRIVATE_LINK_DEPS ${ARG_PRIVATE_LIBS})
   endif()
   credence_set_warnings(credence_${name})
-  set_property(GLOBAL APPEND PROPERTY CREDENCE_MODULES ${name})
+  if(ARG_NOT_IN_LIBRARY)
+    set_property(GLOBAL APPEND PROPERTY CREDENCE_TOOLING_MODULES ${name})
+  else()
+    set_property(GLOBAL APPEND PROPERTY CREDENCE_MODULES ${name})
+  endif()
 endfunction()

@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
-cmake -S . -B "$BUILD_DIR" -G Ninja \
+launcher=()
+# ccache, when a developer has it, makes rebuilds across worktrees cheap; CI does without.
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$BUILD_DIR" -G Ninja "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
   -DCREDENCE_SANITIZE="${CREDENCE_SANITIZE:-}" >/dev/null
 if [[ -n "${TARGETS:-}" ]]; then

@@ -37,13 +37,6 @@ namespace credence {
 // The version of the linked library, "MAJOR.MINOR.PATCH" (compare with version.h).
 CREDENCE_EXPORT std::string_view Version() noexcept;
 
-// A problem found while compiling a bundle.
-struct Issue {
-  enum class Severity { kWarning, kError };
-  Severity severity = Severity::kError;
-  Status status;  // code, message, location (file:line:col when the bundle was text)
-};
-
 // What an engine was built from.
 struct BundleInfo {
   std::string name;

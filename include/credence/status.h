@@ -112,6 +112,15 @@ CREDENCE_EXPORT std::ostream& operator<<(std::ostream& os, const Status& status)
 
 inline Status OkStatus() noexcept { return Status(); }
 
+// A problem found while compiling or validating a bundle: an error, or a warning that does
+// not stop compilation. Collected in a std::vector<Issue> by Engine::Compile (cel-cpp's
+// ValidationResult).
+struct Issue {
+  enum class Severity { kWarning, kError };
+  Severity severity = Severity::kError;
+  Status status;  // code, message, location (file:line:col when the bundle was text)
+};
+
 // One factory per code that credence produces.
 CREDENCE_EXPORT Status InvalidArgumentError(std::string_view message, SourceLocation where = {});
 CREDENCE_EXPORT Status NotFoundError(std::string_view message, SourceLocation where = {});

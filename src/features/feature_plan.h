@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "credence/bundle.h"
-#include "credence/engine.h"
+#include "credence/status.h"
 #include "credence/result.h"
 #include "credence/v1/bundle.pb.h"
 #include "io/ingest.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "credence/engine.h"
+#include "credence/status.h"
 #include "credence/result.h"
 #include "credence/v1/bundle.pb.h"
 #include "credence/v1/score.pb.h"
