@@ -12,23 +12,20 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "credence/bundle.h"
 #include "credence/engine.h"
+#include "credence/predictor.h"
 #include "credence/status.h"
-#include "io/file.h"
-#include "io/json_records.h"
-#include "models/model.h"
-#include "models/tree_ensemble.h"
 #include "sim/simulator.h"
 
 namespace py = pybind11;
@@ -122,46 +119,14 @@ class PyEngine {
   // credence.Error instance (not raised) whose `index` is the record's position.
   py::list ScoreBatch(const std::vector<std::string>& requests, int format, int out_format,
                       int threads, bool include_features) const {
-    const WireFormat in = ToWireFormat(format), out = ToWireFormat(out_format);
-    if (threads < 0 || threads > 256) {
-      Throw(OutOfRangeError("threads must be in [0, 256], not " + std::to_string(threads)));
-    }
-    const std::size_t n = requests.size();
-    std::vector<std::string> encoded(n);
-    std::vector<Status> statuses(n);
-    {
-      py::gil_scoped_release release;
-      std::vector<v1::ScoreRequest> good;
-      std::vector<std::size_t> origin;
-      for (std::size_t i = 0; i < n; ++i) {
-        auto parsed = ParseRequest(requests[i], in);
-        if (!parsed.ok()) {
-          statuses[i] = parsed.status();
-          continue;
-        }
-        origin.push_back(i);
-        good.push_back(std::move(parsed).value());
-      }
-      ScoreOptions options;
-      options.include_features = include_features;
-      auto results = engine_->ScoreBatch(good, options, {.threads = threads});
-      for (std::size_t k = 0; k < results.size(); ++k) {
-        const std::size_t i = origin[k];
-        if (!results[k].ok()) {
-          statuses[i] = results[k].status();
-          continue;
-        }
-        auto bytes = SerializeResponse(*results[k], out);
-        if (!bytes.ok()) {
-          statuses[i] = bytes.status();
-          continue;
-        }
-        encoded[i] = std::move(bytes).value();
-      }
-    }
-    py::list list(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      list[i] = statuses[i].ok() ? py::object(py::bytes(encoded[i])) : MakeError(statuses[i], i);
+    SerializedOptions options{.in_format = ToWireFormat(format),
+                              .out_format = ToWireFormat(out_format)};
+    options.score.include_features = include_features;
+    std::vector<SerializedResult> results = Run(requests, options, threads);
+    py::list list(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      list[i] = results[i].status.ok() ? py::object(py::bytes(results[i].bytes))
+                                       : MakeError(results[i].status, i);
     }
     return list;
   }
@@ -172,54 +137,27 @@ class PyEngine {
   // Lines are bytes: a message may quote bytes that are not UTF-8.
   std::pair<py::list, std::size_t> ScoreJsonLines(const std::vector<std::string>& records,
                                                   int threads, std::size_t first_index) const {
-    if (threads < 0 || threads > 256) {
-      Throw(OutOfRangeError("threads must be in [0, 256], not " + std::to_string(threads)));
-    }
-    std::vector<std::string> lines;
+    const SerializedOptions options{.in_format = WireFormat::kJson,
+                                    .out_format = WireFormat::kJson,
+                                    .error_records = true,
+                                    .first_index = first_index};
+    std::vector<SerializedResult> results = Run(records, options, threads);
     std::size_t failed = 0;
-    {
-      py::gil_scoped_release release;
-      lines = JsonLines(records, threads, first_index, failed);
+    py::list out(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].status.ok()) ++failed;
+      out[i] = py::bytes(results[i].bytes);
     }
-    py::list out(lines.size());
-    for (std::size_t i = 0; i < lines.size(); ++i) out[i] = py::bytes(lines[i]);
     return {std::move(out), failed};
   }
 
  private:
-  std::vector<std::string> JsonLines(const std::vector<std::string>& records, int threads,
-                                     std::size_t first_index, std::size_t& failed) const {
-    const std::size_t n = records.size();
-    std::vector<std::string> lines(n);
-    std::vector<v1::ScoreRequest> good;
-    std::vector<std::size_t> origin;
-    for (std::size_t i = 0; i < n; ++i) {
-      auto parsed = ParseRequest(records[i], WireFormat::kJson);
-      if (!parsed.ok()) {
-        lines[i] = io::ErrorRecordJson(first_index + i, "", parsed.status());
-        ++failed;
-        continue;
-      }
-      origin.push_back(i);
-      good.push_back(std::move(parsed).value());
-    }
-    auto results = engine_->ScoreBatch(good, {}, {.threads = threads});
-    for (std::size_t k = 0; k < results.size(); ++k) {
-      const std::size_t i = origin[k];
-      if (!results[k].ok()) {
-        lines[i] = io::ErrorRecordJson(first_index + i, good[k].request_id(), results[k].status());
-        ++failed;
-        continue;
-      }
-      auto json = SerializeResponse(*results[k], WireFormat::kJson);
-      if (!json.ok()) {
-        lines[i] = io::ErrorRecordJson(first_index + i, good[k].request_id(), json.status());
-        ++failed;
-        continue;
-      }
-      lines[i] = std::move(json).value();
-    }
-    return lines;
+  // Engine::ScoreSerialized without the GIL; a bad option raises.
+  std::vector<SerializedResult> Run(const std::vector<std::string>& records,
+                                    const SerializedOptions& options, int threads) const {
+    py::gil_scoped_release release;
+    std::vector<std::string_view> views(records.begin(), records.end());
+    return ValueOrThrow(engine_->ScoreSerialized(views, options, {.threads = threads}));
   }
 
  public:
@@ -237,163 +175,72 @@ class PyEngine {
 
 // ---- predict: a model over a matrix of feature rows ----------------------------------------
 
-enum class Output { kMargin = 0, kProbability = 1, kContribs = 2 };
-
-// A tree ensemble file (XGBoost JSON or LightGBM text) or a bundle model, compiled against
-// the given column names.
+// A credence::Predictor bound to the columns of one matrix.
 class PyModel {
  public:
-  // kind: "xgboost_json", "lightgbm_text" or "bundle"; `model_id` picks a bundle model
-  // ("" = the credit model). `columns` are the names of the matrix columns.
-  static PyModel Load(const std::string& path, const std::string& kind, const std::string& model_id,
+  // format: a credence::ModelFormat number (0 = sniff the content); `model_id` picks a
+  // bundle model ("" = the credit model, else the only one). `columns` name the matrix
+  // columns; a tree file without feature names reads them by position.
+  static PyModel Load(const std::string& path, int format, const std::string& model_id,
                       const std::vector<std::string>& columns) {
+    if (format < 0 || format > 4) {
+      Throw(InvalidArgumentError("model format must be 0..4, not " + std::to_string(format)));
+    }
     py::gil_scoped_release release;
     PyModel m;
-    m.columns_ = columns;
-    if (kind == "xgboost_json" || kind == "lightgbm_text") {
-      std::string bytes = ValueOrThrow(io::ReadFile(path, std::size_t{512} << 20));
-      auto loaded = kind == "xgboost_json" ? models::LoadXgboostJson(bytes, {})
-                                           : models::LoadLightgbmText(bytes, {});
-      if (!loaded.ok()) Throw(loaded.status().WithLocation({.file = path}));
-      m.tree_ = std::make_unique<models::TreeEnsemble>(std::move(loaded).value());
-      // Columns by the model's own feature names when it has them; else by position.
-      const auto& names = m.tree_->feature_names();
-      m.column_of_.resize(m.tree_->num_features());
-      std::unordered_map<std::string, std::size_t> index;
-      for (std::size_t c = 0; c < columns.size(); ++c) index.emplace(columns[c], c);
-      for (std::size_t f = 0; f < m.column_of_.size(); ++f) {
-        if (!names.empty()) {
-          auto it = index.find(names[f]);
-          if (it == index.end()) {
-            Throw(InvalidArgumentError("the model's feature '" + names[f] +
-                                       "' is not a column of the data"));
-          }
-          m.column_of_[f] = it->second;
-        } else {
-          if (f >= columns.size()) {
-            Throw(InvalidArgumentError("the model reads " + std::to_string(m.column_of_.size()) +
-                                       " features but the data has " +
-                                       std::to_string(columns.size()) + " columns"));
-          }
-          m.column_of_[f] = f;
-        }
+    m.width_ = columns.size();
+    m.predictor_ = ValueOrThrow(Predictor::Load(
+        path, {.format = static_cast<ModelFormat>(format), .model_id = model_id}));
+    std::vector<std::string> names = columns;
+    if (!m.predictor_->named_inputs()) {
+      const std::vector<std::string>& inputs = m.predictor_->inputs();
+      if (inputs.size() > names.size()) {
+        Throw(InvalidArgumentError("the model reads " + std::to_string(inputs.size()) +
+                                   " features but the data has " +
+                                   std::to_string(names.size()) + " columns"));
       }
-      return m;
+      std::copy(inputs.begin(), inputs.end(), names.begin());
     }
-    if (kind != "bundle") Throw(InvalidArgumentError("unknown model kind '" + kind + "'"));
-    LoadedBundle loaded = ValueOrThrow(LoadBundle(path));
-    std::string id = model_id;
-    if (id.empty()) {
-      if (!loaded.bundle.has_credit()) {
-        Throw(InvalidArgumentError("the bundle has no credit model; name one with model=",
-                                   {.file = loaded.path}));
-      }
-      id = loaded.bundle.credit().model();
-    }
-    const v1::Model* model = nullptr;
-    for (const v1::Model& candidate : loaded.bundle.models()) {
-      if (candidate.id() == id) model = &candidate;
-    }
-    if (model == nullptr) {
-      Throw(NotFoundError("the bundle has no model '" + id + "'", {.file = loaded.path}));
-    }
-    std::string file_bytes;
-    if (model->has_tree_ensemble()) {
-      std::string resolved =
-          ValueOrThrow(io::ResolveInside(loaded.directory, model->tree_ensemble().file()));
-      file_bytes = ValueOrThrow(io::ReadFile(resolved, std::size_t{512} << 20));
-    }
-    std::unordered_map<std::string, int> index;
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-      index.emplace(columns[c], static_cast<int>(c));
-    }
-    auto feature_index = [&index](std::string_view name) {
-      auto it = index.find(std::string(name));
-      return it == index.end() ? -1 : it->second;
-    };
-    auto compiled = models::BundleModel::Compile(*model, feature_index, file_bytes, "model");
-    if (!compiled.ok()) {
-      Throw(compiled.status().WithPrefix("model '" + id + "' over the data's columns"));
-    }
-    m.bundle_model_ = std::make_unique<models::BundleModel>(std::move(compiled).value());
+    m.binding_ = ValueOrThrow(m.predictor_->Bind(names));
     return m;
   }
 
-  // rows: n x columns.size(), C order. Returns n values (margin/probability) or, for
-  // contributions, n x (width) values: tree files give num_features + 1 (the last is the
-  // bias), bundle models give one per column (the bias is not reported).
+  // rows: n x columns, C order. Returns n values or, for contributions, n x width values
+  // (the inputs, then the bias).
   py::array_t<double> Predict(py::array_t<double, py::array::c_style | py::array::forcecast> rows,
                               int output) const {
-    if (rows.ndim() != 2 || static_cast<std::size_t>(rows.shape(1)) != columns_.size()) {
-      Throw(InvalidArgumentError("the data must be a 2-d array with " +
-                                 std::to_string(columns_.size()) + " columns"));
+    if (rows.ndim() != 2 || static_cast<std::size_t>(rows.shape(1)) != width_) {
+      Throw(InvalidArgumentError("the data must be a 2-d array with " + std::to_string(width_) +
+                                 " columns"));
     }
     if (output < 0 || output > 2) Throw(InvalidArgumentError("unknown output kind"));
-    const auto kind = static_cast<Output>(output);
-    const std::size_t n = static_cast<std::size_t>(rows.shape(0));
-    const std::size_t width = columns_.size();
-    std::size_t out_width = 1;
-    if (kind == Output::kContribs) out_width = tree_ ? tree_->num_features() + 1 : width;
-    if (kind == Output::kContribs && tree_ && !tree_->has_covers()) {
-      Throw(FailedPreconditionError("the model file has no node covers: no contributions"));
-    }
-    py::array_t<double> result(kind == Output::kContribs
+    const auto kind = static_cast<PredictOutput>(output);
+    const auto n = static_cast<std::size_t>(rows.shape(0));
+    const std::size_t out_width = predictor_->OutputWidth(kind);
+    py::array_t<double> result(kind == PredictOutput::kContributions
                                    ? std::vector<py::ssize_t>{static_cast<py::ssize_t>(n),
                                                               static_cast<py::ssize_t>(out_width)}
                                    : std::vector<py::ssize_t>{static_cast<py::ssize_t>(n)});
-    const double* in = rows.data();
-    double* out = result.mutable_data();
+    std::span<const double> in(rows.data(), n * width_);
+    std::span<double> out(result.mutable_data(), n * out_width);
     Status failure;
     {
       py::gil_scoped_release release;
-      failure = PredictInto(in, n, width, kind, out_width, out);
+      failure = width_ == 0 ? OkStatus() : predictor_->Predict(in, width_, binding_, kind, out);
     }
     if (!failure.ok()) Throw(failure);
     return result;
   }
 
- private:
-  Status PredictInto(const double* in, std::size_t n, std::size_t width, Output kind,
-                     std::size_t out_width, double* out) const {
-    if (tree_) {
-      const std::size_t nf = tree_->num_features();
-      std::vector<double> block(n * nf);
-      for (std::size_t r = 0; r < n; ++r) {
-        for (std::size_t f = 0; f < nf; ++f) block[r * nf + f] = in[r * width + column_of_[f]];
-      }
-      if (kind == Output::kContribs) {
-        for (std::size_t r = 0; r < n; ++r) {
-          CREDENCE_RETURN_IF_ERROR(
-              tree_->Contributions(std::span<const double>(block.data() + r * nf, nf),
-                                   std::span<double>(out + r * out_width, out_width)));
-        }
-        return OkStatus();
-      }
-      tree_->PredictMarginBatch(block.data(), n, nf, out);
-      if (kind == Output::kProbability) {
-        for (std::size_t r = 0; r < n; ++r) out[r] = tree_->Transform(out[r]);
-      }
-      return OkStatus();
-    }
-    models::ModelOutput o;
-    for (std::size_t r = 0; r < n; ++r) {
-      bundle_model_->Predict(std::span<const double>(in + r * width, width), columns_, o);
-      if (kind == Output::kContribs) {
-        for (std::size_t c = 0; c < out_width; ++c) {
-          out[r * out_width + c] =
-              o.available && c < o.contributions.size() ? o.contributions[c] : std::nan("");
-        }
-      } else {
-        out[r] = !o.available ? std::nan("") : kind == Output::kMargin ? o.margin : o.probability;
-      }
-    }
-    return OkStatus();
+  std::vector<std::string> OutputNames(int output) const {
+    if (output < 0 || output > 2) Throw(InvalidArgumentError("unknown output kind"));
+    return predictor_->OutputNames(static_cast<PredictOutput>(output));
   }
 
-  std::vector<std::string> columns_;
-  std::unique_ptr<models::TreeEnsemble> tree_;
-  std::vector<std::size_t> column_of_;  // tree feature -> column
-  std::unique_ptr<models::BundleModel> bundle_model_;
+ private:
+  std::shared_ptr<const Predictor> predictor_;
+  ColumnBinding binding_;
+  std::size_t width_ = 0;
 };
 
 // Enterprises [first, first + count) of the simulator run (seed, as_of, history_days): per
@@ -490,7 +337,8 @@ PYBIND11_MODULE(_credence, m) {
         py::arg("as_of_seconds"), py::arg("history_days"), py::arg("json"));
 
   py::class_<PyModel>(m, "Model")
-      .def_static("load", &PyModel::Load, py::arg("path"), py::arg("kind"), py::arg("model_id"),
+      .def_static("load", &PyModel::Load, py::arg("path"), py::arg("format"), py::arg("model_id"),
                   py::arg("columns"))
-      .def("predict", &PyModel::Predict, py::arg("rows"), py::arg("output"));
+      .def("predict", &PyModel::Predict, py::arg("rows"), py::arg("output"))
+      .def("output_names", &PyModel::OutputNames, py::arg("output"));
 }

@@ -207,12 +207,13 @@ CREDENCE_C_API credence_status_code credence_score(const credence_engine* engine
                                                    credence_buffer* response,
                                                    credence_error** error);
 
-/* Scores `count` requests on `threads` threads (0 = all cores, at most 256). `results` is
- * an array of `count` elements supplied by the caller; results[i] answers requests[i] and
- * equals credence_score on it, whatever the thread count. A bad record fails only its own
- * result. The return value is CREDENCE_OK when the batch ran (even if records failed: look
- * at each results[i].code); it is an error only for bad arguments (NULL pointers), in which
- * case `results` is left untouched. Release the records' buffers and errors with
+/* Scores `count` requests on `threads` threads (0 = all cores, at most 256 =
+ * credence::kMaxThreads). `results` is an array of `count` elements supplied by the caller;
+ * results[i] answers requests[i] and equals credence_score on it, whatever the thread count.
+ * A bad record fails only its own result. The return value is CREDENCE_OK when the batch ran
+ * (even if records failed: look at each results[i].code); it is an error only for bad
+ * arguments (NULL pointers, an unknown format; OUT_OF_RANGE for a thread count outside
+ * [0, 256]), in which case `results` is left untouched. Release the records' buffers and errors with
  * credence_batch_results_free(results, count); the array itself stays the caller's. */
 CREDENCE_C_API credence_status_code credence_score_batch(
     const credence_engine* engine, const credence_bytes* requests, size_t count,
@@ -235,6 +236,69 @@ CREDENCE_C_API credence_status_code credence_compute_features(const credence_eng
                                                               credence_error** error);
 /* Releases values returned by credence_compute_features. NULL is a no-op. */
 CREDENCE_C_API void credence_features_free(double* values);
+
+/* ---- Predictors: one model over rows of a table (credence/predictor.h) ----------------- */
+
+/* A loaded model. Opaque, immutable, thread-safe. */
+typedef struct credence_predictor credence_predictor;
+
+/* What a model file holds; identical to credence::ModelFormat. */
+typedef enum credence_model_format {
+  CREDENCE_MODEL_AUTO = 0,          /* told from the content */
+  CREDENCE_MODEL_XGBOOST_JSON = 1,  /* XGBoost's JSON model */
+  CREDENCE_MODEL_LIGHTGBM_TEXT = 2, /* LightGBM's text model */
+  CREDENCE_MODEL_CREDENCE = 3,      /* a credence.v1.Model, text format or JSON */
+  CREDENCE_MODEL_BUNDLE = 4,        /* a bundle file or folder: one of its models */
+  CREDENCE_MODEL_FORMAT_MIN_ = -2147483647 - 1, /* not formats: the type spans every int */
+  CREDENCE_MODEL_FORMAT_MAX_ = 2147483647
+} credence_model_format;
+
+/* What credence_predictor_predict writes; identical to credence::PredictOutput. */
+typedef enum credence_predict_output {
+  CREDENCE_PREDICT_PREDICTION = 0,    /* the model's output (probability for PD models) */
+  CREDENCE_PREDICT_MARGIN = 1,        /* the margin (scorecards: the points) */
+  CREDENCE_PREDICT_CONTRIBUTIONS = 2, /* per input, then the bias (TreeSHAP, coefficients) */
+  CREDENCE_PREDICT_OUTPUT_MIN_ = -2147483647 - 1, /* not outputs: the type spans every int */
+  CREDENCE_PREDICT_OUTPUT_MAX_ = 2147483647
+} credence_predict_output;
+
+/* Loads the model at `path` (see credence/predictor.h for what is recognised). `model_id`
+ * picks a bundle's model (NULL or "" = its credit model, else its only model). On success
+ * *out receives a new predictor owned by the caller (credence_predictor_free). Errors carry
+ * the file: NOT_FOUND, INVALID_ARGUMENT (not a model; the message says why), DATA_LOSS,
+ * OUT_OF_RANGE; INVALID_ARGUMENT for a NULL argument or an unknown format. */
+CREDENCE_C_API credence_status_code credence_predictor_load(const char* path,
+                                                            credence_model_format format,
+                                                            const char* model_id,
+                                                            credence_predictor** out,
+                                                            credence_error** error);
+
+/* Releases a predictor. NULL is a no-op. */
+CREDENCE_C_API void credence_predictor_free(credence_predictor* predictor);
+
+/* The numeric columns the model reads, in model order; NULL past the end. Strings belong to
+ * the predictor. */
+CREDENCE_C_API size_t credence_predictor_input_count(const credence_predictor* predictor);
+CREDENCE_C_API const char* credence_predictor_input_name(const credence_predictor* predictor,
+                                                         size_t index);
+
+/* Values per row that credence_predictor_predict writes for `output` (0 for an unknown
+ * output): 1, or for contributions the inputs (scorecards: characteristics) plus the bias. */
+CREDENCE_C_API size_t credence_predictor_output_width(const credence_predictor* predictor,
+                                                      credence_predict_output output);
+
+/* Predicts `rows` rows of a numeric table: `table` holds rows x width doubles, row-major
+ * (NaN = missing), and columns[0..width) name its columns; the model's inputs are found by
+ * name, other columns are ignored. The caller allocates `out` with out_size =
+ * rows * credence_predictor_output_width(predictor, output) doubles; out[r * width_out + k]
+ * receives value k of row r. A row the model cannot score gets NaN. Errors: INVALID_ARGUMENT
+ * (a column the model reads is missing, naming it; a wrong out_size; NULL arguments; a model
+ * that reads string columns), FAILED_PRECONDITION (contributions of a tree file without node
+ * covers). On error `out` may have been partly written. */
+CREDENCE_C_API credence_status_code credence_predictor_predict(
+    const credence_predictor* predictor, const double* table, size_t rows, size_t width,
+    const char* const* columns, credence_predict_output output, double* out, size_t out_size,
+    credence_error** error);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -16,6 +16,7 @@
 #ifndef CREDENCE_ENGINE_H_
 #define CREDENCE_ENGINE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,40 @@ struct FeatureVector {
   std::vector<double> values;
 };
 
+// How requests and responses are encoded on the wire.
+enum class WireFormat : int { kBinary = 1, kJson = 2, kText = 3 };
+
+// How Engine::ScoreSerialized reads its records and writes its results.
+struct SerializedOptions {
+  // The encoding of every input record. Default: binary.
+  WireFormat in_format = WireFormat::kBinary;
+  // The encoding of every response (and error record). Default: binary.
+  WireFormat out_format = WireFormat::kBinary;
+  // When true, a record that fails gets an error record in SerializedResult::bytes, so the
+  // output has one record per input record (what `credence score` writes, docs/cli.md):
+  //   kJson:   {"error":{"index":N,"requestId":"...","code":"...","message":"...",
+  //            "location":"..."}} (one line, no newline)
+  //   kBinary: a ScoreResponse whose only fields are request_id and error (RecordError)
+  // REQUIRES: out_format is kJson or kBinary (else the call fails with INVALID_ARGUMENT).
+  // Default: false (a failed record has empty bytes).
+  bool error_records = false;
+  // The index of records[0] in error records (a stream cut into batches). Default: 0.
+  std::size_t first_index = 0;
+  ScoreOptions score;
+};
+
+// One record's outcome in Engine::ScoreSerialized.
+struct SerializedResult {
+  // OK, or why the record failed: ParseRequest's errors, Score's errors, or a response that
+  // could not be serialized.
+  Status status;
+  // The request's id when the record could be parsed, else "".
+  std::string request_id;
+  // The response in out_format when status is OK; the error record when it is not and
+  // error_records is set; else empty.
+  std::string bytes;
+};
+
 class CREDENCE_EXPORT Engine {
  public:
   // Compiles a bundle: checks every section, resolves every reference and builds the plans.
@@ -79,11 +114,23 @@ class CREDENCE_EXPORT Engine {
   Result<v1::ScoreResponse> Score(const v1::ScoreRequest& request,
                                   const ScoreOptions& options = {}) const;
 
-  // Scores many requests on `batch.threads` threads. results[i] answers requests[i] and
-  // equals Score(requests[i], options); one bad request never fails the others.
+  // Scores many requests on `batch.threads` threads (or `batch.pool`). results[i] answers
+  // requests[i] and equals Score(requests[i], options); one bad request never fails the
+  // others. A thread count outside [0, kMaxThreads] fails every result with OUT_OF_RANGE.
   std::vector<Result<v1::ScoreResponse>> ScoreBatch(std::span<const v1::ScoreRequest> requests,
                                                     const ScoreOptions& options = {},
                                                     const BatchOptions& batch = {}) const;
+
+  // Parses, scores and serializes many serialized requests on the batch's threads (parsing
+  // and serializing happen on the workers too). results[i] answers records[i] and equals
+  // ParseRequest + Score + SerializeResponse on it, whatever the thread count; one bad record
+  // never fails the others. The call itself fails only for bad options: OUT_OF_RANGE for a
+  // thread count outside [0, kMaxThreads], INVALID_ARGUMENT for an unknown wire format or
+  // error records in text format; RESOURCE_EXHAUSTED when no thread can be started.
+  // Requests are parsed with the default RequestLimits, as ParseRequest does.
+  Result<std::vector<SerializedResult>> ScoreSerialized(std::span<const std::string_view> records,
+                                                        const SerializedOptions& options = {},
+                                                        const BatchOptions& batch = {}) const;
 
   // The features of one request, as the models and rules see them.
   Result<FeatureVector> ComputeFeatures(const v1::ScoreRequest& request) const;
@@ -123,7 +170,6 @@ class CREDENCE_EXPORT EngineHandle {
 };
 
 // Byte-level helpers for hosts and tools.
-enum class WireFormat : int { kBinary = 1, kJson = 2, kText = 3 };
 
 // Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary, INVALID_ARGUMENT for
 // malformed JSON/text or invalid UTF-8, OUT_OF_RANGE when larger than `limits`.
@@ -133,6 +179,11 @@ CREDENCE_EXPORT Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, Wi
 // JSON mapping, one line, fields in field-number order).
 CREDENCE_EXPORT Result<std::string> SerializeResponse(const v1::ScoreResponse& response,
                                                       WireFormat format);
+// The error record that stands for input record `index` when it could not be scored (see
+// SerializedOptions::error_records): JSON or binary. INVALID_ARGUMENT for kText.
+CREDENCE_EXPORT Result<std::string> SerializeErrorRecord(std::size_t index,
+                                                         const std::string& request_id,
+                                                         const Status& status, WireFormat format);
 
 }  // namespace credence
 

@@ -12,6 +12,14 @@
 
 namespace credence {
 
+class ThreadPool;  // credence/thread_pool.h
+
+// The most threads any batch or stream may ask for: Engine::ScoreBatch,
+// Engine::ScoreSerialized, the C API, the Python binding and every CLI --threads option.
+// A larger (or negative) count is rejected with OUT_OF_RANGE naming this limit (the CLI: a
+// usage error, exit status 2); it is never clamped silently.
+inline constexpr int kMaxThreads = 256;
+
 // Limits applied to every request an engine scores. Exceeding one is an OUT_OF_RANGE error
 // naming the limit; nothing is truncated silently.
 struct RequestLimits {
@@ -46,9 +54,12 @@ struct ScoreOptions {
 };
 
 struct BatchOptions {
-  // Worker threads for ScoreBatch. 0 = std::thread::hardware_concurrency(). At most 256.
-  // Results do not depend on it.
+  // Worker threads for a batch. 0 = std::thread::hardware_concurrency(). At most kMaxThreads;
+  // outside [0, kMaxThreads] the batch fails with OUT_OF_RANGE. Results do not depend on it.
   int threads = 0;
+  // When set, the batch runs on this pool (its size, not `threads`, decides the threads), so
+  // a stream of batches starts its workers once. Not owned; must outlive the call.
+  ThreadPool* pool = nullptr;
 };
 
 }  // namespace credence

@@ -27,7 +27,8 @@ import os as _os
 from . import _credence
 from ._credence import Error
 
-__all__ = ["Engine", "Error", "load", "load_bytes", "predict", "simulate", "version"]
+__all__ = ["Engine", "Error", "load", "load_bytes", "output_names", "predict", "simulate",
+           "version"]
 
 # Wire formats of credence::WireFormat.
 _BINARY, _JSON, _TEXT = 1, 2, 3
@@ -150,54 +151,61 @@ def load_bytes(data, format="auto", bundle_dir=None, name=None):
     return Engine.from_bytes(data, format, bundle_dir, name)
 
 
-_OUTPUTS = {"margin": 0, "probability": 1, "contribs": 2}
+_OUTPUTS = {"probability": 0, "margin": 1, "contribs": 2}
+# credence::ModelFormat; None sniffs the content.
+_KINDS = {None: 0, "xgboost_json": 1, "lightgbm_text": 2, "model": 3, "bundle": 4}
 
 
-def _model_kind(path):
-    if _os.path.isdir(path):
-        return "bundle"
-    lower = path.lower()
-    if lower.endswith((".textproto", ".txtpb", ".pbtxt", ".binpb", ".pb")):
-        return "bundle"
-    if lower.endswith(".txt"):
-        return "lightgbm_text"
-    if lower.endswith(".json"):
-        # A bundle in JSON has "metadata"/"features"; an XGBoost model has "learner".
-        with open(path, "rb") as f:
-            head = f.read(1 << 16)
-        return "xgboost_json" if b'"learner"' in head else "bundle"
-    raise ValueError("cannot tell what kind of model %r is: pass kind='xgboost_json', "
-                     "'lightgbm_text' or 'bundle'" % path)
+def _model(model_path, columns, kind, model):
+    if kind not in _KINDS:
+        raise ValueError("kind is one of " + ", ".join(k for k in _KINDS if k))
+    return _credence.Model.load(_os.fspath(model_path), _KINDS[kind], model or "", columns)
 
 
-def predict(model_path, frame, output="probability", kind=None, model=None):
-    """Scores the rows of a pandas DataFrame (or a 2-d array with `frame.columns`-like names)
-    with a model, returning a numpy array.
-
-    model_path: an XGBoost JSON model (.json), a LightGBM text model (.txt), or a bundle (a
-    folder or bundle file), whose credit model (or the model named by `model=`) is used.
-    output: "probability" (default), "margin" (log-odds / raw score) or "contribs"
-    (per-feature contributions to the margin: for model files n x (features + 1) with the
-    bias last, exactly as XGBoost's pred_contribs; for bundle models n x columns without the
-    bias). Columns are matched by name: the model file's feature names (or by position when
-    the file has none), the bundle's feature names for a bundle model. NaN is missing.
-    A bundle's logistic model gives NaN for a row whose missing feature has no impute value.
-    """
+def _frame(frame):
     import numpy as np
 
-    if output not in _OUTPUTS:
-        raise ValueError("output is one of " + ", ".join(_OUTPUTS))
-    model_path = _os.fspath(model_path)
-    kind = kind or _model_kind(model_path)
     if hasattr(frame, "columns"):
         columns = [str(c) for c in frame.columns]
         rows = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         rows = np.asarray(frame, dtype=np.float64)
         columns = ["f%d" % i for i in range(rows.shape[1] if rows.ndim == 2 else 0)]
-    rows = np.ascontiguousarray(rows, dtype=np.float64)
-    compiled = _credence.Model.load(model_path, kind, model or "", columns)
-    return compiled.predict(rows, _OUTPUTS[output])
+    return columns, np.ascontiguousarray(rows, dtype=np.float64)
+
+
+def predict(model_path, frame, output="probability", kind=None, model=None):
+    """Scores the rows of a pandas DataFrame (or a 2-d array with `frame.columns`-like names)
+    with a model, returning a numpy array. The same library path as `credence predict`.
+
+    model_path: an XGBoost JSON model, a LightGBM text model, a credence.v1.Model in text
+    format or JSON (what `credence fit --out` writes), or a bundle (a folder or bundle file),
+    whose credit model (or its only model, or the model named by `model=`) is used. The kind
+    is told from the content; `kind=` ("xgboost_json", "lightgbm_text", "model", "bundle")
+    overrides it.
+    output: "probability" (default: the model's prediction; a scorecard without a scaling
+    gives its points), "margin" (log-odds / raw score; scorecards: the points) or "contribs"
+    (n x (inputs + 1): each input's contribution to the margin, then the bias, exactly as
+    XGBoost's pred_contribs for tree files; scorecards: each characteristic's partial score,
+    then the initial score; names from `output_names`). Columns are matched by name (a tree
+    file without feature names reads them by position); other columns are ignored. NaN is
+    missing. A row a logistic model cannot score (a missing feature without an impute value)
+    gives NaN.
+    """
+    if output not in _OUTPUTS:
+        raise ValueError("output is one of " + ", ".join(_OUTPUTS))
+    columns, rows = _frame(frame)
+    return _model(model_path, columns, kind, model).predict(rows, _OUTPUTS[output])
+
+
+def output_names(model_path, frame, output="probability", kind=None, model=None):
+    """The names of the values `predict` returns per row for the same arguments: e.g.
+    ["probability"], or for output="contribs" the model's inputs (scorecards: its
+    characteristics) followed by "bias"."""
+    if output not in _OUTPUTS:
+        raise ValueError("output is one of " + ", ".join(_OUTPUTS))
+    columns, _ = _frame(frame)
+    return _model(model_path, columns, kind, model).output_names(_OUTPUTS[output])
 
 
 def simulate(enterprises, seed=1, as_of="2026-10-01T00:00:00Z", history_days=730, first=0,

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -17,6 +16,7 @@
 #include "credence/bundle.h"
 #include "credence/engine.h"
 #include "credence/status.h"
+#include "capi/c_api_internal.h"
 
 // The C enums mirror the C++ ones number for number.
 static_assert(static_cast<int>(credence::StatusCode::kOk) == CREDENCE_OK);
@@ -39,25 +39,13 @@ struct credence_engine {
   std::shared_ptr<const credence::Engine> engine;
 };
 
-struct credence_error {
-  credence_status_code code;
-  std::string message, location, file, field_path, text;
-  int line = 0, column = 0;
-  std::int64_t event_index = -1;
-};
-
-namespace {
-
-using credence::Status;
-using credence::StatusCode;
-
-constexpr int kMaxThreads = 256;
+namespace credence::capi_internal {
 
 credence_error* MakeError(const Status& status) {
   auto* e = new credence_error;
   e->code = static_cast<credence_status_code>(status.code());
   e->message = std::string(status.message());
-  if (const credence::SourceLocation* where = status.location(); where != nullptr) {
+  if (const SourceLocation* where = status.location(); where != nullptr) {
     e->location = where->ToString();
     e->file = where->file;
     e->field_path = where->field_path;
@@ -69,7 +57,6 @@ credence_error* MakeError(const Status& status) {
   return e;
 }
 
-// Reports `status` through `error` (when the caller asked) and returns its code.
 credence_status_code Fail(const Status& status, credence_error** error) {
   if (error != nullptr) {
     try {
@@ -81,24 +68,17 @@ credence_status_code Fail(const Status& status, credence_error** error) {
   return static_cast<credence_status_code>(status.code());
 }
 
-// Runs `body` (returning credence_status_code), turning any exception into an error.
-template <typename F>
-credence_status_code Guard(credence_error** error, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return Fail(Status(StatusCode::kResourceExhausted, "out of memory"), error);
-  } catch (const std::exception& e) {
-    return Fail(Status(StatusCode::kInternal, std::string("unexpected exception: ") + e.what()),
-                error);
-  } catch (...) {
-    return Fail(Status(StatusCode::kInternal, "unexpected exception"), error);
-  }
+Status NullArgument(const char* what) {
+  return InvalidArgumentError(std::string(what) + " must not be NULL");
 }
 
-Status NullArgument(const char* what) {
-  return credence::InvalidArgumentError(std::string(what) + " must not be NULL");
-}
+}  // namespace credence::capi_internal
+
+namespace {
+
+using credence::Status;
+using credence::StatusCode;
+using namespace credence::capi_internal;  // NOLINT: the C API's own helpers
 
 bool ValidWireFormat(credence_wire_format f) {
   return f == CREDENCE_WIRE_BINARY || f == CREDENCE_WIRE_JSON || f == CREDENCE_WIRE_TEXT;
@@ -254,45 +234,29 @@ credence_status_code credence_score_batch(const credence_engine* engine,
       return Fail(NullArgument(requests == nullptr ? "requests" : "results"), error);
     }
     if (credence::Status s = CheckWireFormat(format); !s.ok()) return Fail(s, error);
-    if (threads < 0 || threads > kMaxThreads) {
-      return Fail(
-          credence::OutOfRangeError("threads must be in [0, 256], not " + std::to_string(threads)),
-          error);
-    }
     // Everything is computed before `results` is written, so an exception (out of memory)
-    // leaves it untouched and owning nothing.
-    std::vector<credence::Result<credence::v1::ScoreRequest>> parsed;
-    parsed.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-      parsed.push_back(Parse(requests[i].data, requests[i].size, format));
-    }
-    std::vector<credence::v1::ScoreRequest> good;
-    std::vector<size_t> slot(count, std::numeric_limits<size_t>::max());
-    for (size_t i = 0; i < count; ++i) {
-      if (parsed[i].ok()) {
-        slot[i] = good.size();
-        good.push_back(std::move(parsed[i]).value());
-      }
-    }
-    auto scored = engine->engine->ScoreBatch(good, {}, {.threads = threads});
-    std::vector<std::string> encoded(count);
+    // leaves it untouched and owning nothing. A NULL record with a size fails alone.
+    std::vector<std::string_view> views;
+    std::vector<size_t> origin;
     std::vector<Status> statuses(count);
     for (size_t i = 0; i < count; ++i) {
-      if (slot[i] == std::numeric_limits<size_t>::max()) {
-        statuses[i] = parsed[i].status();
+      if (requests[i].data == nullptr && requests[i].size > 0) {
+        statuses[i] = NullArgument("request");
         continue;
       }
-      const auto& r = scored[slot[i]];
-      if (!r.ok()) {
-        statuses[i] = r.status();
-        continue;
-      }
-      auto bytes = credence::SerializeResponse(*r, static_cast<credence::WireFormat>(format));
-      if (!bytes.ok()) {
-        statuses[i] = bytes.status();
-        continue;
-      }
-      encoded[i] = std::move(bytes).value();
+      origin.push_back(i);
+      views.emplace_back(static_cast<const char*>(requests[i].data),
+                         requests[i].data == nullptr ? 0 : requests[i].size);
+    }
+    const auto wire = static_cast<credence::WireFormat>(format);
+    auto scored = engine->engine->ScoreSerialized(views, {.in_format = wire, .out_format = wire},
+                                                  {.threads = threads});
+    if (!scored.ok()) return Fail(scored.status(), error);
+    std::vector<std::string> encoded(count);
+    for (size_t k = 0; k < origin.size(); ++k) {
+      credence::SerializedResult& r = (*scored)[k];
+      statuses[origin[k]] = std::move(r.status);
+      encoded[origin[k]] = std::move(r.bytes);
     }
     std::vector<credence_batch_result> out(count, credence_batch_result{CREDENCE_OK, {}, nullptr});
     try {

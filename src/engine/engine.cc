@@ -6,14 +6,13 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <optional>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "core/sha256.h"
+#include "credence/thread_pool.h"
 #include "credence/version.h"
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
@@ -33,7 +32,6 @@ std::string_view Version() noexcept { return CREDENCE_VERSION_STRING; }
 namespace {
 
 constexpr int kMaxReasonCodes = 64;
-constexpr int kMaxBatchThreads = 256;
 
 std::string DeterministicBytes(const google::protobuf::Message& m) {
   std::string out;
@@ -499,30 +497,12 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
 std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(
     std::span<const v1::ScoreRequest> requests, const ScoreOptions& options,
     const BatchOptions& batch) const {
-  const std::size_t n = requests.size();
-  std::vector<std::optional<Result<v1::ScoreResponse>>> slots(n);
-  int threads =
-      batch.threads > 0 ? batch.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, kMaxBatchThreads);
-  threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), n));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      slots[i].emplace(Score(requests[i], options));
-    }
-  };
-  if (threads <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(static_cast<std::size_t>(threads) - 1);
-    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
-  }
+  std::vector<std::optional<Result<v1::ScoreResponse>>> slots(requests.size());
+  const Status run = ParallelFor(
+      batch, requests.size(), [&](std::size_t i) { slots[i].emplace(Score(requests[i], options)); });
   std::vector<Result<v1::ScoreResponse>> results;
-  results.reserve(n);
-  for (auto& s : slots) results.push_back(std::move(*s));
+  results.reserve(slots.size());
+  for (auto& s : slots) results.push_back(run.ok() ? std::move(*s) : Result<v1::ScoreResponse>(run));
   return results;
 }
 

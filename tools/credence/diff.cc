@@ -201,7 +201,7 @@ int DiffCommand(int argc, char** argv) {
   RecordReader reader(*in, format);
   DiffState st;
   const Engine* engines[] = {a.get(), b.get()};
-  ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
+  const Status streamed = ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
     ++st.records;
     if (!r.input->request) {
       ++st.unreadable;
@@ -233,6 +233,10 @@ int DiffCommand(int argc, char** argv) {
     }
     return true;
   });
+  if (!streamed.ok()) {
+    std::cerr << "credence diff: " << streamed << "\n";
+    return 2;
+  }
 
   std::vector<double> sorted = st.shifts;
   std::sort(sorted.begin(), sorted.end());

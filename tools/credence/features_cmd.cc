@@ -1,7 +1,4 @@
 // credence features: the bundle's features of each request as CSV (a training set).
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,13 +7,15 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <thread>
+#include <optional>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "credence/thread_pool.h"
 #include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -125,42 +124,77 @@ Status ReadLabels(const std::string& path, LabelTable* table) {
   return Status();
 }
 
-// Reads the next record: a JSON line, or a varint-length-prefixed binary message. Returns
-// false at the end of the input; sets *error (and returns true) for a framing error, after
-// which a binary stream cannot be resynchronised.
-bool NextRecord(std::istream& in, bool binary, std::size_t max_bytes, std::string* record,
-                std::string* error) {
-  error->clear();
-  if (!binary) {
-    while (std::getline(in, *record)) {
-      if (record->find_first_not_of(" \t\r") != std::string::npos) return true;
+// One CSV row: request_id,enterprise_id,<features>[,<labels>]; counts a missing label row.
+std::string FeatureRow(const v1::ScoreRequest& request, const FeatureVector& features,
+                       const LabelTable& labels, std::size_t& unlabelled) {
+  std::string row = CsvCell(request.request_id());
+  row += ',';
+  row += CsvCell(request.enterprise().id());
+  char buf[40];
+  for (double v : features.values) {
+    row += ',';
+    if (!std::isnan(v)) {
+      std::snprintf(buf, sizeof buf, "%.17g", v);
+      row += buf;
     }
-    return false;
   }
-  std::uint64_t size = 0;
-  for (int shift = 0;; shift += 7) {
-    const int c = in.get();
-    if (c == EOF) {
-      if (shift == 0) return false;
-      *error = "truncated length prefix";
-      return true;
+  if (!labels.columns.empty()) {
+    auto it = labels.rows.find(request.request_id());
+    if (it == labels.rows.end()) ++unlabelled;
+    for (std::size_t c = 0; c < labels.columns.size(); ++c) {
+      row += ',';
+      if (it != labels.rows.end()) row += it->second[c];
     }
-    if (shift >= 35) {
-      *error = "bad length prefix";
-      return true;
+  }
+  row += '\n';
+  return row;
+}
+
+struct FeatureCounts {
+  std::size_t records = 0, failed = 0, unlabelled = 0;
+};
+
+// Splits up to kChunk records from the stream; false when none is left.
+bool ReadChunk(RecordReader& reader, std::vector<RawRecord>& raws) {
+  raws.clear();
+  while (raws.size() < kChunk) {
+    auto raw = reader.NextRaw();
+    if (!raw) break;
+    raws.push_back(std::move(*raw));
+  }
+  return !raws.empty();
+}
+
+// Reads every record, computes its features on `pool` a chunk at a time (parsing on the
+// workers too) and writes the rows in input order; failures go to stderr.
+Status WriteFeatureRows(RecordReader& reader, const Engine& engine, const LabelTable& labels,
+                        ThreadPool& pool, std::ostream& os, FeatureCounts& counts) {
+  std::vector<RawRecord> raws;
+  std::vector<InputRecord> inputs;
+  std::vector<std::optional<Result<FeatureVector>>> results;
+  while (ReadChunk(reader, raws)) {
+    inputs.assign(raws.size(), InputRecord{});
+    results.assign(raws.size(), std::nullopt);
+    CREDENCE_RETURN_IF_ERROR(pool.ParallelFor(raws.size(), [&](std::size_t i) {
+      inputs[i] = reader.Parse(std::move(raws[i]));
+      if (inputs[i].request) results[i].emplace(engine.ComputeFeatures(*inputs[i].request));
+    }));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      ++counts.records;
+      const InputRecord& in = inputs[i];
+      if (!in.request) {
+        ++counts.failed;
+        std::cerr << "credence features: record " << in.index << ": " << in.error << "\n";
+      } else if (!results[i]->ok()) {
+        ++counts.failed;
+        std::cerr << "credence features: record " << in.index << " (" << in.request->request_id()
+                  << "): " << results[i]->status() << "\n";
+      } else {
+        os << FeatureRow(*in.request, **results[i], labels, counts.unlabelled);
+      }
     }
-    size |= static_cast<std::uint64_t>(c & 0x7f) << shift;
-    if ((c & 0x80) == 0) break;
   }
-  if (size > max_bytes) {
-    *error = "length prefix " + std::to_string(size) + " exceeds the request limit of " +
-             std::to_string(max_bytes) + " bytes";
-    return true;
-  }
-  record->resize(size);
-  in.read(record->data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::uint64_t>(in.gcount()) != size) *error = "truncated message";
-  return true;
+  return OkStatus();
 }
 
 }  // namespace
@@ -190,6 +224,9 @@ int FeaturesCommand(int argc, char** argv) {
       return usage("--threads takes an integer");
     }
   }
+
+  auto pool = ThreadPool::Create(batch.threads);
+  if (!pool.ok()) return usage("--threads: " + std::string(pool.status().message()));
 
   auto loaded = LoadBundle(args.Get("bundle"));
   if (!loaded.ok()) {
@@ -224,84 +261,14 @@ int FeaturesCommand(int argc, char** argv) {
   for (const std::string& c : labels.columns) os << ',' << c;
   os << '\n';
 
-  std::size_t records = 0, failed = 0, unlabelled = 0;
-  std::string record, framing;
-  bool eof = false;
-  const RequestLimits limits;
-  std::string row;
-  while (!eof) {
-    std::vector<std::size_t> indices;
-    std::vector<v1::ScoreRequest> requests;
-    std::vector<Status> errors;
-    while (requests.size() < kChunk) {
-      if (!NextRecord(in, binary, limits.max_request_bytes, &record, &framing)) {
-        eof = true;
-        break;
-      }
-      const std::size_t index = records++;
-      auto parsed =
-          !framing.empty()
-              ? Result<v1::ScoreRequest>(Status(StatusCode::kDataLoss, framing))
-              : ParseRequest(record, binary ? WireFormat::kBinary : WireFormat::kJson, limits);
-      if (!parsed.ok()) {
-        ++failed;
-        std::cerr << "credence features: record " << index << ": " << parsed.status() << "\n";
-        if (!framing.empty()) {
-          eof = true;  // a broken frame: the rest of the stream cannot be read
-          break;
-        }
-        continue;
-      }
-      indices.push_back(index);
-      requests.push_back(std::move(parsed).value());
-    }
-    // ComputeFeatures in parallel: a batch of independent calls on the immutable engine.
-    std::vector<Result<FeatureVector>> results(
-        requests.size(), Result<FeatureVector>(Status(StatusCode::kInternal, "not computed")));
-    {
-      const unsigned threads = batch.threads > 0
-                                   ? static_cast<unsigned>(batch.threads)
-                                   : std::max(1u, std::thread::hardware_concurrency());
-      auto work = [&](unsigned t) {
-        for (std::size_t i = t; i < requests.size(); i += threads) {
-          results[i] = (*engine)->ComputeFeatures(requests[i]);
-        }
-      };
-      std::vector<std::thread> pool;
-      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-      work(0);
-      for (auto& th : pool) th.join();
-    }
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      if (!results[i].ok()) {
-        ++failed;
-        std::cerr << "credence features: record " << indices[i] << " (" << requests[i].request_id()
-                  << "): " << results[i].status() << "\n";
-        continue;
-      }
-      row = CsvCell(requests[i].request_id());
-      row += ',';
-      row += CsvCell(requests[i].enterprise().id());
-      char buf[40];
-      for (double v : results[i]->values) {
-        row += ',';
-        if (!std::isnan(v)) {
-          std::snprintf(buf, sizeof buf, "%.17g", v);
-          row += buf;
-        }
-      }
-      if (!labels.columns.empty()) {
-        auto it = labels.rows.find(requests[i].request_id());
-        if (it == labels.rows.end()) ++unlabelled;
-        for (std::size_t c = 0; c < labels.columns.size(); ++c) {
-          row += ',';
-          if (it != labels.rows.end()) row += it->second[c];
-        }
-      }
-      row += '\n';
-      os << row;
-    }
+  RecordReader reader(in, binary ? RecordFormat::kPb : RecordFormat::kJsonl);
+  FeatureCounts counts;
+  if (Status s = WriteFeatureRows(reader, **engine, labels, **pool, os, counts); !s.ok()) {
+    std::cerr << "credence features: " << s << "\n";
+    return 2;
   }
+  const std::size_t records = counts.records, failed = counts.failed,
+                    unlabelled = counts.unlabelled;
   if (!out.Commit()) {
     std::cerr << "credence features: " << out.error() << "\n";
     return 1;

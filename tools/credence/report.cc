@@ -98,7 +98,7 @@ bool ScorePopulation(const std::string& what, const std::string& path, const std
   if (keep_features) pop.features.assign(nf, {});
   const Engine* engines[] = {&engine};
   Progress progress(StderrIsTerminal(), InputSize(path));
-  ScoreStream(reader, engines, options, [&](const ScoredRecord& r) {
+  const Status streamed = ScoreStream(reader, engines, options, [&](const ScoredRecord& r) {
     ++pop.records;
     progress.Update(pop.records, reader.bytes_read());
     const Status* err = !r.input->request     ? &r.input->error
@@ -153,6 +153,10 @@ bool ScorePopulation(const std::string& what, const std::string& path, const std
     }
     return true;
   });
+  if (!streamed.ok()) {
+    std::cerr << "credence report: " << streamed << "\n";
+    return false;
+  }
   progress.Finish(pop.records, reader.bytes_read());
   return true;
 }

@@ -9,13 +9,13 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "args.h"
 #include "commands.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
+#include "credence/thread_pool.h"
 #include "output.h"
 #include "score_stream.h"
 #include "summary.h"
@@ -160,51 +160,58 @@ int ScoreCommand(int argc, char** argv) {
   Progress progress(StderrIsTerminal(), InputSize(in_path));
   std::size_t records = 0, failed = 0;
   bool stopped = false;
-  const Engine* engines[] = {engine.get()};
-  ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
-    ++records;
-    const std::size_t index = r.input->index;
-    const Status* error = nullptr;
-    std::string request_id;
-    if (!r.input->request) {
-      error = &r.input->error;
-    } else {
-      request_id = r.input->request->request_id();
-      if (!r.results[0]->ok()) error = &r.results[0]->status();
-    }
-    if (error != nullptr) {
-      ++failed;
-      if (summary) {
-        summary->AddError(out.stream(), index, request_id, *error);
+  // Counts a failed record; with --fail-fast says so and asks the stream to stop.
+  auto failure = [&](std::size_t index, const std::string& request_id, const Status& error) {
+    ++failed;
+    if (!fail_fast) return true;
+    std::cerr << "credence score: record " << index
+              << (request_id.empty() ? "" : " (" + request_id + ")")
+              << " failed: " << error.ToString() << "; stopping (--fail-fast)\n";
+    stopped = true;
+    return false;
+  };
+  Status streamed;
+  if (summary) {
+    const Engine* engines[] = {engine.get()};
+    streamed = ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
+      ++records;
+      const std::size_t index = r.input->index;
+      const std::string request_id = r.input->request ? r.input->request->request_id() : "";
+      const Status& error = !r.input->request ? r.input->error : r.results[0]->status();
+      if (!error.ok()) {
+        summary->AddError(out.stream(), index, request_id, error);
+        if (!failure(index, request_id, error)) return false;
       } else {
-        writer.WriteError(index, request_id, *error);
+        summary->AddResponse(out.stream(), **r.results[0]);
       }
-      if (fail_fast) {
-        std::cerr << "credence score: record " << index
-                  << (request_id.empty() ? "" : " (" + request_id + ")")
-                  << " failed: " << error->ToString() << "; stopping (--fail-fast)\n";
-        stopped = true;
-        return false;
-      }
-    } else {
-      const v1::ScoreResponse& response = **r.results[0];
-      if (summary) {
-        summary->AddResponse(out.stream(), response);
-      } else {
-        writer.WriteResponse(index, response);
-      }
-    }
-    progress.Update(records, reader.bytes_read());
-    return true;
-  });
+      progress.Update(records, reader.bytes_read());
+      return true;
+    });
+  } else {
+    streamed = ScoreStreamSerialized(
+        reader, *engine, stream, writer.wire_format(), [&](const SerializedRecord& r) {
+          ++records;
+          const SerializedResult& result = *r.result;
+          if (!result.status.ok()) {
+            writer.WriteError(r.index, result.request_id, result.status);
+            if (!failure(r.index, result.request_id, result.status)) return false;
+          } else {
+            writer.WriteRecord(result.bytes);
+          }
+          progress.Update(records, reader.bytes_read());
+          return true;
+        });
+  }
+  if (!streamed.ok()) {
+    std::cerr << "credence score: " << streamed << "\n";
+    return 2;
+  }
   progress.Finish(records, reader.bytes_read());
   if (summary) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const int threads = stream.threads > 0
-                            ? stream.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    summary->PrintTotals(out.stream(), engine->info(), seconds, threads);
+    summary->PrintTotals(out.stream(), engine->info(), seconds,
+                         ResolveThreads(stream.threads).value());
   }
   if (stopped) {
     out.stream().flush();

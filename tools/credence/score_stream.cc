@@ -4,13 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
+#include "credence/thread_pool.h"
 #include "output.h"
 
 namespace credence::cli {
@@ -218,31 +217,19 @@ void RecordWriter::WriteResponse(std::size_t index, const v1::ScoreResponse& res
     WriteError(index, response.request_id(), bytes.status());
     return;
   }
-  if (format_ == RecordFormat::kJsonl) {
-    out_ << *bytes << '\n';
-    return;
-  }
-  scratch_.clear();
-  AppendVarint(scratch_, bytes->size());
-  out_ << scratch_ << *bytes;
+  WriteRecord(*bytes);
 }
 
 void RecordWriter::WriteError(std::size_t index, const std::string& request_id,
                               const Status& status) {
+  WriteRecord(SerializeErrorRecord(index, request_id, status, wire_format()).value());
+}
+
+void RecordWriter::WriteRecord(std::string_view bytes) {
   if (format_ == RecordFormat::kJsonl) {
-    out_ << ErrorRecordJson(index, request_id, status) << '\n';
+    out_ << bytes << '\n';
     return;
   }
-  v1::ScoreResponse r;
-  r.set_request_id(request_id);
-  v1::RecordError* e = r.mutable_error();
-  e->set_index(index);
-  e->set_request_id(request_id);
-  e->set_code(std::string(StatusCodeName(status.code())));
-  e->set_message(std::string(status.message()));
-  if (status.location() != nullptr) e->set_location(status.location()->ToString());
-  std::string bytes;
-  r.SerializeToString(&bytes);
   scratch_.clear();
   AppendVarint(scratch_, bytes.size());
   out_ << scratch_ << bytes;
@@ -291,65 +278,103 @@ std::uint64_t InputSize(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-void ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
-                 const StreamOptions& options,
-                 const std::function<bool(const ScoredRecord&)>& sink) {
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, 256);
-  const std::size_t window =
-      options.window > 0 ? options.window
-                         : std::max<std::size_t>(64, 16 * static_cast<std::size_t>(threads));
+namespace {
+
+// The pool a whole stream runs on and the number of records it reads at a time.
+struct StreamPool {
+  std::unique_ptr<ThreadPool> pool;
+  std::size_t window = 0;
+};
+
+Result<StreamPool> StartPool(const StreamOptions& options) {
+  StreamPool p;
+  CREDENCE_ASSIGN_OR_RETURN(p.pool, ThreadPool::Create(options.threads));
+  p.window = options.window > 0
+                 ? options.window
+                 : std::max<std::size_t>(64, 16 * static_cast<std::size_t>(p.pool->size()));
+  return p;
+}
+
+// Splits up to `window` records from the stream into `raws` (serial); false when none is left.
+bool ReadWindow(RecordReader& reader, std::size_t window, std::vector<RawRecord>& raws) {
+  raws.clear();
+  while (raws.size() < window) {
+    auto raw = reader.NextRaw();
+    if (!raw) break;
+    raws.push_back(std::move(*raw));
+  }
+  return !raws.empty();
+}
+
+}  // namespace
+
+Status ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
+                   const StreamOptions& options,
+                   const std::function<bool(const ScoredRecord&)>& sink) {
+  CREDENCE_ASSIGN_OR_RETURN(StreamPool p, StartPool(options));
   struct Slot {
-    RawRecord raw;
     InputRecord input;
     std::vector<std::optional<Result<v1::ScoreResponse>>> results;
   };
+  std::vector<RawRecord> raws;
   std::vector<Slot> slots;
-  slots.reserve(window);
-  bool more = true;
   ScoredRecord scored;
-  while (more) {
-    // Split a window of records from the stream (serial), ...
-    slots.clear();
-    while (slots.size() < window) {
-      auto raw = reader.NextRaw();
-      if (!raw) {
-        more = false;
-        break;
+  while (ReadWindow(reader, p.window, raws)) {
+    // Parse and score the window on the pool, each worker taking the next record, ...
+    slots.assign(raws.size(), Slot{});
+    CREDENCE_RETURN_IF_ERROR(p.pool->ParallelFor(raws.size(), [&](std::size_t i) {
+      Slot& s = slots[i];
+      s.input = reader.Parse(std::move(raws[i]));
+      if (!s.input.request) return;
+      s.results.resize(engines.size());
+      for (std::size_t e = 0; e < engines.size(); ++e) {
+        s.results[e].emplace(engines[e]->Score(*s.input.request, options.score));
       }
-      slots.emplace_back();
-      slots.back().raw = std::move(*raw);
-    }
-    if (slots.empty()) break;
-    // ... parse and score them in parallel, each worker taking the next record, ...
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-      for (std::size_t i = next.fetch_add(1); i < slots.size(); i = next.fetch_add(1)) {
-        Slot& s = slots[i];
-        s.input = reader.Parse(std::move(s.raw));
-        s.raw.bytes = std::string();
-        if (!s.input.request) continue;
-        s.results.resize(engines.size());
-        for (std::size_t e = 0; e < engines.size(); ++e) {
-          s.results[e].emplace(engines[e]->Score(*s.input.request, options.score));
-        }
-      }
-    };
-    const int n =
-        static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), slots.size()));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < n; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    }));
     // ... and hand them on in input order.
     for (Slot& s : slots) {
       scored.input = &s.input;
       scored.results.clear();
       for (auto& r : s.results) scored.results.push_back(&*r);
-      if (!sink(scored)) return;
+      if (!sink(scored)) return OkStatus();
     }
   }
+  return OkStatus();
+}
+
+Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
+                             const StreamOptions& options, WireFormat out_format,
+                             const std::function<bool(const SerializedRecord&)>& sink) {
+  CREDENCE_ASSIGN_OR_RETURN(StreamPool p, StartPool(options));
+  const SerializedOptions serialized{
+      .in_format = reader.format() == RecordFormat::kJsonl ? WireFormat::kJson
+                                                           : WireFormat::kBinary,
+      .out_format = out_format,
+      .score = options.score};
+  std::vector<RawRecord> raws;
+  std::vector<std::string_view> views;
+  SerializedResult framing_error;
+  while (ReadWindow(reader, p.window, raws)) {
+    // Records that were split out whole are parsed, scored and serialized on the pool; ...
+    views.clear();
+    for (const RawRecord& raw : raws) {
+      if (raw.error.ok()) views.push_back(raw.bytes);
+    }
+    CREDENCE_ASSIGN_OR_RETURN(std::vector<SerializedResult> results,
+                              engine.ScoreSerialized(views, serialized, {.pool = p.pool.get()}));
+    // ... a record that could not be split out fails alone, in its place.
+    std::size_t next = 0;
+    for (RawRecord& raw : raws) {
+      const SerializedResult* result = &framing_error;
+      if (raw.error.ok()) {
+        result = &results[next++];
+      } else {
+        framing_error.status = std::move(raw.error);
+      }
+      if (!sink({raw.index, result})) return OkStatus();
+    }
+  }
+  return OkStatus();
 }
 
 std::unique_ptr<std::istream> OpenInput(const std::string& path, std::string* error) {

@@ -21,6 +21,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "credence/engine.h"
@@ -70,6 +71,7 @@ class RecordReader {
   // Parses a raw record of this reader's format.
   InputRecord Parse(RawRecord raw) const;
   std::uint64_t bytes_read() const { return consumed_; }
+  RecordFormat format() const { return format_; }
 
  private:
   bool Fill();
@@ -97,6 +99,12 @@ class RecordWriter {
   RecordWriter(std::ostream& out, RecordFormat format) : out_(out), format_(format) {}
   void WriteResponse(std::size_t index, const v1::ScoreResponse& response);
   void WriteError(std::size_t index, const std::string& request_id, const Status& status);
+  // Writes one record already serialized in this writer's format (a response or an error
+  // record), adding the framing: a newline (jsonl) or a varint length prefix (pb).
+  void WriteRecord(std::string_view bytes);
+  WireFormat wire_format() const {
+    return format_ == RecordFormat::kPb ? WireFormat::kBinary : WireFormat::kJson;
+  }
 
  private:
   std::ostream& out_;
@@ -138,11 +146,26 @@ struct StreamOptions {
 };
 
 // Reads every record of `reader`, parses and scores windows of them with each of `engines` on
-// `options.threads` threads, and calls `sink` for each record in input order. Stops early when
-// `sink` returns false. Memory is bounded by the window, whatever the input size.
-void ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
-                 const StreamOptions& options,
-                 const std::function<bool(const ScoredRecord&)>& sink);
+// one pool of `options.threads` threads started for the whole stream, and calls `sink` for
+// each record in input order. Stops early when `sink` returns false. Memory is bounded by the
+// window, whatever the input size. Errors: OUT_OF_RANGE for a thread count outside
+// [0, kMaxThreads] (before anything is read); a failure of the pool itself.
+Status ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
+                   const StreamOptions& options,
+                   const std::function<bool(const ScoredRecord&)>& sink);
+
+// One record of ScoreStreamSerialized: its index in the stream and its outcome (the response
+// bytes, or the status and request id of a record that failed).
+struct SerializedRecord {
+  std::size_t index = 0;
+  const SerializedResult* result = nullptr;
+};
+
+// The same with one engine, through Engine::ScoreSerialized: records are parsed, scored and
+// serialized in `out_format` on the pool, and handed to `sink` as bytes.
+Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
+                             const StreamOptions& options, WireFormat out_format,
+                             const std::function<bool(const SerializedRecord&)>& sink);
 
 // Opens `path` ("-" = stdin) for reading. Null with `error` set when it cannot be opened.
 std::unique_ptr<std::istream> OpenInput(const std::string& path, std::string* error);
