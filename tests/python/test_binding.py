@@ -116,9 +116,15 @@ class ScoreTest(unittest.TestCase):
             self.assertEqual(results[i].index, i)
         good = [r for i, r in enumerate(results) if i not in (2, 5)]
         self.assertEqual(good, [json.loads(e) for e in self.cli])
-        with self.assertRaises(credence.Error) as ctx:
-            self.engine.score_batch(requests, threads=1000)
-        self.assertEqual(ctx.exception.code, "OUT_OF_RANGE")
+        for threads in (1000, 257, -1):
+            with self.assertRaises(credence.Error) as ctx:
+                self.engine.score_batch(requests, threads=threads)
+            self.assertEqual(ctx.exception.code, "OUT_OF_RANGE")
+            self.assertIn("[0, 256]", ctx.exception.message)
+            with self.assertRaises(credence.Error) as ctx:
+                self.engine.score_json_lines(self.lines, threads=threads)
+            self.assertEqual(ctx.exception.code, "OUT_OF_RANGE")
+        self.assertEqual(len(self.engine.score_batch(requests[:2], threads=256)), 2)
 
     def test_json_lines_are_the_clis_bytes(self):
         bad = json.loads(self.lines[1])
@@ -256,12 +262,18 @@ class PredictTest(unittest.TestCase):
         probability = credence.predict(STARTER, frame)
         margin = credence.predict(STARTER, frame, output="margin")
         contribs = credence.predict(STARTER, frame, output="contribs")
-        self.assertEqual(contribs.shape, (len(lines), len(frame.columns)))
+        # As `credence predict --contribs`: the model's inputs, then the bias.
+        names = credence.output_names(STARTER, frame, output="contribs")
+        self.assertEqual(names[-1], "bias")
+        self.assertTrue(set(names[:-1]) <= set(frame.columns))
+        self.assertEqual(contribs.shape, (len(lines), len(names)))
         for i, line in enumerate(lines):
             credit = engine.score(line)["credit"]
             if credit.get("available"):
                 self.assertAlmostEqual(probability[i], credit["pd"], places=12)
                 self.assertAlmostEqual(margin[i], credit["margin"], places=12)
+                # Contributions and bias add up to the engine's margin.
+                self.assertAlmostEqual(contribs[i].sum(), credit["margin"], places=9)
             else:
                 self.assertTrue(math.isnan(probability[i]))
         # Columns are matched by name: shuffling them changes nothing.
@@ -270,7 +282,9 @@ class PredictTest(unittest.TestCase):
         with self.assertRaises(credence.Error) as ctx:
             credence.predict(STARTER, pd.DataFrame({"unrelated": probability}))
         self.assertEqual(ctx.exception.code, "INVALID_ARGUMENT")
-        self.assertIn("unknown feature", ctx.exception.message)
+        self.assertIn("no column '", ctx.exception.message)
+        self.assertIn("which the model 'starter_pd' reads", ctx.exception.message)
+        self.assertEqual(ctx.exception.field_path, names[0])
 
     def test_xgboost_model_equals_xgboost(self):
         import pandas as pd
@@ -308,6 +322,49 @@ class PredictTest(unittest.TestCase):
             with self.assertRaises(credence.Error) as ctx:
                 credence.predict(os.path.join(tmp, "broken.json"), frame)
             self.assertIn(ctx.exception.code, ("DATA_LOSS", "INVALID_ARGUMENT"))
+
+    def test_standalone_model_is_recognised_by_content_like_the_cli(self):
+        # What `credence fit --out` writes: a credence.v1.Model in text format or JSON. The
+        # binding used to go by file extension and took these for bundles.
+        import pandas as pd
+        text = ("id: 'pd'\nlogistic { intercept: -1 terms { feature: 'late' coefficient: 0.5 }"
+                " terms { feature: 'util' coefficient: 2 reference: 0.25 } }\n")
+        as_json = json.dumps({"id": "pd", "logistic": {"intercept": -1, "terms": [
+            {"feature": "late", "coefficient": 0.5},
+            {"feature": "util", "coefficient": 2, "reference": 0.25}]}})
+        frame = pd.DataFrame({"util": [0.5, 0.0, 1.0], "x": [7, 7, 7], "late": [0, 2, 4]})
+        # By hand: margin = -1 + 0.5 late + 2 (util - 0.25) + 2 * 0.25 (the reference shifts
+        # the bias, not the margin).
+        margin = [-1 + 0.5 * l + 2 * u for u, l in zip(frame["util"], frame["late"])]
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, body in (("model.textproto", text), ("model.json", as_json),
+                               ("model.txt", text)):
+                path = os.path.join(tmp, name)
+                with open(path, "w") as f:
+                    f.write(body)
+                np.testing.assert_allclose(credence.predict(path, frame, output="margin"),
+                                           margin, rtol=0, atol=1e-12, err_msg=name)
+                np.testing.assert_allclose(credence.predict(path, frame),
+                                           1 / (1 + np.exp(-np.array(margin))), rtol=1e-12)
+                contribs = credence.predict(path, frame, output="contribs")
+                self.assertEqual(credence.output_names(path, frame, output="contribs"),
+                                 ["late", "util", "bias"])
+                np.testing.assert_allclose(contribs[:, 0], 0.5 * frame["late"], atol=1e-12)
+                np.testing.assert_allclose(contribs[:, 1], 2 * (frame["util"] - 0.25),
+                                           atol=1e-12)
+                np.testing.assert_allclose(contribs.sum(axis=1), margin, atol=1e-12)
+                # The CLI reads the same file the same way.
+                csv = os.path.join(tmp, "rows.csv")
+                frame.to_csv(csv, index=False)
+                p = subprocess.run([CLI, "predict", "--model", path, "--in", csv, "--margin"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+                cli = [float(v) for v in p.stdout.decode().split()[1:]]
+                np.testing.assert_allclose(cli, margin, rtol=0, atol=1e-12)
+            with self.assertRaises(credence.Error) as ctx:
+                credence.predict(os.path.join(tmp, "model.json"), frame, kind="lightgbm_text")
+            self.assertIn("LightGBM", ctx.exception.message)
+            with self.assertRaises(ValueError):
+                credence.predict(os.path.join(tmp, "model.json"), frame, kind="onnx")
 
     def test_lightgbm_model_matches_hand_computation(self):
         import pandas as pd
