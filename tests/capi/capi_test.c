@@ -255,6 +255,19 @@ static void test_scoring(const char* source_dir, const char* cli) {
                CREDENCE_OUT_OF_RANGE);
     credence_error_free(error);
     error = NULL;
+    /* The one limit: 256 runs, 257 and -1 are rejected naming it, `results` untouched. */
+    results[0].code = CREDENCE_DATA_LOSS;
+    CHECK_CODE(credence_score_batch(engine, batch, 5, CREDENCE_WIRE_JSON, 257, results, &error),
+               CREDENCE_OUT_OF_RANGE);
+    CHECK(error != NULL && strstr(credence_error_message(error), "[0, 256]") != NULL);
+    CHECK(results[0].code == CREDENCE_DATA_LOSS);
+    credence_error_free(error);
+    error = NULL;
+    CHECK_CODE(credence_score_batch(engine, batch, 5, CREDENCE_WIRE_JSON, -1, results, NULL),
+               CREDENCE_OUT_OF_RANGE);
+    CHECK_CODE(credence_score_batch(engine, batch, 5, CREDENCE_WIRE_JSON, 256, results, NULL),
+               CREDENCE_OK);
+    credence_batch_results_free(results, 5);
     CHECK_CODE(credence_score_batch(engine, NULL, 5, CREDENCE_WIRE_JSON, 1, results, NULL),
                CREDENCE_INVALID_ARGUMENT);
     CHECK_CODE(credence_score_batch(engine, NULL, 0, CREDENCE_WIRE_JSON, 1, NULL, NULL),
@@ -312,6 +325,108 @@ static void test_scoring(const char* source_dir, const char* cli) {
   for (i = 0; i < n_expected; ++i) free(expected[i]);
 }
 
+/* One XGBoost fixture of tests/models/data (8 features, XGBoost's margin, 8 SHAP values and
+ * the bias per row, written by python3-xgboost): the predictor must give XGBoost's numbers,
+ * with the table's columns in reverse order and an extra column it does not read. */
+static void test_predictor_fixture(const char* source_dir, const char* name, const char* prefix) {
+  char path[4096], names[9][32];
+  const char* columns[9];
+  char* lines[64];
+  double table[64 * 9], margin[64], phi[64 * 9];
+  size_t n, i, k;
+  credence_predictor* p = NULL;
+  credence_error* error = NULL;
+  snprintf(path, sizeof path, "%s/tests/models/data/%s.csv", source_dir, name);
+  n = read_lines(path, lines, 64) - 1; /* the header */
+  CHECK(n > 10);
+  snprintf(names[0], sizeof names[0], "unused");
+  for (k = 0; k < 8; ++k) snprintf(names[8 - k], sizeof names[0], "%s%zu", prefix, k);
+  for (k = 0; k < 9; ++k) columns[k] = names[k];
+  double want_margin[64], want_phi[64 * 9];
+  for (i = 0; i < n; ++i) {
+    const char* cell = lines[i + 1];
+    double cells[18];
+    for (k = 0; k < 18; ++k) {
+      char* end = NULL;
+      cells[k] = strncmp(cell, "nan", 3) == 0 ? NAN : strtod(cell, &end);
+      cell = strchr(cell, ',');
+      if (cell != NULL) ++cell;
+      if (cell == NULL) break;
+    }
+    table[i * 9] = 42;
+    for (k = 0; k < 8; ++k) table[i * 9 + 8 - k] = cells[k];
+    want_margin[i] = cells[8];
+    for (k = 0; k < 9; ++k) want_phi[i * 9 + k] = cells[9 + k];
+  }
+  snprintf(path, sizeof path, "%s/tests/models/data/%s.json", source_dir, name);
+  CHECK_CODE(credence_predictor_load(path, CREDENCE_MODEL_AUTO, NULL, &p, &error), CREDENCE_OK);
+  if (p == NULL) {
+    credence_error_free(error);
+    return;
+  }
+  CHECK(credence_predictor_input_count(p) == 8);
+  CHECK(strncmp(credence_predictor_input_name(p, 0), prefix, strlen(prefix)) == 0);
+  CHECK(credence_predictor_input_name(p, 8) == NULL);
+  CHECK(credence_predictor_output_width(p, CREDENCE_PREDICT_MARGIN) == 1);
+  CHECK(credence_predictor_output_width(p, CREDENCE_PREDICT_CONTRIBUTIONS) == 9);
+  CHECK_CODE(credence_predictor_predict(p, table, n, 9, columns, CREDENCE_PREDICT_MARGIN, margin,
+                                        n, &error),
+             CREDENCE_OK);
+  CHECK_CODE(credence_predictor_predict(p, table, n, 9, columns, CREDENCE_PREDICT_CONTRIBUTIONS,
+                                        phi, n * 9, &error),
+             CREDENCE_OK);
+  for (i = 0; i < n; ++i) {
+    CHECK(fabs(margin[i] - want_margin[i]) <= 1e-6 * fmax(1.0, fabs(want_margin[i])));
+    for (k = 0; k < 9; ++k) {
+      CHECK(fabs(phi[i * 9 + k] - want_phi[i * 9 + k]) <= 1e-5 * fmax(1.0, fabs(want_phi[i * 9 + k])));
+    }
+  }
+  /* Errors: the shape asked first; a missing column named in the field path. */
+  CHECK_CODE(credence_predictor_predict(p, table, n, 9, columns, CREDENCE_PREDICT_MARGIN, margin,
+                                        n + 1, NULL),
+             CREDENCE_INVALID_ARGUMENT);
+  CHECK_CODE(credence_predictor_predict(p, table, n, 8, columns, CREDENCE_PREDICT_MARGIN, margin,
+                                        n, &error),
+             CREDENCE_INVALID_ARGUMENT);
+  CHECK(error != NULL && strcmp(credence_error_field_path(error), names[8]) == 0);
+  CHECK(error != NULL && strstr(credence_error_message(error), "no column") != NULL);
+  credence_error_free(error);
+  error = NULL;
+  CHECK_CODE(credence_predictor_predict(p, table, n, 9, NULL, CREDENCE_PREDICT_MARGIN, margin, n,
+                                        NULL),
+             CREDENCE_INVALID_ARGUMENT);
+  CHECK_CODE(credence_predictor_predict(p, table, n, 9, columns, (credence_predict_output)7,
+                                        margin, n, NULL),
+             CREDENCE_INVALID_ARGUMENT);
+  credence_predictor_free(p);
+  for (i = 0; i <= n; ++i) free(lines[i]);
+}
+
+static void test_predictor(const char* source_dir) {
+  credence_predictor* p = NULL;
+  credence_error* error = NULL;
+  char path[4096];
+  test_predictor_fixture(source_dir, "d4_logistic_missing", "feat_");
+  test_predictor_fixture(source_dir, "d2_logistic", "f");
+  CHECK_CODE(credence_predictor_load("/nonexistent/model.json", CREDENCE_MODEL_AUTO, NULL, &p,
+                                     &error),
+             CREDENCE_NOT_FOUND);
+  CHECK(p == NULL);
+  CHECK(error != NULL && strcmp(credence_error_file(error), "/nonexistent/model.json") == 0);
+  credence_error_free(error);
+  /* A bundle's model by id. */
+  snprintf(path, sizeof path, "%s/models/starter", source_dir);
+  CHECK_CODE(credence_predictor_load(path, CREDENCE_MODEL_BUNDLE, "starter_pd", &p, NULL),
+             CREDENCE_OK);
+  CHECK(p != NULL && credence_predictor_input_count(p) > 0);
+  credence_predictor_free(p);
+  CHECK_CODE(credence_predictor_load(path, (credence_model_format)9, NULL, &p, NULL),
+             CREDENCE_INVALID_ARGUMENT);
+  CHECK_CODE(credence_predictor_load(NULL, CREDENCE_MODEL_AUTO, NULL, &p, NULL),
+             CREDENCE_INVALID_ARGUMENT);
+  credence_predictor_free(NULL);
+}
+
 int main(int argc, char** argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s SOURCE_DIR CREDENCE_CLI\n", argv[0]);
@@ -320,6 +435,7 @@ int main(int argc, char** argv) {
   test_version();
   test_load_errors(argv[1]);
   test_scoring(argv[1], argv[2]);
+  test_predictor(argv[1]);
   if (failures > 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
