@@ -189,15 +189,15 @@ class PyModel {
     py::gil_scoped_release release;
     PyModel m;
     m.width_ = columns.size();
-    m.predictor_ = ValueOrThrow(Predictor::Load(
-        path, {.format = static_cast<ModelFormat>(format), .model_id = model_id}));
+    m.predictor_ = ValueOrThrow(
+        Predictor::Load(path, {.format = static_cast<ModelFormat>(format), .model_id = model_id}));
     std::vector<std::string> names = columns;
     if (!m.predictor_->named_inputs()) {
       const std::vector<std::string>& inputs = m.predictor_->inputs();
       if (inputs.size() > names.size()) {
         Throw(InvalidArgumentError("the model reads " + std::to_string(inputs.size()) +
-                                   " features but the data has " +
-                                   std::to_string(names.size()) + " columns"));
+                                   " features but the data has " + std::to_string(names.size()) +
+                                   " columns"));
       }
       std::copy(inputs.begin(), inputs.end(), names.begin());
     }

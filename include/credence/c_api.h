@@ -213,8 +213,9 @@ CREDENCE_C_API credence_status_code credence_score(const credence_engine* engine
  * A bad record fails only its own result. The return value is CREDENCE_OK when the batch ran
  * (even if records failed: look at each results[i].code); it is an error only for bad
  * arguments (NULL pointers, an unknown format; OUT_OF_RANGE for a thread count outside
- * [0, 256]), in which case `results` is left untouched. Release the records' buffers and errors with
- * credence_batch_results_free(results, count); the array itself stays the caller's. */
+ * [0, 256]), in which case `results` is left untouched. Release the records' buffers and
+ * errors with credence_batch_results_free(results, count); the array itself stays the
+ * caller's. */
 CREDENCE_C_API credence_status_code credence_score_batch(
     const credence_engine* engine, const credence_bytes* requests, size_t count,
     credence_wire_format format, int threads, credence_batch_result* results,

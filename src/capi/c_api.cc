@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "capi/c_api_internal.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
 #include "credence/status.h"
-#include "capi/c_api_internal.h"
 
 // The C enums mirror the C++ ones number for number.
 static_assert(static_cast<int>(credence::StatusCode::kOk) == CREDENCE_OK);

@@ -29,8 +29,8 @@ bool ValidOutput(credence_predict_output output) {
   return output >= CREDENCE_PREDICT_PREDICTION && output <= CREDENCE_PREDICT_CONTRIBUTIONS;
 }
 
-Status CheckPredictArguments(const credence_predictor* predictor, const double* table,
-                             size_t rows, size_t width, const char* const* columns,
+Status CheckPredictArguments(const credence_predictor* predictor, const double* table, size_t rows,
+                             size_t width, const char* const* columns,
                              credence_predict_output output, const double* out) {
   if (predictor == nullptr) return NullArgument("predictor");
   if (rows > 0 && width > 0 && table == nullptr) return NullArgument("table");
@@ -58,13 +58,13 @@ credence_status_code credence_predictor_load(const char* path, credence_model_fo
     *out = nullptr;
     if (path == nullptr) return Fail(NullArgument("path"), error);
     if (format < CREDENCE_MODEL_AUTO || format > CREDENCE_MODEL_BUNDLE) {
-      return Fail(InvalidArgumentError("unknown model format " +
-                                       std::to_string(static_cast<int>(format))),
-                  error);
+      return Fail(
+          InvalidArgumentError("unknown model format " + std::to_string(static_cast<int>(format))),
+          error);
     }
-    auto loaded = credence::Predictor::Load(
-        path, {.format = static_cast<credence::ModelFormat>(format),
-               .model_id = model_id == nullptr ? "" : model_id});
+    auto loaded =
+        credence::Predictor::Load(path, {.format = static_cast<credence::ModelFormat>(format),
+                                         .model_id = model_id == nullptr ? "" : model_id});
     if (!loaded.ok()) return Fail(loaded.status(), error);
     *out = new credence_predictor{std::move(loaded).value()};
     return CREDENCE_OK;

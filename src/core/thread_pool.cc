@@ -165,8 +165,8 @@ Status ThreadPool::ParallelFor(std::size_t n, const std::function<void(std::size
 
 Status ParallelFor(int threads, std::size_t n, const std::function<void(std::size_t)>& body) {
   CREDENCE_ASSIGN_OR_RETURN(const int resolved, ResolveThreads(threads));
-  const int size = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(resolved),
-                                                          std::max<std::size_t>(n, 1)));
+  const int size = static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(resolved), std::max<std::size_t>(n, 1)));
   CREDENCE_ASSIGN_OR_RETURN(std::unique_ptr<ThreadPool> pool, ThreadPool::Create(size));
   return pool->ParallelFor(n, body);
 }

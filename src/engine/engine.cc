@@ -498,11 +498,13 @@ std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(
     std::span<const v1::ScoreRequest> requests, const ScoreOptions& options,
     const BatchOptions& batch) const {
   std::vector<std::optional<Result<v1::ScoreResponse>>> slots(requests.size());
-  const Status run = ParallelFor(
-      batch, requests.size(), [&](std::size_t i) { slots[i].emplace(Score(requests[i], options)); });
+  const Status run = ParallelFor(batch, requests.size(), [&](std::size_t i) {
+    slots[i].emplace(Score(requests[i], options));
+  });
   std::vector<Result<v1::ScoreResponse>> results;
   results.reserve(slots.size());
-  for (auto& s : slots) results.push_back(run.ok() ? std::move(*s) : Result<v1::ScoreResponse>(run));
+  for (auto& s : slots)
+    results.push_back(run.ok() ? std::move(*s) : Result<v1::ScoreResponse>(run));
   return results;
 }
 

@@ -127,9 +127,9 @@ Result<ColumnBinding> Predictor::Bind(std::span<const std::string> columns,
     for (const std::string& n : names) {
       auto it = column.find(n);
       if (it == column.end()) {
-        return InvalidArgumentError("no column '" + n + "', which the " + impl_->description +
-                                        " reads",
-                                    {.file = std::string(source), .field_path = n});
+        return InvalidArgumentError(
+            "no column '" + n + "', which the " + impl_->description + " reads",
+            {.file = std::string(source), .field_path = n});
       }
       out.push_back(it->second);
     }
@@ -146,12 +146,11 @@ Status Predictor::PredictRow(std::span<const double> values, std::span<const std
   const Impl& m = *impl_;
   if (values.size() != m.inputs.size() || strings.size() != string_inputs().size() ||
       out.size() != OutputWidth(output)) {
-    return InvalidArgumentError("PredictRow: " + std::to_string(values.size()) + " values, " +
-                                std::to_string(strings.size()) + " strings and " +
-                                std::to_string(out.size()) + " outputs for a model of " +
-                                std::to_string(m.inputs.size()) + ", " +
-                                std::to_string(string_inputs().size()) + " and " +
-                                std::to_string(OutputWidth(output)));
+    return InvalidArgumentError(
+        "PredictRow: " + std::to_string(values.size()) + " values, " +
+        std::to_string(strings.size()) + " strings and " + std::to_string(out.size()) +
+        " outputs for a model of " + std::to_string(m.inputs.size()) + ", " +
+        std::to_string(string_inputs().size()) + " and " + std::to_string(OutputWidth(output)));
   }
   CREDENCE_RETURN_IF_ERROR(CheckCovers(m, output));
   if (unscored != nullptr) unscored->clear();
@@ -170,8 +169,8 @@ Status Predictor::PredictRow(std::span<const double> values, std::span<const std
 }
 
 Status Predictor::Predict(std::span<const double> table, std::size_t width,
-                          const ColumnBinding& binding, PredictOutput output,
-                          std::span<double> out, std::vector<UnscoredRow>* unscored) const {
+                          const ColumnBinding& binding, PredictOutput output, std::span<double> out,
+                          std::vector<UnscoredRow>* unscored) const {
   const Impl& m = *impl_;
   const std::size_t rows = width == 0 ? 0 : table.size() / width;
   const std::size_t out_width = OutputWidth(output);
@@ -184,8 +183,7 @@ Status Predictor::Predict(std::span<const double> table, std::size_t width,
   }
   if (!string_inputs().empty()) {
     return InvalidArgumentError("the " + m.description + " reads string columns (" +
-                                string_inputs().front() +
-                                "), which a numeric table cannot hold");
+                                string_inputs().front() + "), which a numeric table cannot hold");
   }
   for (std::size_t c : binding.numeric_columns()) {
     if (c >= width) return InvalidArgumentError("Predict: the binding names a column past the row");

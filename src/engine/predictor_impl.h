@@ -25,8 +25,7 @@ struct PredictorModel {
 };
 
 // Loads the model at `path` as Predictor::Load documents.
-Result<PredictorModel> LoadPredictorModel(const std::string& path,
-                                          const PredictorOptions& options);
+Result<PredictorModel> LoadPredictorModel(const std::string& path, const PredictorOptions& options);
 
 }  // namespace credence::engine_internal
 

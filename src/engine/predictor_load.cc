@@ -189,7 +189,8 @@ Result<Impl> Load(const std::string& path, const PredictorOptions& options) {
 
 }  // namespace
 
-Result<PredictorModel> LoadPredictorModel(const std::string& path, const PredictorOptions& options) {
+Result<PredictorModel> LoadPredictorModel(const std::string& path,
+                                          const PredictorOptions& options) {
   Result<Impl> loaded = Load(path, options);
   if (!loaded.ok() && loaded.status().location() == nullptr) {
     return loaded.status().WithLocation({.file = path});

@@ -30,10 +30,13 @@ TEST(ThreadPoolTest, ThreadCountsOutsideTheLimitAreRejectedNamingIt) {
     EXPECT_THAT(ResolveThreads(bad).status(),
                 StatusIs(StatusCode::kOutOfRange, HasSubstr("[0, 256]")))
         << bad;
-    EXPECT_THAT(ThreadPool::Create(bad).status(), StatusIs(StatusCode::kOutOfRange, ::testing::_)) << bad;
-    EXPECT_THAT(ParallelFor(bad, 3, [](std::size_t) {}), StatusIs(StatusCode::kOutOfRange, ::testing::_));
+    EXPECT_THAT(ThreadPool::Create(bad).status(), StatusIs(StatusCode::kOutOfRange, ::testing::_))
+        << bad;
+    EXPECT_THAT(ParallelFor(bad, 3, [](std::size_t) {}),
+                StatusIs(StatusCode::kOutOfRange, ::testing::_));
     // Even with nothing to do: the option is wrong whatever the input.
-    EXPECT_THAT(ParallelFor(bad, 0, [](std::size_t) {}), StatusIs(StatusCode::kOutOfRange, ::testing::_));
+    EXPECT_THAT(ParallelFor(bad, 0, [](std::size_t) {}),
+                StatusIs(StatusCode::kOutOfRange, ::testing::_));
   }
   EXPECT_EQ(*ResolveThreads(256), 256);
   EXPECT_EQ(*ResolveThreads(1), 1);

@@ -98,13 +98,11 @@ TEST_P(PredictorXgboostTest, MarginsAndContributionsEqualXgboostWithColumnsByNam
   const std::size_t w = (*p)->OutputWidth(PredictOutput::kContributions);
   ASSERT_EQ(w, 9u);
   std::vector<double> phi(n * w);
-  ASSERT_THAT(
-      (*p)->Predict(table, columns.size(), *binding, PredictOutput::kContributions, phi),
-      IsOk());
+  ASSERT_THAT((*p)->Predict(table, columns.size(), *binding, PredictOutput::kContributions, phi),
+              IsOk());
   std::vector<double> row_out(w);
   for (std::size_t i = 0; i < n; ++i) {
-    EXPECT_LE(std::abs(margin[i] - f.margin[i]), 1e-6 * std::max(1.0, std::abs(f.margin[i])))
-        << i;
+    EXPECT_LE(std::abs(margin[i] - f.margin[i]), 1e-6 * std::max(1.0, std::abs(f.margin[i]))) << i;
     for (std::size_t k = 0; k < w; ++k) {
       EXPECT_NEAR(phi[i * w + k], f.phi[i][k], 1e-5 * std::max(1.0, std::abs(f.phi[i][k])));
     }
@@ -141,18 +139,19 @@ TEST(PredictorTest, LightgbmByContentWithHandCheckedMargins) {
 TEST(PredictorTest, StandaloneModelInJsonOrTextWhateverTheFileName) {
   const std::string json = Temp("m.txt", R"({"id":"pd","logistic":{"intercept":-1,"terms":[
       {"feature":"late","coefficient":0.5},{"feature":"util","coefficient":2,"reference":0.25}]}})");
-  const std::string text = Temp(
-      "m.json", "id: 'pd' logistic { intercept: -1 terms { feature: 'late' coefficient: 0.5 }"
-                " terms { feature: 'util' coefficient: 2 reference: 0.25 } }");
+  const std::string text =
+      Temp("m.json",
+           "id: 'pd' logistic { intercept: -1 terms { feature: 'late' coefficient: 0.5 }"
+           " terms { feature: 'util' coefficient: 2 reference: 0.25 } }");
   for (const std::string& path : {json, text}) {
     auto p = Predictor::Load(path);
     ASSERT_THAT(p.status(), IsOk()) << path;
     EXPECT_EQ((*p)->description(), "model 'pd'");
     EXPECT_THAT((*p)->inputs(), ElementsAre("late", "util"));
     std::vector<double> out(3);
-    ASSERT_THAT((*p)->PredictRow(std::vector<double>{2, 0.5}, {}, PredictOutput::kContributions,
-                                 out),
-                IsOk());
+    ASSERT_THAT(
+        (*p)->PredictRow(std::vector<double>{2, 0.5}, {}, PredictOutput::kContributions, out),
+        IsOk());
     // By hand: 0.5 * 2, 2 * (0.5 - 0.25), and the rest of the margin -1 + 2 * 0.5 - 0.5 = -0.5.
     EXPECT_THAT(out, ElementsAre(1.0, 0.5, -0.5));
     std::vector<double> margin(1);
@@ -161,9 +160,9 @@ TEST(PredictorTest, StandaloneModelInJsonOrTextWhateverTheFileName) {
     EXPECT_DOUBLE_EQ(margin[0], -1 + 1.0 + 1.0);
     // A missing feature without an impute value: NaN and the reason, not an error.
     std::string why;
-    ASSERT_THAT((*p)->PredictRow(std::vector<double>{kNaN, 0.5}, {}, PredictOutput::kMargin,
-                                 margin, &why),
-                IsOk());
+    ASSERT_THAT(
+        (*p)->PredictRow(std::vector<double>{kNaN, 0.5}, {}, PredictOutput::kMargin, margin, &why),
+        IsOk());
     EXPECT_TRUE(std::isnan(margin[0]));
     EXPECT_THAT(why, HasSubstr("late"));
   }

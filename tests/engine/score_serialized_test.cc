@@ -46,8 +46,7 @@ struct Expected {
   Status status;
   std::string request_id, bytes;
 };
-Expected Reference(const Engine& engine, std::string_view record, WireFormat in,
-                   WireFormat out) {
+Expected Reference(const Engine& engine, std::string_view record, WireFormat in, WireFormat out) {
   Expected e;
   auto parsed = ParseRequest(record, in);
   if (!parsed.ok()) {
@@ -70,8 +69,8 @@ TEST(ScoreSerializedTest, EqualsParseScoreSerializeForEveryRecordAndThreadCount)
   std::vector<std::string_view> views(records.begin(), records.end());
   for (WireFormat out : {WireFormat::kJson, WireFormat::kBinary, WireFormat::kText}) {
     for (int threads : {1, 2, 5}) {
-      auto got = engine->ScoreSerialized(
-          views, {.in_format = WireFormat::kJson, .out_format = out}, {.threads = threads});
+      auto got = engine->ScoreSerialized(views, {.in_format = WireFormat::kJson, .out_format = out},
+                                         {.threads = threads});
       ASSERT_THAT(got.status(), IsOk());
       ASSERT_EQ(got->size(), records.size());
       for (std::size_t i = 0; i < records.size(); ++i) {
@@ -81,7 +80,7 @@ TEST(ScoreSerializedTest, EqualsParseScoreSerializeForEveryRecordAndThreadCount)
         EXPECT_EQ((*got)[i].bytes, want.bytes) << i;
       }
       EXPECT_EQ((*got)[1].status.code(), StatusCode::kInvalidArgument);  // malformed
-      EXPECT_EQ((*got)[3].request_id, "no-as-of");                        // invalid
+      EXPECT_EQ((*got)[3].request_id, "no-as-of");                       // invalid
       EXPECT_FALSE((*got)[3].status.ok());
       EXPECT_TRUE((*got)[0].status.ok());
     }
@@ -111,8 +110,8 @@ TEST(ScoreSerializedTest, BinaryInAndErrorRecordsNumberedFromFirstIndex) {
   EXPECT_EQ(bad.bytes, R"({"error":{"index":101,"code":"DATA_LOSS","message":")" +
                            std::string(bad.status.message()) + "\"}}");
   // Record 3 failed validation: its error record carries its request id.
-  EXPECT_THAT((*got)[3].bytes, ::testing::StartsWith(
-                                   R"({"error":{"index":103,"requestId":"no-as-of","code":")"));
+  EXPECT_THAT((*got)[3].bytes,
+              ::testing::StartsWith(R"({"error":{"index":103,"requestId":"no-as-of","code":")"));
   // In binary: a ScoreResponse holding only request_id and error.
   auto pb = engine->ScoreSerialized(views,
                                     {.in_format = WireFormat::kBinary,
@@ -130,9 +129,8 @@ TEST(ScoreSerializedTest, BinaryInAndErrorRecordsNumberedFromFirstIndex) {
   EXPECT_EQ(record.error().message(), (*pb)[3].status.message());
   EXPECT_FALSE(record.has_decision());
   // Good records are unaffected by error records.
-  EXPECT_EQ((*pb)[0].bytes, Reference(*engine, binary[0], WireFormat::kBinary,
-                                      WireFormat::kBinary)
-                                .bytes);
+  EXPECT_EQ((*pb)[0].bytes,
+            Reference(*engine, binary[0], WireFormat::kBinary, WireFormat::kBinary).bytes);
 }
 
 TEST(ScoreSerializedTest, BadOptionsFailTheCallNotTheRecords) {
@@ -145,15 +143,12 @@ TEST(ScoreSerializedTest, BadOptionsFailTheCallNotTheRecords) {
     EXPECT_THAT(engine->ScoreSerialized({}, {}, {.threads = threads}).status(),
                 StatusIs(StatusCode::kOutOfRange, HasSubstr("[0, 256]")));
   }
-  EXPECT_THAT(engine
-                  ->ScoreSerialized(views, {.in_format = static_cast<WireFormat>(9)})
-                  .status(),
+  EXPECT_THAT(engine->ScoreSerialized(views, {.in_format = static_cast<WireFormat>(9)}).status(),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("wire format 9")));
-  EXPECT_THAT(engine
-                  ->ScoreSerialized(views, {.out_format = WireFormat::kText,
-                                            .error_records = true})
-                  .status(),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("text")));
+  EXPECT_THAT(
+      engine->ScoreSerialized(views, {.out_format = WireFormat::kText, .error_records = true})
+          .status(),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("text")));
   EXPECT_THAT(SerializeErrorRecord(0, "", InternalError("x"), WireFormat::kText).status(),
               StatusIs(StatusCode::kInvalidArgument, ::testing::_));
 }

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
-#include <optional>
 #include <vector>
 
 #include "args.h"

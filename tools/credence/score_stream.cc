@@ -346,11 +346,11 @@ Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
                              const StreamOptions& options, WireFormat out_format,
                              const std::function<bool(const SerializedRecord&)>& sink) {
   CREDENCE_ASSIGN_OR_RETURN(StreamPool p, StartPool(options));
-  const SerializedOptions serialized{
-      .in_format = reader.format() == RecordFormat::kJsonl ? WireFormat::kJson
-                                                           : WireFormat::kBinary,
-      .out_format = out_format,
-      .score = options.score};
+  const SerializedOptions serialized{.in_format = reader.format() == RecordFormat::kJsonl
+                                                      ? WireFormat::kJson
+                                                      : WireFormat::kBinary,
+                                     .out_format = out_format,
+                                     .score = options.score};
   std::vector<RawRecord> raws;
   std::vector<std::string_view> views;
   SerializedResult framing_error;
