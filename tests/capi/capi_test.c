@@ -378,7 +378,8 @@ static void test_predictor_fixture(const char* source_dir, const char* name, con
   for (i = 0; i < n; ++i) {
     CHECK(fabs(margin[i] - want_margin[i]) <= 1e-6 * fmax(1.0, fabs(want_margin[i])));
     for (k = 0; k < 9; ++k) {
-      CHECK(fabs(phi[i * 9 + k] - want_phi[i * 9 + k]) <= 1e-5 * fmax(1.0, fabs(want_phi[i * 9 + k])));
+      const double want = want_phi[i * 9 + k];
+      CHECK(fabs(phi[i * 9 + k] - want) <= 1e-5 * fmax(1.0, fabs(want)));
     }
   }
   /* Errors: the shape asked first; a missing column named in the field path. */
