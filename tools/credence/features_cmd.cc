@@ -154,17 +154,6 @@ struct FeatureCounts {
   std::size_t records = 0, failed = 0, unlabelled = 0;
 };
 
-// Splits up to kChunk records from the stream; false when none is left.
-bool ReadChunk(RecordReader& reader, std::vector<RawRecord>& raws) {
-  raws.clear();
-  while (raws.size() < kChunk) {
-    auto raw = reader.NextRaw();
-    if (!raw) break;
-    raws.push_back(std::move(*raw));
-  }
-  return !raws.empty();
-}
-
 // Reads every record, computes its features on `pool` a chunk at a time (parsing on the
 // workers too) and writes the rows in input order; failures go to stderr.
 Status WriteFeatureRows(RecordReader& reader, const Engine& engine, const LabelTable& labels,
@@ -172,7 +161,7 @@ Status WriteFeatureRows(RecordReader& reader, const Engine& engine, const LabelT
   std::vector<RawRecord> raws;
   std::vector<InputRecord> inputs;
   std::vector<std::optional<Result<FeatureVector>>> results;
-  while (ReadChunk(reader, raws)) {
+  while (ReadWindow(reader, kChunk, raws)) {
     inputs.assign(raws.size(), InputRecord{});
     results.assign(raws.size(), std::nullopt);
     CREDENCE_RETURN_IF_ERROR(pool.ParallelFor(raws.size(), [&](std::size_t i) {

@@ -295,7 +295,8 @@ Result<StreamPool> StartPool(const StreamOptions& options) {
   return p;
 }
 
-// Splits up to `window` records from the stream into `raws` (serial); false when none is left.
+}  // namespace
+
 bool ReadWindow(RecordReader& reader, std::size_t window, std::vector<RawRecord>& raws) {
   raws.clear();
   while (raws.size() < window) {
@@ -305,8 +306,6 @@ bool ReadWindow(RecordReader& reader, std::size_t window, std::vector<RawRecord>
   }
   return !raws.empty();
 }
-
-}  // namespace
 
 Status ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
                    const StreamOptions& options,

@@ -131,6 +131,10 @@ bool StderrIsTerminal();
 // The size of a regular file at `path`, 0 otherwise (stdin, pipes).
 std::uint64_t InputSize(const std::string& path);
 
+// Splits up to `window` records from `reader` into `raws` (cleared first); false when none
+// is left.
+bool ReadWindow(RecordReader& reader, std::size_t window, std::vector<RawRecord>& raws);
+
 // One record after scoring with every engine.
 struct ScoredRecord {
   const InputRecord* input = nullptr;
