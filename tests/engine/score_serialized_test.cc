@@ -97,12 +97,15 @@ TEST(ScoreSerializedTest, BinaryInAndErrorRecordsNumberedFromFirstIndex) {
     binary.push_back(bytes);
   }
   std::vector<std::string_view> views(binary.begin(), binary.end());
-  auto got = engine->ScoreSerialized(views,
-                                     {.in_format = WireFormat::kBinary,
-                                      .out_format = WireFormat::kJson,
-                                      .error_records = true,
-                                      .first_index = 100},
-                                     {.threads = 2});
+  // Binary in, error records numbered from 100.
+  auto run = [&](WireFormat out, int threads) {
+    const SerializedOptions options{.in_format = WireFormat::kBinary,
+                                    .out_format = out,
+                                    .error_records = true,
+                                    .first_index = 100};
+    return engine->ScoreSerialized(views, options, {.threads = threads});
+  };
+  auto got = run(WireFormat::kJson, 2);
   ASSERT_THAT(got.status(), IsOk());
   // Record 1 is undecodable: its error record, by the documented format.
   const SerializedResult& bad = (*got)[1];
@@ -113,12 +116,7 @@ TEST(ScoreSerializedTest, BinaryInAndErrorRecordsNumberedFromFirstIndex) {
   EXPECT_THAT((*got)[3].bytes,
               ::testing::StartsWith(R"({"error":{"index":103,"requestId":"no-as-of","code":")"));
   // In binary: a ScoreResponse holding only request_id and error.
-  auto pb = engine->ScoreSerialized(views,
-                                    {.in_format = WireFormat::kBinary,
-                                     .out_format = WireFormat::kBinary,
-                                     .error_records = true,
-                                     .first_index = 100},
-                                    {.threads = 1});
+  auto pb = run(WireFormat::kBinary, 1);
   ASSERT_THAT(pb.status(), IsOk());
   v1::ScoreResponse record;
   ASSERT_TRUE(record.ParseFromString((*pb)[3].bytes));
