@@ -101,6 +101,36 @@ std::optional<double> ParseNumber(std::string_view s) {
   return v;
 }
 
+// The model's inputs of one CSV row, by the binding; an error message, or "" when read.
+std::string ReadRow(const Predictor& m, const ColumnBinding& binding,
+                    const std::vector<std::string>& cells, std::vector<double>& values,
+                    std::vector<std::string>& strings) {
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const std::string& cell = cells[binding.numeric_columns()[k]];
+    if (IsMissing(cell)) {
+      values[k] = std::nan("");
+      continue;
+    }
+    std::optional<double> v = ParseNumber(cell);
+    if (!v) return "column '" + m.inputs()[k] + "': '" + cell + "' is not a number";
+    values[k] = *v;
+  }
+  for (std::size_t k = 0; k < strings.size(); ++k) strings[k] = cells[binding.string_columns()[k]];
+  return "";
+}
+
+std::string Join(const std::vector<std::string>& cells) {
+  std::string row;
+  for (std::size_t k = 0; k < cells.size(); ++k) row += (k ? "," : "") + cells[k];
+  return row;
+}
+
+std::string Row(const std::vector<double>& values) {
+  std::string row;
+  for (std::size_t k = 0; k < values.size(); ++k) row += (k ? "," : "") + Fmt(values[k]);
+  return row;
+}
+
 }  // namespace
 
 int PredictCommand(int argc, char** argv) {
@@ -168,8 +198,6 @@ int PredictCommand(int argc, char** argv) {
     return fail(message.rfind("no column", 0) == 0 ? "the header has " + message
                                                    : message + " in the header");
   }
-  const std::vector<std::size_t>& numeric_cols = binding->numeric_columns();
-  const std::vector<std::size_t>& string_cols = binding->string_columns();
 
   OutputFile out_file(args.Get("out"));
   if (!out_file.ok()) {
@@ -177,9 +205,7 @@ int PredictCommand(int argc, char** argv) {
     return 2;
   }
   std::ostream& out = out_file.stream();
-  const std::vector<std::string> names = m.OutputNames(output);
-  for (std::size_t k = 0; k < names.size(); ++k) out << (k ? "," : "") << names[k];
-  out << "\n";
+  out << Join(m.OutputNames(output)) << "\n";
 
   std::vector<double> values(m.inputs().size());
   std::vector<std::string> strings(m.string_inputs().size());
@@ -193,17 +219,9 @@ int PredictCommand(int argc, char** argv) {
       return fail("expected " + std::to_string(header.size()) + " cells like the header, found " +
                   std::to_string(cells.size()));
     }
-    for (std::size_t k = 0; k < numeric_cols.size(); ++k) {
-      const std::string& cell = cells[numeric_cols[k]];
-      if (IsMissing(cell)) {
-        values[k] = std::nan("");
-        continue;
-      }
-      std::optional<double> v = ParseNumber(cell);
-      if (!v) return fail("column '" + m.inputs()[k] + "': '" + cell + "' is not a number");
-      values[k] = *v;
+    if (std::string bad = ReadRow(m, *binding, cells, values, strings); !bad.empty()) {
+      return fail(bad);
     }
-    for (std::size_t k = 0; k < string_cols.size(); ++k) strings[k] = cells[string_cols[k]];
     ++rows;
     if (Status s = m.PredictRow(values, strings, output, result, &unscored); !s.ok()) {
       if (s.code() != StatusCode::kFailedPrecondition) return fail(std::string(s.message()));
@@ -215,9 +233,7 @@ int PredictCommand(int argc, char** argv) {
       std::cerr << "credence predict: " << in_path << ":" << line_no
                 << ": warning: no output: " << unscored << "\n";
     }
-    std::string row;
-    for (std::size_t k = 0; k < result.size(); ++k) row += (k ? "," : "") + Fmt(result[k]);
-    out << row << "\n";
+    out << Row(result) << "\n";
   }
   if (!out_file.Commit()) {
     std::cerr << "credence predict: " << out_file.error() << "\n";

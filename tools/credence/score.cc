@@ -67,6 +67,79 @@ Exit status: 0 when every record was scored, 1 when any record failed, 2 on a us
 input or bundle error.
 )";
 
+// One pass over the input: streams records through the engine and writes each outcome (a
+// response, an error record or a summary line) in input order, counting failures.
+class ScoreRun {
+ public:
+  ScoreRun(RecordReader& reader, std::ostream& out, bool fail_fast, std::uint64_t input_size)
+      : reader_(reader),
+        out_(out),
+        fail_fast_(fail_fast),
+        progress_(StderrIsTerminal(), input_size) {}
+
+  // Records in `out_format`, serialized on the stream's threads.
+  Status Write(const Engine& engine, const StreamOptions& stream, RecordFormat out_format) {
+    RecordWriter writer(out_, out_format);
+    return ScoreStreamSerialized(reader_, engine, stream, writer.wire_format(),
+                                 [&](const SerializedRecord& r) {
+                                   const SerializedResult& result = *r.result;
+                                   if (!result.status.ok()) {
+                                     writer.WriteError(r.index, result.request_id, result.status);
+                                     return Failed(r.index, result.request_id, result.status);
+                                   }
+                                   writer.WriteRecord(result.bytes);
+                                   return Done();
+                                 });
+  }
+
+  // The --summary lines, from the response objects.
+  Status Summarize(const Engine& engine, const StreamOptions& stream, PopulationSummary& summary) {
+    const Engine* engines[] = {&engine};
+    return ScoreStream(reader_, engines, stream, [&](const ScoredRecord& r) {
+      const std::size_t index = r.input->index;
+      const std::string request_id = r.input->request ? r.input->request->request_id() : "";
+      const Status& error = !r.input->request ? r.input->error : r.results[0]->status();
+      if (!error.ok()) {
+        summary.AddError(out_, index, request_id, error);
+        return Failed(index, request_id, error);
+      }
+      summary.AddResponse(out_, **r.results[0]);
+      return Done();
+    });
+  }
+
+  void Finish() { progress_.Finish(records_, reader_.bytes_read()); }
+  bool stopped() const { return stopped_; }
+  std::size_t failed() const { return failed_; }
+
+ private:
+  // Counts a record; false asks the stream to stop.
+  bool Done() {
+    ++records_;
+    progress_.Update(records_, reader_.bytes_read());
+    return true;
+  }
+
+  // Counts a failed record; with --fail-fast says so and asks the stream to stop.
+  bool Failed(std::size_t index, const std::string& request_id, const Status& error) {
+    ++failed_;
+    if (!fail_fast_) return Done();
+    ++records_;
+    std::cerr << "credence score: record " << index
+              << (request_id.empty() ? "" : " (" + request_id + ")")
+              << " failed: " << error.ToString() << "; stopping (--fail-fast)\n";
+    stopped_ = true;
+    return false;
+  }
+
+  RecordReader& reader_;
+  std::ostream& out_;
+  bool fail_fast_;
+  Progress progress_;
+  std::size_t records_ = 0, failed_ = 0;
+  bool stopped_ = false;
+};
+
 }  // namespace
 
 int ScoreCommand(int argc, char** argv) {
@@ -156,64 +229,21 @@ int ScoreCommand(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
 
   RecordReader reader(*in, in_format);
-  RecordWriter writer(out.stream(), out_format);
-  Progress progress(StderrIsTerminal(), InputSize(in_path));
-  std::size_t records = 0, failed = 0;
-  bool stopped = false;
-  // Counts a failed record; with --fail-fast says so and asks the stream to stop.
-  auto failure = [&](std::size_t index, const std::string& request_id, const Status& error) {
-    ++failed;
-    if (!fail_fast) return true;
-    std::cerr << "credence score: record " << index
-              << (request_id.empty() ? "" : " (" + request_id + ")")
-              << " failed: " << error.ToString() << "; stopping (--fail-fast)\n";
-    stopped = true;
-    return false;
-  };
-  Status streamed;
-  if (summary) {
-    const Engine* engines[] = {engine.get()};
-    streamed = ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
-      ++records;
-      const std::size_t index = r.input->index;
-      const std::string request_id = r.input->request ? r.input->request->request_id() : "";
-      const Status& error = !r.input->request ? r.input->error : r.results[0]->status();
-      if (!error.ok()) {
-        summary->AddError(out.stream(), index, request_id, error);
-        if (!failure(index, request_id, error)) return false;
-      } else {
-        summary->AddResponse(out.stream(), **r.results[0]);
-      }
-      progress.Update(records, reader.bytes_read());
-      return true;
-    });
-  } else {
-    streamed = ScoreStreamSerialized(
-        reader, *engine, stream, writer.wire_format(), [&](const SerializedRecord& r) {
-          ++records;
-          const SerializedResult& result = *r.result;
-          if (!result.status.ok()) {
-            writer.WriteError(r.index, result.request_id, result.status);
-            if (!failure(r.index, result.request_id, result.status)) return false;
-          } else {
-            writer.WriteRecord(result.bytes);
-          }
-          progress.Update(records, reader.bytes_read());
-          return true;
-        });
-  }
+  ScoreRun run(reader, out.stream(), fail_fast, InputSize(in_path));
+  const Status streamed =
+      summary ? run.Summarize(*engine, stream, *summary) : run.Write(*engine, stream, out_format);
   if (!streamed.ok()) {
     std::cerr << "credence score: " << streamed << "\n";
     return 2;
   }
-  progress.Finish(records, reader.bytes_read());
+  run.Finish();
   if (summary) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     summary->PrintTotals(out.stream(), engine->info(), seconds,
                          ResolveThreads(stream.threads).value());
   }
-  if (stopped) {
+  if (run.stopped()) {
     out.stream().flush();
     return 1;  // OutputFile's destructor removes the temporary file
   }
@@ -221,7 +251,7 @@ int ScoreCommand(int argc, char** argv) {
     std::cerr << "credence score: " << out.error() << "\n";
     return 2;
   }
-  return failed == 0 ? 0 : 1;
+  return run.failed() == 0 ? 0 : 1;
 }
 
 }  // namespace credence::cli
