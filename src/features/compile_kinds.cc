@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -18,16 +19,6 @@ constexpr std::int64_t kMaxWindowSeconds = 100LL * 366 * 86'400;  // 100 years
 constexpr int kMaxTopK = 1000;
 constexpr std::int64_t kMaxPeriods = 1000;
 
-Result<core::DurationNs> ToDuration(const google::protobuf::Duration& d, std::string_view what) {
-  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() >= core::kNanosPerSecond) {
-    return InvalidArgumentError(std::string(what) + " must not be negative");
-  }
-  if (d.seconds() > kMaxWindowSeconds) {
-    return InvalidArgumentError(std::string(what) + " longer than 100 years");
-  }
-  return d.seconds() * core::kNanosPerSecond + d.nanos();
-}
-
 bool OnlyKinds(const CompiledFilter& c) {
   return c.custom_kinds.empty() && c.statuses.empty() && c.exclude_statuses.empty() &&
          c.destination_countries.empty() && c.origin_countries.empty() && c.channels.empty() &&
@@ -38,6 +29,25 @@ bool OnlyKinds(const CompiledFilter& c) {
 
 // ---------------------------------------------------------------------------------------
 // Filter, value source and window.
+
+// `d` in nanoseconds, or nothing after reporting at features[i].<field> why not: negative,
+// longer than 100 years, or zero where `positive` is required.
+std::optional<core::DurationNs> DefinitionCompiler::CompileDuration(
+    const google::protobuf::Duration& d, int i, const std::string& field, const std::string& who,
+    bool positive) {
+  std::string problem;
+  if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() >= core::kNanosPerSecond) {
+    problem = " must not be negative";
+  } else if (d.seconds() > kMaxWindowSeconds) {
+    problem = " longer than 100 years";
+  } else if (positive && d.seconds() == 0 && d.nanos() == 0) {
+    problem = " must be positive";
+  } else {
+    return d.seconds() * core::kNanosPerSecond + d.nanos();
+  }
+  Invalid(FeaturePath(i, field), who + field + problem);
+  return std::nullopt;
+}
 
 int DefinitionCompiler::CompileFilter(const v1::EventFilter& ef, const std::string& path,
                                       const std::string& who) {
@@ -121,21 +131,13 @@ CompiledWindow DefinitionCompiler::CompileWindow(const v1::Window& w, int i,
                                                  const std::string& who) {
   CompiledWindow c;
   if (w.has_trailing()) {
-    auto d = ToDuration(w.trailing(), "window.trailing");
-    if (!d.ok() || *d == 0) {
-      Invalid(FeaturePath(i, "window.trailing"),
-              who + (d.ok() ? std::string("window.trailing must be positive")
-                            : std::string(d.status().message())));
-    } else {
+    if (auto d = CompileDuration(w.trailing(), i, "window.trailing", who, /*positive=*/true)) {
       c.all_history = false;
       c.trailing = *d;
     }
   }
   if (w.has_offset()) {
-    auto d = ToDuration(w.offset(), "window.offset");
-    if (!d.ok()) {
-      Invalid(FeaturePath(i, "window.offset"), who + std::string(d.status().message()));
-    } else {
+    if (auto d = CompileDuration(w.offset(), i, "window.offset", who, /*positive=*/false)) {
       c.offset = *d;
     }
   }
@@ -195,13 +197,10 @@ void DefinitionCompiler::CompileTrend(const v1::Trend& tr, int i, const std::str
   }
   c.trend_count = tr.measure() == v1::TREND_MEASURE_COUNT;
   c.value = CompileValue(tr.value(), FeaturePath(i, "trend.value"), who);
-  auto p = ToDuration(tr.period(), "trend.period");
+  const auto p = CompileDuration(tr.period(), i, "trend.period", who, /*positive=*/true);
   const CompiledWindow& w = c.window;
-  if (!p.ok() || *p == 0) {
-    Invalid(FeaturePath(i, "trend.period"),
-            who + (p.ok() ? std::string("trend.period must be positive")
-                          : std::string(p.status().message())));
-  } else if (w.all_history || w.trailing == 0) {
+  if (!p) return;  // reported
+  if (w.all_history || w.trailing == 0) {
     Invalid(FeaturePath(i, "window"), who + "a trend needs a trailing window");
   } else if (w.trailing % *p != 0 || w.trailing / *p < 2 || w.trailing / *p > kMaxPeriods) {
     Invalid(FeaturePath(i, "trend.period"), who +
@@ -232,10 +231,7 @@ void DefinitionCompiler::CompileLink(const v1::Link& l, int i, const std::string
     c.quantile = l.quantile();
   }
   if (l.has_threshold()) {
-    auto d = ToDuration(l.threshold(), "link.threshold");
-    if (!d.ok()) {
-      Invalid(FeaturePath(i, "link.threshold"), who + std::string(d.status().message()));
-    } else {
+    if (auto d = CompileDuration(l.threshold(), i, "link.threshold", who, /*positive=*/false)) {
       c.threshold = *d;
     }
   }

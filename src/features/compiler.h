@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ class DefinitionCompiler {
   int CompileFilter(const v1::EventFilter& ef, const std::string& path, const std::string& who);
   ValueId CompileValue(const v1::Value& v, const std::string& path, const std::string& who);
   CompiledWindow CompileWindow(const v1::Window& w, int i, const std::string& who);
+  std::optional<core::DurationNs> CompileDuration(const google::protobuf::Duration& d, int i,
+                                                  const std::string& field, const std::string& who,
+                                                  bool positive);
   // ... and one function per kind; `who` prefixes messages ("feature 'x': ").
   void CompileAggregate(const v1::Aggregate& g, int i, const std::string& who, CompiledFeature& c);
   void CompileTrend(const v1::Trend& tr, int i, const std::string& who, CompiledFeature& c);
