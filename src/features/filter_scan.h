@@ -19,7 +19,8 @@
 
 namespace credence::features {
 
-// The request-specific form of a filter: strings resolved to pool ids.
+// The request-specific form of a filter: strings resolved to pool ids. Immutable once bound;
+// valid while the filter and the pool live.
 struct BoundFilter {
   const CompiledFilter* f = nullptr;
   std::vector<std::int32_t> custom_kinds, statuses, exclude_statuses, destination_countries,
