@@ -1,5 +1,7 @@
 // Engine: compiles a bundle into an immutable scorer and runs the pipeline
-// ingest → features → models → decision → explanations → audit.
+// ingest → features → models → decision → explanations → audit. Each section of the bundle
+// is compiled by one named step of Engine::Impl, and each stage of scoring is one named step
+// too; decision::Decider decides the outcome from the proposals the stages make.
 #include "credence/engine.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -16,6 +19,7 @@
 #include "credence/version.h"
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
+#include "decision/decider.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
@@ -43,19 +47,6 @@ std::string DeterministicBytes(const google::protobuf::Message& m) {
   return out;
 }
 
-v1::Outcome OutcomeFromName(const std::string& name) {
-  if (name == "APPROVE") return v1::OUTCOME_APPROVE;
-  if (name == "REVIEW") return v1::OUTCOME_REVIEW;
-  if (name == "REJECT") return v1::OUTCOME_REJECT;
-  return v1::OUTCOME_UNSPECIFIED;
-}
-
-// A proposed outcome and who proposed it; the strictest proposal decides.
-struct Proposal {
-  v1::Outcome outcome = v1::OUTCOME_UNSPECIFIED;
-  std::string source;
-};
-
 bool ValidBundleName(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
   for (char c : name) {
@@ -64,6 +55,41 @@ bool ValidBundleName(const std::string& name) {
     if (!ok) return false;
   }
   return true;
+}
+
+SourceLocation At(std::string path) { return SourceLocation{.field_path = std::move(path)}; }
+
+std::string Indexed(const char* field, int i) {
+  return std::string(field) + "[" + std::to_string(i) + "]";
+}
+
+// What the steps of one Engine::Compile share: the bundle, where its text came from, the
+// caller's issue list and the ids each step resolves for later ones.
+struct CompileScope {
+  const v1::Bundle& bundle;
+  const BundleSourceMap& map;
+  std::vector<Issue>* issues;
+  std::unordered_map<std::string, int> model_index, scale_index, table_index;
+
+  // Every error goes through here: located in the bundle's source, recorded as an issue.
+  Status Fail(const Status& s) const {
+    Status located = s;
+    if (const SourceLocation* where = s.location();
+        where != nullptr && !where->field_path.empty() && where->line == 0) {
+      located = s.WithLocation(map.Locate(where->field_path));
+    } else if (where == nullptr && !map.file().empty()) {
+      located = s.WithLocation({.file = map.file()});
+    }
+    if (issues != nullptr) issues->push_back({Issue::Severity::kError, located});
+    return located;
+  }
+};
+
+// A table's limit output as a number of major units. REQUIRES: checked numeric at compile.
+double LimitMajor(const expr::Value& l) {
+  return l.is_double() ? l.double_value()
+         : l.is_int()  ? static_cast<double>(l.int_value())
+                       : static_cast<double>(l.uint_value());
 }
 
 }  // namespace
@@ -88,6 +114,25 @@ struct Engine::Impl {
   int limit_output = -1;
   // Whether any rule or table reads the request variables (an activation is needed).
   bool needs_activation = false;
+
+  // Compile steps, in order. Each returns the first error, located and recorded.
+  Status CompileMetadataAndCurrency(const CompileScope& scope);
+  Status CompileFeatures(const CompileScope& scope);
+  Status CompileModels(CompileScope& scope);  // and the digest
+  Status CompileGradeScales(CompileScope& scope);
+  Status CompileCredit(const CompileScope& scope);
+  Status CompileReasons(const CompileScope& scope);
+  Status CompileRulesAndTables(CompileScope& scope);  // compliance, rule sets, tables
+  Status CompileDecision(const CompileScope& scope);
+
+  // Score steps after ingest and features, in order.
+  void ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values, int max_reasons,
+                   v1::ScoreResponse& response) const;
+  void EvaluateRulesAndTables(const v1::ScoreRequest& request, std::span<const double> values,
+                              v1::ScoreResponse& response, decision::Decider& decider) const;
+  void Decide(decision::Decider& decider, v1::ScoreResponse& response) const;
+  void AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const;
+  void AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
 };
 
 Engine::Engine(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
@@ -106,68 +151,68 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const v1::Bundle& bundle,
 Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded,
                                                       const CompileOptions& options,
                                                       std::vector<Issue>* issues) {
-  const v1::Bundle& bundle = loaded.bundle;
-  const BundleSourceMap& map = loaded.source_map;
-  // Every error goes through here: located in the bundle's source, recorded as an issue.
-  auto fail = [&](const Status& s) -> Status {
-    Status located = s;
-    if (const SourceLocation* where = s.location();
-        where != nullptr && !where->field_path.empty() && where->line == 0) {
-      located = s.WithLocation(map.Locate(where->field_path));
-    } else if (where == nullptr && !map.file().empty()) {
-      located = s.WithLocation({.file = map.file()});
-    }
-    if (issues != nullptr) issues->push_back({Issue::Severity::kError, located});
-    return located;
-  };
-  auto at = [](std::string path) { return SourceLocation{.field_path = std::move(path)}; };
-
+  CompileScope scope{loaded.bundle, loaded.source_map, issues, {}, {}, {}};
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (impl->options.bundle_dir.empty()) impl->options.bundle_dir = loaded.directory;
+  CREDENCE_RETURN_IF_ERROR(impl->CompileMetadataAndCurrency(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileFeatures(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileModels(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileGradeScales(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileCredit(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileReasons(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileRulesAndTables(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileDecision(scope));
+  impl->needs_activation = impl->rule_sets->rule_count() > 0 || !impl->tables.empty();
+  return std::shared_ptr<const Engine>(new Engine(std::move(impl)));
+}
 
-  // Metadata.
+Status Engine::Impl::CompileMetadataAndCurrency(const CompileScope& scope) {
+  const v1::Bundle& bundle = scope.bundle;
   if (!ValidBundleName(bundle.metadata().name())) {
-    return fail(InvalidArgumentError("metadata.name must match [A-Za-z0-9_.-]{1,128}",
-                                     at("metadata.name")));
+    return scope.Fail(InvalidArgumentError("metadata.name must match [A-Za-z0-9_.-]{1,128}",
+                                           At("metadata.name")));
   }
-  impl->info.name = bundle.metadata().name();
-  impl->info.version = bundle.metadata().version();
-
-  // Currency.
-  auto fx = io::FxTable::Build(bundle.base_currency(), bundle.fx_rates(), "fx_rates");
-  if (!fx.ok()) {
-    Status s = fx.status();
-    if (s.location() == nullptr) s = s.WithLocation(at("base_currency"));
-    return fail(s);
+  info.name = bundle.metadata().name();
+  info.version = bundle.metadata().version();
+  auto table = io::FxTable::Build(bundle.base_currency(), bundle.fx_rates(), "fx_rates");
+  if (!table.ok()) {
+    Status s = table.status();
+    if (s.location() == nullptr) s = s.WithLocation(At("base_currency"));
+    return scope.Fail(s);
   }
-  impl->info.base_currency = bundle.base_currency();
-  const int base_exponent = fx->base_exponent();
-  impl->fx = std::move(fx).value();
+  info.base_currency = bundle.base_currency();
+  fx = std::move(table).value();
+  return Status();
+}
 
-  // Features.
-  {
-    std::vector<Issue> feature_issues;
-    auto plan = features::FeaturePlan::Compile(bundle.features(), base_exponent,
-                                               options.max_features, &map, &feature_issues);
-    if (issues != nullptr)
-      issues->insert(issues->end(), feature_issues.begin(), feature_issues.end());
-    if (!plan.ok()) return plan.status();
-    impl->plan = std::move(plan).value();
-    impl->info.feature_names = impl->plan->names();
+// Errors are located and recorded by FeaturePlan::Compile itself.
+Status Engine::Impl::CompileFeatures(const CompileScope& scope) {
+  std::vector<Issue> feature_issues;
+  auto compiled = features::FeaturePlan::Compile(scope.bundle.features(), fx->base_exponent(),
+                                                 options.max_features, &scope.map, &feature_issues);
+  if (scope.issues != nullptr) {
+    scope.issues->insert(scope.issues->end(), feature_issues.begin(), feature_issues.end());
   }
-  const features::FeaturePlan& plan = *impl->plan;
-  auto feature_index = [&plan](std::string_view name) { return plan.Find(name); };
+  if (!compiled.ok()) return compiled.status();
+  plan = std::move(compiled).value();
+  info.feature_names = plan->names();
+  return Status();
+}
 
-  // Models. Model files are read from the bundle's folder and hashed into the digest.
+// Model files are read from the bundle's folder and hashed into the digest.
+Status Engine::Impl::CompileModels(CompileScope& scope) {
+  const v1::Bundle& bundle = scope.bundle;
+  const features::FeaturePlan& feature_plan = *plan;
+  auto feature_index = [&feature_plan](std::string_view name) { return feature_plan.Find(name); };
   core::Sha256 sha;
   sha.Update(DeterministicBytes(bundle));
-  std::unordered_map<std::string, int> model_index;
   for (int i = 0; i < bundle.models_size(); ++i) {
     const v1::Model& m = bundle.models(i);
-    const std::string path = "models[" + std::to_string(i) + "]";
-    if (m.id().empty() || !model_index.emplace(m.id(), i).second) {
-      return fail(InvalidArgumentError("model ids must be non-empty and unique", at(path + ".id")));
+    const std::string path = Indexed("models", i);
+    if (m.id().empty() || !scope.model_index.emplace(m.id(), i).second) {
+      return scope.Fail(
+          InvalidArgumentError("model ids must be non-empty and unique", At(path + ".id")));
     }
     std::string file_bytes;
     switch (m.kind_case()) {
@@ -175,14 +220,15 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
       case v1::Model::kScorecard:
         break;
       case v1::Model::kTreeEnsemble: {
-        auto resolved = io::ResolveInside(impl->options.bundle_dir, m.tree_ensemble().file());
+        auto resolved = io::ResolveInside(options.bundle_dir, m.tree_ensemble().file());
         if (!resolved.ok())
-          return fail(resolved.status().WithLocation(at(path + ".tree_ensemble.file")));
+          return scope.Fail(resolved.status().WithLocation(At(path + ".tree_ensemble.file")));
         auto bytes = io::ReadFile(*resolved, std::size_t{512} << 20);
         if (!bytes.ok()) {
-          return fail(Status(bytes.status().code(),
-                             "model '" + m.id() + "': " + std::string(bytes.status().message()),
-                             at(path + ".tree_ensemble.file")));
+          return scope.Fail(
+              Status(bytes.status().code(),
+                     "model '" + m.id() + "': " + std::string(bytes.status().message()),
+                     At(path + ".tree_ensemble.file")));
         }
         file_bytes = std::move(bytes).value();
         sha.Update(m.tree_ensemble().file());
@@ -191,136 +237,145 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
         break;
       }
       case v1::Model::KIND_NOT_SET:
-        return fail(InvalidArgumentError("model '" + m.id() + "' has no kind", at(path)));
+        return scope.Fail(InvalidArgumentError("model '" + m.id() + "' has no kind", At(path)));
     }
     auto compiled = models::BundleModel::Compile(m, feature_index, file_bytes, path);
-    if (!compiled.ok()) return fail(compiled.status());
-    impl->models.push_back(std::move(compiled).value());
+    if (!compiled.ok()) return scope.Fail(compiled.status());
+    models.push_back(std::move(compiled).value());
   }
-  impl->info.digest = "sha256:" + sha.FinishHex();
+  info.digest = "sha256:" + sha.FinishHex();
+  return Status();
+}
 
-  // Grade scales.
-  std::unordered_map<std::string, int> scale_index;
-  for (int i = 0; i < bundle.grade_scales_size(); ++i) {
-    const std::string path = "grade_scales[" + std::to_string(i) + "]";
-    const v1::GradeScale& g = bundle.grade_scales(i);
-    if (g.id().empty() || !scale_index.emplace(g.id(), i).second) {
-      return fail(
-          InvalidArgumentError("grade scale ids must be non-empty and unique", at(path + ".id")));
+// Every grade scale is checked, used by the credit section or not.
+Status Engine::Impl::CompileGradeScales(CompileScope& scope) {
+  for (int i = 0; i < scope.bundle.grade_scales_size(); ++i) {
+    const std::string path = Indexed("grade_scales", i);
+    const v1::GradeScale& g = scope.bundle.grade_scales(i);
+    if (g.id().empty() || !scope.scale_index.emplace(g.id(), i).second) {
+      return scope.Fail(
+          InvalidArgumentError("grade scale ids must be non-empty and unique", At(path + ".id")));
     }
     auto compiled = decision::GradeScale::Compile(g, path);
-    if (!compiled.ok()) return fail(compiled.status());
+    if (!compiled.ok()) return scope.Fail(compiled.status());
   }
+  return Status();
+}
 
-  // Credit.
-  if (bundle.has_credit()) {
-    const v1::CreditConfig& c = bundle.credit();
-    auto m = model_index.find(c.model());
-    if (m == model_index.end()) {
-      return fail(InvalidArgumentError("credit.model names unknown model '" + c.model() + "'",
-                                       at("credit.model")));
-    }
-    impl->credit_model = m->second;
-    if (!impl->models[static_cast<std::size_t>(m->second)].outputs_probability()) {
-      return fail(InvalidArgumentError("credit.model '" + c.model() +
-                                           "' does not output a probability (use a logistic "
-                                           "model, a scorecard with a scaling or a "
-                                           "binary/logistic tree ensemble)",
-                                       at("credit.model")));
-    }
-    if (!c.has_scaling()) {
-      return fail(InvalidArgumentError("credit.scaling is required", at("credit")));
-    }
-    auto scale = decision::ScoreScale::Compile(c.scaling(), "credit.scaling");
-    if (!scale.ok()) return fail(scale.status());
-    impl->scale = std::move(scale).value();
-    auto g = scale_index.find(c.grade_scale());
-    if (g == scale_index.end()) {
-      return fail(InvalidArgumentError(
-          "credit.grade_scale names unknown grade scale '" + c.grade_scale() + "'",
-          at("credit.grade_scale")));
-    }
-    auto grades = decision::GradeScale::Compile(bundle.grade_scales(g->second),
-                                                "grade_scales[" + std::to_string(g->second) + "]");
-    if (!grades.ok()) return fail(grades.status());
-    impl->grades = std::move(grades).value();
+Status Engine::Impl::CompileCredit(const CompileScope& scope) {
+  if (!scope.bundle.has_credit()) return Status();
+  const v1::CreditConfig& c = scope.bundle.credit();
+  auto m = scope.model_index.find(c.model());
+  if (m == scope.model_index.end()) {
+    return scope.Fail(InvalidArgumentError("credit.model names unknown model '" + c.model() + "'",
+                                           At("credit.model")));
   }
+  credit_model = m->second;
+  if (!models[static_cast<std::size_t>(m->second)].outputs_probability()) {
+    return scope.Fail(InvalidArgumentError("credit.model '" + c.model() +
+                                               "' does not output a probability (use a logistic "
+                                               "model, a scorecard with a scaling or a "
+                                               "binary/logistic tree ensemble)",
+                                           At("credit.model")));
+  }
+  if (!c.has_scaling()) {
+    return scope.Fail(InvalidArgumentError("credit.scaling is required", At("credit")));
+  }
+  auto compiled_scale = decision::ScoreScale::Compile(c.scaling(), "credit.scaling");
+  if (!compiled_scale.ok()) return scope.Fail(compiled_scale.status());
+  scale = std::move(compiled_scale).value();
+  auto g = scope.scale_index.find(c.grade_scale());
+  if (g == scope.scale_index.end()) {
+    return scope.Fail(InvalidArgumentError(
+        "credit.grade_scale names unknown grade scale '" + c.grade_scale() + "'",
+        At("credit.grade_scale")));
+  }
+  auto compiled_grades = decision::GradeScale::Compile(scope.bundle.grade_scales(g->second),
+                                                       Indexed("grade_scales", g->second));
+  if (!compiled_grades.ok()) return scope.Fail(compiled_grades.status());
+  grades = std::move(compiled_grades).value();
+  return Status();
+}
 
-  // Reasons.
-  auto reasons = explain::ReasonCatalog::Compile(bundle.reason_codes(), impl->info.feature_names);
-  if (!reasons.ok()) return fail(reasons.status());
-  impl->reasons = std::move(reasons).value();
+Status Engine::Impl::CompileReasons(const CompileScope& scope) {
+  auto catalog = explain::ReasonCatalog::Compile(scope.bundle.reason_codes(), info.feature_names);
+  if (!catalog.ok()) return scope.Fail(catalog.status());
+  reasons = std::move(catalog).value();
+  return Status();
+}
 
-  // Compliance, rules and decision tables.
+// Rule sets and tables locate and record their own errors.
+Status Engine::Impl::CompileRulesAndTables(CompileScope& scope) {
+  const v1::Bundle& bundle = scope.bundle;
   std::vector<std::string> compliance_grades;
   if (bundle.has_compliance()) {
     auto scorer = decision::ComplianceScorer::Compile(bundle.compliance());
-    if (!scorer.ok()) return fail(scorer.status());
+    if (!scorer.ok()) return scope.Fail(scorer.status());
     compliance_grades = scorer->grades();
-    impl->compliance = std::move(scorer).value();
+    compliance = std::move(scorer).value();
   }
-  auto env = rules::MakeEnvironment(impl->info.feature_names);
-  if (!env.ok()) return fail(env.status());
-  {
-    auto sets = rules::RuleSets::Compile(bundle.rule_sets(), *env, impl->info.feature_names,
-                                         compliance_grades, &map, issues);
-    if (!sets.ok()) return sets.status();  // located and recorded already
-    impl->rule_sets = std::move(sets).value();
-  }
-  std::unordered_map<std::string, int> table_index;
+  auto env = rules::MakeEnvironment(info.feature_names);
+  if (!env.ok()) return scope.Fail(env.status());
+  auto sets = rules::RuleSets::Compile(bundle.rule_sets(), *env, info.feature_names,
+                                       compliance_grades, &scope.map, scope.issues);
+  if (!sets.ok()) return sets.status();
+  rule_sets = std::move(sets).value();
   for (int i = 0; i < bundle.decision_tables_size(); ++i) {
-    const std::string path = "decision_tables[" + std::to_string(i) + "]";
-    auto table = rules::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &map, issues);
-    if (!table.ok()) return table.status();  // located and recorded already
-    if (!table_index.emplace(table->id(), i).second) {
-      return fail(InvalidArgumentError("decision table ids must be unique", at(path + ".id")));
+    const std::string path = Indexed("decision_tables", i);
+    auto table = rules::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &scope.map,
+                                               scope.issues);
+    if (!table.ok()) return table.status();
+    if (!scope.table_index.emplace(table->id(), i).second) {
+      return scope.Fail(
+          InvalidArgumentError("decision table ids must be unique", At(path + ".id")));
     }
-    impl->tables.push_back(std::move(table).value());
+    tables.push_back(std::move(table).value());
   }
-  if (bundle.has_decision()) {
-    auto t = table_index.find(bundle.decision().table());
-    if (t == table_index.end()) {
-      return fail(InvalidArgumentError(
-          "decision.table names unknown decision table '" + bundle.decision().table() + "'",
-          at("decision.table")));
-    }
-    const rules::DecisionTable& table = impl->tables[static_cast<std::size_t>(t->second)];
-    const auto policy = table.hit_policy();
-    if (policy != v1::DECISION_HIT_POLICY_UNIQUE && policy != v1::DECISION_HIT_POLICY_FIRST &&
-        policy != v1::DECISION_HIT_POLICY_PRIORITY && policy != v1::DECISION_HIT_POLICY_ANY) {
-      return fail(
-          InvalidArgumentError("the deciding table must have a single-result hit policy "
-                               "(UNIQUE, FIRST, PRIORITY or ANY)",
-                               at("decision.table")));
-    }
-    impl->decision_table = t->second;
-    impl->outcome_output = table.OutputIndex("outcome");
-    impl->limit_output = table.OutputIndex("limit");
-    if (impl->outcome_output < 0) {
-      return fail(InvalidArgumentError("the deciding table needs an output named \"outcome\"",
-                                       at("decision.table")));
-    }
-    for (const expr::Value& v : table.OutputValues(impl->outcome_output)) {
-      if (!v.is_string() || OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
-        return fail(InvalidArgumentError(
-            "outcome outputs must be \"APPROVE\", \"REVIEW\" or \"REJECT\", not " +
-                rules::FormatLiteral(v),
-            at("decision_tables[" + std::to_string(t->second) + "].rows")));
-      }
-    }
-    if (impl->limit_output >= 0) {
-      for (const expr::Value& v : table.OutputValues(impl->limit_output)) {
-        if (!(v.is_double() || v.is_int() || v.is_uint())) {
-          return fail(
-              InvalidArgumentError("limit outputs must be numbers, not " + rules::FormatLiteral(v),
-                                   at("decision_tables[" + std::to_string(t->second) + "].rows")));
-        }
-      }
-    }
-  }
-  impl->needs_activation = impl->rule_sets->rule_count() > 0 || !impl->tables.empty();
+  return Status();
+}
 
-  return std::shared_ptr<const Engine>(new Engine(std::move(impl)));
+// The deciding table: a single-result hit policy, an "outcome" output of outcome names and
+// an optional numeric "limit" output.
+Status Engine::Impl::CompileDecision(const CompileScope& scope) {
+  if (!scope.bundle.has_decision()) return Status();
+  auto t = scope.table_index.find(scope.bundle.decision().table());
+  if (t == scope.table_index.end()) {
+    return scope.Fail(InvalidArgumentError(
+        "decision.table names unknown decision table '" + scope.bundle.decision().table() + "'",
+        At("decision.table")));
+  }
+  const auto& table = tables[static_cast<std::size_t>(t->second)];
+  const auto policy = table.hit_policy();
+  if (policy != v1::DECISION_HIT_POLICY_UNIQUE && policy != v1::DECISION_HIT_POLICY_FIRST &&
+      policy != v1::DECISION_HIT_POLICY_PRIORITY && policy != v1::DECISION_HIT_POLICY_ANY) {
+    return scope.Fail(InvalidArgumentError(
+        "the deciding table must have a single-result hit policy (UNIQUE, FIRST, PRIORITY or ANY)",
+        At("decision.table")));
+  }
+  decision_table = t->second;
+  outcome_output = table.OutputIndex("outcome");
+  limit_output = table.OutputIndex("limit");
+  if (outcome_output < 0) {
+    return scope.Fail(InvalidArgumentError("the deciding table needs an output named \"outcome\"",
+                                           At("decision.table")));
+  }
+  const std::string rows = Indexed("decision_tables", t->second) + ".rows";
+  for (const expr::Value& v : table.OutputValues(outcome_output)) {
+    if (!v.is_string() || decision::OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
+      return scope.Fail(InvalidArgumentError(
+          "outcome outputs must be \"APPROVE\", \"REVIEW\" or \"REJECT\", not " +
+              rules::FormatLiteral(v),
+          At(rows)));
+    }
+  }
+  if (limit_output < 0) return Status();
+  for (const expr::Value& v : table.OutputValues(limit_output)) {
+    if (!(v.is_double() || v.is_int() || v.is_uint())) {
+      return scope.Fail(InvalidArgumentError(
+          "limit outputs must be numbers, not " + rules::FormatLiteral(v), At(rows)));
+    }
+  }
+  return Status();
 }
 
 Result<FeatureVector> Engine::ComputeFeatures(const v1::ScoreRequest& request) const {
@@ -344,129 +399,113 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
   response.set_request_id(request.request_id());
   response.set_enterprise_id(request.enterprise().id());
   *response.mutable_ingest() = std::move(in.summary);
-
-  int max_reasons = request.options().max_reason_codes() > 0 ? request.options().max_reason_codes()
-                                                             : options.max_reason_codes;
-  max_reasons = std::clamp(max_reasons, 0, kMaxReasonCodes);
-
-  // Proposals for the decision, in order of precedence on ties: table, rules, grade.
-  std::vector<Proposal> proposals;
-  std::int64_t limit_minor = 0;  // from the grade band unless the table gives one
-  bool table_limit = false;
-
-  // Credit.
-  if (e.credit_model >= 0) {
-    const models::BundleModel& model = e.models[static_cast<std::size_t>(e.credit_model)];
-    models::ModelOutput out;
-    std::vector<std::string> strings;  // enterprise fields a scorecard reads
-    for (const std::string& f : model.string_fields()) {
-      strings.push_back(models::EnterpriseField(request.enterprise(), f));
-    }
-    model.Predict(values, e.info.feature_names, out, strings);
-    v1::CreditResult* credit = response.mutable_credit();
-    credit->set_model_id(model.id());
-    credit->set_available(out.available);
-    if (out.available) {
-      credit->set_pd(out.probability);
-      credit->set_margin(out.margin);
-      credit->set_score(e.scale->ScoreFromMargin(out.margin));
-      const v1::GradeBand& band = e.grades->Band(out.probability);
-      credit->set_grade(band.grade());
-      if (model.scorecard() != nullptr) {
-        std::vector<explain::ReasonCandidate> candidates;
-        for (const models::ReasonCandidate& c : out.reason_candidates) {
-          candidates.push_back({c.code, c.input, c.value, c.weight});
-        }
-        e.reasons->TopAdverse(candidates, max_reasons, model.id(), response.mutable_reasons());
-      } else {
-        e.reasons->TopAdverse(out.contributions, values, max_reasons, model.id(),
-                              response.mutable_reasons());
-      }
-      limit_minor = band.limit_minor_units();
-    } else {
-      credit->set_unavailable_reason(out.unavailable_reason);
-      response.add_warnings("credit model '" + model.id() +
-                            "' produced no PD: " + out.unavailable_reason);
-    }
-  }
-
-  // Rules, compliance, decision tables.
+  const int max_reasons =
+      std::clamp(request.options().max_reason_codes() > 0 ? request.options().max_reason_codes()
+                                                          : options.max_reason_codes,
+                 0, kMaxReasonCodes);
+  e.ScoreCredit(request, values, max_reasons, response);
+  decision::Decider decider(e.info.base_currency, e.fx->base_exponent());
   if (e.needs_activation || e.compliance) {
-    expr::Activation activation;
-    activation.set_features(values);
-    rules::BindRequest(request, activation);
-    rules::BindCredit(response.credit(), activation);
-    e.rule_sets->Evaluate(values, activation, response.mutable_rule_hits());
-    for (const v1::RuleHit& h : response.rule_hits()) {
-      if (h.errored()) {
-        response.add_warnings("rule " + h.rule_set() + "/" + h.rule_id() +
-                              " could not be evaluated: " + h.error());
-      }
+    e.EvaluateRulesAndTables(request, values, response, decider);
+  }
+  e.Decide(decider, response);
+  if (options.include_features || request.options().include_features()) {
+    e.AddFeatures(values, response);
+  }
+  e.AddAudit(request, response);
+  return response;
+}
+
+// The credit model's PD, margin, score, grade and top adverse reasons.
+void Engine::Impl::ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values,
+                               int max_reasons, v1::ScoreResponse& response) const {
+  if (credit_model < 0) return;
+  const models::BundleModel& model = models[static_cast<std::size_t>(credit_model)];
+  models::ModelOutput out;
+  std::vector<std::string> strings;  // enterprise fields a scorecard reads
+  for (const std::string& f : model.string_fields()) {
+    strings.push_back(models::EnterpriseField(request.enterprise(), f));
+  }
+  model.Predict(values, info.feature_names, out, strings);
+  v1::CreditResult* credit = response.mutable_credit();
+  credit->set_model_id(model.id());
+  credit->set_available(out.available);
+  if (!out.available) {
+    credit->set_unavailable_reason(out.unavailable_reason);
+    response.add_warnings("credit model '" + model.id() +
+                          "' produced no PD: " + out.unavailable_reason);
+    return;
+  }
+  credit->set_pd(out.probability);
+  credit->set_margin(out.margin);
+  credit->set_score(scale->ScoreFromMargin(out.margin));
+  credit->set_grade(grades->Band(out.probability).grade());
+  if (model.scorecard() != nullptr) {
+    std::vector<explain::ReasonCandidate> candidates;
+    for (const models::ReasonCandidate& c : out.reason_candidates) {
+      candidates.push_back({c.code, c.input, c.value, c.weight});
     }
-    rules::BindFlags(response.rule_hits(), activation);
-    if (e.compliance) *response.mutable_compliance() = e.compliance->Score(response.rule_hits());
-    rules::BindCompliance(response.compliance(), activation);
-    for (std::size_t t = 0; t < e.tables.size(); ++t) {
-      rules::TableOutcome outcome = e.tables[t].Evaluate(activation);
-      if (static_cast<int>(t) == e.decision_table) {
-        const std::string source = "decision_table:" + e.tables[t].id();
-        if (outcome.result.errored()) {
-          proposals.push_back({v1::OUTCOME_REVIEW, source});
-          response.add_warnings("decision table '" + e.tables[t].id() +
-                                "' could not decide: " + outcome.result.error());
-        } else {
-          const expr::Value& o = outcome.values[static_cast<std::size_t>(e.outcome_output)];
-          proposals.push_back({OutcomeFromName(o.string_value()), source});
-          if (e.limit_output >= 0) {
-            const expr::Value& l = outcome.values[static_cast<std::size_t>(e.limit_output)];
-            const double major = l.is_double() ? l.double_value()
-                                 : l.is_int()  ? static_cast<double>(l.int_value())
-                                               : static_cast<double>(l.uint_value());
-            double scale = 1;
-            for (int k = 0; k < e.fx->base_exponent(); ++k) scale *= 10;
-            limit_minor = static_cast<std::int64_t>(std::llround(std::max(0.0, major) * scale));
-            table_limit = true;
-          }
-        }
-      }
-      *response.add_decision_tables() = std::move(outcome.result);
-    }
-    for (const v1::RuleHit& h : response.rule_hits()) {
-      if (!h.errored() && h.outcome() != v1::OUTCOME_UNSPECIFIED) {
-        proposals.push_back({h.outcome(), "rule:" + h.rule_set() + "/" + h.rule_id()});
-      }
+    reasons->TopAdverse(candidates, max_reasons, model.id(), response.mutable_reasons());
+  } else {
+    reasons->TopAdverse(out.contributions, values, max_reasons, model.id(),
+                        response.mutable_reasons());
+  }
+}
+
+// Rule sets, the compliance score and every decision table, over one activation; the
+// deciding table and the rule hits propose outcomes.
+void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
+                                          std::span<const double> values,
+                                          v1::ScoreResponse& response,
+                                          decision::Decider& decider) const {
+  expr::Activation activation;
+  activation.set_features(values);
+  rules::BindRequest(request, activation);
+  rules::BindCredit(response.credit(), activation);
+  rule_sets->Evaluate(values, activation, response.mutable_rule_hits());
+  for (const v1::RuleHit& h : response.rule_hits()) {
+    if (h.errored()) {
+      response.add_warnings("rule " + h.rule_set() + "/" + h.rule_id() +
+                            " could not be evaluated: " + h.error());
     }
   }
-  if (e.credit_model >= 0) {
+  rules::BindFlags(response.rule_hits(), activation);
+  if (compliance) *response.mutable_compliance() = compliance->Score(response.rule_hits());
+  rules::BindCompliance(response.compliance(), activation);
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    rules::TableOutcome outcome = tables[t].Evaluate(activation);
+    if (static_cast<int>(t) == decision_table) {
+      if (outcome.result.errored()) {
+        decider.ProposeTableError(tables[t].id());
+        response.add_warnings("decision table '" + tables[t].id() +
+                              "' could not decide: " + outcome.result.error());
+      } else {
+        const expr::Value& o = outcome.values[static_cast<std::size_t>(outcome_output)];
+        std::optional<double> limit;
+        if (limit_output >= 0) {
+          limit = LimitMajor(outcome.values[static_cast<std::size_t>(limit_output)]);
+        }
+        decider.ProposeTable(tables[t].id(), decision::OutcomeFromName(o.string_value()), limit);
+      }
+    }
+    *response.add_decision_tables() = std::move(outcome.result);
+  }
+  for (const v1::RuleHit& h : response.rule_hits()) decider.ProposeRule(h);
+}
+
+// The credit grade band proposes last; then the decision and its reason codes: those of
+// the rule hits (once each), then those of the model's adverse reasons.
+void Engine::Impl::Decide(decision::Decider& decider, v1::ScoreResponse& response) const {
+  if (credit_model >= 0) {
     const v1::CreditResult& credit = response.credit();
     if (credit.available()) {
-      const v1::GradeBand& band = e.grades->Band(credit.pd());
-      proposals.push_back(
-          {band.outcome() == v1::OUTCOME_UNSPECIFIED ? v1::OUTCOME_REVIEW : band.outcome(),
-           "grade_scale:" + e.grades->id() + "/" + band.grade()});
+      decider.ProposeGrade(grades->id(), grades->Band(credit.pd()));
     } else {
-      proposals.push_back({v1::OUTCOME_REVIEW, "credit_unavailable"});
+      decider.ProposeCreditUnavailable();
     }
   }
-
-  // Decision: the strictest proposal; the first of equals.
   v1::Decision* decision = response.mutable_decision();
-  const Proposal* chosen = nullptr;
-  for (const Proposal& p : proposals) {
-    if (chosen == nullptr || p.outcome > chosen->outcome) chosen = &p;
-  }
-  if (chosen == nullptr) {
-    decision->set_outcome(v1::OUTCOME_REVIEW);
-    decision->set_source("no_decision");
-  } else {
-    decision->set_outcome(chosen->outcome);
-    decision->set_source(chosen->source);
-  }
-  if (decision->outcome() == v1::OUTCOME_APPROVE && limit_minor > 0 &&
-      (table_limit || e.credit_model >= 0)) {
-    decision->mutable_limit()->set_currency_code(e.info.base_currency);
-    decision->mutable_limit()->set_minor_units(limit_minor);
-  }
+  decider.Decide(decision);
   for (const v1::RuleHit& h : response.rule_hits()) {
     if (!h.errored() && !h.reason_code().empty() &&
         std::find(decision->reason_codes().begin(), decision->reason_codes().end(),
@@ -475,23 +514,24 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
     }
   }
   for (const v1::Reason& r : response.reasons()) decision->add_reason_codes(r.code());
+}
 
-  if (options.include_features || request.options().include_features()) {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      v1::FeatureValue* f = response.add_features();
-      f->set_name(e.info.feature_names[i]);
-      f->set_value(values[i]);
-      f->set_missing(std::isnan(values[i]));
-    }
+void Engine::Impl::AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    v1::FeatureValue* f = response.add_features();
+    f->set_name(info.feature_names[i]);
+    f->set_value(values[i]);
+    f->set_missing(std::isnan(values[i]));
   }
+}
 
+void Engine::Impl::AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& response) const {
   v1::Audit* audit = response.mutable_audit();
   audit->set_engine_version(std::string(Version()));
-  audit->set_bundle_name(e.info.name);
-  audit->set_bundle_version(e.info.version);
-  audit->set_bundle_digest(e.info.digest);
+  audit->set_bundle_name(info.name);
+  audit->set_bundle_version(info.version);
+  audit->set_bundle_digest(info.digest);
   *audit->mutable_as_of() = request.as_of();
-  return response;
 }
 
 std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(

@@ -1,11 +1,14 @@
 // FeaturePlan: the bundle's feature definitions compiled against nothing but themselves,
 // evaluated over one request's EventTable into a dense vector of doubles (NaN = missing).
 //
-// Compile groups windowed features (aggregate, trend, link) by distinct filter and by
-// distinct (filter, window) "slice"; Evaluate binds each distinct filter's strings to the
-// request's StringPool once, scans the time-sorted table once (each row tested only against
-// the filters accepting its kind), then computes each slice's statistics once over its range
-// of matching rows and derives ratios and growths last. Definitions: docs/features.md.
+// Compile (compiler.h) turns Bundle.features into FeatureDefinitions (plan_definition.h:
+// what each feature is), then lays them out for the batch path (batch_layout.h): windowed
+// features (aggregate, trend, link) grouped by distinct filter and by distinct
+// (filter, window) "slice". Evaluate binds each distinct filter's strings to the request's
+// StringPool once and scans the time-sorted table once (filter_scan.h), resolves links
+// (links.h), computes each slice's statistics once over its range of matching rows
+// (slice_stats.h) and derives tenure, ratios and growths last (derived.h). Definitions:
+// docs/features.md.
 //
 //   auto plan = FeaturePlan::Compile(bundle.features(), 2, 10'000, nullptr, &issues);
 //   std::vector<double> values(plan->size());
@@ -23,8 +26,8 @@
 #include <vector>
 
 #include "credence/bundle.h"
-#include "credence/status.h"
 #include "credence/result.h"
+#include "credence/status.h"
 #include "credence/v1/bundle.pb.h"
 #include "io/ingest.h"
 

@@ -1,0 +1,182 @@
+// Links between events: resolution per request, measures per slice. See links.h.
+#include "features/links.h"
+
+#include <limits>
+#include <string_view>
+
+#include "features/quantile.h"
+
+namespace credence::features {
+namespace {
+
+// Equality of short strings without a library call (ids are typically a few bytes).
+inline bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Marks the rows some link may reference; returns how many.
+std::size_t MarkTargets(const BatchLayout& layout, const io::EventTable& t,
+                        const MatchLists& matches, std::vector<char>& target) {
+  target.assign(t.size(), 0);
+  std::size_t targets = 0;
+  for (std::size_t f = 0; f < layout.filter_link_target.size(); ++f) {
+    if (!layout.filter_link_target[f]) continue;
+    for (std::int32_t row : matches.rows(f)) {
+      if (!target[static_cast<std::size_t>(row)]) {
+        target[static_cast<std::size_t>(row)] = 1;
+        ++targets;
+      }
+    }
+  }
+  return targets;
+}
+
+// Each row's referenced row among the targets (itself excluded), through an open-addressing
+// table over the targets' ids.
+std::vector<std::int32_t> ReferencedRows(const io::EventTable& t, const std::vector<char>& target,
+                                         std::size_t targets) {
+  const std::size_t rows = t.size();
+  int bits = 4;
+  while ((std::size_t{1} << bits) < 2 * targets) ++bits;
+  const std::size_t cap = std::size_t{1} << bits;
+  std::vector<std::int32_t> table(cap, -1);
+  // FNV-1a, then Fibonacci hashing (the top `bits` bits of a multiply).
+  auto hash = [bits](std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+  };
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (!target[row]) continue;
+    std::size_t h = hash(t.id[row]);
+    while (table[h] >= 0) h = (h + 1) & (cap - 1);
+    table[h] = static_cast<std::int32_t>(row);
+  }
+  std::vector<std::int32_t> ref_row(rows, -1);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::string_view ref = t.reference_id[row];
+    if (ref.empty() || targets == 0) continue;
+    for (std::size_t h = hash(ref); table[h] >= 0; h = (h + 1) & (cap - 1)) {
+      const auto other = static_cast<std::size_t>(table[h]);
+      if (SameBytes(t.id[other], ref)) {
+        if (other != row) ref_row[row] = table[h];
+        break;
+      }
+    }
+  }
+  return ref_row;
+}
+
+}  // namespace
+
+LinkIndex ResolveLinks(const BatchLayout& layout, const io::EventTable& t,
+                       const MatchLists& matches) {
+  LinkIndex links;
+  if (!layout.has_links) return links;
+  const std::size_t rows = t.size();
+  const std::size_t nf = layout.filter_link_target.size();
+  std::vector<char> target;
+  const std::size_t targets = MarkTargets(layout, t, matches, target);
+  links.ref_row = ReferencedRows(t, target, targets);
+  links.first_inbound.resize(nf);
+  links.member.resize(nf);
+  for (int lf : layout.inbound_filters) {
+    auto& first = links.first_inbound[static_cast<std::size_t>(lf)];
+    first.assign(rows, -1);
+    for (std::int32_t row : matches.rows(static_cast<std::size_t>(lf))) {  // time order
+      const std::int32_t tgt = links.ref_row[static_cast<std::size_t>(row)];
+      if (tgt >= 0 && first[static_cast<std::size_t>(tgt)] < 0) {
+        first[static_cast<std::size_t>(tgt)] = row;
+      }
+    }
+  }
+  for (int lf : layout.outbound_filters) {
+    auto& mem = links.member[static_cast<std::size_t>(lf)];
+    mem.assign(rows, 0);
+    for (std::int32_t row : matches.rows(static_cast<std::size_t>(lf))) {
+      mem[static_cast<std::size_t>(row)] = 1;
+    }
+  }
+  return links;
+}
+
+void LinkMeasures::Pass(const CompiledFeature& f, const SliceRange& range, const LinkIndex& links,
+                        const io::EventTable& t) {
+  ready_ = true;
+  filter_ = f.link_filter;
+  outbound_ = f.outbound;
+  linked_ = 0;
+  total_ns_ = 0;
+  collected_ = false;
+  link_ns_.clear();
+  const auto lf = static_cast<std::size_t>(f.link_filter);
+  const auto time_of = [&](std::int32_t row) { return t.time[static_cast<std::size_t>(row)]; };
+  for (std::size_t k = range.lo; k < range.hi; ++k) {
+    const auto row = static_cast<std::size_t>(range.rows[k]);
+    std::int32_t other = -1;
+    if (f.outbound) {
+      other = links.ref_row[row];
+      if (other >= 0 && !links.member[lf][static_cast<std::size_t>(other)]) other = -1;
+    } else {
+      other = links.first_inbound[lf][row];
+    }
+    if (other < 0 || time_of(other) > range.end) continue;  // none, or not yet happened
+    // 128-bit: times span 1677..2262, so a difference may not fit in 64 bits.
+    const Int128 d = f.outbound ? static_cast<Int128>(t.time[row]) - time_of(other)
+                                : static_cast<Int128>(time_of(other)) - t.time[row];
+    total_ns_ += d;
+    link_ns_.push_back(d);
+  }
+  linked_ = static_cast<std::int64_t>(link_ns_.size());
+}
+
+double LinkMeasures::Measure(const CompiledFeature& f, const SliceRange& range,
+                             const LinkIndex& links, const io::EventTable& t) {
+  if (!ready_ || filter_ != f.link_filter || outbound_ != f.outbound) Pass(f, range, links, t);
+  const std::int64_t count = range.count();
+  const std::int64_t linked = linked_;
+  switch (f.measure) {
+    case v1::LINK_MEASURE_SHARE_LINKED:
+      if (count > 0) return static_cast<double>(linked) / static_cast<double>(count);
+      break;
+    case v1::LINK_MEASURE_SHARE_UNLINKED:
+      if (count > 0) return static_cast<double>(count - linked) / static_cast<double>(count);
+      break;
+    case v1::LINK_MEASURE_COUNT_LINKED:
+      return static_cast<double>(linked);
+    case v1::LINK_MEASURE_COUNT_UNLINKED:
+      return static_cast<double>(count - linked);
+    case v1::LINK_MEASURE_DURATION_MEAN:
+      if (linked > 0) {
+        return static_cast<double>(total_ns_) / static_cast<double>(linked) /
+               static_cast<double>(core::kNanosPerDay);
+      }
+      break;
+    case v1::LINK_MEASURE_DURATION_QUANTILE:
+      if (!collected_) {
+        durations_.clear();
+        for (Int128 d : link_ns_) {
+          durations_.push_back(static_cast<double>(d) / static_cast<double>(core::kNanosPerDay));
+        }
+        collected_ = true;
+      }
+      if (linked > 0) return Quantile7(durations_, f.quantile);
+      break;
+    case v1::LINK_MEASURE_DURATION_SHARE_ABOVE:
+      if (linked > 0) {
+        std::int64_t above = 0;
+        for (Int128 d : link_ns_) above += d > f.threshold ? 1 : 0;
+        return static_cast<double>(above) / static_cast<double>(linked);
+      }
+      break;
+    default:
+      break;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace credence::features
