@@ -1,6 +1,5 @@
-// The statistics behind `credence report` / `credence diff` against brute force and hand
-// computation, and the HTML report itself (content, escaping, and a headless Chromium
-// render).
+// The HTML report of `credence report`: content against the library, escaping, and a
+// headless Chromium render. Its statistics are fit::'s (tests/fit/metrics_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,17 +14,12 @@
 #include <string>
 
 #include "credence/engine.h"
-#include "credence/report_stats.h"
 #include "tests/tools/cli_testing.h"
 #include "tests/tools/population.h"
 
 namespace credence {
 namespace {
 
-using ::credence::cli::Discriminate;
-using ::credence::cli::MakeHistogram;
-using ::credence::cli::PopulationStability;
-using ::credence::cli::QuantileType7;
 using ::credence::testing::MakePopulation;
 using ::credence::testing::ReadFileOrEmpty;
 using ::credence::testing::RunCli;
@@ -34,84 +28,6 @@ using ::credence::testing::TestTempPath;
 using ::credence::testing::WriteJsonl;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-TEST(ReportStatsTest, QuantileType7MatchesR) {
-  // R: quantile(c(1, 2, 3, 4, 10), c(0, .1, .5, .9, 1), type = 7) = 1, 1.4, 3, 7.6, 10
-  const std::vector<double> x = {1, 2, 3, 4, 10};
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0), 1);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.1), 1.4);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.5), 3);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.9), 7.6);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 1), 10);
-  EXPECT_TRUE(std::isnan(QuantileType7({}, 0.5)));
-}
-
-TEST(ReportStatsTest, HistogramCountsEverything) {
-  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN};
-  auto h = MakeHistogram(x, 5);
-  EXPECT_EQ(h.lo, 0);
-  EXPECT_EQ(h.hi, 10);
-  EXPECT_EQ(h.counts, (std::vector<std::size_t>{2, 2, 2, 2, 3}));  // the last bin holds 10
-  EXPECT_EQ(MakeHistogram(std::vector<double>{3, 3}, 10).counts.size(), 1u);
-}
-
-// AUC from every (bad, good) pair; KS from every threshold.
-TEST(ReportStatsTest, DiscriminationAgreesWithBruteForce) {
-  std::mt19937 rng(7);
-  for (int trial = 0; trial < 30; ++trial) {
-    const int n = 5 + static_cast<int>(rng() % 200);
-    std::vector<double> risk;
-    std::vector<int> bad;
-    for (int i = 0; i < n; ++i) {
-      risk.push_back(static_cast<double>(rng() % 25) / 10.0);  // many ties
-      bad.push_back(static_cast<int>(rng() % 3 == 0));
-    }
-    double pairs = 0, wins = 0, nb = 0, ng = 0;
-    for (int i = 0; i < n; ++i) (bad[i] ? nb : ng) += 1;
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < n; ++j) {
-        if (!bad[i] || bad[j]) continue;
-        pairs += 1;
-        wins += risk[i] > risk[j] ? 1 : risk[i] == risk[j] ? 0.5 : 0;
-      }
-    }
-    double ks = 0;
-    for (double t : risk) {
-      double b = 0, g = 0;
-      for (int i = 0; i < n; ++i) {
-        if (risk[i] >= t) (bad[i] ? b : g) += 1;
-      }
-      ks = std::max(ks, std::abs(b / nb - g / ng));
-    }
-    const auto d = Discriminate(risk, bad);
-    if (nb == 0 || ng == 0) continue;
-    EXPECT_NEAR(d.auc, wins / pairs, 1e-12) << trial;
-    EXPECT_NEAR(d.gini, 2 * wins / pairs - 1, 1e-12);
-    EXPECT_NEAR(d.ks, ks, 1e-12) << trial;
-    EXPECT_DOUBLE_EQ(d.roc.back().fpr, 1);
-    EXPECT_DOUBLE_EQ(d.roc.back().tpr, 1);
-  }
-}
-
-TEST(ReportStatsTest, PsiByHand) {
-  // Expected 1..10: deciles (type 7) 1.9, 2.8, ..., 9.1 put one value in each bin.
-  std::vector<double> expected;
-  for (int i = 1; i <= 10; ++i) expected.push_back(i);
-  // Actual: 5 values of 1 (bin 0), 5 values of 10 (bin 9).
-  const std::vector<double> actual = {1, 1, 1, 1, 1, 10, 10, 10, 10, 10};
-  auto psi = PopulationStability(expected, actual);
-  ASSERT_EQ(psi.bins.size(), 10u);
-  const double full = (0.5 - 0.1) * std::log(0.5 / 0.1);
-  const double empty = (0.0001 - 0.1) * std::log(0.0001 / 0.1);
-  EXPECT_NEAR(psi.value, 2 * full + 8 * empty, 1e-12);
-  EXPECT_EQ(psi.bins[0].label, "(-inf, 1.9]");
-  EXPECT_EQ(psi.bins[9].label, "(9.1, +inf)");
-  EXPECT_NEAR(PopulationStability(expected, expected).value, 0, 1e-15);
-  // Missing values get their own bin.
-  auto with_nan = PopulationStability(expected, std::vector<double>{NAN, 5});
-  ASSERT_EQ(with_nan.bins.size(), 11u);
-  EXPECT_DOUBLE_EQ(with_nan.bins[10].actual_share, 0.5);
-}
 
 class ReportTest : public ::testing::Test {
  protected:
@@ -261,7 +177,8 @@ TEST(ReportUsageTest, HelpAndBadLabels) {
                       TestTempPath("never.html"),
                   true);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.out, HasSubstr(":2: label 'maybe' is not 0 or 1"));
+  // The labels are read as `credence fit` and `metrics` read theirs (fit::LabelColumn).
+  EXPECT_THAT(r.out, HasSubstr(":2: label column 'bad' holds 'maybe'; labels must be 0"));
   EXPECT_FALSE(std::filesystem::exists(TestTempPath("never.html")));
   std::filesystem::remove(labels);
 }

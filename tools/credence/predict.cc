@@ -3,7 +3,6 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,9 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/bundle.h"
+#include "fit/csv.h"
 #include "io/file.h"
 #include "models/model.h"
 #include "models/tree_ensemble.h"
@@ -25,22 +25,12 @@
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence predict --model FILE --in ROWS.csv [--out PREDS.csv] [--margin | --contribs]
+constexpr const char* kDescription =
+    R"(Runs one model over every row of a CSV file and writes one output row per input row.
+)";
 
-Runs one model over every row of a CSV file and writes one output row per input row.
-
-  --model FILE     an XGBoost JSON model, a LightGBM text model, a credence.v1.Model in
-                   protobuf text format or JSON (what `credence fit --out` writes), or a
-                   bundle file or folder (its credit model, or --model-id)
-  --model-id ID    with a bundle: the model to run
-  --in FILE        the rows: a header of column names, then one row per line
-  --out FILE       output, default stdout; written to FILE.tmp and renamed when done
-  --margin         the margin instead of the prediction (scorecards: the points)
-  --contribs       per-input contributions to the margin, then the bias (scorecards: the
-                   partial score of each characteristic, then the initial score)
-
-Columns: the features the model reads, by name (XGBoost: the model's feature_names, else
+constexpr const char* kEpilog =
+    R"(Columns: the features the model reads, by name (XGBoost: the model's feature_names, else
 f0, f1, ...; LightGBM: its feature_names, else Column_0, ...; scorecards: also a column
 named after each enterprise field, e.g. sector). Other columns are ignored. An empty cell or
 NaN is missing. Values are written with 17 significant digits; a row the model cannot score
@@ -49,8 +39,38 @@ gets NaN and a warning naming its line.
 Exit status: 0 on success, 1 on bad input rows, 2 on a usage or model error.
 )";
 
+struct PredictArgs {
+  std::string model, model_id, in, out;
+  bool margin = false, contribs = false;
+};
+
+std::optional<int> ParsePredictArgs(int argc, char** argv, PredictArgs& a) {
+  CommandLine cl("predict",
+                 "predict --model FILE --in ROWS.csv [--out PREDS.csv] [--margin | --contribs]",
+                 kDescription);
+  cl.Text("model", "FILE",
+          "an XGBoost JSON model, a LightGBM text model, a credence.v1.Model in protobuf text "
+          "format or JSON (what `credence fit --out` writes), or a bundle file or folder (its "
+          "credit model, or --model-id)",
+          &a.model)
+      .Required()
+      .Text("model-id", "ID", "with a bundle: the model to run", &a.model_id)
+      .Text("in", "FILE", "the rows: a CSV file with a header of column names (RFC 4180)", &a.in)
+      .Required()
+      .Text("out", "FILE", "output, default stdout; written to FILE.tmp and renamed when done",
+            &a.out)
+      .Flag("margin", "the margin instead of the prediction (scorecards: the points)", &a.margin)
+      .Flag("contribs",
+            "per-input contributions to the margin, then the bias (scorecards: the partial score "
+            "of each characteristic, then the initial score)",
+            &a.contribs)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  if (a.margin && a.contribs) return cl.UsageError("--margin and --contribs exclude each other");
+  return std::nullopt;
+}
+
 constexpr std::size_t kMaxModelBytes = std::size_t{512} << 20;
-constexpr std::size_t kMaxCsvBytes = std::size_t{4} << 30;
 
 std::string Fmt(double v) {
   if (std::isnan(v)) return "NaN";
@@ -194,82 +214,14 @@ Result<Loaded> LoadModel(const std::string& path, const std::string& model_id) {
       model_error + ")");
 }
 
-// One CSV line split into cells: commas separate; a cell may be "quoted" with "" for a quote.
-bool SplitCsv(std::string_view line, std::vector<std::string>& cells, std::string& error) {
-  cells.clear();
-  std::string cell;
-  std::size_t i = 0;
-  while (true) {
-    cell.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= line.size()) {
-          error = "unterminated quoted cell";
-          return false;
-        }
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        cell += line[i++];
-      }
-      if (i < line.size() && line[i] != ',') {
-        error = "text after a closing quote";
-        return false;
-      }
-    } else {
-      while (i < line.size() && line[i] != ',') cell += line[i++];
-    }
-    cells.push_back(cell);
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-  }
-}
-
-bool IsMissing(std::string_view s) { return s.empty() || s == "NaN" || s == "nan" || s == "NAN"; }
-
-// A finite or infinite number; the whole cell must be the number.
-std::optional<double> ParseNumber(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 int PredictCommand(int argc, char** argv) {
-  Args args(argc, argv, {"model", "model-id", "in", "out"}, {"margin", "contribs", "help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!args.ok() || !args.positional().empty() || !args.Has("model") || !args.Has("in")) {
-    std::cerr << "credence predict: "
-              << (!args.ok() ? args.error()
-                  : !args.positional().empty()
-                      ? "unexpected argument '" + args.positional()[0] + "'"
-                      : std::string("--model and --in are required"))
-              << "\n\n"
-              << kUsage;
-    return 2;
-  }
-  const bool margin = args.Has("margin"), contribs = args.Has("contribs");
-  if (margin && contribs) {
-    std::cerr << "credence predict: --margin and --contribs exclude each other\n";
-    return 2;
-  }
-  const std::string model_path = args.Get("model");
-  auto loaded = LoadModel(model_path, args.Get("model-id"));
+  PredictArgs args;
+  if (std::optional<int> exit = ParsePredictArgs(argc, argv, args)) return *exit;
+  const bool margin = args.margin, contribs = args.contribs;
+  const std::string model_path = args.model;
+  auto loaded = LoadModel(model_path, args.model_id);
   if (!loaded.ok()) {
     std::cerr << "credence predict: " << model_path << ": " << loaded.status() << "\n";
     return 2;
@@ -279,55 +231,38 @@ int PredictCommand(int argc, char** argv) {
   const std::vector<std::string> no_strings;
   const std::vector<std::string>& string_inputs = m.model ? m.model->string_fields() : no_strings;
 
-  const std::string in_path = args.Get("in");
-  auto text = io::ReadFile(in_path, kMaxCsvBytes);
+  const std::string in_path = args.in;
+  auto text = fit::ReadCsvFile(in_path);
   if (!text.ok()) {
     std::cerr << "credence predict: " << text.status() << "\n";
     return 2;
   }
-  std::string_view rest = *text;
-  if (rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);  // UTF-8 BOM
-  std::size_t line_no = 0;
-  auto next_line = [&](std::string_view& line) {
-    if (rest.empty()) return false;
-    const std::size_t nl = rest.find('\n');
-    line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++line_no;
-    return true;
-  };
+  auto csv = fit::CsvReader::Open(*text, in_path);
+  if (!csv.ok()) {
+    std::cerr << "credence predict: " << csv.status() << "\n";
+    return 1;
+  }
+  std::size_t line_no = 1;
   auto fail = [&](const std::string& message) {
     std::cerr << "credence predict: " << in_path << ":" << line_no << ": " << message << "\n";
     return 1;
   };
-
-  std::string_view line;
-  std::vector<std::string> header, cells;
-  std::string error;
-  if (!next_line(line)) return fail("the file is empty: it needs a header row");
-  if (!SplitCsv(line, header, error)) return fail(error);
-  std::unordered_map<std::string, std::size_t> column;
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    if (!column.emplace(header[c], c).second) {
-      return fail("column '" + header[c] + "' appears twice in the header");
-    }
-  }
+  std::vector<std::string> cells;
   auto find_columns = [&](const std::vector<std::string>& names, std::vector<std::size_t>& out) {
     for (const std::string& n : names) {
-      auto it = column.find(n);
-      if (it == column.end()) {
+      const int c = csv->ColumnIndex(n);
+      if (c < 0) {
         fail("the header has no column '" + n + "', which the " + m.description + " reads");
         return false;
       }
-      out.push_back(it->second);
+      out.push_back(static_cast<std::size_t>(c));
     }
     return true;
   };
   std::vector<std::size_t> numeric_cols, string_cols;
   if (!find_columns(m.inputs, numeric_cols) || !find_columns(string_inputs, string_cols)) return 1;
 
-  OutputFile out_file(args.Get("out"));
+  OutputFile out_file(args.out);
   if (!out_file.ok()) {
     std::cerr << "credence predict: " << out_file.error() << "\n";
     return 2;
@@ -352,22 +287,20 @@ int PredictCommand(int argc, char** argv) {
   std::vector<double> phi(m.inputs.size() + 1);
   models::ModelOutput result;
   std::size_t rows = 0, unavailable = 0;
-  while (next_line(line)) {
-    if (line.empty()) continue;
-    if (!SplitCsv(line, cells, error)) return fail(error);
-    if (cells.size() != header.size()) {
-      return fail("expected " + std::to_string(header.size()) + " cells like the header, found " +
-                  std::to_string(cells.size()));
+  while (true) {
+    const Result<bool> more = csv->Next(cells);
+    if (!more.ok()) {
+      std::cerr << "credence predict: " << more.status() << "\n";
+      return 1;
     }
+    if (!*more) break;
+    line_no = csv->line();
     for (std::size_t k = 0; k < numeric_cols.size(); ++k) {
       const std::string& cell = cells[numeric_cols[k]];
-      if (IsMissing(cell)) {
-        values[k] = std::nan("");
-        continue;
+      // An empty cell or NaN is missing (NaN); the whole cell must be a number.
+      if (!fit::ParseNumericField(cell, values[k])) {
+        return fail("column '" + m.inputs[k] + "': '" + cell + "' is not a number");
       }
-      std::optional<double> v = ParseNumber(cell);
-      if (!v) return fail("column '" + m.inputs[k] + "': '" + cell + "' is not a number");
-      values[k] = *v;
     }
     for (std::size_t k = 0; k < string_cols.size(); ++k) strings[k] = cells[string_cols[k]];
     ++rows;
