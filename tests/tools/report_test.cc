@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <string>
@@ -164,6 +165,93 @@ TEST_F(ReportTest, RendersInHeadlessChromium) {
   std::filesystem::remove(png);
   std::filesystem::remove(dom);
   std::filesystem::remove_all(profile);
+}
+
+// `credence report` and `credence metrics` compute PSI with the same code (fit::Psi), so they
+// agree, also on a population where a bin of the baseline is empty and the current sample
+// puts a share below 0.0001 in it: the report's former copy lifted that share to 0.0001 (its
+// bin then added nothing), fit:: keeps it. Expected value by hand.
+TEST(ReportPsiTest, ReportAndMetricsAgreeOnPsiWithAnEmptyBin) {
+  // Three kinds of request whose credit scores differ: 0, 1 and 2 chargebacks.
+  auto kind = [](int chargebacks, const std::string& id) {
+    std::string events;
+    for (int i = 1; i <= chargebacks; ++i) {
+      events += std::string(i > 1 ? "," : "") + R"({"id":"c)" + std::to_string(i) +
+                R"(","time":"2026-09-0)" + std::to_string(i) +
+                R"(T00:00:00Z","kind":"EVENT_KIND_CHARGEBACK"})";
+    }
+    auto r = ParseRequest(R"({"request_id":")" + id + R"(","as_of":"2026-10-01T00:00:00Z",)" +
+                              R"("enterprise":{"id":"e"},"events":[)" + events + "]}",
+                          WireFormat::kJson);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return *r;
+  };
+  auto loaded = LoadBundle(SourcePath("models/starter"));
+  ASSERT_TRUE(loaded.ok());
+  auto engine = Engine::Compile(*loaded);
+  ASSERT_TRUE(engine.ok());
+  double score[3];
+  for (int c = 0; c < 3; ++c) {
+    auto r = (*engine)->Score(kind(c, "probe"));
+    ASSERT_TRUE(r.ok() && r->credit().available());
+    score[c] = r->credit().score();
+  }
+  ASSERT_LT(score[2], score[1]);
+  ASSERT_LT(score[1], score[0]);
+  // Baseline: 50 low (2 chargebacks), 50 high (1). Its deciles are low x4, the midpoint, high
+  // x4, so the top bin (above the high score) is empty. Current: 10,000 low, 9,999 high and
+  // one above every edge (0 chargebacks).
+  std::vector<v1::ScoreRequest> base, current;
+  std::vector<double> base_scores, current_scores;
+  auto add = [&](std::vector<v1::ScoreRequest>& to, std::vector<double>& scores, int c, int n) {
+    for (int i = 0; i < n; ++i) {
+      to.push_back(kind(c, "r" + std::to_string(to.size())));
+      scores.push_back(score[c]);
+    }
+  };
+  add(base, base_scores, 2, 50);
+  add(base, base_scores, 1, 50);
+  add(current, current_scores, 2, 10000);
+  add(current, current_scores, 1, 9999);
+  add(current, current_scores, 0, 1);
+  const double want =
+      (0.49995 - 0.5) * std::log(0.49995 / 0.5) + (0.00005 - 0.0001) * std::log(0.00005 / 0.0001);
+
+  const std::string base_in = TestTempPath("psi_base.jsonl"), in = TestTempPath("psi_in.jsonl");
+  const std::string html = TestTempPath("psi.html");
+  WriteJsonl(base_in, base);
+  WriteJsonl(in, current);
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " + in +
+                  " --baseline " + base_in + " --out " + html);
+  ASSERT_EQ(r.exit_code, 0);
+  std::smatch m;
+  const std::string page = ReadFileOrEmpty(html);
+  ASSERT_TRUE(
+      std::regex_search(page, m, std::regex("id=\"table-psi-score\" data-psi=\"([^\"]+)\"")));
+  const double report_psi = std::stod(m[1]);
+
+  // The same scores as CSV for `credence metrics` (labels alternate; AUC needs both).
+  auto write_csv = [](const std::string& path, const std::vector<double>& scores) {
+    std::ofstream f(path);
+    f << "score,bad\n";
+    char buf[40];
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%.17g", scores[i]);
+      f << buf << "," << i % 2 << "\n";
+    }
+  };
+  const std::string base_csv = TestTempPath("psi_base.csv"), csv = TestTempPath("psi.csv");
+  write_csv(base_csv, base_scores);
+  write_csv(csv, current_scores);
+  auto metrics =
+      RunCli("metrics --in " + csv + " --score score --label bad --expected " + base_csv);
+  ASSERT_EQ(metrics.exit_code, 0);
+  const double metrics_psi = nlohmann::json::parse(metrics.out)["psi"].get<double>();
+
+  EXPECT_NEAR(report_psi, want, 1e-15);
+  EXPECT_NEAR(metrics_psi, want, 1e-15);
+  EXPECT_EQ(report_psi, metrics_psi);
+  for (const auto& p : {base_in, in, html, base_csv, csv}) std::filesystem::remove(p);
 }
 
 TEST(ReportUsageTest, HelpAndBadLabels) {

@@ -59,8 +59,8 @@ std::string ShortNumber(double v) {
 }  // namespace
 
 std::string RangeText(const NumberRange& r) {
-  return std::string(r.low_open ? "(" : "[") + ShortNumber(r.low) + ", " + ShortNumber(r.high) +
-         (r.high_open ? ")" : "]");
+  return std::string(r.low_open || std::isinf(r.low) ? "(" : "[") + ShortNumber(r.low) + ", " +
+         ShortNumber(r.high) + (r.high_open || std::isinf(r.high) ? ")" : "]");
 }
 
 std::optional<double> ParseFiniteNumber(std::string_view text) {
