@@ -212,6 +212,10 @@ CommandLine& CommandLine::Number(const std::string& name, const std::string& val
   });
 }
 
+CommandLine& CommandLine::Bundle(std::string* out) {
+  return Text("bundle", "PATH", "bundle file or folder (required)", out).Required();
+}
+
 CommandLine& CommandLine::Threads(const std::string& help, int* out) {
   return Integer("threads", "N", help, 0, kMaxThreads, out);
 }

@@ -102,6 +102,8 @@ class CommandLine {
       return "";
     });
   }
+  // The required --bundle PATH of the commands that score with one bundle.
+  CommandLine& Bundle(std::string* out);
   // The --threads option every scoring command shares: 0 (all cores) to kMaxThreads.
   CommandLine& Threads(const std::string& help, int* out);
   // Makes the option declared last required ("--bundle is required").

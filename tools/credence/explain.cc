@@ -49,8 +49,7 @@ struct ExplainArgs {
 std::optional<int> ParseExplainArgs(int argc, char** argv, ExplainArgs& a) {
   CommandLine cl("explain", "explain --bundle PATH --in FILE [--request-id ID] [--max-reasons N]",
                  kDescription);
-  cl.Text("bundle", "PATH", "bundle file or folder (required)", &a.bundle)
-      .Required()
+  cl.Bundle(&a.bundle)
       .Text("in", "FILE", "the request(s) (required)", &a.in)
       .Required()
       .Text("request-id", "ID", "which request, when FILE has several", &a.request_id)

@@ -45,8 +45,7 @@ std::optional<int> ParseFeaturesArgs(int argc, char** argv, FeaturesArgs& a) {
   CommandLine cl("features",
                  "features --bundle PATH --in FILE --out FILE [--labels FILE] [options]",
                  kDescription);
-  cl.Text("bundle", "PATH", "bundle file or folder (required)", &a.bundle)
-      .Required()
+  cl.Bundle(&a.bundle)
       .Text("in", "FILE",
             "requests (required): JSON Lines, or with --format pb length-delimited binary "
             "ScoreRequests (as written by `credence simulate --format pb`)",

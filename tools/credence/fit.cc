@@ -413,31 +413,24 @@ Result<SignedFit> FitWithNegativeSigns(const FitArgs& args, const std::vector<Fe
   return out;
 }
 
+Json BinJson(Json bin, const fit::BinStats& stats, double woe) {
+  return {{"bin", std::move(bin)}, {"goods", stats.goods}, {"bads", stats.bads}, {"woe", woe}};
+}
+
+// The feature's bins, then its missing bin.
 Json BinsJson(const Feature& f) {
   Json jb = Json::array();
   if (!f.is_categorical) {
     for (const fit::NumericBin& b : f.numeric.bins) {
-      jb.push_back({{"bin", fit::IntervalText(b.lower, b.upper)},
-                    {"goods", b.stats.goods},
-                    {"bads", b.stats.bads},
-                    {"woe", b.woe}});
+      jb.push_back(BinJson(fit::IntervalText(b.lower, b.upper), b.stats, b.woe));
     }
-    jb.push_back({{"bin", "missing"},
-                  {"goods", f.numeric.missing.goods},
-                  {"bads", f.numeric.missing.bads},
-                  {"woe", f.numeric.missing_woe}});
+    jb.push_back(BinJson("missing", f.numeric.missing, f.numeric.missing_woe));
     return jb;
   }
   for (const fit::CategoryBin& b : f.categorical.bins) {
-    jb.push_back({{"bin", b.other ? Json("other") : Json(b.categories)},
-                  {"goods", b.stats.goods},
-                  {"bads", b.stats.bads},
-                  {"woe", b.woe}});
+    jb.push_back(BinJson(b.other ? Json("other") : Json(b.categories), b.stats, b.woe));
   }
-  jb.push_back({{"bin", "missing"},
-                {"goods", f.categorical.missing.goods},
-                {"bads", f.categorical.missing.bads},
-                {"woe", f.categorical.missing_woe}});
+  jb.push_back(BinJson("missing", f.categorical.missing, f.categorical.missing_woe));
   return jb;
 }
 

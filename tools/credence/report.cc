@@ -46,8 +46,7 @@ struct ReportArgs {
 std::optional<int> ParseReportArgs(int argc, char** argv, ReportArgs& a) {
   CommandLine cl("report", "report --bundle PATH --in FILE --out report.html [options]",
                  kDescription);
-  cl.Text("bundle", "PATH", "bundle file or folder (required)", &a.bundle)
-      .Required()
+  cl.Bundle(&a.bundle)
       .Text("in", "FILE", "requests, JSON Lines or length-delimited binary (required; '-' = stdin)",
             &a.in)
       .Required()

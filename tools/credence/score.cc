@@ -61,8 +61,7 @@ struct ScoreArgs {
 
 std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
   CommandLine cl("score", "score --bundle PATH [--in FILE] [--out FILE] [options]", kDescription);
-  cl.Text("bundle", "PATH", "bundle file or folder (required)", &a.bundle)
-      .Required()
+  cl.Bundle(&a.bundle)
       .Text("in", "FILE", "input, default '-' (stdin)", &a.in)
       .Text("format", "F",
             "input format, jsonl or pb; default: from the extension (.pb, .bin, .binpb: pb; "
