@@ -19,6 +19,7 @@
 namespace {
 
 // Forwards everything to the reporter the flags ask for and remembers each benchmark's time.
+// Thread-compatible (the library calls it from the thread that runs the benchmarks).
 class RatioReporter : public benchmark::BenchmarkReporter {
  public:
   // `display` is not owned: benchmark::CreateDefaultDisplayReporter() keeps the one it makes.

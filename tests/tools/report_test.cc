@@ -254,6 +254,37 @@ TEST(ReportPsiTest, ReportAndMetricsAgreeOnPsiWithAnEmptyBin) {
   for (const auto& p : {base_in, in, html, base_csv, csv}) std::filesystem::remove(p);
 }
 
+// Statistics that cannot be computed say so instead of printing numbers: with labels without
+// a bad, AUC, Gini and KS are shown as "–" with the reason (the report's former copy printed
+// 0.0000 for each).
+TEST(ReportUsageTest, StatisticsWithoutValueAreShownAsSuch) {
+  const std::string labels = TestTempPath("all_good.csv");
+  const std::string html = TestTempPath("degenerate.html");
+  {
+    std::ofstream f(labels);
+    f << "request_id,bad\n";
+    for (const auto& line : ::credence::testing::ExampleLines()) {
+      auto r = ParseRequest(line, WireFormat::kJson);
+      ASSERT_TRUE(r.ok());
+      f << r->request_id() << ",0\n";
+    }
+  }
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " +
+                  SourcePath("examples/requests.jsonl") + " --labels " + labels + " --baseline " +
+                  SourcePath("examples/requests.jsonl") + " --out " + html);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string page = ReadFileOrEmpty(html);
+  for (const char* card : {"AUC", "Gini", "KS", "KS at PD"}) {
+    EXPECT_THAT(page, HasSubstr(std::string("\">") + card + "<b>–</b>")) << card;
+  }
+  EXPECT_THAT(page, HasSubstr("need at least one good (0) and one bad (1) label"));
+  EXPECT_THAT(page, HasSubstr("id=\"chart-roc\""));
+  // The same population as its own baseline: every PSI and CSI is 0.
+  EXPECT_THAT(page, HasSubstr("Credit score PSI: 0.0000 (stable)"));
+  std::filesystem::remove(labels);
+  std::filesystem::remove(html);
+}
+
 TEST(ReportUsageTest, HelpAndBadLabels) {
   auto help = RunCli("report --help");
   EXPECT_EQ(help.exit_code, 0);

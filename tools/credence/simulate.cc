@@ -97,6 +97,7 @@ struct Slot {
 };
 
 // Serializes simulated requests deterministically as JSON Lines or length-delimited binary.
+// Immutable after construction; Encode() may be called from any number of threads.
 class RequestEncoder {
  public:
   explicit RequestEncoder(bool binary)
