@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   protobuf-compiler libprotobuf-dev
-  libeigen3-dev libboost-dev
+  libeigen3-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libabsl-dev nlohmann-json3-dev
   python3

@@ -1,7 +1,6 @@
 #include "fit/csv.h"
 
 #include <algorithm>
-
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -14,126 +13,229 @@
 namespace credence::fit {
 namespace {
 
-constexpr std::size_t kMaxColumns = 100000;
-constexpr std::size_t kMaxBytes = std::size_t{4} << 30;
+constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 
-Status CsvError(const std::string& file, std::size_t line, const std::string& message) {
-  return InvalidArgumentError(message, {.file = file, .line = static_cast<int>(line)});
-}
+bool IsCellEnd(char c) { return c == ',' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
-Result<CsvTable> CsvTable::Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("cannot open '" + path + "'", {.file = path});
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return DataLossError("error reading '" + path + "'", {.file = path});
-  return Parse(buf.str(), path);
-}
-
-Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_name) {
-  if (text.size() > kMaxBytes) {
-    return OutOfRangeError("CSV file larger than 4 GiB", {.file = file_name});
+Result<CsvReader> CsvReader::Open(std::string_view text, std::string file_name,
+                                  const CsvLimits& limits) {
+  if (text.size() > limits.max_file_bytes) {
+    return OutOfRangeError(
+        "CSV file larger than the limit of " + std::to_string(limits.max_file_bytes) + " bytes",
+        {.file = file_name});
   }
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // BOM
   if (std::size_t bad = 0; !core::IsValidUtf8(text, &bad)) {
     const auto line =
         1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
-    return CsvError(file_name, static_cast<std::size_t>(line),
-                    "invalid UTF-8 at byte " + std::to_string(bad));
+    return InvalidArgumentError("invalid UTF-8 at byte " + std::to_string(bad),
+                                {.file = file_name, .line = static_cast<int>(line)});
   }
-  CsvTable t;
-  t.file_name_ = file_name;
-  std::size_t pos = 0, line = 1;
-  // Parses one record starting at `pos`, appending its fields to t.data_ / t.ends_; returns
-  // false at end of input.
-  auto next_record = [&](std::size_t& start_line) -> Result<bool> {
-    if (pos >= text.size()) return false;
-    start_line = line;
-    while (true) {
-      if (pos < text.size() && text[pos] == '"') {
-        ++pos;
-        while (true) {
-          if (pos >= text.size()) return CsvError(file_name, start_line, "unterminated quote");
-          const char c = text[pos++];
-          if (c == '"') {
-            if (pos < text.size() && text[pos] == '"') {
-              t.data_.push_back('"');
-              ++pos;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            t.data_.push_back(c);
-          }
-        }
-        if (pos < text.size() && text[pos] != ',' && text[pos] != '\n' && text[pos] != '\r') {
-          return CsvError(file_name, line, "unexpected character after a closing quote");
-        }
-      } else {
-        std::size_t end = pos;
-        while (end < text.size() && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
-          if (text[end] == '"') {
-            return CsvError(file_name, line, "quote inside an unquoted field");
-          }
-          ++end;
-        }
-        t.data_.append(text.data() + pos, end - pos);
-        pos = end;
-      }
-      t.ends_.push_back(t.data_.size());
-      if (pos >= text.size()) return true;
-      if (text[pos] == ',') {
-        ++pos;
-        continue;
-      }
-      if (text[pos] == '\r') ++pos;
-      if (pos < text.size() && text[pos] == '\n') ++pos;
-      ++line;
-      return true;
-    }
-  };
-  std::size_t record_line = 0;
-  CREDENCE_ASSIGN_OR_RETURN(bool has_header, next_record(record_line));
-  if (!has_header) return CsvError(file_name, 1, "empty CSV file (no header row)");
-  if (t.ends_.size() > kMaxColumns) return CsvError(file_name, 1, "more than 100000 columns");
+  CsvReader reader(text, std::move(file_name), limits);
+  CREDENCE_RETURN_IF_ERROR(reader.ReadHeader());
+  return reader;
+}
+
+Status CsvReader::Error(StatusCode code, std::size_t line, const std::string& message,
+                        std::size_t column) const {
+  std::string text = message;
+  if (column != kNoColumn && column < header_.size()) {
+    text += " (column '" + header_[column] + "')";
+  } else if (column != kNoColumn && header_.empty()) {
+    text += " (header column " + std::to_string(column + 1) + ")";
+  }
+  return Status(code, text, {.file = file_name_, .line = static_cast<int>(line)});
+}
+
+Status CsvReader::RowError(const std::string& message) const {
+  return InvalidArgumentError(message,
+                              {.file = file_name_, .line = static_cast<int>(record_line_)});
+}
+
+Status CsvReader::ReadHeader() {
+  std::string data;
+  std::vector<std::size_t> ends;
+  CREDENCE_ASSIGN_OR_RETURN(bool has_header, NextRecord(data, ends));
+  if (!has_header) {
+    return InvalidArgumentError("the file is empty: it needs a header row",
+                                {.file = file_name_, .line = 1});
+  }
   std::set<std::string> seen;
-  for (std::size_t c = 0; c < t.ends_.size(); ++c) {
-    const std::size_t begin = c == 0 ? 0 : t.ends_[c - 1];
-    std::string name = t.data_.substr(begin, t.ends_[c] - begin);
+  for (std::size_t c = 0; c < ends.size(); ++c) {
+    const std::size_t begin = c == 0 ? 0 : ends[c - 1];
+    std::string name = data.substr(begin, ends[c] - begin);
     if (name.empty()) {
-      return CsvError(file_name, 1, "header column " + std::to_string(c + 1) + " has no name");
+      return InvalidArgumentError("header column " + std::to_string(c + 1) + " has no name",
+                                  {.file = file_name_, .line = 1});
     }
     if (!seen.insert(name).second) {
-      return CsvError(file_name, 1, "duplicate column name '" + name + "'");
+      return InvalidArgumentError("duplicate header: column '" + name + "' appears twice",
+                                  {.file = file_name_, .line = 1});
     }
-    t.header_.push_back(std::move(name));
+    header_.push_back(std::move(name));
   }
-  t.data_.clear();
-  t.ends_.clear();
+  return OkStatus();
+}
+
+Status CsvReader::ReadQuoted(std::string& data, std::size_t start, std::size_t column) {
+  ++pos_;  // the opening quote
+  while (true) {
+    if (pos_ >= text_.size()) {
+      return Error(StatusCode::kInvalidArgument, record_line_, "unterminated quoted cell", column);
+    }
+    const char c = text_[pos_++];
+    if (c == '"') {
+      if (pos_ >= text_.size() || text_[pos_] != '"') break;
+      ++pos_;
+    } else if (c == '\n') {
+      ++line_;
+    }
+    data.push_back(c);
+    if (data.size() - start > limits_.max_cell_bytes) {
+      return Error(
+          StatusCode::kOutOfRange, line_,
+          "cell longer than the limit of " + std::to_string(limits_.max_cell_bytes) + " bytes",
+          column);
+    }
+  }
+  if (pos_ < text_.size() && !IsCellEnd(text_[pos_])) {
+    return Error(StatusCode::kInvalidArgument, line_, "unexpected character after a closing quote",
+                 column);
+  }
+  return OkStatus();
+}
+
+Status CsvReader::ReadUnquoted(std::string& data, std::size_t column) {
+  std::size_t end = pos_;
+  while (end < text_.size() && !IsCellEnd(text_[end])) {
+    if (text_[end] == '"') {
+      return Error(StatusCode::kInvalidArgument, line_, "quote inside an unquoted cell", column);
+    }
+    ++end;
+  }
+  if (end - pos_ > limits_.max_cell_bytes) {
+    return Error(
+        StatusCode::kOutOfRange, line_,
+        "cell longer than the limit of " + std::to_string(limits_.max_cell_bytes) + " bytes",
+        column);
+  }
+  data.append(text_.data() + pos_, end - pos_);
+  pos_ = end;
+  return OkStatus();
+}
+
+Result<bool> CsvReader::NextRecord(std::string& data, std::vector<std::size_t>& ends) {
+  if (pos_ >= text_.size()) return false;
+  record_line_ = line_;
+  record_start_ = pos_;
+  for (std::size_t column = 0;; ++column) {
+    if (column >= limits_.max_columns) {
+      return Error(StatusCode::kOutOfRange, line_,
+                   "more than " + std::to_string(limits_.max_columns) + " columns", kNoColumn);
+    }
+    const std::size_t start = data.size();
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      CREDENCE_RETURN_IF_ERROR(ReadQuoted(data, start, column));
+    } else {
+      CREDENCE_RETURN_IF_ERROR(ReadUnquoted(data, column));
+    }
+    ends.push_back(data.size());
+    if (pos_ - record_start_ > limits_.max_row_bytes) {
+      return Error(
+          StatusCode::kOutOfRange, record_line_,
+          "row longer than the limit of " + std::to_string(limits_.max_row_bytes) + " bytes",
+          kNoColumn);
+    }
+    if (pos_ >= text_.size()) return true;
+    if (text_[pos_] == ',') {
+      ++pos_;
+      continue;
+    }
+    if (text_[pos_] == '\r') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+    ++line_;
+    return true;
+  }
+}
+
+Result<bool> CsvReader::NextRow(std::string& data, std::vector<std::size_t>& ends) {
+  while (true) {
+    const std::size_t first = ends.size();
+    const std::size_t before = data.size();
+    CREDENCE_ASSIGN_OR_RETURN(bool more, NextRecord(data, ends));
+    if (!more) return false;
+    const std::size_t cells = ends.size() - first;
+    if (cells == 1 && ends.back() == before) {  // a blank line
+      ends.pop_back();
+      continue;
+    }
+    if (cells != header_.size()) {
+      return RowError("expected " + std::to_string(header_.size()) +
+                      " cells like the header, found " + std::to_string(cells));
+    }
+    return true;
+  }
+}
+
+Result<bool> CsvReader::Next(std::vector<std::string>& cells) {
+  row_data_.clear();
+  row_ends_.clear();
+  CREDENCE_ASSIGN_OR_RETURN(bool more, NextRow(row_data_, row_ends_));
+  if (!more) return false;
+  cells.resize(row_ends_.size());
+  for (std::size_t c = 0; c < row_ends_.size(); ++c) {
+    const std::size_t begin = c == 0 ? 0 : row_ends_[c - 1];
+    cells[c].assign(row_data_, begin, row_ends_[c] - begin);
+  }
+  return true;
+}
+
+int CsvReader::ColumnIndex(std::string_view name) const {
+  for (std::size_t c = 0; c < header_.size(); ++c) {
+    if (header_[c] == name) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+Result<std::string> ReadCsvFile(const std::string& path, const CsvLimits& limits) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open '" + path + "'", {.file = path});
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > 0 && static_cast<std::uint64_t>(size) > limits.max_file_bytes) {
+    return OutOfRangeError(
+        "CSV file larger than the limit of " + std::to_string(limits.max_file_bytes) + " bytes",
+        {.file = path});
+  }
+  in.seekg(0, std::ios::beg);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return DataLossError("error reading '" + path + "'", {.file = path});
+  return std::move(buf).str();
+}
+
+Result<CsvTable> CsvTable::Read(const std::string& path, const CsvLimits& limits) {
+  CREDENCE_ASSIGN_OR_RETURN(std::string text, ReadCsvFile(path, limits));
+  return Parse(text, path, limits);
+}
+
+Result<CsvTable> CsvTable::Parse(std::string_view text, const std::string& file_name,
+                                 const CsvLimits& limits) {
+  CREDENCE_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(text, file_name, limits));
+  CsvTable t;
+  t.file_name_ = file_name;
+  t.header_ = reader.header();
   t.data_.reserve(text.size());
   t.ends_.reserve(text.size() / 4);
   while (true) {
-    const std::size_t first = t.ends_.size();
-    CREDENCE_ASSIGN_OR_RETURN(bool more, next_record(record_line));
+    CREDENCE_ASSIGN_OR_RETURN(bool more, reader.NextRow(t.data_, t.ends_));
     if (!more) break;
-    const std::size_t fields = t.ends_.size() - first;
-    const std::size_t before = first == 0 ? 0 : t.ends_[first - 1];
-    if (fields == 1 && t.ends_.back() == before) {  // blank line
-      t.ends_.pop_back();
-      continue;
-    }
-    if (fields != t.header_.size()) {
-      return CsvError(file_name, record_line,
-                      "row has " + std::to_string(fields) + " fields, the header has " +
-                          std::to_string(t.header_.size()));
-    }
     if (t.rows_ == std::numeric_limits<std::uint32_t>::max()) {
       return OutOfRangeError("more than 2^32 - 1 rows", {.file = file_name});
     }
-    t.lines_.push_back(record_line);
+    t.lines_.push_back(reader.line());
     ++t.rows_;
   }
   t.ends_.shrink_to_fit();

@@ -1,8 +1,13 @@
-// A small RFC 4180 CSV reader for training and scoring files: a header row, then data rows,
-// comma-separated, fields optionally in double quotes ("" is a quote inside quotes), LF or
-// CRLF line ends, UTF-8 (a leading BOM is skipped). A line that is one empty field (quoted
-// or not) is a blank line and skipped. Fields are kept unescaped in one buffer (8 bytes per
-// field of overhead), so 100k rows x 60 columns take about the file's size plus 48 MB.
+// The one CSV reader of credence's tools (`credence fit`, `metrics`, `predict`, `features`,
+// `report`): RFC 4180 — a header row, then data rows, comma-separated, cells optionally in
+// double quotes ("" is a quote inside quotes, and a quoted cell may span lines), LF or CRLF
+// line ends, UTF-8 (a leading BOM is skipped). A line that is one empty cell (quoted or not)
+// is a blank line and skipped. Every error names the file and line, and the column when it
+// concerns one cell; sizes are bounded by CsvLimits.
+//
+// CsvReader hands out one row at a time (for files streamed through once); CsvTable keeps
+// every row, unescaped in one buffer (8 bytes per cell of overhead), so 100k rows x 60
+// columns take about the file's size plus 48 MB.
 #ifndef CREDENCE_FIT_CSV_H_
 #define CREDENCE_FIT_CSV_H_
 
@@ -15,15 +20,72 @@
 
 namespace credence::fit {
 
-// Limits: at most 100,000 columns and 2^32 - 1 rows; a file larger than 4 GiB is rejected.
+// Exceeding a limit is OUT_OF_RANGE at file:line.
+struct CsvLimits {
+  std::size_t max_file_bytes = std::size_t{4} << 30;  // the whole text
+  std::size_t max_columns = 100'000;
+  std::size_t max_cell_bytes = std::size_t{1} << 20;  // one cell, unescaped
+  std::size_t max_row_bytes = std::size_t{64} << 20;  // one row as written in the file
+};
+
+// Reads rows one at a time from CSV text in memory. Thread-compatible; the text must outlive
+// the reader.
+class CsvReader {
+ public:
+  // Checks the text and reads the header. Errors (INVALID_ARGUMENT unless a limit is
+  // exceeded, location file:line): invalid UTF-8, an empty file, an empty or duplicate
+  // header name, and the row errors of Next().
+  static Result<CsvReader> Open(std::string_view text, std::string file_name,
+                                const CsvLimits& limits = {});
+
+  const std::vector<std::string>& header() const { return header_; }
+  // -1 when there is no such column.
+  int ColumnIndex(std::string_view name) const;
+  const std::string& file_name() const { return file_name_; }
+
+  // Reads the next data row into `cells` (one per header column). False at the end of the
+  // text. Errors: a row whose cell count differs from the header's, an unterminated quote, a
+  // quote inside an unquoted cell, text after a closing quote, a cell or row over the limits.
+  Result<bool> Next(std::vector<std::string>& cells);
+  // The 1-based line where the row last returned by Next() starts (1: the header).
+  std::size_t line() const { return record_line_; }
+  // INVALID_ARGUMENT `message` located at the last row's line, for a bad cell.
+  Status RowError(const std::string& message) const;
+
+ private:
+  friend class CsvTable;
+  CsvReader(std::string_view text, std::string file_name, const CsvLimits& limits)
+      : text_(text), file_name_(std::move(file_name)), limits_(limits) {}
+  Status ReadHeader();
+  // Appends the cells of the next record (blank lines included) to `data`, pushing each
+  // cell's end offset in `data` to `ends`. False at the end of the text.
+  Result<bool> NextRecord(std::string& data, std::vector<std::size_t>& ends);
+  // The next data row (blank lines skipped, cell count checked), appended like NextRecord.
+  Result<bool> NextRow(std::string& data, std::vector<std::size_t>& ends);
+  Status ReadQuoted(std::string& data, std::size_t start, std::size_t column);
+  Status ReadUnquoted(std::string& data, std::size_t column);
+  // `message` at `line`, naming the cell's column (none for a column index past the header's).
+  Status Error(StatusCode code, std::size_t line, const std::string& message,
+               std::size_t column) const;
+
+  std::string_view text_;
+  std::string file_name_;
+  CsvLimits limits_;
+  std::vector<std::string> header_;
+  std::size_t pos_ = 0, line_ = 1, record_line_ = 1, record_start_ = 0;
+  std::string row_data_;
+  std::vector<std::size_t> row_ends_;
+};
+
+// A whole CSV file in memory, every row kept. Immutable once read; thread-safe to share.
+// Limits: CsvLimits, and at most 2^32 - 1 rows.
 class CsvTable {
  public:
-  // Errors (INVALID_ARGUMENT, location file:line): invalid UTF-8, an empty file, an empty or
-  // duplicate header name, a row whose field count differs from the header's, an
-  // unterminated quote, a quote inside an unquoted field, bytes after a closing quote.
-  static Result<CsvTable> Parse(std::string_view text, const std::string& file_name);
+  // Errors: those of CsvReader::Open and CsvReader::Next.
+  static Result<CsvTable> Parse(std::string_view text, const std::string& file_name,
+                                const CsvLimits& limits = {});
   // Reads `path` and parses it. NOT_FOUND when it cannot be opened.
-  static Result<CsvTable> Read(const std::string& path);
+  static Result<CsvTable> Read(const std::string& path, const CsvLimits& limits = {});
 
   const std::vector<std::string>& header() const { return header_; }
   std::size_t rows() const { return rows_; }
@@ -48,6 +110,10 @@ class CsvTable {
   std::vector<std::size_t> ends_;
   std::vector<std::size_t> lines_;
 };
+
+// Reads the file at `path` for a CsvReader (bounded by limits.max_file_bytes). NOT_FOUND when
+// it cannot be opened.
+Result<std::string> ReadCsvFile(const std::string& path, const CsvLimits& limits = {});
 
 // Parses a numeric field: "" and "nan"/"NaN" (any case) are missing (NaN); otherwise the
 // whole field (surrounding spaces allowed) must be a decimal or scientific number; "inf" is

@@ -89,7 +89,10 @@ Result<PsiResult> PsiImpl(std::span<const double> expected, std::span<const doub
   const std::size_t k = static_cast<std::size_t>(o.bins) + (allow_missing ? 1 : 0);
   auto shares = [&](std::span<const double> s) {
     std::vector<double> counts(k, 0);
-    for (double v : s) counts[std::isnan(v) ? k - 1 : BinIndex(r.edges, v)] += 1;
+    for (double v : s) {
+      r.has_missing = r.has_missing || std::isnan(v);
+      counts[std::isnan(v) ? k - 1 : BinIndex(r.edges, v)] += 1;
+    }
     for (double& c : counts) {
       c /= static_cast<double>(s.size());
       if (c == 0) c = o.zero_share;
@@ -100,7 +103,8 @@ Result<PsiResult> PsiImpl(std::span<const double> expected, std::span<const doub
   r.actual_share = shares(actual);
   for (std::size_t i = 0; i < k; ++i) {
     const double a = r.actual_share[i], e = r.expected_share[i];
-    r.psi += (a - e) * std::log(a / e);
+    r.contributions.push_back((a - e) * std::log(a / e));
+    r.psi += r.contributions.back();
   }
   return r;
 }
@@ -145,7 +149,59 @@ Result<double> Ks(std::span<const double> scores, std::span<const int> labels) {
   return ks;
 }
 
+Result<std::vector<RocPoint>> RocCurve(std::span<const double> scores,
+                                       std::span<const int> labels) {
+  std::int64_t goods, bads;
+  CREDENCE_RETURN_IF_ERROR(CheckScored(scores, labels, goods, bads));
+  std::vector<std::size_t> order = SortedOrder(scores);
+  std::reverse(order.begin(), order.end());
+  std::vector<RocPoint> roc = {{std::numeric_limits<double>::infinity(), 0, 0}};
+  std::int64_t tp = 0, fp = 0;
+  for (std::size_t i = 0; i < order.size();) {
+    const double threshold = scores[order[i]];
+    for (; i < order.size() && scores[order[i]] == threshold; ++i) {
+      (labels[order[i]] ? tp : fp) += 1;
+    }
+    roc.push_back({threshold, static_cast<double>(fp) / static_cast<double>(goods),
+                   static_cast<double>(tp) / static_cast<double>(bads)});
+  }
+  return roc;
+}
+
+double KsThreshold(std::span<const RocPoint> roc) {
+  double best = 0, threshold = std::numeric_limits<double>::infinity();
+  for (const RocPoint& p : roc) {
+    if (std::abs(p.tpr - p.fpr) > best) {
+      best = std::abs(p.tpr - p.fpr);
+      threshold = p.threshold;
+    }
+  }
+  return threshold;
+}
+
+Histogram EqualWidthHistogram(std::span<const double> values, int bins) {
+  Histogram h;
+  bool any = false;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    h.lo = any ? std::min(h.lo, v) : v;
+    h.hi = any ? std::max(h.hi, v) : v;
+    any = true;
+  }
+  if (!any) return h;
+  const int n = h.hi > h.lo ? std::max(bins, 1) : 1;
+  h.counts.assign(static_cast<std::size_t>(n), 0);
+  const double width = (h.hi - h.lo) / n;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    const int i = width > 0 ? static_cast<int>((v - h.lo) / width) : 0;
+    ++h.counts[static_cast<std::size_t>(std::clamp(i, 0, n - 1))];
+  }
+  return h;
+}
+
 double QuantileType7(std::span<const double> sorted, double q) {
+  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
   const double h = static_cast<double>(sorted.size() - 1) * q;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   if (lo + 1 >= sorted.size()) return sorted[sorted.size() - 1];

@@ -1,4 +1,5 @@
-// Validation metrics for scores and scorecards. Scores are oriented so that a higher score
+// Validation and population metrics for scores and scorecards: the one implementation behind
+// `credence fit`, `metrics`, `report` and `diff`. Scores are oriented so that a higher score
 // means riskier (a PD or a margin); negate points-type scores (higher = safer) first.
 // Labels are 0 (good) / 1 (bad). See docs/fit.md for the exact definitions.
 #ifndef CREDENCE_FIT_METRICS_H_
@@ -21,9 +22,32 @@ Result<double> Auc(std::span<const double> scores, std::span<const int> labels);
 // |F_bad(t) - F_good(t)|, F(t) = share of the class with score <= t. Errors as Auc.
 Result<double> Ks(std::span<const double> scores, std::span<const int> labels);
 
+// One point of a ROC curve: the shares of goods (fpr) and of bads (tpr) whose score is at or
+// above `threshold`.
+struct RocPoint {
+  double threshold, fpr, tpr;
+};
+
+// The ROC curve: (0, 0) at threshold +inf, then one point per distinct score, descending, to
+// (1, 1). Its area is Auc(). Errors as Auc.
+Result<std::vector<RocPoint>> RocCurve(std::span<const double> scores, std::span<const int> labels);
+
+// The threshold of the first point of `roc` where |tpr - fpr| is largest: the cut (risk >=
+// threshold) at which Ks() is attained. +inf when every point has tpr == fpr.
+double KsThreshold(std::span<const RocPoint> roc);
+
 // R type 7 quantile of sorted data: h = (n - 1) q, x[floor h] + (h - floor h) (x[floor h + 1]
-// - x[floor h]). REQUIRES: sorted non-empty, q in [0, 1].
+// - x[floor h]). NaN when `sorted` is empty. REQUIRES: sorted ascending, q in [0, 1].
 double QuantileType7(std::span<const double> sorted, double q);
+
+struct Histogram {
+  double lo = 0, hi = 0;             // the range of the bins: min and max of the values
+  std::vector<std::int64_t> counts;  // equal-width bins; the last one includes hi
+};
+
+// `bins` equal-width bins from the min to the max of `values` (NaN skipped); one bin when all
+// values are equal, none when there is no value. REQUIRES: bins >= 1.
+Histogram EqualWidthHistogram(std::span<const double> values, int bins);
 
 struct PsiOptions {
   int bins = 10;             // equal-frequency bins of the expected sample; [2, 1000]
@@ -38,6 +62,8 @@ struct PsiResult {
   std::vector<double> edges;
   std::vector<double> expected_share, actual_share;  // after zero replacement; + missing
   // The last entry of the shares is the missing (NaN) bin when missing values are allowed.
+  std::vector<double> contributions;  // (a - e) ln(a / e) per bin; they sum to psi
+  bool has_missing = false;           // either sample had a missing (NaN) value
 };
 
 // Population stability index of `actual` against `expected`: sum over bins of

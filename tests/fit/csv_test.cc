@@ -30,7 +30,8 @@ TEST(CsvTest, ParsesQuotesCrlfAndBlankLines) {
 
 TEST(CsvTest, ErrorsCarryTheLine) {
   EXPECT_THAT(CsvTable::Parse("a,b\n1,2\n3\n", "f.csv"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("1 fields, the header has 2")));
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("expected 2 cells like the header, found 1")));
   auto r = CsvTable::Parse("a,b\n1,2\n3\n", "f.csv");
   ASSERT_NE(r.status().location(), nullptr);
   EXPECT_EQ(r.status().location()->line, 3);
@@ -47,6 +48,68 @@ TEST(CsvTest, ErrorsCarryTheLine) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("empty")));
   EXPECT_THAT(CsvTable::Read("/nonexistent/x.csv"),
               StatusIs(StatusCode::kNotFound, HasSubstr("cannot open")));
+}
+
+// Errors about one cell name its column; the header's own errors name its position.
+TEST(CsvTest, CellErrorsNameTheColumn) {
+  auto quote = CsvTable::Parse("id,name\n1,a\"b\n", "f.csv");
+  EXPECT_THAT(quote, StatusIs(StatusCode::kInvalidArgument,
+                              HasSubstr("quote inside an unquoted cell (column 'name')")));
+  ASSERT_NE(quote.status().location(), nullptr);
+  EXPECT_EQ(quote.status().location()->file, "f.csv");
+  EXPECT_EQ(quote.status().location()->line, 2);
+  EXPECT_THAT(CsvTable::Parse("id,name\n1,\"a\"b\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("unexpected character after a closing quote (column 'name')")));
+  EXPECT_THAT(
+      CsvTable::Parse("id,name\n\"1\n", "f.csv"),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("unterminated quoted cell (column 'id')")));
+  EXPECT_THAT(CsvTable::Parse("id,,x\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("header column 2 has no name")));
+  EXPECT_THAT(CsvTable::Parse("id,x,id\n", "f.csv"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("duplicate header: column 'id' appears twice")));
+}
+
+// Every limit is enforced, at its boundary, with the line and (for a cell) the column.
+TEST(CsvTest, LimitsAreExplicit) {
+  const CsvLimits limits{
+      .max_file_bytes = 64, .max_columns = 3, .max_cell_bytes = 4, .max_row_bytes = 12};
+  EXPECT_TRUE(CsvTable::Parse("a,b\n1234,\"5678\"\n", "f.csv", limits).ok());
+  auto cell = CsvTable::Parse("a,b\n1,12345\n", "f.csv", limits);
+  EXPECT_THAT(cell, StatusIs(StatusCode::kOutOfRange,
+                             HasSubstr("cell longer than the limit of 4 bytes (column 'b')")));
+  ASSERT_NE(cell.status().location(), nullptr);
+  EXPECT_EQ(cell.status().location()->line, 2);
+  EXPECT_THAT(CsvTable::Parse("a,b\n1,\"12\"\"34\"\n", "f.csv", limits),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("column 'b'")));  // 5 bytes unescaped
+  EXPECT_THAT(CsvTable::Parse("a,b,c\n1234,1234,1234\n", "f.csv", limits),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("row longer than the limit of 12")));
+  EXPECT_THAT(CsvTable::Parse("a,b,c,d\n", "f.csv", limits),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("more than 3 columns")));
+  EXPECT_THAT(CsvTable::Parse(std::string(65, 'a'), "f.csv", limits),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("larger than the limit of 64 bytes")));
+}
+
+// The streaming reader gives the same rows as the table, with their lines.
+TEST(CsvTest, ReaderStreamsRows) {
+  const std::string text = "\xEF\xBB\xBFid,v\r\n1,\"x\ny\"\r\n\r\n2,\n";
+  ASSERT_OK_AND_ASSIGN(CsvReader reader, CsvReader::Open(text, "s.csv"));
+  EXPECT_EQ(reader.header(), (std::vector<std::string>{"id", "v"}));
+  EXPECT_EQ(reader.ColumnIndex("v"), 1);
+  std::vector<std::string> cells;
+  ASSERT_OK_AND_ASSIGN(bool more, reader.Next(cells));
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cells, (std::vector<std::string>{"1", "x\ny"}));
+  EXPECT_EQ(reader.line(), 2u);
+  ASSERT_OK_AND_ASSIGN(more, reader.Next(cells));
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cells, (std::vector<std::string>{"2", ""}));
+  EXPECT_EQ(reader.line(), 5u);
+  EXPECT_THAT(reader.RowError("bad"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("bad")));
+  EXPECT_EQ(reader.RowError("bad").location()->line, 5);
+  ASSERT_OK_AND_ASSIGN(more, reader.Next(cells));
+  EXPECT_FALSE(more);
 }
 
 TEST(CsvTest, NumericFields) {

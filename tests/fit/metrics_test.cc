@@ -92,6 +92,64 @@ TEST(MetricsTest, KsEqualsScanningEveryThreshold) {
   }
 }
 
+// The ROC curve against counting every threshold by hand; its area is the AUC, and the
+// largest |tpr - fpr| on it is the KS statistic, attained at KsThreshold.
+TEST(MetricsTest, RocCurveAgreesWithCountingAndWithAucAndKs) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    const Sample s = RandomSample(seed, 5 + static_cast<int>(seed * 13 % 200), 9);
+    ASSERT_OK_AND_ASSIGN(std::vector<RocPoint> roc, RocCurve(s.score, s.label));
+    std::set<double, std::greater<>> thresholds(s.score.begin(), s.score.end());
+    ASSERT_EQ(roc.size(), thresholds.size() + 1);
+    EXPECT_EQ(roc.front().fpr, 0);
+    EXPECT_EQ(roc.front().tpr, 0);
+    double goods = 0, bads = 0;
+    for (int l : s.label) (l ? bads : goods) += 1;
+    std::size_t k = 1;
+    double area = 0, ks = 0, ks_at = 0;
+    for (double t : thresholds) {
+      double g = 0, b = 0;
+      for (std::size_t i = 0; i < s.score.size(); ++i) {
+        if (s.score[i] >= t) (s.label[i] ? b : g) += 1;
+      }
+      EXPECT_EQ(roc[k].threshold, t);
+      EXPECT_NEAR(roc[k].fpr, g / goods, 1e-15);
+      EXPECT_NEAR(roc[k].tpr, b / bads, 1e-15);
+      area += (roc[k].fpr - roc[k - 1].fpr) * (roc[k].tpr + roc[k - 1].tpr) / 2;
+      if (std::abs(b / bads - g / goods) > ks) {
+        ks = std::abs(b / bads - g / goods);
+        ks_at = t;
+      }
+      ++k;
+    }
+    EXPECT_NEAR(roc.back().fpr, 1, 1e-15);
+    EXPECT_NEAR(roc.back().tpr, 1, 1e-15);
+    EXPECT_NEAR(area, AucByPairs(s), 1e-12) << seed;
+    EXPECT_NEAR(ks, KsByScanning(s), 1e-12) << seed;
+    EXPECT_EQ(KsThreshold(roc), ks_at) << seed;
+  }
+}
+
+TEST(MetricsTest, QuantileType7MatchesR) {
+  // R: quantile(c(1, 2, 3, 4, 10), c(0, .1, .5, .9, 1), type = 7) = 1, 1.4, 3, 7.6, 10
+  const std::vector<double> x = {1, 2, 3, 4, 10};
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0), 1);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.1), 1.4);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.5), 3);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.9), 7.6);
+  EXPECT_DOUBLE_EQ(QuantileType7(x, 1), 10);
+  EXPECT_TRUE(std::isnan(QuantileType7({}, 0.5)));
+}
+
+TEST(MetricsTest, HistogramCountsEveryValue) {
+  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN};
+  const Histogram h = EqualWidthHistogram(x, 5);
+  EXPECT_EQ(h.lo, 0);
+  EXPECT_EQ(h.hi, 10);
+  EXPECT_EQ(h.counts, (std::vector<std::int64_t>{2, 2, 2, 2, 3}));  // the last bin holds 10
+  EXPECT_EQ(EqualWidthHistogram(std::vector<double>{3, 3}, 10).counts.size(), 1u);
+  EXPECT_TRUE(EqualWidthHistogram(std::vector<double>{NAN}, 10).counts.empty());
+}
+
 TEST(MetricsTest, ErrorsNameTheRow) {
   EXPECT_THAT(Auc(std::vector<double>{1, NAN}, std::vector<int>{0, 1}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("row 1")));
@@ -175,11 +233,32 @@ TEST(MetricsTest, PsiHandExample) {
   EXPECT_NEAR(r.psi, first + rest, 1e-12);
 }
 
+// A share of exactly zero counts as 0.0001; a small share that is not zero stays what it is
+// (1 row in 20,000 is 0.00005). The report's former copy lifted every share below 0.0001.
+TEST(MetricsTest, PsiReplacesOnlyZeroShares) {
+  std::vector<double> expected(100, 1.0);
+  std::fill(expected.begin() + 50, expected.end(), 2.0);  // deciles 1,1,1,1,1.5,2,2,2,2
+  std::vector<double> actual(20000, 1.0);
+  std::fill(actual.begin() + 10000, actual.end(), 2.0);
+  actual.back() = 3.0;  // above every edge: the last bin, empty in the expected sample
+  ASSERT_OK_AND_ASSIGN(PsiResult r, Psi(expected, actual));
+  EXPECT_DOUBLE_EQ(r.expected_share[9], 0.0001);
+  EXPECT_DOUBLE_EQ(r.actual_share[9], 0.00005);
+  const double want =
+      (0.49995 - 0.5) * std::log(0.49995 / 0.5) + (0.00005 - 0.0001) * std::log(0.00005 / 0.0001);
+  EXPECT_NEAR(r.psi, want, 1e-15);
+  double sum = 0;
+  for (double c : r.contributions) sum += c;
+  EXPECT_DOUBLE_EQ(sum, r.psi);
+  EXPECT_FALSE(r.has_missing);
+}
+
 TEST(MetricsTest, CsiCountsMissingValuesInTheirOwnBin) {
   std::vector<double> expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   std::vector<double> actual = expected;
   actual.push_back(NAN);
   ASSERT_OK_AND_ASSIGN(PsiResult r, Csi(expected, actual));
+  EXPECT_TRUE(r.has_missing);
   ASSERT_EQ(r.actual_share.size(), 11u);
   EXPECT_NEAR(r.actual_share.back(), 1.0 / 11, 1e-15);
   EXPECT_NEAR(r.expected_share.back(), 0.0001, 1e-15);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -180,6 +181,10 @@ TEST(CliTest, UsageErrors) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: credence score"));
   EXPECT_THAT(Cli("version").out, HasSubstr("credence 0.1.0"));
+  // `version` parses its command line like every command: an extra word is a usage error.
+  CliRun extra = Cli("version now", true);
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_THAT(extra.out, HasSubstr("credence version: unexpected argument 'now'"));
 }
 
 }  // namespace
@@ -188,7 +193,8 @@ namespace {
 
 TEST(CliTest, EverySubcommandHasHelp) {
   for (const char* command :
-       {"score", "validate", "explain", "diff", "report", "version", "cel-conformance"}) {
+       {"score", "validate", "explain", "diff", "report", "version", "cel-conformance", "simulate",
+        "features", "predict", "fit", "metrics"}) {
     CliRun r = Cli(std::string(command) + " --help");
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_THAT(r.out, HasSubstr(std::string("usage: credence ") + command)) << command;
@@ -197,6 +203,52 @@ TEST(CliTest, EverySubcommandHasHelp) {
   CliRun list = Cli("help");
   for (const char* command : {"score", "validate", "explain", "diff", "report", "version"}) {
     EXPECT_THAT(list.out, HasSubstr(std::string("  ") + command + " ")) << command;
+  }
+}
+
+// Every command parses its numbers strictly and checks their ranges: a malformed or
+// out-of-range value is a usage error (exit 2, before any work) whose message names the
+// option, followed by the command's usage.
+TEST(CliTest, MalformedNumbersAreUsageErrorsNamingTheOption) {
+  const std::string bundle = " --bundle " + Src("models/starter");
+  const std::string in = " --in " + Src("examples/requests.jsonl");
+  const std::string sim = "simulate --enterprises 3 --seed 1 --as-of 2026-10-01T00:00:00Z";
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"score" + bundle + in + " --threads 2x", "--threads takes an integer, not '2x'"},
+           {"score" + bundle + in + " --threads 257", "--threads must be in [0, 256], not 257"},
+           {"score" + bundle + in + " --max-reasons 4.5", "--max-reasons takes an integer"},
+           {"score" + bundle + in + " --max-reasons 65", "--max-reasons must be in [0, 64]"},
+           {"score" + bundle + in + " --summary-rows -1", "--summary-rows must be in [0, "},
+           {"diff" + bundle + bundle + in + " --top 3x", "--top takes an unsigned integer"},
+           {"diff" + bundle + bundle + in + " --threads -1", "--threads must be in [0, 256]"},
+           {"report" + bundle + in + " --out x.html --threads 1.5", "--threads takes an integer"},
+           {"explain" + bundle + in + " --max-reasons x", "--max-reasons takes an integer"},
+           {"features" + bundle + in + " --threads 100000", "--threads must be in [0, 256]"},
+           {sim + " --threads 2x", "--threads takes an integer, not '2x'"},
+           {sim + " --threads 0", "--threads must be in [1, 256], not 0"},
+           {sim + " --history-days 7x", "--history-days takes an integer, not '7x'"},
+           {sim + " --history-days 10", "--history-days must be in [30, 3650], not 10"},
+           {"simulate --enterprises 3x --seed 1 --as-of 2026-10-01T00:00:00Z",
+            "--enterprises takes an unsigned integer, not '3x'"},
+           {"simulate --enterprises 3 --seed 1.5 --as-of 2026-10-01T00:00:00Z",
+            "--seed takes an unsigned integer, not '1.5'"},
+           {"fit --in x.csv --label y --out z --l2 -1", "--l2 must be in [0, +inf), not -1"},
+           {"fit --in x.csv --label y --out z --l2 1e", "--l2 takes a number, not '1e'"},
+           {"fit --in x.csv --label y --out z --scorecard --bins 10.0",
+            "--bins takes an integer, not '10.0'"},
+           {"fit --in x.csv --label y --out z --scorecard --max-corr 0",
+            "--max-corr must be in (0, 1], not 0"},
+           {"fit --in x.csv --label y --out z --scorecard --pdo -20", "--pdo must be in (0, +inf)"},
+           {"metrics --in x.csv --score s --label y --bins 1",
+            "--bins must be in [2, 1000], not 1"},
+       }) {
+    CliRun r = Cli(c.args, true);
+    EXPECT_EQ(r.exit_code, 2) << c.args;
+    EXPECT_THAT(r.out, HasSubstr(c.message)) << c.args;
+    EXPECT_THAT(r.out, HasSubstr("\n\nusage: credence ")) << c.args;
   }
 }
 

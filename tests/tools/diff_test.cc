@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 
 #include "credence/engine.h"
@@ -66,7 +66,9 @@ TEST(DiffTest, MatchesTheLibraryOnAPopulation) {
   {
     // One unreadable record and one that fails validation with both bundles.
     std::ofstream f(in, std::ios::app);
-    f << "{not json\n" << R"({"requestId":"no-as-of"})" << "\n";
+    f << "{not json\n"
+      << R"({"requestId":"no-as-of"})"
+      << "\n";
   }
 
   std::vector<std::shared_ptr<const Engine>> engines;

@@ -1,6 +1,5 @@
-// The statistics behind `credence report` / `credence diff` against brute force and hand
-// computation, and the HTML report itself (content, escaping, and a headless Chromium
-// render).
+// The HTML report of `credence report`: content against the library, escaping, and a
+// headless Chromium render. Its statistics are fit::'s (tests/fit/metrics_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,22 +9,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
 #include <string>
 
 #include "credence/engine.h"
-#include "credence/report_stats.h"
 #include "tests/tools/cli_testing.h"
 #include "tests/tools/population.h"
 
 namespace credence {
 namespace {
 
-using ::credence::cli::Discriminate;
-using ::credence::cli::MakeHistogram;
-using ::credence::cli::PopulationStability;
-using ::credence::cli::QuantileType7;
 using ::credence::testing::MakePopulation;
 using ::credence::testing::ReadFileOrEmpty;
 using ::credence::testing::RunCli;
@@ -34,84 +29,6 @@ using ::credence::testing::TestTempPath;
 using ::credence::testing::WriteJsonl;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-TEST(ReportStatsTest, QuantileType7MatchesR) {
-  // R: quantile(c(1, 2, 3, 4, 10), c(0, .1, .5, .9, 1), type = 7) = 1, 1.4, 3, 7.6, 10
-  const std::vector<double> x = {1, 2, 3, 4, 10};
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0), 1);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.1), 1.4);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.5), 3);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 0.9), 7.6);
-  EXPECT_DOUBLE_EQ(QuantileType7(x, 1), 10);
-  EXPECT_TRUE(std::isnan(QuantileType7({}, 0.5)));
-}
-
-TEST(ReportStatsTest, HistogramCountsEverything) {
-  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NAN};
-  auto h = MakeHistogram(x, 5);
-  EXPECT_EQ(h.lo, 0);
-  EXPECT_EQ(h.hi, 10);
-  EXPECT_EQ(h.counts, (std::vector<std::size_t>{2, 2, 2, 2, 3}));  // the last bin holds 10
-  EXPECT_EQ(MakeHistogram(std::vector<double>{3, 3}, 10).counts.size(), 1u);
-}
-
-// AUC from every (bad, good) pair; KS from every threshold.
-TEST(ReportStatsTest, DiscriminationAgreesWithBruteForce) {
-  std::mt19937 rng(7);
-  for (int trial = 0; trial < 30; ++trial) {
-    const int n = 5 + static_cast<int>(rng() % 200);
-    std::vector<double> risk;
-    std::vector<int> bad;
-    for (int i = 0; i < n; ++i) {
-      risk.push_back(static_cast<double>(rng() % 25) / 10.0);  // many ties
-      bad.push_back(static_cast<int>(rng() % 3 == 0));
-    }
-    double pairs = 0, wins = 0, nb = 0, ng = 0;
-    for (int i = 0; i < n; ++i) (bad[i] ? nb : ng) += 1;
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < n; ++j) {
-        if (!bad[i] || bad[j]) continue;
-        pairs += 1;
-        wins += risk[i] > risk[j] ? 1 : risk[i] == risk[j] ? 0.5 : 0;
-      }
-    }
-    double ks = 0;
-    for (double t : risk) {
-      double b = 0, g = 0;
-      for (int i = 0; i < n; ++i) {
-        if (risk[i] >= t) (bad[i] ? b : g) += 1;
-      }
-      ks = std::max(ks, std::abs(b / nb - g / ng));
-    }
-    const auto d = Discriminate(risk, bad);
-    if (nb == 0 || ng == 0) continue;
-    EXPECT_NEAR(d.auc, wins / pairs, 1e-12) << trial;
-    EXPECT_NEAR(d.gini, 2 * wins / pairs - 1, 1e-12);
-    EXPECT_NEAR(d.ks, ks, 1e-12) << trial;
-    EXPECT_DOUBLE_EQ(d.roc.back().fpr, 1);
-    EXPECT_DOUBLE_EQ(d.roc.back().tpr, 1);
-  }
-}
-
-TEST(ReportStatsTest, PsiByHand) {
-  // Expected 1..10: deciles (type 7) 1.9, 2.8, ..., 9.1 put one value in each bin.
-  std::vector<double> expected;
-  for (int i = 1; i <= 10; ++i) expected.push_back(i);
-  // Actual: 5 values of 1 (bin 0), 5 values of 10 (bin 9).
-  const std::vector<double> actual = {1, 1, 1, 1, 1, 10, 10, 10, 10, 10};
-  auto psi = PopulationStability(expected, actual);
-  ASSERT_EQ(psi.bins.size(), 10u);
-  const double full = (0.5 - 0.1) * std::log(0.5 / 0.1);
-  const double empty = (0.0001 - 0.1) * std::log(0.0001 / 0.1);
-  EXPECT_NEAR(psi.value, 2 * full + 8 * empty, 1e-12);
-  EXPECT_EQ(psi.bins[0].label, "(-inf, 1.9]");
-  EXPECT_EQ(psi.bins[9].label, "(9.1, +inf)");
-  EXPECT_NEAR(PopulationStability(expected, expected).value, 0, 1e-15);
-  // Missing values get their own bin.
-  auto with_nan = PopulationStability(expected, std::vector<double>{NAN, 5});
-  ASSERT_EQ(with_nan.bins.size(), 11u);
-  EXPECT_DOUBLE_EQ(with_nan.bins[10].actual_share, 0.5);
-}
 
 class ReportTest : public ::testing::Test {
  protected:
@@ -250,6 +167,124 @@ TEST_F(ReportTest, RendersInHeadlessChromium) {
   std::filesystem::remove_all(profile);
 }
 
+// `credence report` and `credence metrics` compute PSI with the same code (fit::Psi), so they
+// agree, also on a population where a bin of the baseline is empty and the current sample
+// puts a share below 0.0001 in it: the report's former copy lifted that share to 0.0001 (its
+// bin then added nothing), fit:: keeps it. Expected value by hand.
+TEST(ReportPsiTest, ReportAndMetricsAgreeOnPsiWithAnEmptyBin) {
+  // Three kinds of request whose credit scores differ: 0, 1 and 2 chargebacks.
+  auto kind = [](int chargebacks, const std::string& id) {
+    std::string events;
+    for (int i = 1; i <= chargebacks; ++i) {
+      events += std::string(i > 1 ? "," : "") + R"({"id":"c)" + std::to_string(i) +
+                R"(","time":"2026-09-0)" + std::to_string(i) +
+                R"(T00:00:00Z","kind":"EVENT_KIND_CHARGEBACK"})";
+    }
+    auto r = ParseRequest(R"({"request_id":")" + id + R"(","as_of":"2026-10-01T00:00:00Z",)" +
+                              R"("enterprise":{"id":"e"},"events":[)" + events + "]}",
+                          WireFormat::kJson);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return *r;
+  };
+  auto loaded = LoadBundle(SourcePath("models/starter"));
+  ASSERT_TRUE(loaded.ok());
+  auto engine = Engine::Compile(*loaded);
+  ASSERT_TRUE(engine.ok());
+  double score[3];
+  for (int c = 0; c < 3; ++c) {
+    auto r = (*engine)->Score(kind(c, "probe"));
+    ASSERT_TRUE(r.ok() && r->credit().available());
+    score[c] = r->credit().score();
+  }
+  ASSERT_LT(score[2], score[1]);
+  ASSERT_LT(score[1], score[0]);
+  // Baseline: 50 low (2 chargebacks), 50 high (1). Its deciles are low x4, the midpoint, high
+  // x4, so the top bin (above the high score) is empty. Current: 10,000 low, 9,999 high and
+  // one above every edge (0 chargebacks).
+  std::vector<v1::ScoreRequest> base, current;
+  std::vector<double> base_scores, current_scores;
+  auto add = [&](std::vector<v1::ScoreRequest>& to, std::vector<double>& scores, int c, int n) {
+    for (int i = 0; i < n; ++i) {
+      to.push_back(kind(c, "r" + std::to_string(to.size())));
+      scores.push_back(score[c]);
+    }
+  };
+  add(base, base_scores, 2, 50);
+  add(base, base_scores, 1, 50);
+  add(current, current_scores, 2, 10000);
+  add(current, current_scores, 1, 9999);
+  add(current, current_scores, 0, 1);
+  const double want =
+      (0.49995 - 0.5) * std::log(0.49995 / 0.5) + (0.00005 - 0.0001) * std::log(0.00005 / 0.0001);
+
+  const std::string base_in = TestTempPath("psi_base.jsonl"), in = TestTempPath("psi_in.jsonl");
+  const std::string html = TestTempPath("psi.html");
+  WriteJsonl(base_in, base);
+  WriteJsonl(in, current);
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " + in +
+                  " --baseline " + base_in + " --out " + html);
+  ASSERT_EQ(r.exit_code, 0);
+  std::smatch m;
+  const std::string page = ReadFileOrEmpty(html);
+  ASSERT_TRUE(
+      std::regex_search(page, m, std::regex("id=\"table-psi-score\" data-psi=\"([^\"]+)\"")));
+  const double report_psi = std::stod(m[1]);
+
+  // The same scores as CSV for `credence metrics` (labels alternate; AUC needs both).
+  auto write_csv = [](const std::string& path, const std::vector<double>& scores) {
+    std::ofstream f(path);
+    f << "score,bad\n";
+    char buf[40];
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%.17g", scores[i]);
+      f << buf << "," << i % 2 << "\n";
+    }
+  };
+  const std::string base_csv = TestTempPath("psi_base.csv"), csv = TestTempPath("psi.csv");
+  write_csv(base_csv, base_scores);
+  write_csv(csv, current_scores);
+  auto metrics =
+      RunCli("metrics --in " + csv + " --score score --label bad --expected " + base_csv);
+  ASSERT_EQ(metrics.exit_code, 0);
+  const double metrics_psi = nlohmann::json::parse(metrics.out)["psi"].get<double>();
+
+  EXPECT_NEAR(report_psi, want, 1e-15);
+  EXPECT_NEAR(metrics_psi, want, 1e-15);
+  EXPECT_EQ(report_psi, metrics_psi);
+  for (const auto& p : {base_in, in, html, base_csv, csv}) std::filesystem::remove(p);
+}
+
+// Statistics that cannot be computed say so instead of printing numbers: with labels without
+// a bad, AUC, Gini and KS are shown as "–" with the reason (the report's former copy printed
+// 0.0000 for each).
+TEST(ReportUsageTest, StatisticsWithoutValueAreShownAsSuch) {
+  const std::string labels = TestTempPath("all_good.csv");
+  const std::string html = TestTempPath("degenerate.html");
+  {
+    std::ofstream f(labels);
+    f << "request_id,bad\n";
+    for (const auto& line : ::credence::testing::ExampleLines()) {
+      auto r = ParseRequest(line, WireFormat::kJson);
+      ASSERT_TRUE(r.ok());
+      f << r->request_id() << ",0\n";
+    }
+  }
+  auto r = RunCli("report --bundle " + SourcePath("models/starter") + " --in " +
+                  SourcePath("examples/requests.jsonl") + " --labels " + labels + " --baseline " +
+                  SourcePath("examples/requests.jsonl") + " --out " + html);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string page = ReadFileOrEmpty(html);
+  for (const char* card : {"AUC", "Gini", "KS", "KS at PD"}) {
+    EXPECT_THAT(page, HasSubstr(std::string("\">") + card + "<b>–</b>")) << card;
+  }
+  EXPECT_THAT(page, HasSubstr("need at least one good (0) and one bad (1) label"));
+  EXPECT_THAT(page, HasSubstr("id=\"chart-roc\""));
+  // The same population as its own baseline: every PSI and CSI is 0.
+  EXPECT_THAT(page, HasSubstr("Credit score PSI: 0.0000 (stable)"));
+  std::filesystem::remove(labels);
+  std::filesystem::remove(html);
+}
+
 TEST(ReportUsageTest, HelpAndBadLabels) {
   auto help = RunCli("report --help");
   EXPECT_EQ(help.exit_code, 0);
@@ -261,7 +296,8 @@ TEST(ReportUsageTest, HelpAndBadLabels) {
                       TestTempPath("never.html"),
                   true);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.out, HasSubstr(":2: label 'maybe' is not 0 or 1"));
+  // The labels are read as `credence fit` and `metrics` read theirs (fit::LabelColumn).
+  EXPECT_THAT(r.out, HasSubstr(":2: label column 'bad' holds 'maybe'; labels must be 0"));
   EXPECT_FALSE(std::filesystem::exists(TestTempPath("never.html")));
   std::filesystem::remove(labels);
 }

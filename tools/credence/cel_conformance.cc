@@ -1,8 +1,12 @@
 // `credence cel-conformance FILE.jsonl...`: runs CEL conformance cases (see
-// src/expr/conformance.h) and reports the pass rate. The lead wires this into the CLI.
+// src/expr/conformance.h) and reports the pass rate.
 #include <cstdio>
+#include <limits>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "command_line.h"
 #include "commands.h"
 #include "expr/conformance.h"
 
@@ -11,23 +15,21 @@
 // Returns 0 when every file could be read and run (the pass rate is reported, not enforced),
 // 2 on a usage error, 1 when a file cannot be read.
 int RunCelConformanceCommand(int argc, char** argv) {
-  if (argc == 2 && std::string(argv[1]) == "--help") {
-    std::printf(
-        "usage: credence cel-conformance FILE.jsonl...\n\n"
-        "Runs CEL conformance cases (one JSON object per line, see src/expr/conformance.h),\n"
-        "prints every failed case and a pass rate per file. Exit status 0 when every file\n"
-        "was run (the pass rate is reported, not enforced), 1 when a file cannot be read.\n");
-    return 0;
-  }
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: credence cel-conformance FILE.jsonl...\n");
-    return 2;
-  }
+  std::vector<std::string> files;
+  credence::cli::CommandLine cl(
+      "cel-conformance", "cel-conformance FILE.jsonl...",
+      "Runs CEL conformance cases (one JSON object per line, see src/expr/conformance.h),\n"
+      "prints every failed case and a pass rate per file.\n");
+  cl.Positionals("FILE.jsonl", 1, std::numeric_limits<std::size_t>::max(), &files)
+      .Epilog(
+          "Exit status 0 when every file was run (the pass rate is reported, not enforced), 1 "
+          "when a file cannot be read, 2 on a usage error.\n");
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
   int passed = 0, failed = 0, status = 0;
-  for (int i = 1; i < argc; ++i) {
-    auto result = credence::expr::RunConformanceFile(argv[i]);
+  for (const std::string& file : files) {
+    auto result = credence::expr::RunConformanceFile(file);
     if (!result.ok()) {
-      std::fprintf(stderr, "%s: %s\n", argv[i], result.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), result.status().ToString().c_str());
       status = 1;
       continue;
     }
@@ -36,7 +38,7 @@ int RunCelConformanceCommand(int argc, char** argv) {
       std::printf("FAIL %s: %s\n    expr: %s\n", c.name.c_str(), c.message.c_str(), c.expr.c_str());
     }
     int total = result->passed + result->failed;
-    std::printf("%s: %d/%d passed (%.1f%%)\n", argv[i], result->passed, total,
+    std::printf("%s: %d/%d passed (%.1f%%)\n", file.c_str(), result->passed, total,
                 total == 0 ? 100.0 : 100.0 * result->passed / total);
     passed += result->passed;
     failed += result->failed;

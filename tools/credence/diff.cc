@@ -3,25 +3,26 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "fit/metrics.h"
 #include "output.h"
-#include "report_stats.h"
 #include "score_stream.h"
 
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence diff --bundle A --bundle B --in FILE [--json] [options]
-
-Scores every request of FILE with bundle A and with bundle B and reports what changed:
+constexpr const char* kDescription =
+    R"(Scores every request of FILE with bundle A and with bundle B and reports what changed:
   - the decision migration matrix (rows: A's outcome, columns: B's),
   - the credit grade and compliance grade migration matrices ("n/a" when unavailable),
   - the distribution of the credit score shift B - A (count, mean, min, quantiles 5, 25,
@@ -30,16 +31,43 @@ Scores every request of FILE with bundle A and with bundle B and reports what ch
   - the rules whose hit counts changed most (by |B - A|, then name),
   - the enterprises whose decision changed (enterprise id, request id, A -> B).
 Requests that fail with either bundle are counted, not compared.
-
-  --bundle PATH   twice: the old bundle (A), then the new one (B)
-  --in FILE       requests, JSON Lines or length-delimited binary ('-' = stdin)
-  --format F      input format, jsonl or pb (default: detect, as `credence score`)
-  --json          one JSON object instead of text
-  --top N         rules to list (default 20; all with --json)
-  --threads N     scoring threads (default: all cores)
-
-Exit status: 0 when done (whatever changed), 2 on a usage, input or bundle error.
 )";
+
+constexpr const char* kEpilog =
+    "Exit status: 0 when done (whatever changed), 2 on a usage, input or bundle error.\n";
+
+using Json = nlohmann::ordered_json;
+
+struct DiffArgs {
+  std::vector<std::string> bundles;
+  std::string in, format;
+  std::optional<RecordFormat> format_given;  // when --format
+  bool json = false;
+  std::size_t top = 20;
+  StreamOptions stream;
+};
+
+std::optional<int> ParseDiffArgs(int argc, char** argv, DiffArgs& a) {
+  CommandLine cl("diff", "diff --bundle A --bundle B --in FILE [--json] [options]", kDescription);
+  cl.TextList("bundle", "PATH", "twice: the old bundle (A), then the new one (B)", &a.bundles)
+      .Text("in", "FILE", "requests, JSON Lines or length-delimited binary ('-' = stdin)", &a.in)
+      .Required()
+      .Text("format", "F", "input format, jsonl or pb (default: detect, as `credence score`)",
+            &a.format)
+      .Flag("json", "one JSON object instead of text", &a.json)
+      .Integer<std::size_t>("top", "N", "rules to list (default 20; all with --json)", 0,
+                            std::numeric_limits<std::size_t>::max(), &a.top)
+      .Threads("scoring threads, 0 to 256 (default 0: all cores)", &a.stream.threads)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  if (a.bundles.size() != 2) return cl.UsageError("--bundle must be given twice (A, then B)");
+  if (cl.Given("format")) {
+    auto f = ParseRecordFormat(a.format);
+    if (!f.ok()) return cl.UsageError("--format: " + f.status().ToString());
+    a.format_given = *f;
+  }
+  return std::nullopt;
+}
 
 using Matrix = std::map<std::string, std::map<std::string, std::size_t>>;
 
@@ -71,6 +99,12 @@ std::vector<std::string> Labels(const Matrix& m, const std::vector<std::string>&
   }
   return out;
 }
+
+// The order of labels in the matrices: outcomes best first, then each bundle's grades.
+struct GradeOrders {
+  std::vector<std::string> outcomes = {"APPROVE", "REVIEW", "REJECT", "none"};
+  std::vector<std::string> credit, compliance;
+};
 
 // Credit grades (the credit grade scale's bands) and compliance grades in bundle order.
 void AppendGradeOrder(const v1::Bundle& b, std::vector<std::string>& credit,
@@ -115,31 +149,26 @@ void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m,
   o << "\n";
 }
 
-std::string MatrixJson(const Matrix& m, const std::vector<std::string>& order) {
-  const auto labels = Labels(m, order);
-  std::string out = "{\"labels\":[";
-  for (std::size_t i = 0; i < labels.size(); ++i) out += (i ? "," : "") + JsonQuote(labels[i]);
-  out += "],\"counts\":[";
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    out += i ? ",[" : "[";
-    for (std::size_t j = 0; j < labels.size(); ++j) {
-      std::size_t n = 0;
-      if (auto it = m.find(labels[i]); it != m.end()) {
-        if (auto jt = it->second.find(labels[j]); jt != it->second.end()) n = jt->second;
-      }
-      out += (j ? "," : "") + std::to_string(n);
-    }
-    out += "]";
+std::size_t Count(const Matrix& m, const std::string& row, const std::string& col) {
+  if (auto it = m.find(row); it != m.end()) {
+    if (auto jt = it->second.find(col); jt != it->second.end()) return jt->second;
   }
-  return out + "]}";
+  return 0;
 }
 
-std::string Num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+Json MatrixJson(const Matrix& m, const std::vector<std::string>& order) {
+  const auto labels = Labels(m, order);
+  Json counts = Json::array();
+  for (const auto& row : labels) {
+    Json cells = Json::array();
+    for (const auto& col : labels) cells.push_back(Count(m, row, col));
+    counts.push_back(std::move(cells));
+  }
+  return Json{{"labels", labels}, {"counts", std::move(counts)}};
 }
+
+// A JSON number, or null when `v` is NaN or infinite.
+Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 std::string Grade(const v1::ScoreResponse& r) {
   return r.credit().available() ? r.credit().grade() : "n/a";
@@ -148,60 +177,38 @@ std::string ComplianceGrade(const v1::ScoreResponse& r) {
   return r.compliance().available() ? r.compliance().grade() : "n/a";
 }
 
-}  // namespace
+// Counts one record scored by both bundles into `st`.
+void Compare(const v1::ScoreResponse& ra, const v1::ScoreResponse& rb, DiffState& st) {
+  ++st.compared;
+  const std::string da = OutcomeLabel(ra.decision().outcome());
+  const std::string db = OutcomeLabel(rb.decision().outcome());
+  ++st.decisions[da][db];
+  ++st.credit_grades[Grade(ra)][Grade(rb)];
+  ++st.compliance_grades[ComplianceGrade(ra)][ComplianceGrade(rb)];
+  if (ra.credit().available() && rb.credit().available()) {
+    st.shifts.push_back(rb.credit().score() - ra.credit().score());
+  }
+  for (const auto& h : ra.rule_hits()) {
+    if (!h.errored()) ++st.rule_hits[h.rule_set() + "/" + h.rule_id()].first;
+  }
+  for (const auto& h : rb.rule_hits()) {
+    if (!h.errored()) ++st.rule_hits[h.rule_set() + "/" + h.rule_id()].second;
+  }
+  if (da != db) st.changed.push_back({ra.enterprise_id(), ra.request_id(), da, db});
+}
 
-int DiffCommand(int argc, char** argv) {
-  Args args(argc, argv, {"bundle", "in", "format", "top", "threads"}, {"json", "help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  const auto bundles = args.GetAll("bundle");
-  if (!args.ok() || bundles.size() != 2 || !args.Has("in") || !args.positional().empty()) {
-    std::cerr << "credence diff: "
-              << (args.ok() ? "two --bundle and one --in are required" : args.error()) << "\n\n"
-              << kUsage;
-    return 2;
-  }
-  StreamOptions stream;
-  std::size_t top = 20;
-  try {
-    if (args.Has("threads")) stream.threads = std::stoi(args.Get("threads"));
-    if (args.Has("top")) top = static_cast<std::size_t>(std::stoul(args.Get("top")));
-  } catch (const std::exception&) {
-    std::cerr << "credence diff: --threads and --top take integers\n";
-    return 2;
-  }
-  LoadedBundle la, lb;
-  auto a = LoadEngine("diff", bundles[0], &la);
-  if (a == nullptr) return 2;
-  auto b = LoadEngine("diff", bundles[1], &lb);
-  if (b == nullptr) return 2;
-  const std::vector<std::string> outcome_order = {"APPROVE", "REVIEW", "REJECT", "none"};
-  std::vector<std::string> grade_order, compliance_order;
-  AppendGradeOrder(la.bundle, grade_order, compliance_order);
-  AppendGradeOrder(lb.bundle, grade_order, compliance_order);
+// Scores every record of `in` with both engines. False (after printing why) on an input error.
+bool ScoreBoth(const DiffArgs& args, const Engine& a, const Engine& b, DiffState& st) {
   std::string open_error;
-  auto in = OpenInput(args.Get("in"), &open_error);
+  auto in = OpenInput(args.in, &open_error);
   if (in == nullptr) {
     std::cerr << "credence diff: " << open_error << "\n";
-    return 2;
+    return false;
   }
-  RecordFormat format = RecordFormat::kJsonl;
-  if (args.Has("format")) {
-    auto f = ParseRecordFormat(args.Get("format"));
-    if (!f.ok()) {
-      std::cerr << "credence diff: --format: " << f.status().message() << "\n";
-      return 2;
-    }
-    format = *f;
-  } else {
-    format = DetectRecordFormat(args.Get("in"), *in);
-  }
-  RecordReader reader(*in, format);
-  DiffState st;
-  const Engine* engines[] = {a.get(), b.get()};
-  const Status streamed = ScoreStream(reader, engines, stream, [&](const ScoredRecord& r) {
+  RecordReader reader(*in,
+                      args.format_given ? *args.format_given : DetectRecordFormat(args.in, *in));
+  const Engine* engines[] = {&a, &b};
+  const Status streamed = ScoreStream(reader, engines, args.stream, [&](const ScoredRecord& r) {
     ++st.records;
     if (!r.input->request) {
       ++st.unreadable;
@@ -210,124 +217,140 @@ int DiffCommand(int argc, char** argv) {
     const bool ok_a = r.results[0]->ok(), ok_b = r.results[1]->ok();
     if (!ok_a) ++st.failed_a;
     if (!ok_b) ++st.failed_b;
-    if (!ok_a || !ok_b) return true;
-    const v1::ScoreResponse& ra = **r.results[0];
-    const v1::ScoreResponse& rb = **r.results[1];
-    ++st.compared;
-    const std::string da = OutcomeLabel(ra.decision().outcome());
-    const std::string db = OutcomeLabel(rb.decision().outcome());
-    ++st.decisions[da][db];
-    ++st.credit_grades[Grade(ra)][Grade(rb)];
-    ++st.compliance_grades[ComplianceGrade(ra)][ComplianceGrade(rb)];
-    if (ra.credit().available() && rb.credit().available()) {
-      st.shifts.push_back(rb.credit().score() - ra.credit().score());
-    }
-    for (const auto& h : ra.rule_hits()) {
-      if (!h.errored()) ++st.rule_hits[h.rule_set() + "/" + h.rule_id()].first;
-    }
-    for (const auto& h : rb.rule_hits()) {
-      if (!h.errored()) ++st.rule_hits[h.rule_set() + "/" + h.rule_id()].second;
-    }
-    if (da != db) {
-      st.changed.push_back({ra.enterprise_id(), ra.request_id(), da, db});
-    }
+    if (ok_a && ok_b) Compare(**r.results[0], **r.results[1], st);
     return true;
   });
   if (!streamed.ok()) {
     std::cerr << "credence diff: " << streamed << "\n";
-    return 2;
+    return false;
   }
+  return true;
+}
 
-  std::vector<double> sorted = st.shifts;
-  std::sort(sorted.begin(), sorted.end());
-  double mean = 0;
-  for (double s : sorted) mean += s;
-  if (!sorted.empty()) mean /= static_cast<double>(sorted.size());
-  const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
-  const Histogram hist = MakeHistogram(sorted, 10);
-  struct RuleDelta {
-    std::string rule;
-    std::size_t a, b;
-    long long delta;
-  };
+struct RuleDelta {
+  std::string rule;
+  std::size_t a, b;
+  long long delta;
+};
+
+// The score shift's distribution and the rules by |change|, for either output.
+struct DiffSummary {
+  std::vector<double> sorted;  // score shifts, ascending
+  double mean = NAN;
+  fit::Histogram histogram;
   std::vector<RuleDelta> rules;
-  for (const auto& [name, ab] : st.rule_hits) {
-    rules.push_back({name, ab.first, ab.second,
-                     static_cast<long long>(ab.second) - static_cast<long long>(ab.first)});
+};
+
+constexpr double kShiftQuantiles[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+DiffSummary Summarize(const DiffState& st) {
+  DiffSummary d;
+  d.sorted = st.shifts;
+  std::sort(d.sorted.begin(), d.sorted.end());
+  if (!d.sorted.empty()) {
+    d.mean = 0;
+    for (double s : d.sorted) d.mean += s;
+    d.mean /= static_cast<double>(d.sorted.size());
   }
-  std::stable_sort(rules.begin(), rules.end(), [](const RuleDelta& x, const RuleDelta& y) {
+  d.histogram = fit::EqualWidthHistogram(d.sorted, 10);
+  for (const auto& [name, ab] : st.rule_hits) {
+    d.rules.push_back({name, ab.first, ab.second,
+                       static_cast<long long>(ab.second) - static_cast<long long>(ab.first)});
+  }
+  std::stable_sort(d.rules.begin(), d.rules.end(), [](const RuleDelta& x, const RuleDelta& y) {
     return std::llabs(x.delta) > std::llabs(y.delta);
   });
-  const BundleInfo& ia = a->info();
-  const BundleInfo& ib = b->info();
+  return d;
+}
 
-  std::ostream& o = std::cout;
-  if (args.Has("json")) {
-    o << "{\"records\":" << st.records << ",\"compared\":" << st.compared
-      << ",\"unreadable\":" << st.unreadable << ",\"failedA\":" << st.failed_a
-      << ",\"failedB\":" << st.failed_b;
-    o << ",\"bundleA\":{\"name\":" << JsonQuote(ia.name) << ",\"version\":" << JsonQuote(ia.version)
-      << ",\"digest\":" << JsonQuote(ia.digest) << "}";
-    o << ",\"bundleB\":{\"name\":" << JsonQuote(ib.name) << ",\"version\":" << JsonQuote(ib.version)
-      << ",\"digest\":" << JsonQuote(ib.digest) << "}";
-    o << ",\"decisions\":" << MatrixJson(st.decisions, outcome_order)
-      << ",\"creditGrades\":" << MatrixJson(st.credit_grades, grade_order)
-      << ",\"complianceGrades\":" << MatrixJson(st.compliance_grades, compliance_order);
-    o << ",\"scoreShift\":{\"count\":" << sorted.size()
-      << ",\"mean\":" << (sorted.empty() ? "null" : Num(mean))
-      << ",\"min\":" << (sorted.empty() ? "null" : Num(sorted.front()));
-    for (double q : qs) {
-      o << ",\"p" << static_cast<int>(q * 100 + 0.5) << "\":" << Num(QuantileType7(sorted, q));
-    }
-    o << ",\"max\":" << (sorted.empty() ? "null" : Num(sorted.back()));
-    o << ",\"histogram\":{\"lo\":" << Num(hist.lo) << ",\"hi\":" << Num(hist.hi) << ",\"counts\":[";
-    for (std::size_t i = 0; i < hist.counts.size(); ++i) o << (i ? "," : "") << hist.counts[i];
-    o << "]}}";
-    o << ",\"ruleHits\":[";
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      o << (i ? "," : "") << "{\"rule\":" << JsonQuote(rules[i].rule) << ",\"a\":" << rules[i].a
-        << ",\"b\":" << rules[i].b << ",\"change\":" << rules[i].delta << "}";
-    }
-    o << "],\"decisionChanged\":[";
-    for (std::size_t i = 0; i < st.changed.size(); ++i) {
-      const Changed& c = st.changed[i];
-      o << (i ? "," : "") << "{\"enterpriseId\":" << JsonQuote(c.enterprise_id)
-        << ",\"requestId\":" << JsonQuote(c.request_id) << ",\"a\":" << JsonQuote(c.from)
-        << ",\"b\":" << JsonQuote(c.to) << "}";
-    }
-    o << "]}\n";
-    return 0;
+Json BundleJson(const BundleInfo& info) {
+  return Json{{"name", info.name}, {"version", info.version}, {"digest", info.digest}};
+}
+
+Json ShiftJson(const DiffSummary& d) {
+  const bool any = !d.sorted.empty();
+  Json shift = {{"count", d.sorted.size()},
+                {"mean", Number(d.mean)},
+                {"min", any ? Number(d.sorted.front()) : Json(nullptr)}};
+  for (double q : kShiftQuantiles) {
+    shift["p" + std::to_string(static_cast<int>(q * 100 + 0.5))] =
+        Number(fit::QuantileType7(d.sorted, q));
   }
+  shift["max"] = any ? Number(d.sorted.back()) : Json(nullptr);
+  shift["histogram"] = {{"lo", Number(d.histogram.lo)},
+                        {"hi", Number(d.histogram.hi)},
+                        {"counts", d.histogram.counts}};
+  return shift;
+}
+
+// The --json output: one object (docs/cli.md#diff).
+Json DiffJson(const DiffState& st, const DiffSummary& d, const BundleInfo& ia, const BundleInfo& ib,
+              const GradeOrders& order) {
+  Json rules = Json::array();
+  for (const RuleDelta& r : d.rules) {
+    rules.push_back({{"rule", r.rule}, {"a", r.a}, {"b", r.b}, {"change", r.delta}});
+  }
+  Json changed = Json::array();
+  for (const Changed& c : st.changed) {
+    changed.push_back({{"enterpriseId", c.enterprise_id},
+                       {"requestId", c.request_id},
+                       {"a", c.from},
+                       {"b", c.to}});
+  }
+  return Json{{"records", st.records},
+              {"compared", st.compared},
+              {"unreadable", st.unreadable},
+              {"failedA", st.failed_a},
+              {"failedB", st.failed_b},
+              {"bundleA", BundleJson(ia)},
+              {"bundleB", BundleJson(ib)},
+              {"decisions", MatrixJson(st.decisions, order.outcomes)},
+              {"creditGrades", MatrixJson(st.credit_grades, order.credit)},
+              {"complianceGrades", MatrixJson(st.compliance_grades, order.compliance)},
+              {"scoreShift", ShiftJson(d)},
+              {"ruleHits", std::move(rules)},
+              {"decisionChanged", std::move(changed)}};
+}
+
+void PrintShift(std::ostream& o, const DiffSummary& d) {
+  o << "Credit score shift (B - A) over " << d.sorted.size() << " requests scored by both\n";
+  if (d.sorted.empty()) return;
+  o << "  mean " << FormatNumber(d.mean) << "  min " << FormatNumber(d.sorted.front());
+  for (double q : kShiftQuantiles) {
+    o << "  p" << static_cast<int>(q * 100 + 0.5) << " "
+      << FormatNumber(fit::QuantileType7(d.sorted, q));
+  }
+  o << "  max " << FormatNumber(d.sorted.back()) << "\n";
+  const fit::Histogram& hist = d.histogram;
+  const double width =
+      hist.counts.empty() ? 0 : (hist.hi - hist.lo) / static_cast<double>(hist.counts.size());
+  std::int64_t peak = 1;
+  for (std::int64_t c : hist.counts) peak = std::max(peak, c);
+  for (std::size_t i = 0; i < hist.counts.size(); ++i) {
+    const bool last = i + 1 == hist.counts.size();
+    char line[128];
+    std::snprintf(line, sizeof line, "  [%10.4g, %10.4g%c %7lld ",
+                  hist.lo + width * static_cast<double>(i),
+                  last ? hist.hi : hist.lo + width * static_cast<double>(i + 1), last ? ']' : ')',
+                  static_cast<long long>(hist.counts[i]));
+    o << line << std::string(static_cast<std::size_t>(hist.counts[i] * 40 / peak), '#') << "\n";
+  }
+}
+
+// The text output.
+void PrintText(std::ostream& o, const DiffState& st, const DiffSummary& d, const BundleInfo& ia,
+               const BundleInfo& ib, const GradeOrders& order, std::size_t top) {
   o << "A: " << ia.name << " " << ia.version << " " << ia.digest << "\n";
   o << "B: " << ib.name << " " << ib.version << " " << ib.digest << "\n";
   o << st.records << " records: " << st.compared << " compared, " << st.unreadable
     << " unreadable, " << st.failed_a << " failed with A, " << st.failed_b << " failed with B\n\n";
-  PrintMatrix(o, "Decision migration", st.decisions, outcome_order);
-  PrintMatrix(o, "Credit grade migration", st.credit_grades, grade_order);
-  PrintMatrix(o, "Compliance grade migration", st.compliance_grades, compliance_order);
-  o << "Credit score shift (B - A) over " << sorted.size() << " requests scored by both\n";
-  if (!sorted.empty()) {
-    o << "  mean " << FormatNumber(mean) << "  min " << FormatNumber(sorted.front());
-    for (double q : qs) {
-      o << "  p" << static_cast<int>(q * 100 + 0.5) << " "
-        << FormatNumber(QuantileType7(sorted, q));
-    }
-    o << "  max " << FormatNumber(sorted.back()) << "\n";
-    const double width =
-        hist.counts.empty() ? 0 : (hist.hi - hist.lo) / static_cast<double>(hist.counts.size());
-    std::size_t peak = 1;
-    for (std::size_t c : hist.counts) peak = std::max(peak, c);
-    for (std::size_t i = 0; i < hist.counts.size(); ++i) {
-      char line[128];
-      std::snprintf(line, sizeof line, "  [%10.4g, %10.4g%c %7zu ", hist.lo + width * i,
-                    i + 1 == hist.counts.size() ? hist.hi : hist.lo + width * (i + 1),
-                    i + 1 == hist.counts.size() ? ']' : ')', hist.counts[i]);
-      o << line << std::string(hist.counts[i] * 40 / peak, '#') << "\n";
-    }
-  }
+  PrintMatrix(o, "Decision migration", st.decisions, order.outcomes);
+  PrintMatrix(o, "Credit grade migration", st.credit_grades, order.credit);
+  PrintMatrix(o, "Compliance grade migration", st.compliance_grades, order.compliance);
+  PrintShift(o, d);
   o << "\nRule hit counts that changed most\n";
   std::size_t shown = 0;
-  for (const auto& r : rules) {
+  for (const auto& r : d.rules) {
     if (r.delta == 0 || shown++ >= top) break;
     char line[512];
     std::snprintf(line, sizeof line, "  %-40s %8zu -> %8zu  (%+lld)\n", r.rule.c_str(), r.a, r.b,
@@ -339,6 +362,29 @@ int DiffCommand(int argc, char** argv) {
   for (const Changed& c : st.changed) {
     o << "  " << c.enterprise_id << " (request " << c.request_id << "): " << c.from << " -> "
       << c.to << "\n";
+  }
+}
+
+}  // namespace
+
+int DiffCommand(int argc, char** argv) {
+  DiffArgs args;
+  if (std::optional<int> exit = ParseDiffArgs(argc, argv, args)) return *exit;
+  LoadedBundle la, lb;
+  auto a = LoadEngine("diff", args.bundles[0], &la);
+  if (a == nullptr) return 2;
+  auto b = LoadEngine("diff", args.bundles[1], &lb);
+  if (b == nullptr) return 2;
+  GradeOrders order;
+  AppendGradeOrder(la.bundle, order.credit, order.compliance);
+  AppendGradeOrder(lb.bundle, order.credit, order.compliance);
+  DiffState st;
+  if (!ScoreBoth(args, *a, *b, st)) return 2;
+  const DiffSummary summary = Summarize(st);
+  if (args.json) {
+    std::cout << DiffJson(st, summary, a->info(), b->info(), order).dump() << "\n";
+  } else {
+    PrintText(std::cout, st, summary, a->info(), b->info(), order, args.top);
   }
   return 0;
 }

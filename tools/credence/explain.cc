@@ -6,11 +6,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
 #include "output.h"
@@ -20,10 +22,8 @@
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence explain --bundle PATH --in FILE [--request-id ID] [--max-reasons N]
-
-Scores one request and explains the result for a person:
+constexpr const char* kDescription =
+    R"(Scores one request and explains the result for a person:
   - the credit PD, score and grade, the compliance score, grade and dimensions;
   - the decision, its limit and what decided it;
   - the top adverse reasons with the feature value behind each;
@@ -34,15 +34,35 @@ Scores one request and explains the result for a person:
 FILE holds one request (a JSON object, possibly spread over several lines) or a stream of
 requests (JSON Lines or length-delimited binary, as `credence score` reads); with several,
 --request-id picks one ('-' reads stdin).
+)";
 
-  --bundle PATH      bundle file or folder (required)
-  --in FILE          the request(s) (required)
-  --request-id ID    which request, when FILE has several
-  --max-reasons N    adverse reasons to show (default 4)
-
-Exit status: 0 when the request was scored, 1 when it failed (the error is printed), 2 on
+constexpr const char* kEpilog =
+    R"(Exit status: 0 when the request was scored, 1 when it failed (the error is printed), 2 on
 a usage, input or bundle error.
 )";
+
+struct ExplainArgs {
+  std::string bundle, in, request_id;
+  int max_reasons = 4;
+};
+
+std::optional<int> ParseExplainArgs(int argc, char** argv, ExplainArgs& a) {
+  CommandLine cl("explain", "explain --bundle PATH --in FILE [--request-id ID] [--max-reasons N]",
+                 kDescription);
+  cl.Bundle(&a.bundle)
+      .Text("in", "FILE", "the request(s) (required)", &a.in)
+      .Required()
+      .Text("request-id", "ID", "which request, when FILE has several", &a.request_id)
+      .Integer("max-reasons", "N", "adverse reasons to show, 0 to 64 (default 4)", 0,
+               kMaxReasonCodes, &a.max_reasons)
+      .Epilog(kEpilog);
+  return cl.Parse(argc, argv);
+}
+
+// `s` as a JSON string literal (invalid UTF-8 replaced by U+FFFD).
+std::string Quoted(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // What a condition's variable reads, as text.
 class ValueLookup {
@@ -55,7 +75,7 @@ class ValueLookup {
   std::string Get(const std::string& name) const {
     if (auto it = features_.find(name); it != features_.end()) return FormatNumber(it->second);
     const auto& e = request_.enterprise();
-    auto quote = [](const std::string& s) { return JsonQuote(s); };
+    auto quote = [](const std::string& s) { return Quoted(s); };
     if (name == "request_id") return quote(request_.request_id());
     if (name == "as_of") return google::protobuf::util::TimeUtil::ToString(request_.as_of());
     if (name == "enterprise.id") return quote(e.id());
@@ -277,32 +297,17 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
 }  // namespace
 
 int ExplainCommand(int argc, char** argv) {
-  Args args(argc, argv, {"bundle", "in", "request-id", "max-reasons"}, {"help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!args.ok() || !args.Has("bundle") || !args.Has("in") || !args.positional().empty()) {
-    std::cerr << "credence explain: "
-              << (args.ok() ? "--bundle and --in are required, nothing else" : args.error())
-              << "\n\n"
-              << kUsage;
-    return 2;
-  }
+  ExplainArgs args;
+  if (std::optional<int> exit = ParseExplainArgs(argc, argv, args)) return *exit;
   LoadedBundle loaded;
-  auto engine = LoadEngine("explain", args.Get("bundle"), &loaded);
+  auto engine = LoadEngine("explain", args.bundle, &loaded);
   if (engine == nullptr) return 2;
   ScoreOptions options;
   options.include_features = true;
-  try {
-    if (args.Has("max-reasons")) options.max_reason_codes = std::stoi(args.Get("max-reasons"));
-  } catch (const std::exception&) {
-    std::cerr << "credence explain: --max-reasons takes an integer\n";
-    return 2;
-  }
+  options.max_reason_codes = args.max_reasons;
 
   std::string open_error;
-  auto in = OpenInput(args.Get("in"), &open_error);
+  auto in = OpenInput(args.in, &open_error);
   if (in == nullptr) {
     std::cerr << "credence explain: " << open_error << "\n";
     return 2;
@@ -310,7 +315,7 @@ int ExplainCommand(int argc, char** argv) {
   std::ostringstream all;
   all << in->rdbuf();
   const std::string text = all.str();
-  const std::string wanted = args.Get("request-id");
+  const std::string wanted = args.request_id;
   std::optional<v1::ScoreRequest> request;
   std::size_t count = 0;
   // A single JSON object (possibly pretty-printed) ...
@@ -325,7 +330,7 @@ int ExplainCommand(int argc, char** argv) {
   // ... or a stream of them.
   if (count == 0) {
     std::istringstream stream(text);
-    RecordReader reader(stream, DetectRecordFormat(args.Get("in"), stream));
+    RecordReader reader(stream, DetectRecordFormat(args.in, stream));
     while (auto rec = reader.Next()) {
       ++count;
       if (!rec->request) {
@@ -341,15 +346,15 @@ int ExplainCommand(int argc, char** argv) {
       }
     }
     if (wanted.empty() && count > 1) {
-      std::cerr << "credence explain: " << args.Get("in") << " holds " << count
+      std::cerr << "credence explain: " << args.in << " holds " << count
                 << " requests; choose one with --request-id\n";
       return 2;
     }
   }
   if (!request) {
     std::cerr << "credence explain: "
-              << (wanted.empty() ? "no request in " + args.Get("in")
-                                 : "no request with id '" + wanted + "' in " + args.Get("in"))
+              << (wanted.empty() ? "no request in " + args.in
+                                 : "no request with id '" + wanted + "' in " + args.in)
               << "\n";
     return 2;
   }

@@ -10,54 +10,56 @@
 #include <string>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
 #include "credence/thread_pool.h"
+#include "fit/csv.h"
 #include "output.h"
 #include "score_stream.h"
 
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence features --bundle PATH --in FILE --out FILE [--labels FILE] [options]
-
-Computes the bundle's features for every request (Engine::ComputeFeatures, exactly what the
+constexpr const char* kDescription =
+    R"(Computes the bundle's features for every request (Engine::ComputeFeatures, exactly what the
 rules and models see) and writes one CSV row per request:
   request_id,enterprise_id,<feature names in bundle order>[,<label columns>]
 Values are printed with %.17g (they read back exactly); a missing feature is an empty cell.
 With --labels, the numeric columns of the labels CSV (a header row, a request_id column)
 are appended, joined by request_id; a request without a label row gets empty cells.
+)";
 
-  --bundle PATH        bundle file or folder (required)
-  --in FILE            requests (required): JSON Lines, or with --format pb length-delimited
-                       binary ScoreRequests (as written by `credence simulate --format pb`)
-  --out FILE           CSV output, default stdout; written to FILE.tmp and renamed when done
-  --labels FILE        labels CSV, e.g. from `credence simulate --labels`
-  --format F           jsonl (default) or pb
-  --threads N          threads (default: all cores); output does not depend on it
-
-Exit status: 0 when every request was read and computed, 1 when any failed (reported on
+constexpr const char* kEpilog =
+    R"(Exit status: 0 when every request was read and computed, 1 when any failed (reported on
 stderr with its record number; its row is left out), 2 on a usage or bundle error.
 )";
 
-constexpr std::size_t kChunk = 512;
+struct FeaturesArgs {
+  std::string bundle, in, out, labels, format = "jsonl";
+  int threads = 0;
+};
 
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  for (char c : line) {
-    if (c == ',') {
-      cells.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell.push_back(c);
-    }
-  }
-  cells.push_back(cell);
-  return cells;
+std::optional<int> ParseFeaturesArgs(int argc, char** argv, FeaturesArgs& a) {
+  CommandLine cl("features",
+                 "features --bundle PATH --in FILE --out FILE [--labels FILE] [options]",
+                 kDescription);
+  cl.Bundle(&a.bundle)
+      .Text("in", "FILE",
+            "requests (required): JSON Lines, or with --format pb length-delimited binary "
+            "ScoreRequests (as written by `credence simulate --format pb`)",
+            &a.in)
+      .Required()
+      .Text("out", "FILE", "CSV output, default stdout; written to FILE.tmp and renamed when done",
+            &a.out)
+      .Text("labels", "FILE", "labels CSV, e.g. from `credence simulate --labels`", &a.labels)
+      .Choice("format", "F", "jsonl (default) or pb", {"jsonl", "pb"}, &a.format)
+      .Threads("threads, 0 to 256 (default 0: all cores); output does not depend on it", &a.threads)
+      .Epilog(kEpilog);
+  return cl.Parse(argc, argv);
 }
+
+constexpr std::size_t kChunk = 512;
 
 // A CSV cell, quoted (RFC 4180) when it holds a comma, a quote or a line break.
 std::string CsvCell(const std::string& s) {
@@ -70,55 +72,38 @@ std::string CsvCell(const std::string& s) {
   return q + "\"";
 }
 
-bool IsNumber(const std::string& s) {
-  if (s.empty()) return true;  // an empty cell is a missing number
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
-}
-
 struct LabelTable {
   std::vector<std::string> columns;
   std::map<std::string, std::vector<std::string>> rows;  // request_id -> cells
 };
 
-// Reads a labels CSV, keeping its numeric columns other than request_id.
+// Reads a labels CSV, keeping its numeric columns (fit::ParseNumericField; an empty cell is a
+// missing number) other than request_id and enterprise_id.
 Status ReadLabels(const std::string& path, LabelTable* table) {
-  std::ifstream in(path);
-  if (!in) return Status(StatusCode::kNotFound, "cannot open labels file " + path);
-  std::string line;
-  if (!std::getline(in, line)) return InvalidArgumentError(path + ": empty labels file");
-  const std::vector<std::string> header = SplitCsv(line);
-  std::size_t id_col = header.size();
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == "request_id") id_col = i;
-  }
-  if (id_col == header.size()) return InvalidArgumentError(path + ": no request_id column");
-  std::vector<std::vector<std::string>> data;
-  std::vector<bool> numeric(header.size(), true);
-  for (int lineno = 2; std::getline(in, line); ++lineno) {
-    if (line.empty() || line == "\r") continue;
-    std::vector<std::string> cells = SplitCsv(line);
-    if (cells.size() != header.size()) {
-      return InvalidArgumentError(path + ":" + std::to_string(lineno) + ": expected " +
-                                  std::to_string(header.size()) + " cells, found " +
-                                  std::to_string(cells.size()));
-    }
-    for (std::size_t i = 0; i < cells.size(); ++i) numeric[i] = numeric[i] && IsNumber(cells[i]);
-    data.push_back(std::move(cells));
+  CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable csv, fit::CsvTable::Read(path));
+  const int id_col = csv.ColumnIndex("request_id");
+  if (id_col < 0) {
+    return InvalidArgumentError("no request_id column", {.file = path, .line = 1});
   }
   std::vector<std::size_t> keep;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (i != id_col && numeric[i] && header[i] != "enterprise_id") {
-      keep.push_back(i);
-      table->columns.push_back(header[i]);
+  for (std::size_t c = 0; c < csv.cols(); ++c) {
+    if (static_cast<int>(c) == id_col || csv.header()[c] == "enterprise_id") continue;
+    double v = 0;
+    bool numeric = true;
+    for (std::size_t r = 0; r < csv.rows() && numeric; ++r) {
+      numeric = fit::ParseNumericField(csv.Field(r, c), v);
     }
+    if (!numeric) continue;
+    keep.push_back(c);
+    table->columns.push_back(csv.header()[c]);
   }
-  for (auto& cells : data) {
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
     std::vector<std::string> kept;
-    for (std::size_t i : keep) kept.push_back(cells[i]);
-    if (!table->rows.emplace(cells[id_col], std::move(kept)).second) {
-      return InvalidArgumentError(path + ": duplicate request_id " + cells[id_col]);
+    for (std::size_t c : keep) kept.emplace_back(csv.Field(r, c));
+    const std::string id(csv.Field(r, static_cast<std::size_t>(id_col)));
+    if (!table->rows.emplace(id, std::move(kept)).second) {
+      return InvalidArgumentError("duplicate request_id " + id,
+                                  {.file = path, .line = static_cast<int>(csv.LineOf(r))});
     }
   }
   return Status();
@@ -189,35 +174,19 @@ Status WriteFeatureRows(RecordReader& reader, const Engine& engine, const LabelT
 }  // namespace
 
 int FeaturesCommand(int argc, char** argv) {
-  Args args(argc, argv, {"bundle", "in", "out", "labels", "format", "threads"}, {"help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  auto usage = [](const std::string& message) {
-    std::cerr << "credence features: " << message << "\n\n" << kUsage;
-    return 2;
-  };
-  if (!args.ok()) return usage(args.error());
-  if (!args.positional().empty()) return usage("unexpected argument " + args.positional()[0]);
-  if (!args.Has("bundle")) return usage("--bundle is required");
-  if (!args.Has("in")) return usage("--in is required");
-  const std::string format = args.Get("format", "jsonl");
-  if (format != "jsonl" && format != "pb") return usage("--format must be jsonl or pb");
-  const bool binary = format == "pb";
+  FeaturesArgs a;
+  if (std::optional<int> exit = ParseFeaturesArgs(argc, argv, a)) return *exit;
+  const bool binary = a.format == "pb";
   BatchOptions batch;
-  if (args.Has("threads")) {
-    try {
-      batch.threads = std::stoi(args.Get("threads"));
-    } catch (const std::exception&) {
-      return usage("--threads takes an integer");
-    }
-  }
+  batch.threads = a.threads;
 
   auto pool = ThreadPool::Create(batch.threads);
-  if (!pool.ok()) return usage("--threads: " + std::string(pool.status().message()));
+  if (!pool.ok()) {
+    std::cerr << "credence features: --threads: " << pool.status().message() << "\n";
+    return 2;
+  }
 
-  auto loaded = LoadBundle(args.Get("bundle"));
+  auto loaded = LoadBundle(a.bundle);
   if (!loaded.ok()) {
     std::cerr << "credence features: " << loaded.status() << "\n";
     return 2;
@@ -228,18 +197,18 @@ int FeaturesCommand(int argc, char** argv) {
     return 2;
   }
   LabelTable labels;
-  if (args.Has("labels")) {
-    if (Status s = ReadLabels(args.Get("labels"), &labels); !s.ok()) {
+  if (!a.labels.empty()) {
+    if (Status s = ReadLabels(a.labels, &labels); !s.ok()) {
       std::cerr << "credence features: " << s << "\n";
       return 2;
     }
   }
-  std::ifstream in(args.Get("in"), std::ios::binary);
+  std::ifstream in(a.in, std::ios::binary);
   if (!in) {
-    std::cerr << "credence features: cannot open " << args.Get("in") << "\n";
+    std::cerr << "credence features: cannot open " << a.in << "\n";
     return 2;
   }
-  OutputFile out(args.Get("out"));
+  OutputFile out(a.out);
   if (!out.ok()) {
     std::cerr << "credence features: " << out.error() << "\n";
     return 2;

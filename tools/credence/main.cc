@@ -1,8 +1,10 @@
 // credence: the command-line tool. `credence help` lists the subcommands.
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
 
@@ -30,6 +32,14 @@ constexpr Command kCommands[] = {
     {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
 };
 
+// credence version: the library version; no options.
+int VersionCommand(int argc, char** argv) {
+  credence::cli::CommandLine cl("version", "version", "Prints the library version.\n");
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
+  std::cout << "credence " << credence::Version() << "\n";
+  return 0;
+}
+
 void PrintHelp(std::ostream& out) {
   out << "usage: credence COMMAND [options]   (credence COMMAND --help for details)\n\n";
   for (const Command& c : kCommands) {
@@ -46,15 +56,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string_view name = argv[1];
-  if ((name == "version" || name == "--version") && argc > 2 &&
-      std::string_view(argv[2]) == "--help") {
-    std::cout << "usage: credence version\n\nPrints the library version.\n";
-    return 0;
-  }
-  if (name == "version" || name == "--version") {
-    std::cout << "credence " << credence::Version() << "\n";
-    return 0;
-  }
+  if (name == "version" || name == "--version") return VersionCommand(argc - 1, argv + 1);
   for (const Command& c : kCommands) {
     if (name == c.name) return c.run(argc - 1, argv + 1);
   }

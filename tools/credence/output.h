@@ -35,9 +35,9 @@ class OutputFile {
   std::string error_;
 };
 
-// The shared JSON Lines error record and JSON string quoting (src/io/json_records.h).
+// The shared JSON Lines error record (src/io/json_records.h): written as bytes, identical to
+// the Python binding's. Other JSON the tool writes is built with nlohmann-json.
 using io::ErrorRecordJson;
-using io::JsonQuote;
 // `s` with & < > " ' replaced by HTML character references.
 std::string HtmlEscape(std::string_view s);
 // A number with up to 6 significant digits ("%.6g"); "missing" for NaN.

@@ -5,48 +5,76 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "fit/csv.h"
+#include "fit/metrics.h"
 #include "output.h"
-#include "report_stats.h"
 #include "score_stream.h"
 
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence report --bundle PATH --in FILE --out report.html [options]
-
-Scores every request of FILE and writes one self-contained HTML file (inline CSS and SVG
+constexpr const char* kDescription =
+    R"(Scores every request of FILE and writes one self-contained HTML file (inline CSS and SVG
 charts; no scripts, no external assets): population summary, decisions, credit and
 compliance grade distributions, a credit score histogram, compliance by dimension, the
-most frequent rule hits and reasons, and breakdowns by zone and by sector.
+most frequent rule hits and reasons, and breakdowns by zone and by sector. Statistics are
+those of `credence metrics` (docs/fit.md): AUC, KS, Gini, and PSI / CSI over 10 bins cut at
+the baseline's deciles (R type 7), NaN in an 11th "missing" bin, a zero share counted as
+0.0001.
+)";
 
-  --bundle PATH        bundle file or folder (required)
-  --in FILE            requests, JSON Lines or length-delimited binary (required; '-' = stdin)
-  --out FILE           the HTML file (required); written to FILE.tmp.PID and renamed
-  --format F           input format of --in and --baseline, jsonl or pb (default: detect)
-  --labels FILE        CSV with a header naming the columns `request_id` and the label
-                       column (0/1, 1 = bad): adds ROC and KS curves with AUC, KS and Gini
-                       of the PD against the labels (requests without a label are left out)
-  --label-column NAME  the label column (default `bad`)
-  --baseline FILE      a baseline population (requests), scored with the same bundle: adds
-                       the PSI of the credit score and the CSI of every feature, over 10
-                       bins cut at the baseline's deciles (R type 7), NaN in an 11th
-                       "missing" bin, zero shares counted as 0.0001
-  --title TEXT         report title
-  --threads N          scoring threads (default: all cores)
-
-Exit status: 0 when the report was written (requests that failed are counted in it), 2 on
+constexpr const char* kEpilog =
+    R"(Exit status: 0 when the report was written (requests that failed are counted in it), 2 on
 a usage, input or bundle error.
 )";
+
+struct ReportArgs {
+  std::string bundle, in, out, format, labels, label_column = "bad", baseline, title;
+  StreamOptions stream;
+};
+
+std::optional<int> ParseReportArgs(int argc, char** argv, ReportArgs& a) {
+  CommandLine cl("report", "report --bundle PATH --in FILE --out report.html [options]",
+                 kDescription);
+  cl.Bundle(&a.bundle)
+      .Text("in", "FILE", "requests, JSON Lines or length-delimited binary (required; '-' = stdin)",
+            &a.in)
+      .Required()
+      .Text("out", "FILE", "the HTML file (required); written to FILE.tmp.PID and renamed", &a.out)
+      .Required()
+      .Text("format", "F", "input format of --in and --baseline, jsonl or pb (default: detect)",
+            &a.format)
+      .Text("labels", "FILE",
+            "CSV with a header naming the columns `request_id` and the label column (0/1, 1 = "
+            "bad): adds ROC and KS curves with AUC, KS and Gini of the PD against the labels "
+            "(requests without a label are left out)",
+            &a.labels)
+      .Text("label-column", "NAME", "the label column (default `bad`)", &a.label_column)
+      .Text("baseline", "FILE",
+            "a baseline population (requests), scored with the same bundle: adds the PSI of "
+            "the credit score and the CSI of every feature",
+            &a.baseline)
+      .Text("title", "TEXT", "report title", &a.title)
+      .Threads("scoring threads, 0 to 256 (default 0: all cores)", &a.stream.threads)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  if (cl.Given("format")) {
+    if (auto f = ParseRecordFormat(a.format); !f.ok()) {
+      return cl.UsageError("--format: " + f.status().ToString());
+    }
+  }
+  return std::nullopt;
+}
 
 struct Group {
   std::size_t n = 0, scored = 0;
@@ -72,27 +100,16 @@ std::string Dim(v1::Dimension d) {
   return name.rfind("DIMENSION_", 0) == 0 ? name.substr(10) : name;
 }
 
-bool ScorePopulation(const std::string& what, const std::string& path, const std::string& format,
-                     const Engine& engine, const StreamOptions& options, bool keep_features,
-                     Population& pop) {
+bool ScorePopulation(const std::string& path, const std::string& format, const Engine& engine,
+                     const StreamOptions& options, bool keep_features, Population& pop) {
   std::string error;
   auto in = OpenInput(path, &error);
   if (in == nullptr) {
     std::cerr << "credence report: " << error << "\n";
     return false;
   }
-  RecordFormat f = RecordFormat::kJsonl;
-  if (!format.empty()) {
-    auto parsed = ParseRecordFormat(format);
-    if (!parsed.ok()) {
-      std::cerr << "credence report: --format: " << parsed.status().message() << "\n";
-      return false;
-    }
-    f = *parsed;
-  } else {
-    f = DetectRecordFormat(path, *in);
-  }
-  (void)what;
+  const RecordFormat f =
+      format.empty() ? DetectRecordFormat(path, *in) : *ParseRecordFormat(format);
   RecordReader reader(*in, f);
   const std::size_t nf = engine.info().feature_names.size();
   if (keep_features) pop.features.assign(nf, {});
@@ -161,72 +178,22 @@ bool ScorePopulation(const std::string& what, const std::string& path, const std
   return true;
 }
 
-// Splits one CSV line (double-quoted fields with "" escapes).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-// request_id -> 0/1. Errors are printed; false on failure.
-bool ReadLabels(const std::string& path, const std::string& column,
-                std::unordered_map<std::string, int>& labels) {
-  std::ifstream f(path);
-  if (!f) {
-    std::cerr << "credence report: cannot open " << path << "\n";
-    return false;
-  }
-  std::string line;
-  if (!std::getline(f, line)) {
-    std::cerr << "credence report: " << path << " is empty\n";
-    return false;
-  }
-  const auto header = SplitCsv(line);
-  int id_col = -1, label_col = -1;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == "request_id") id_col = static_cast<int>(i);
-    if (header[i] == column) label_col = static_cast<int>(i);
-  }
+// request_id -> 0/1 from a labels CSV (fit::CsvTable, fit::LabelColumn).
+Result<std::unordered_map<std::string, int>> ReadLabels(const std::string& path,
+                                                        const std::string& column) {
+  CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable csv, fit::CsvTable::Read(path));
+  const int id_col = csv.ColumnIndex("request_id"), label_col = csv.ColumnIndex(column);
   if (id_col < 0 || label_col < 0) {
-    std::cerr << "credence report: " << path << ":1: the header needs columns request_id and "
-              << column << "\n";
-    return false;
+    return InvalidArgumentError("the header needs columns request_id and " + column,
+                                {.file = path, .line = 1});
   }
-  for (int n = 2; std::getline(f, line); ++n) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const auto cells = SplitCsv(line);
-    if (cells.size() <= static_cast<std::size_t>(std::max(id_col, label_col))) {
-      std::cerr << "credence report: " << path << ":" << n << ": too few columns\n";
-      return false;
-    }
-    const std::string& v = cells[static_cast<std::size_t>(label_col)];
-    if (v != "0" && v != "1") {
-      std::cerr << "credence report: " << path << ":" << n << ": label '" << v
-                << "' is not 0 or 1\n";
-      return false;
-    }
-    labels[cells[static_cast<std::size_t>(id_col)]] = v == "1" ? 1 : 0;
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<int> bad,
+                            fit::LabelColumn(csv, static_cast<std::size_t>(label_col)));
+  std::unordered_map<std::string, int> labels;
+  for (std::size_t r = 0; r < csv.rows(); ++r) {
+    labels[std::string(csv.Field(r, static_cast<std::size_t>(id_col)))] = bad[r];
   }
-  return true;
+  return labels;
 }
 
 // --- HTML -----------------------------------------------------------------------------
@@ -270,13 +237,13 @@ std::string BarChart(const std::string& id, const std::vector<std::pair<std::str
 }
 
 // Vertical histogram.
-std::string HistogramChart(const std::string& id, const Histogram& hist) {
+std::string HistogramChart(const std::string& id, const fit::Histogram& hist) {
   const int w = 640, h = 260, left = 50, bottom = 30, top = 10;
   std::ostringstream s;
   s << "<svg class=\"chart\" id=\"" << id << "\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w
     << "\" height=\"" << h << "\" role=\"img\">";
-  std::size_t peak = 1;
-  for (std::size_t c : hist.counts) peak = std::max(peak, c);
+  std::int64_t peak = 1;
+  for (std::int64_t c : hist.counts) peak = std::max(peak, c);
   const double plot_w = w - left - 10, plot_h = h - bottom - top;
   const double bw = hist.counts.empty() ? 0 : plot_w / static_cast<double>(hist.counts.size());
   s << "<line x1=\"" << left << "\" y1=\"" << h - bottom << "\" x2=\"" << w - 10 << "\" y2=\""
@@ -376,20 +343,42 @@ std::string GroupTable(const std::string& id, const std::string& what,
   return s.str();
 }
 
-std::string PsiTable(const std::string& id, const Psi& psi) {
+std::string EdgeText(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
+
+// The bins of a PSI: "(-inf, e1]", "(e1, e2]", ..., "(e9, +inf)", then "missing".
+std::string PsiBinLabel(const fit::PsiResult& psi, std::size_t i) {
+  const std::size_t bins = psi.edges.size() + 1;
+  if (i >= bins) return "missing";
+  return (i == 0 ? std::string("(-inf") : "(" + EdgeText(psi.edges[i - 1])) + ", " +
+         (i + 1 == bins ? std::string("+inf)") : EdgeText(psi.edges[i]) + "]");
+}
+
+// One row per bin (shares after the zero-share replacement, as summed); the missing bin only
+// when a sample had a missing value. data-psi holds the value at full precision.
+std::string PsiTable(const std::string& id, const fit::PsiResult& psi) {
+  char full[40];
+  std::snprintf(full, sizeof full, "%.17g", psi.psi);
   std::ostringstream s;
-  s << "<table id=\"" << id << "\"><tr><th>bin</th><th>baseline</th><th>current</th>"
-    << "<th>(a − e) ln(a/e)</th></tr>";
-  for (const auto& b : psi.bins) {
-    s << "<tr><td>" << HtmlEscape(b.label) << "</td><td>" << Fmt(100 * b.expected_share, "%.2f")
-      << "%</td><td>" << Fmt(100 * b.actual_share, "%.2f") << "%</td><td>"
-      << Fmt(b.contribution, "%.5f") << "</td></tr>";
+  s << "<table id=\"" << id << "\" data-psi=\"" << full
+    << "\"><tr><th>bin</th><th>baseline</th><th>current</th><th>(a − e) ln(a/e)</th></tr>";
+  const std::size_t bins = psi.edges.size() + 1;
+  for (std::size_t i = 0; i < psi.contributions.size(); ++i) {
+    if (i >= bins && !psi.has_missing) continue;
+    s << "<tr><td>" << HtmlEscape(PsiBinLabel(psi, i)) << "</td><td>"
+      << Fmt(100 * psi.expected_share[i], "%.2f") << "%</td><td>"
+      << Fmt(100 * psi.actual_share[i], "%.2f") << "%</td><td>" << Fmt(psi.contributions[i], "%.5f")
+      << "</td></tr>";
   }
-  s << "<tr><th>PSI</th><td></td><td></td><th>" << Fmt(psi.value, "%.5f") << "</th></tr></table>";
+  s << "<tr><th>PSI</th><td></td><td></td><th>" << Fmt(psi.psi, "%.5f") << "</th></tr></table>";
   return s.str();
 }
 
 const char* Stability(double psi) {
+  if (std::isnan(psi)) return "n/a";
   return psi < 0.1 ? "stable" : psi < 0.25 ? "some shift" : "major shift";
 }
 
@@ -404,199 +393,225 @@ td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:f
 .card b{display:block;font-size:1.4em}
 )";
 
-}  // namespace
+void Card(std::ostream& h, const std::string& label, const std::string& value) {
+  h << "<div class=\"card\">" << HtmlEscape(label) << "<b>" << HtmlEscape(value) << "</b></div>";
+}
 
-int ReportCommand(int argc, char** argv) {
-  Args args(
-      argc, argv,
-      {"bundle", "in", "out", "format", "labels", "label-column", "baseline", "title", "threads"},
-      {"help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!args.ok() || !args.Has("bundle") || !args.Has("in") || !args.Has("out") ||
-      !args.positional().empty()) {
-    std::cerr << "credence report: "
-              << (args.ok() ? "--bundle, --in and --out are required" : args.error()) << "\n\n"
-              << kUsage;
-    return 2;
-  }
-  StreamOptions stream;
-  try {
-    if (args.Has("threads")) stream.threads = std::stoi(args.Get("threads"));
-  } catch (const std::exception&) {
-    std::cerr << "credence report: --threads takes an integer\n";
-    return 2;
-  }
-  LoadedBundle loaded;
-  auto engine = LoadEngine("report", args.Get("bundle"), &loaded);
-  if (engine == nullptr) return 2;
-  // Grades in the bundle's order (best first), decisions from best to worst.
-  std::vector<std::string> grade_order, compliance_order;
-  for (const auto& scale : loaded.bundle.grade_scales()) {
-    if (scale.id() != loaded.bundle.credit().grade_scale()) continue;
-    for (const auto& band : scale.bands()) grade_order.push_back(band.grade());
-  }
-  for (const auto& g : loaded.bundle.compliance().grades()) compliance_order.push_back(g.grade());
-  std::unordered_map<std::string, int> labels;
-  const std::string label_column = args.Get("label-column", "bad");
-  if (args.Has("labels") && !ReadLabels(args.Get("labels"), label_column, labels)) return 2;
-  const bool baseline = args.Has("baseline");
-  stream.score.include_features = baseline;
-  Population pop, base;
-  if (!ScorePopulation("requests", args.Get("in"), args.Get("format"), *engine, stream, baseline,
-                       pop))
-    return 2;
-  if (baseline && !ScorePopulation("baseline", args.Get("baseline"), args.Get("format"), *engine,
-                                   stream, true, base))
-    return 2;
+// What the report shows besides the populations.
+struct ReportInputs {
+  const ReportArgs& args;
+  const LoadedBundle& loaded;
+  const BundleInfo& info;
+  const std::unordered_map<std::string, int>& labels;
+};
 
-  const BundleInfo& info = engine->info();
-  const std::string title = args.Get("title", "credence report: " + info.name + " " + info.version);
-  std::ostringstream h;
+void WriteHead(std::ostream& h, const ReportInputs& r, const std::string& title) {
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
     << HtmlEscape(title) << "</title><style>" << kCss << "</style></head><body>\n";
-  h << "<h1>" << HtmlEscape(title) << "</h1>\n<p class=\"meta\">bundle " << HtmlEscape(info.name)
-    << " " << HtmlEscape(info.version) << " · " << HtmlEscape(info.digest) << " · input "
-    << HtmlEscape(args.Get("in")) << "</p>\n";
+  h << "<h1>" << HtmlEscape(title) << "</h1>\n<p class=\"meta\">bundle " << HtmlEscape(r.info.name)
+    << " " << HtmlEscape(r.info.version) << " · " << HtmlEscape(r.info.digest) << " · input "
+    << HtmlEscape(r.args.in) << "</p>\n";
+}
 
-  // Summary.
-  std::vector<double> sorted_scores = pop.scores;
-  std::sort(sorted_scores.begin(), sorted_scores.end());
+void WriteSummary(std::ostream& h, const Population& pop, const std::vector<double>& sorted) {
   h << "<h2 id=\"summary\">Population</h2><div class=\"cards\">";
-  auto card = [&](const std::string& label, const std::string& value) {
-    h << "<div class=\"card\">" << HtmlEscape(label) << "<b>" << HtmlEscape(value) << "</b></div>";
-  };
-  card("requests", std::to_string(pop.records));
-  card("scored", std::to_string(pop.records - pop.failed));
-  card("failed", std::to_string(pop.failed));
-  card("with a credit score", std::to_string(pop.credit_available));
-  card("median score", Fmt(QuantileType7(sorted_scores, 0.5), "%.1f"));
-  {
-    double pd_sum = 0;
-    for (double p : pop.pds) pd_sum += p;
-    card("mean PD",
-         pop.pds.empty() ? "–" : Fmt(pd_sum / static_cast<double>(pop.pds.size()), "%.4f"));
-  }
+  Card(h, "requests", std::to_string(pop.records));
+  Card(h, "scored", std::to_string(pop.records - pop.failed));
+  Card(h, "failed", std::to_string(pop.failed));
+  Card(h, "with a credit score", std::to_string(pop.credit_available));
+  Card(h, "median score", Fmt(fit::QuantileType7(sorted, 0.5), "%.1f"));
+  double pd_sum = 0;
+  for (double p : pop.pds) pd_sum += p;
+  Card(h, "mean PD",
+       pop.pds.empty() ? "–" : Fmt(pd_sum / static_cast<double>(pop.pds.size()), "%.4f"));
   h << "</div>\n";
   if (!pop.failures.empty()) {
     h << "<p>Failed requests by code:";
     for (const auto& [code, n] : pop.failures) h << " " << HtmlEscape(code) << " " << n << ";";
     h << "</p>\n";
   }
+}
+
+// Grades in the bundle's order (best first).
+void WriteGrades(std::ostream& h, const Population& pop, const v1::Bundle& bundle) {
+  std::vector<std::string> grade_order, compliance_order;
+  for (const auto& scale : bundle.grade_scales()) {
+    if (scale.id() != bundle.credit().grade_scale()) continue;
+    for (const auto& band : scale.bands()) grade_order.push_back(band.grade());
+  }
+  for (const auto& g : bundle.compliance().grades()) compliance_order.push_back(g.grade());
   h << "<h2 id=\"decisions\">Decisions</h2>"
     << BarChart("chart-decisions", All(pop.outcomes, {"APPROVE", "REVIEW", "REJECT"}));
   h << "<h2 id=\"grades\">Credit grades</h2>"
     << BarChart("chart-credit-grades", All(pop.grades, grade_order));
   h << "<h2 id=\"compliance-grades\">Compliance grades</h2>"
     << BarChart("chart-compliance-grades", All(pop.compliance_grades, compliance_order));
+}
+
+void WriteScoreDistribution(std::ostream& h, const std::vector<double>& sorted) {
   h << "<h2 id=\"scores\">Credit score distribution</h2>";
-  if (!sorted_scores.empty()) {
-    h << "<p>" << sorted_scores.size() << " scores; min " << Fmt(sorted_scores.front(), "%.1f")
-      << ", quartiles " << Fmt(QuantileType7(sorted_scores, 0.25), "%.1f") << " / "
-      << Fmt(QuantileType7(sorted_scores, 0.5), "%.1f") << " / "
-      << Fmt(QuantileType7(sorted_scores, 0.75), "%.1f") << ", max "
-      << Fmt(sorted_scores.back(), "%.1f") << "</p>";
+  if (!sorted.empty()) {
+    h << "<p>" << sorted.size() << " scores; min " << Fmt(sorted.front(), "%.1f") << ", quartiles "
+      << Fmt(fit::QuantileType7(sorted, 0.25), "%.1f") << " / "
+      << Fmt(fit::QuantileType7(sorted, 0.5), "%.1f") << " / "
+      << Fmt(fit::QuantileType7(sorted, 0.75), "%.1f") << ", max " << Fmt(sorted.back(), "%.1f")
+      << "</p>";
   }
-  h << HistogramChart("chart-score-histogram", MakeHistogram(sorted_scores, 20));
+  h << HistogramChart("chart-score-histogram", fit::EqualWidthHistogram(sorted, 20));
+}
+
+void WriteDimensions(std::ostream& h, const Population& pop) {
   h << "<h2 id=\"dimensions\">Compliance by dimension</h2>";
-  {
-    std::vector<std::pair<std::string, double>> means;
-    for (const auto& [d, sn] : pop.dimension_scores) {
-      means.emplace_back(d, sn.second ? sn.first / static_cast<double>(sn.second) : 0);
-    }
-    h << "<p>Mean dimension score over " << pop.compliance_available
-      << " requests with a compliance score.</p>" << BarChart("chart-dimensions", means, "%.1f");
-    h << "<table id=\"table-dimensions\"><tr><th>dimension</th><th>mean score</th><th>rule "
-         "hits</th></tr>";
-    for (const auto& [d, sn] : pop.dimension_scores) {
-      h << "<tr><td>" << HtmlEscape(d) << "</td><td>"
-        << Fmt(sn.second ? sn.first / static_cast<double>(sn.second) : 0, "%.2f") << "</td><td>"
-        << pop.dimension_hits[d] << "</td></tr>";
-    }
-    h << "</table>";
+  std::vector<std::pair<std::string, double>> means;
+  for (const auto& [d, sn] : pop.dimension_scores) {
+    means.emplace_back(d, sn.second ? sn.first / static_cast<double>(sn.second) : 0);
   }
+  h << "<p>Mean dimension score over " << pop.compliance_available
+    << " requests with a compliance score.</p>" << BarChart("chart-dimensions", means, "%.1f");
+  h << "<table id=\"table-dimensions\"><tr><th>dimension</th><th>mean score</th><th>rule "
+       "hits</th></tr>";
+  for (const auto& [d, mean] : means) {
+    const auto hits = pop.dimension_hits.find(d);
+    h << "<tr><td>" << HtmlEscape(d) << "</td><td>" << Fmt(mean, "%.2f") << "</td><td>"
+      << (hits == pop.dimension_hits.end() ? 0 : hits->second) << "</td></tr>";
+  }
+  h << "</table>";
+}
+
+// AUC, Gini, KS and the ROC / KS curves of the PD against the labels (fit::).
+void WritePerformance(std::ostream& h, const Population& pop, const ReportInputs& r) {
+  std::vector<double> risk;
+  std::vector<int> bad;
+  for (std::size_t i = 0; i < pop.pds.size(); ++i) {
+    auto it = r.labels.find(pop.request_ids[i]);
+    if (it == r.labels.end()) continue;
+    risk.push_back(pop.pds[i]);
+    bad.push_back(it->second);
+  }
+  const std::size_t bads = static_cast<std::size_t>(std::count(bad.begin(), bad.end(), 1));
+  const std::size_t goods = bad.size() - bads;
+  h << "<h2 id=\"performance\">Performance against labels</h2>";
+  h << "<p>Label column <code>" << HtmlEscape(r.args.label_column) << "</code>: " << risk.size()
+    << " scored requests with a label (" << bads << " bad, " << goods << " good). Risk = PD.</p>";
+  const auto auc = fit::Auc(risk, bad);
+  const auto ks = fit::Ks(risk, bad);
+  auto roc = fit::RocCurve(risk, bad);
+  if (!roc.ok()) h << "<p>" << HtmlEscape(std::string(roc.status().message())) << "</p>";
+  h << "<div class=\"cards\">";
+  Card(h, "AUC", auc.ok() ? Fmt(*auc, "%.4f") : "–");
+  Card(h, "Gini", auc.ok() ? Fmt(2 * *auc - 1, "%.4f") : "–");
+  Card(h, "KS", ks.ok() ? Fmt(*ks, "%.4f") : "–");
+  Card(h, "KS at PD", roc.ok() ? Fmt(fit::KsThreshold(*roc), "%.4g") : "–");
+  h << "</div>";
+  std::vector<std::pair<double, double>> roc_line, ks_bad, ks_good;
+  const double n = static_cast<double>(bad.size());
+  for (const fit::RocPoint& p : roc.ok() ? *roc : std::vector<fit::RocPoint>{}) {
+    roc_line.emplace_back(p.fpr, p.tpr);
+    const double x = (p.tpr * static_cast<double>(bads) + p.fpr * static_cast<double>(goods)) / n;
+    ks_bad.emplace_back(x, p.tpr);
+    ks_good.emplace_back(x, p.fpr);
+  }
+  h << UnitLineChart("chart-roc", {{"ROC", roc_line}}, "false positive rate", "true positive rate");
+  h << UnitLineChart("chart-ks", {{"bads", ks_bad}, {"goods", ks_good}},
+                     "share of population, riskiest first", "cumulative share");
+}
+
+// The credit score's PSI and every feature's CSI against the baseline (fit::Psi, fit::Csi).
+void WriteDrift(std::ostream& h, const Population& pop, const Population& base,
+                const ReportInputs& r) {
+  h << "<h2 id=\"drift\">Drift against the baseline</h2>";
+  h << "<p>Baseline " << HtmlEscape(r.args.baseline) << ": " << base.records
+    << " requests. Bins at the baseline's deciles (R type 7); missing values in their own bin; "
+       "zero shares count as 0.0001. PSI &lt; 0.1 stable, &lt; 0.25 some shift, else major "
+       "shift.</p>";
+  const auto score_psi = fit::Psi(base.scores, pop.scores);
+  if (score_psi.ok()) {
+    h << "<h3>Credit score PSI: " << Fmt(score_psi->psi, "%.4f") << " ("
+      << Stability(score_psi->psi) << ")</h3>" << PsiTable("table-psi-score", *score_psi);
+  } else {
+    h << "<h3>Credit score PSI: –</h3><p>" << HtmlEscape(std::string(score_psi.status().message()))
+      << "</p>";
+  }
+  h << "<h3>Feature CSI</h3><table id=\"table-csi\"><tr><th>feature</th><th>CSI</th><th></th></tr>";
+  std::vector<std::pair<double, std::string>> csi;
+  const auto& names = r.info.feature_names;
+  for (std::size_t i = 0; i < names.size() && i < pop.features.size() && i < base.features.size();
+       ++i) {
+    const auto v = fit::Csi(base.features[i], pop.features[i]);
+    csi.emplace_back(v.ok() ? v->psi : NAN, names[i]);
+  }
+  // Largest first; a feature without a CSI (no baseline value) last.
+  std::stable_sort(csi.begin(), csi.end(), [](const auto& a, const auto& b) {
+    return !std::isnan(a.first) && (std::isnan(b.first) || a.first > b.first);
+  });
+  for (const auto& [v, name] : csi) {
+    h << "<tr><td>" << HtmlEscape(name) << "</td><td>" << Fmt(v, "%.5f") << "</td><td>"
+      << Stability(v) << "</td></tr>";
+  }
+  h << "</table>";
+}
+
+std::string RenderReport(const ReportInputs& r, const Population& pop, const Population* base) {
+  const std::string title = r.args.title.empty()
+                                ? "credence report: " + r.info.name + " " + r.info.version
+                                : r.args.title;
+  std::vector<double> sorted = pop.scores;
+  std::sort(sorted.begin(), sorted.end());
+  std::ostringstream h;
+  WriteHead(h, r, title);
+  WriteSummary(h, pop, sorted);
+  WriteGrades(h, pop, r.loaded.bundle);
+  WriteScoreDistribution(h, sorted);
+  WriteDimensions(h, pop);
   h << "<h2 id=\"rules\">Top rule hits</h2>" << BarChart("chart-rule-hits", Top(pop.rule_hits, 15));
   h << "<h2 id=\"reasons\">Top adverse reasons</h2>"
     << BarChart("chart-reasons", Top(pop.reasons, 15));
   h << "<h2 id=\"zones\">By zone</h2>" << GroupTable("table-zones", "zone", pop.zones);
   h << "<h2 id=\"sectors\">By sector</h2>" << GroupTable("table-sectors", "sector", pop.sectors);
-
-  if (args.Has("labels")) {
-    std::vector<double> risk;
-    std::vector<int> bad;
-    for (std::size_t i = 0; i < pop.pds.size(); ++i) {
-      auto it = labels.find(pop.request_ids[i]);
-      if (it == labels.end()) continue;
-      risk.push_back(pop.pds[i]);
-      bad.push_back(it->second);
-    }
-    const Discrimination d = Discriminate(risk, bad);
-    h << "<h2 id=\"performance\">Performance against labels</h2>";
-    h << "<p>Label column <code>" << HtmlEscape(label_column) << "</code>: " << risk.size()
-      << " scored requests with a label (" << d.bads << " bad, " << d.goods
-      << " good). Risk = PD.</p><div class=\"cards\">";
-    card("AUC", Fmt(d.auc, "%.4f"));
-    card("Gini", Fmt(d.gini, "%.4f"));
-    card("KS", Fmt(d.ks, "%.4f"));
-    card("KS at PD", Fmt(d.ks_threshold, "%.4g"));
-    h << "</div>";
-    std::vector<std::pair<double, double>> roc, ks_bad, ks_good;
-    const double n = static_cast<double>(d.bads + d.goods);
-    for (const auto& p : d.roc) {
-      roc.emplace_back(p.fpr, p.tpr);
-      const double x =
-          n > 0 ? (p.tpr * static_cast<double>(d.bads) + p.fpr * static_cast<double>(d.goods)) / n
-                : 0;
-      ks_bad.emplace_back(x, p.tpr);
-      ks_good.emplace_back(x, p.fpr);
-    }
-    h << UnitLineChart("chart-roc", {{"ROC", roc}}, "false positive rate", "true positive rate");
-    h << UnitLineChart("chart-ks", {{"bads", ks_bad}, {"goods", ks_good}},
-                       "share of population, riskiest first", "cumulative share");
-  }
-  if (baseline) {
-    h << "<h2 id=\"drift\">Drift against the baseline</h2>";
-    h << "<p>Baseline " << HtmlEscape(args.Get("baseline")) << ": " << base.records
-      << " requests. Bins at the baseline's deciles (R type 7); missing values in their own bin; "
-         "zero shares count as 0.0001. PSI &lt; 0.1 stable, &lt; 0.25 some shift, else major "
-         "shift.</p>";
-    const Psi score_psi = PopulationStability(base.scores, pop.scores);
-    h << "<h3>Credit score PSI: " << Fmt(score_psi.value, "%.4f") << " ("
-      << Stability(score_psi.value) << ")</h3>" << PsiTable("table-psi-score", score_psi);
-    h << "<h3>Feature CSI</h3><table "
-         "id=\"table-csi\"><tr><th>feature</th><th>CSI</th><th></th></tr>";
-    std::vector<std::pair<double, std::string>> csi;
-    for (std::size_t i = 0;
-         i < info.feature_names.size() && i < pop.features.size() && i < base.features.size();
-         ++i) {
-      csi.emplace_back(PopulationStability(base.features[i], pop.features[i]).value,
-                       info.feature_names[i]);
-    }
-    std::stable_sort(csi.begin(), csi.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (const auto& [v, name] : csi) {
-      h << "<tr><td>" << HtmlEscape(name) << "</td><td>" << Fmt(v, "%.5f") << "</td><td>"
-        << Stability(v) << "</td></tr>";
-    }
-    h << "</table>";
-  }
+  if (!r.args.labels.empty()) WritePerformance(h, pop, r);
+  if (base != nullptr) WriteDrift(h, pop, *base, r);
   h << "<p class=\"meta\">generated by credence " << HtmlEscape(std::string(Version()))
     << "</p>\n</body></html>\n";
+  return h.str();
+}
 
-  OutputFile out(args.Get("out"));
+}  // namespace
+
+int ReportCommand(int argc, char** argv) {
+  ReportArgs args;
+  if (std::optional<int> exit = ParseReportArgs(argc, argv, args)) return *exit;
+  LoadedBundle loaded;
+  auto engine = LoadEngine("report", args.bundle, &loaded);
+  if (engine == nullptr) return 2;
+  std::unordered_map<std::string, int> labels;
+  if (!args.labels.empty()) {
+    auto read = ReadLabels(args.labels, args.label_column);
+    if (!read.ok()) {
+      std::cerr << "credence report: " << read.status() << "\n";
+      return 2;
+    }
+    labels = std::move(read).value();
+  }
+  const bool baseline = !args.baseline.empty();
+  args.stream.score.include_features = baseline;
+  Population pop, base;
+  if (!ScorePopulation(args.in, args.format, *engine, args.stream, baseline, pop)) return 2;
+  if (baseline && !ScorePopulation(args.baseline, args.format, *engine, args.stream, true, base)) {
+    return 2;
+  }
+  const ReportInputs inputs{args, loaded, engine->info(), labels};
+  OutputFile out(args.out);
   if (!out.ok()) {
     std::cerr << "credence report: " << out.error() << "\n";
     return 2;
   }
-  out.stream() << h.str();
+  out.stream() << RenderReport(inputs, pop, baseline ? &base : nullptr);
   if (!out.Commit()) {
     std::cerr << "credence report: " << out.error() << "\n";
     return 2;
   }
   std::cerr << "credence report: " << pop.records << " requests (" << pop.failed << " failed) -> "
-            << args.Get("out") << "\n";
+            << args.out << "\n";
   return 0;
 }
 

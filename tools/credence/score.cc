@@ -5,13 +5,16 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
@@ -23,10 +26,8 @@
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence score --bundle PATH [--in FILE] [--out FILE] [options]
-
-Scores a stream of credence.v1.ScoreRequest records and writes one record per input
+constexpr const char* kDescription =
+    R"(Scores a stream of credence.v1.ScoreRequest records and writes one record per input
 record, in input order: the ScoreResponse, or an error record when the record cannot be
 read or fails validation (it carries the record's 0-based index, its request id when it
 could be read, a status code, the message and the location).
@@ -39,27 +40,10 @@ Formats (see docs/cli.md):
          field (credence.v1.RecordError) is set. A corrupt length prefix, a length above
          256 MiB or a truncated record cannot be resynchronised: it yields one error record
          for the rest of the stream, which is counted as one failed record.
+)";
 
-  --bundle PATH        bundle file or folder (required)
-  --in FILE            input, default '-' (stdin)
-  --format F           input format, jsonl or pb; default: from the extension (.pb, .bin,
-                       .binpb: pb; .jsonl, .json: jsonl), else from the first byte ('{' or
-                       white space: jsonl)
-  --out FILE           output, default stdout; written to a temporary FILE.tmp.PID and
-                       renamed to FILE only when every record was processed (SIGINT/SIGTERM
-                       remove the temporary file)
-  --out-format F       output format, jsonl or pb (default: the input's)
-  --threads N          scoring threads (default: all cores); output bytes do not depend on it
-  --fail-fast          stop at the first record that fails: the records before it and its
-                       error record are written to stdout; with --out nothing is renamed
-  --summary            print a readable summary instead of records: the first requests in
-                       full, then decisions, grade distributions, top reasons and rule hits,
-                       and throughput
-  --summary-rows N     requests shown in full by --summary (default 10)
-  --include-features   include every feature value in each response
-  --max-reasons N      adverse reasons per response (default 4)
-
-Memory stays bounded: records are read, scored and written in windows of 16 per thread
+constexpr const char* kEpilog =
+    R"(Memory stays bounded: records are read, scored and written in windows of 16 per thread
 (at least 64). A progress line (records, records/s, ETA for files) goes to stderr when
 stderr is a terminal.
 
@@ -140,88 +124,85 @@ class ScoreRun {
   bool stopped_ = false;
 };
 
+struct ScoreArgs {
+  std::string bundle, in = "-", out, format, out_format;
+  bool fail_fast = false, summary = false;
+  int summary_rows = 10;
+  StreamOptions stream;
+  std::optional<RecordFormat> in_format, out_format_given;  // when --format / --out-format
+};
+
+std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
+  CommandLine cl("score", "score --bundle PATH [--in FILE] [--out FILE] [options]", kDescription);
+  cl.Bundle(&a.bundle)
+      .Text("in", "FILE", "input, default '-' (stdin)", &a.in)
+      .Text("format", "F",
+            "input format, jsonl or pb; default: from the extension (.pb, .bin, .binpb: pb; "
+            ".jsonl, .json: jsonl), else from the first byte ('{' or white space: jsonl)",
+            &a.format)
+      .Text("out", "FILE",
+            "output, default stdout; written to a temporary FILE.tmp.PID and renamed to FILE "
+            "only when every record was processed (SIGINT/SIGTERM remove the temporary file)",
+            &a.out)
+      .Text("out-format", "F", "output format, jsonl or pb (default: the input's)", &a.out_format)
+      .Threads("scoring threads, 0 to 256 (default 0: all cores); output bytes do not depend on it",
+               &a.stream.threads)
+      .Flag("fail-fast",
+            "stop at the first record that fails: the records before it and its error record "
+            "are written to stdout; with --out nothing is renamed",
+            &a.fail_fast)
+      .Flag("summary",
+            "print a readable summary instead of records: the first requests in full, then "
+            "decisions, grade distributions, top reasons and rule hits, and throughput",
+            &a.summary)
+      .Integer("summary-rows", "N", "requests shown in full by --summary (default 10)", 0,
+               std::numeric_limits<int>::max(), &a.summary_rows)
+      .Flag("include-features", "include every feature value in each response",
+            &a.stream.score.include_features)
+      .Integer("max-reasons", "N", "adverse reasons per response, 0 to 64 (default 4)", 0,
+               kMaxReasonCodes, &a.stream.score.max_reason_codes)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  for (auto [name, text, target] : {std::tuple{"format", &a.format, &a.in_format},
+                                    std::tuple{"out-format", &a.out_format, &a.out_format_given}}) {
+    if (!cl.Given(name)) continue;
+    auto f = ParseRecordFormat(*text);
+    if (!f.ok()) return cl.UsageError("--" + std::string(name) + ": " + f.status().ToString());
+    *target = *f;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int ScoreCommand(int argc, char** argv) {
-  Args args(
-      argc, argv,
-      {"bundle", "in", "out", "threads", "max-reasons", "format", "out-format", "summary-rows"},
-      {"summary", "include-features", "fail-fast", "help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!args.ok() || !args.Has("bundle") || !args.positional().empty()) {
-    std::cerr << "credence score: "
-              << (args.ok()
-                      ? (args.Has("bundle") ? "unexpected argument " + (args.positional().empty()
-                                                                            ? std::string()
-                                                                            : args.positional()[0])
-                                            : "--bundle is required")
-                      : args.error())
-              << "\n\n"
-              << kUsage;
-    return 2;
-  }
-  auto engine = LoadEngine("score", args.Get("bundle"));
+  ScoreArgs args;
+  if (std::optional<int> exit = ParseScoreArgs(argc, argv, args)) return *exit;
+  auto engine = LoadEngine("score", args.bundle);
   if (engine == nullptr) return 2;
-  StreamOptions stream;
-  int summary_rows = 10;
-  stream.score.include_features = args.Has("include-features");
-  try {
-    if (args.Has("max-reasons")) stream.score.max_reason_codes = std::stoi(args.Get("max-reasons"));
-    if (args.Has("threads")) stream.threads = std::stoi(args.Get("threads"));
-    if (args.Has("summary-rows")) summary_rows = std::stoi(args.Get("summary-rows"));
-  } catch (const std::exception&) {
-    std::cerr << "credence score: --threads, --max-reasons and --summary-rows take integers\n";
-    return 2;
-  }
-  if (stream.threads < 0 || stream.threads > 256) {
-    std::cerr << "credence score: --threads must be in [0, 256]\n";
-    return 2;
-  }
-  if (summary_rows < 0) {
-    std::cerr << "credence score: --summary-rows must be >= 0\n";
-    return 2;
-  }
+  StreamOptions stream = args.stream;
+  const int summary_rows = args.summary_rows;
 
-  const std::string in_path = args.Get("in", "-");
+  const std::string in_path = args.in;
   std::string open_error;
   auto in = OpenInput(in_path, &open_error);
   if (in == nullptr) {
     std::cerr << "credence score: " << open_error << "\n";
     return 2;
   }
-  RecordFormat in_format;
-  if (args.Has("format")) {
-    auto f = ParseRecordFormat(args.Get("format"));
-    if (!f.ok()) {
-      std::cerr << "credence score: --format: " << f.status().message() << "\n";
-      return 2;
-    }
-    in_format = *f;
-  } else {
-    in_format = DetectRecordFormat(in_path, *in);
-  }
-  RecordFormat out_format = in_format;
-  if (args.Has("out-format")) {
-    auto f = ParseRecordFormat(args.Get("out-format"));
-    if (!f.ok()) {
-      std::cerr << "credence score: --out-format: " << f.status().message() << "\n";
-      return 2;
-    }
-    out_format = *f;
-  }
-  OutputFile out(args.Get("out"));
+  const RecordFormat in_format =
+      args.in_format ? *args.in_format : DetectRecordFormat(in_path, *in);
+  const RecordFormat out_format = args.out_format_given.value_or(in_format);
+  OutputFile out(args.out);
   if (!out.ok()) {
     std::cerr << "credence score: " << out.error() << "\n";
     return 2;
   }
-  const bool fail_fast = args.Has("fail-fast");
+  const bool fail_fast = args.fail_fast;
   std::unique_ptr<PopulationSummary> summary;
-  if (args.Has("summary")) {
+  if (args.summary) {
     // The engine compiled from this bundle already; loading it again only reads the file.
-    auto loaded = LoadBundle(args.Get("bundle"));
+    auto loaded = LoadBundle(args.bundle);
     summary = std::make_unique<PopulationSummary>(loaded.ok() ? loaded->bundle : v1::Bundle(),
                                                   static_cast<std::size_t>(summary_rows));
     summary->PrintHeader(out.stream());

@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <limits>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "output.h"
 #include "sim/simulator.h"
@@ -24,152 +26,177 @@
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage =
-    R"(usage: credence simulate --enterprises N --seed S --as-of T [options]
-
-Generates N synthetic cross-border e-commerce enterprises with their event histories
+constexpr const char* kDescription =
+    R"(Generates N synthetic cross-border e-commerce enterprises with their event histories
 (orders, payouts, refunds, disputes, chargebacks, customs declarations and inspections,
 tax-refund claims, shipments and deliveries, complaints, penalties, licences, loans) as
 credence.v1.ScoreRequests, and optionally their outcome labels for the 12 months after T.
 The generative model is described in docs/simulator.md. Output is a pure function of
 (N, S, T, options): enterprise i is the same whatever N and --threads are.
+)";
 
-  --enterprises N      number of enterprises (required, 1..10,000,000)
-  --seed S             random seed, an unsigned 64-bit integer (required)
-  --as-of T            scoring date, RFC 3339 ("2026-10-01T00:00:00Z") (required)
-  --out FILE           output, default stdout; written to FILE.tmp and renamed when done
-  --format F           jsonl (default: one JSON request per line) or pb (length-delimited
-                       binary requests: varint length, then the message)
-  --labels FILE        also write labels CSV:
-                       request_id,enterprise_id,archetype,default_12m,violation_12m,bad
-  --history-days D     days of history before T (default 730)
-  --threads N          generating threads (default: all cores)
-
-Prints the number of events and events/s to stderr. Exit status 0 on success, 2 on a
+constexpr const char* kEpilog =
+    R"(Prints the number of events and events/s to stderr. Exit status 0 on success, 2 on a
 usage error, 1 on a write error.
 )";
 
 constexpr std::uint64_t kChunk = 256;
 
+struct SimulateArgs {
+  sim::SimOptions options;
+  std::uint64_t enterprises = 0;
+  std::string as_of, out, format = "jsonl", labels;
+  int threads = 0;
+};
+
+// Declares the options into `a`; nullopt when the command should run.
+std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
+  CommandLine cl("simulate", "simulate --enterprises N --seed S --as-of T [options]", kDescription);
+  cl.Integer<std::uint64_t>("enterprises", "N", "number of enterprises (required, 1..10,000,000)",
+                            1, 10'000'000, &a.enterprises)
+      .Required()
+      .Integer<std::uint64_t>("seed", "S", "random seed, an unsigned 64-bit integer (required)", 0,
+                              std::numeric_limits<std::uint64_t>::max(), &a.options.seed)
+      .Required()
+      .Text("as-of", "T", "scoring date, RFC 3339 (\"2026-10-01T00:00:00Z\") (required)", &a.as_of)
+      .Required()
+      .Text("out", "FILE", "output, default stdout; written to FILE.tmp and renamed when done",
+            &a.out)
+      .Choice("format", "F",
+              "jsonl (default: one JSON request per line) or pb (length-delimited binary "
+              "requests: varint length, then the message)",
+              {"jsonl", "pb"}, &a.format)
+      .Text("labels", "FILE",
+            "also write the labels as CSV, with the columns request_id, enterprise_id, "
+            "archetype, default_12m, violation_12m and bad",
+            &a.labels)
+      .Integer("history-days", "D", "days of history before T, 30 to 3650 (default 730)", 30, 3650,
+               &a.options.history_days)
+      .Integer("threads", "N", "generating threads, 1 to 256 (default: all cores)", 1, kMaxThreads,
+               &a.threads)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  google::protobuf::Timestamp as_of;
+  if (!google::protobuf::util::TimeUtil::FromString(a.as_of, &as_of)) {
+    return cl.UsageError("--as-of must be an RFC 3339 time such as 2026-10-01T00:00:00Z");
+  }
+  a.options.as_of_seconds = as_of.seconds();
+  if (Status s = sim::ValidateOptions(a.options); !s.ok()) {
+    return cl.UsageError(std::string(s.message()));
+  }
+  if (a.threads == 0)
+    a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::nullopt;
+}
+
+// One generated enterprise: its request record and labels row.
+struct Slot {
+  std::string bytes, label;
+  std::uint64_t events = 0;
+  bool ok = true;
+};
+
+// Serializes simulated requests deterministically as JSON Lines or length-delimited binary.
+// Immutable after construction; Encode() may be called from any number of threads.
+class RequestEncoder {
+ public:
+  explicit RequestEncoder(bool binary)
+      : binary_(binary),
+        resolver_(google::protobuf::util::NewTypeResolverForDescriptorPool(
+            "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool())),
+        type_("type.googleapis.com/" + v1::ScoreRequest::descriptor()->full_name()) {
+    json_.preserve_proto_field_names = true;
+  }
+
+  // False when the request could not be converted to JSON.
+  bool Encode(const v1::ScoreRequest& request, std::string& out) const {
+    // Deterministic binary first (map entries sorted by key). JSON is converted from those
+    // bytes: printing the message directly would follow the maps' unspecified order.
+    std::string wire;
+    {
+      google::protobuf::io::StringOutputStream stream(&wire);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      (void)request.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes writes
+      request.SerializeWithCachedSizes(&coded);
+    }
+    if (binary_) {
+      google::protobuf::io::StringOutputStream stream(&out);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.WriteVarint32(static_cast<std::uint32_t>(wire.size()));
+      coded.WriteRaw(wire.data(), static_cast<int>(wire.size()));
+      return true;
+    }
+    const bool ok =
+        google::protobuf::util::BinaryToJsonString(resolver_.get(), type_, wire, &out, json_).ok();
+    out.push_back('\n');
+    return ok;
+  }
+
+ private:
+  bool binary_;
+  std::unique_ptr<google::protobuf::util::TypeResolver> resolver_;
+  std::string type_;
+  google::protobuf::util::JsonPrintOptions json_;
+};
+
+// Simulates enterprises [first, first + slots.size()) on `threads` threads into `slots`.
+void GenerateChunk(const SimulateArgs& a, const RequestEncoder& encoder, std::uint64_t first,
+                   bool with_labels, std::vector<Slot>& slots) {
+  const auto threads = static_cast<unsigned>(a.threads);
+  auto work = [&](unsigned t) {
+    for (std::uint64_t i = t; i < slots.size(); i += threads) {
+      sim::SimulatedEnterprise e = sim::SimulateEnterprise(a.options, first + i);
+      Slot& slot = slots[i];
+      slot.events = static_cast<std::uint64_t>(e.request.events_size());
+      slot.ok = encoder.Encode(e.request, slot.bytes);
+      if (with_labels) slot.label = sim::LabelsCsvRow(e) + "\n";
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+}
+
+void PrintThroughput(const SimulateArgs& a, std::uint64_t events, double secs) {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "credence simulate: %llu enterprises, %llu events in %.2f s: %.0f events/s "
+                "(%d threads, %s)\n",
+                static_cast<unsigned long long>(a.enterprises),
+                static_cast<unsigned long long>(events), secs,
+                secs > 0 ? static_cast<double>(events) / secs : 0.0, a.threads, a.format.c_str());
+  std::cerr << line;
+}
+
 }  // namespace
 
 int SimulateCommand(int argc, char** argv) {
-  Args args(argc, argv,
-            {"enterprises", "seed", "as-of", "out", "format", "labels", "history-days", "threads"},
-            {"help"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  auto usage = [](const std::string& message) {
-    std::cerr << "credence simulate: " << message << "\n\n" << kUsage;
-    return 2;
-  };
-  if (!args.ok()) return usage(args.error());
-  if (!args.positional().empty()) return usage("unexpected argument " + args.positional()[0]);
-  for (const char* flag : {"enterprises", "seed", "as-of"}) {
-    if (!args.Has(flag)) return usage(std::string("--") + flag + " is required");
-  }
-  sim::SimOptions options;
-  std::uint64_t n = 0;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  try {
-    std::size_t pos = 0;
-    const std::string ns = args.Get("enterprises");
-    const long long parsed = std::stoll(ns, &pos);
-    if (pos != ns.size() || parsed < 1 || parsed > 10'000'000) {
-      return usage("--enterprises must be an integer in [1, 10000000]");
-    }
-    n = static_cast<std::uint64_t>(parsed);
-    const std::string ss = args.Get("seed");
-    options.seed = std::stoull(ss, &pos);
-    if (pos != ss.size() || ss.empty() || ss[0] == '-')
-      return usage("--seed must be an unsigned integer");
-    if (args.Has("history-days")) options.history_days = std::stoi(args.Get("history-days"));
-    if (args.Has("threads")) {
-      const int t = std::stoi(args.Get("threads"));
-      if (t < 1 || t > 256) return usage("--threads must be in [1, 256]");
-      threads = static_cast<unsigned>(t);
-    }
-  } catch (const std::exception&) {
-    return usage("--enterprises, --seed, --history-days and --threads take integers");
-  }
-  google::protobuf::Timestamp as_of;
-  if (!google::protobuf::util::TimeUtil::FromString(args.Get("as-of"), &as_of)) {
-    return usage("--as-of must be an RFC 3339 time such as 2026-10-01T00:00:00Z");
-  }
-  options.as_of_seconds = as_of.seconds();
-  if (Status s = sim::ValidateOptions(options); !s.ok()) return usage(std::string(s.message()));
-  const std::string format = args.Get("format", "jsonl");
-  if (format != "jsonl" && format != "pb") return usage("--format must be jsonl or pb");
-  const bool binary = format == "pb";
-
-  OutputFile out(args.Get("out"));
+  SimulateArgs a;
+  if (std::optional<int> exit = ParseSimulateArgs(argc, argv, a)) return *exit;
+  OutputFile out(a.out);
   if (!out.ok()) {
     std::cerr << "credence simulate: " << out.error() << "\n";
     return 1;
   }
   std::unique_ptr<OutputFile> labels;
-  if (args.Has("labels")) {
-    labels = std::make_unique<OutputFile>(args.Get("labels"));
+  if (!a.labels.empty()) {
+    labels = std::make_unique<OutputFile>(a.labels);
     if (!labels->ok()) {
       std::cerr << "credence simulate: " << labels->error() << "\n";
       return 1;
     }
     labels->stream() << sim::kLabelsHeader << "\n";
   }
-
-  google::protobuf::util::JsonPrintOptions json;
-  json.preserve_proto_field_names = true;
-  const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
-      google::protobuf::util::NewTypeResolverForDescriptorPool(
-          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool()));
-  const std::string kRequestType =
-      "type.googleapis.com/" + v1::ScoreRequest::descriptor()->full_name();
+  const RequestEncoder encoder(a.format == "pb");
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t events = 0;
-  struct Slot {
-    std::string bytes, label;
-    std::uint64_t events = 0;
-    bool ok = true;
-  };
+  const std::uint64_t window = kChunk * static_cast<std::uint64_t>(a.threads);
   std::vector<Slot> slots;
-  for (std::uint64_t first = 0; first < n; first += kChunk * threads) {
-    const std::uint64_t count = std::min<std::uint64_t>(kChunk * threads, n - first);
-    slots.assign(count, Slot{});
-    auto work = [&](unsigned t) {
-      for (std::uint64_t i = t; i < count; i += threads) {
-        sim::SimulatedEnterprise e = sim::SimulateEnterprise(options, first + i);
-        Slot& slot = slots[i];
-        slot.events = static_cast<std::uint64_t>(e.request.events_size());
-        // Deterministic binary first (map entries sorted by key). JSON is converted from those
-        // bytes: printing the message directly would follow the maps' unspecified order.
-        std::string wire;
-        {
-          google::protobuf::io::StringOutputStream stream(&wire);
-          google::protobuf::io::CodedOutputStream coded(&stream);
-          coded.SetSerializationDeterministic(true);
-          (void)e.request.ByteSizeLong();  // caches the sizes SerializeWithCachedSizes writes
-          e.request.SerializeWithCachedSizes(&coded);
-        }
-        if (binary) {
-          google::protobuf::io::StringOutputStream stream(&slot.bytes);
-          google::protobuf::io::CodedOutputStream coded(&stream);
-          coded.WriteVarint32(static_cast<std::uint32_t>(wire.size()));
-          coded.WriteRaw(wire.data(), static_cast<int>(wire.size()));
-        } else {
-          slot.ok = google::protobuf::util::BinaryToJsonString(resolver.get(), kRequestType, wire,
-                                                               &slot.bytes, json)
-                        .ok();
-          slot.bytes.push_back('\n');
-        }
-        if (labels) slot.label = sim::LabelsCsvRow(e) + "\n";
-      }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& th : pool) th.join();
+  for (std::uint64_t first = 0; first < a.enterprises; first += window) {
+    slots.assign(std::min<std::uint64_t>(window, a.enterprises - first), Slot{});
+    GenerateChunk(a, encoder, first, labels != nullptr, slots);
     for (const Slot& s : slots) {
       if (!s.ok) {
         std::cerr << "credence simulate: could not serialize a request\n";
@@ -184,15 +211,8 @@ int SimulateCommand(int argc, char** argv) {
     std::cerr << "credence simulate: " << (out.ok() ? labels->error() : out.error()) << "\n";
     return 1;
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  char line[256];
-  std::snprintf(line, sizeof line,
-                "credence simulate: %llu enterprises, %llu events in %.2f s: %.0f events/s "
-                "(%u threads, %s)\n",
-                static_cast<unsigned long long>(n), static_cast<unsigned long long>(events), secs,
-                secs > 0 ? static_cast<double>(events) / secs : 0.0, threads, format.c_str());
-  std::cerr << line;
+  PrintThroughput(a, events,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return 0;
 }
 

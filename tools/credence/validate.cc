@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "args.h"
+#include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
 #include "rules/bundle_lint.h"
@@ -13,9 +13,8 @@
 namespace credence::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: credence validate [--werror] BUNDLE
-
-Compiles BUNDLE (a file or a folder) and prints every problem as
+constexpr const char* kDescription =
+    R"(Compiles BUNDLE (a file or a folder) and prints every problem as
   file:line:col: error: message      (or warning:)
 followed by the source line and a caret. Besides the compiler's own diagnostics it warns
 about
@@ -23,10 +22,10 @@ about
   - rules that can never fire, when that is decidable from the condition alone (it folds to
     false, or a conjunction puts contradictory bounds on one variable: x > 5 && x < 3),
   - rows of UNIQUE decision tables that may overlap (not provably disjoint).
+)";
 
-  --werror   treat warnings as errors
-
-Exit status: 0 when there are no errors (warnings allowed unless --werror), 1 otherwise,
+constexpr const char* kEpilog =
+    R"(Exit status: 0 when there are no errors (warnings allowed unless --werror), 1 otherwise,
 2 on a usage error.
 )";
 
@@ -69,18 +68,14 @@ void PrintDiagnostic(const Issue& issue) {
 }  // namespace
 
 int ValidateCommand(int argc, char** argv) {
-  Args args(argc, argv, {}, {"help", "werror"});
-  if (args.Has("help")) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (!args.ok() || args.positional().size() != 1) {
-    std::cerr << "credence validate: " << (args.ok() ? "one BUNDLE is required" : args.error())
-              << "\n\n"
-              << kUsage;
-    return 2;
-  }
-  auto loaded = LoadBundle(args.positional()[0]);
+  bool werror = false;
+  std::vector<std::string> bundle;
+  CommandLine cl("validate", "validate [--werror] BUNDLE", kDescription);
+  cl.Flag("werror", "treat warnings as errors", &werror)
+      .Positionals("BUNDLE", 1, 1, &bundle)
+      .Epilog(kEpilog);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
+  auto loaded = LoadBundle(bundle[0]);
   if (!loaded.ok()) {
     PrintDiagnostic({Issue::Severity::kError, loaded.status()});
     return 1;
@@ -114,7 +109,7 @@ int ValidateCommand(int argc, char** argv) {
               << " features; " << info.digest << "\n";
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
-  return errors == 0 && (warnings == 0 || !args.Has("werror")) ? 0 : 1;
+  return errors == 0 && (warnings == 0 || !werror) ? 0 : 1;
 }
 
 }  // namespace credence::cli
