@@ -259,5 +259,28 @@ BENCHMARK_CAPTURE(BM_Rules, credence_with_hit_records, Impl::kHits);
 BENCHMARK_CAPTURE(BM_Rules, credence_program, Impl::kProgram);
 BENCHMARK_CAPTURE(BM_Rules, lua, Impl::kLua);
 
+// Time-zone getters in a condition: the zone a constant (resolved when the program is
+// compiled) or a variable (resolved on every evaluation).
+void BM_TimeZoneGetter(benchmark::State& state, bool constant_zone) {
+  expr::Environment env;
+  if (!env.Declare("t", expr::Type::Timestamp()).ok() ||
+      !env.Declare("zone", expr::Type::String()).ok()) {
+    std::abort();
+  }
+  const char* source = constant_zone ? "t.getHours('America/New_York') >= 9"
+                                     : "t.getHours(zone) >= 9";
+  auto program = expr::Compile(source, env, {.expected_type = expr::Type::Bool()});
+  if (!program.ok()) std::abort();
+  expr::Activation activation;
+  activation.Bind("t", expr::Value::Time(expr::Timestamp{2'200'000'000, 0}));  // 2039-09-18
+  activation.Bind("zone", expr::Value::String("America/New_York"));
+  for (auto _ : state) {
+    auto r = (*program)->Evaluate(activation);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK_CAPTURE(BM_TimeZoneGetter, constant_zone, true);
+BENCHMARK_CAPTURE(BM_TimeZoneGetter, variable_zone, false);
+
 }  // namespace
 }  // namespace credence::bench
