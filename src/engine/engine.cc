@@ -17,13 +17,13 @@
 #include "credence/version.h"
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
+#include "decision/decision_table.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
 #include "io/ingest.h"
 #include "models/model.h"
 #include "rules/context.h"
-#include "rules/decision_table.h"
 #include "rules/rule_set.h"
 
 namespace credence {
@@ -83,7 +83,7 @@ struct Engine::Impl {
   std::optional<explain::ReasonCatalog> reasons;
   std::optional<rules::RuleSets> rule_sets;
   std::optional<decision::ComplianceScorer> compliance;
-  std::vector<rules::DecisionTable> tables;
+  std::vector<decision::DecisionTable> tables;
   // The deciding table (index into tables) and its "outcome" / "limit" outputs; -1 = none.
   int decision_table = -1;
   int outcome_output = -1;
@@ -272,7 +272,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   std::unordered_map<std::string, int> table_index;
   for (int i = 0; i < bundle.decision_tables_size(); ++i) {
     const std::string path = "decision_tables[" + std::to_string(i) + "]";
-    auto table = rules::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &map, issues);
+    auto table = decision::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &map, issues);
     if (!table.ok()) return table.status();  // located and recorded already
     if (!table_index.emplace(table->id(), i).second) {
       return fail(InvalidArgumentError("decision table ids must be unique", at(path + ".id")));
@@ -286,7 +286,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
           "decision.table names unknown decision table '" + bundle.decision().table() + "'",
           at("decision.table")));
     }
-    const rules::DecisionTable& table = impl->tables[static_cast<std::size_t>(t->second)];
+    const decision::DecisionTable& table = impl->tables[static_cast<std::size_t>(t->second)];
     const auto policy = table.hit_policy();
     if (policy != v1::DECISION_HIT_POLICY_UNIQUE && policy != v1::DECISION_HIT_POLICY_FIRST &&
         policy != v1::DECISION_HIT_POLICY_PRIORITY && policy != v1::DECISION_HIT_POLICY_ANY) {
@@ -306,7 +306,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
       if (!v.is_string() || OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
         return fail(InvalidArgumentError(
             "outcome outputs must be \"APPROVE\", \"REVIEW\" or \"REJECT\", not " +
-                rules::FormatLiteral(v),
+                decision::FormatLiteral(v),
             at("decision_tables[" + std::to_string(t->second) + "].rows")));
       }
     }
@@ -314,7 +314,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
       for (const expr::Value& v : table.OutputValues(impl->limit_output)) {
         if (!(v.is_double() || v.is_int() || v.is_uint())) {
           return fail(
-              InvalidArgumentError("limit outputs must be numbers, not " + rules::FormatLiteral(v),
+              InvalidArgumentError("limit outputs must be numbers, not " + decision::FormatLiteral(v),
                                    at("decision_tables[" + std::to_string(t->second) + "].rows")));
         }
       }
@@ -409,7 +409,7 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
     if (e.compliance) *response.mutable_compliance() = e.compliance->Score(response.rule_hits());
     rules::BindCompliance(response.compliance(), activation);
     for (std::size_t t = 0; t < e.tables.size(); ++t) {
-      rules::TableOutcome outcome = e.tables[t].Evaluate(activation);
+      decision::TableOutcome outcome = e.tables[t].Evaluate(activation);
       if (static_cast<int>(t) == e.decision_table) {
         const std::string source = "decision_table:" + e.tables[t].id();
         if (outcome.result.errored()) {

@@ -1,10 +1,10 @@
 // `credence cel-conformance FILE.jsonl...`: runs CEL conformance cases (see
-// src/expr/conformance.h) and reports the pass rate. The lead wires this into the CLI.
+// src/conformance/conformance.h) and reports the pass rate. The lead wires this into the CLI.
 #include <cstdio>
 #include <string>
 
 #include "commands.h"
-#include "expr/conformance.h"
+#include "conformance/conformance.h"
 
 // argv[0] is "cel-conformance", then one or more JSON Lines files. Prints every failed case
 // with its name and reason, a pass rate per file, and a last line "N passed, M failed".
@@ -14,9 +14,10 @@ int RunCelConformanceCommand(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--help") {
     std::printf(
         "usage: credence cel-conformance FILE.jsonl...\n\n"
-        "Runs CEL conformance cases (one JSON object per line, see src/expr/conformance.h),\n"
-        "prints every failed case and a pass rate per file. Exit status 0 when every file\n"
-        "was run (the pass rate is reported, not enforced), 1 when a file cannot be read.\n");
+        "Runs CEL conformance cases (one JSON object per line, see\n"
+        "src/conformance/conformance.h), prints every failed case and a pass rate per file.\n"
+        "Exit status 0 when every file was run (the pass rate is reported, not enforced),\n"
+        "1 when a file cannot be read.\n");
     return 0;
   }
   if (argc < 2) {
@@ -25,7 +26,7 @@ int RunCelConformanceCommand(int argc, char** argv) {
   }
   int passed = 0, failed = 0, status = 0;
   for (int i = 1; i < argc; ++i) {
-    auto result = credence::expr::RunConformanceFile(argv[i]);
+    auto result = credence::conformance::RunConformanceFile(argv[i]);
     if (!result.ok()) {
       std::fprintf(stderr, "%s: %s\n", argv[i], result.status().ToString().c_str());
       status = 1;
