@@ -61,6 +61,24 @@ FOp Mirror(FOp cmp) {
   }
 }
 
+// `!(x < k)` is `x >= k` when neither side is NaN.
+FOp Negate(FOp cmp) {
+  switch (cmp) {
+    case FOp::kLt:
+      return FOp::kGe;
+    case FOp::kLe:
+      return FOp::kGt;
+    case FOp::kGt:
+      return FOp::kLe;
+    case FOp::kGe:
+      return FOp::kLt;
+    case FOp::kEq:
+      return FOp::kNe;
+    default:
+      return FOp::kEq;
+  }
+}
+
 bool IsArithmetic(Fn fn) {
   return fn == Fn::kAdd || fn == Fn::kSub || fn == Fn::kMul || fn == Fn::kDiv;
 }
@@ -70,6 +88,13 @@ FOp ArithmeticOp(Fn fn) {
          : fn == Fn::kSub ? FOp::kSub
          : fn == Fn::kMul ? FOp::kMul
                           : FOp::kDiv;
+}
+
+FOp ArithmeticOpK(Fn fn) {
+  return fn == Fn::kAdd   ? FOp::kAddK
+         : fn == Fn::kSub ? FOp::kSubK
+         : fn == Fn::kMul ? FOp::kMulK
+                          : FOp::kDivK;
 }
 
 double ConstNumber(const Value& c) {
@@ -101,6 +126,16 @@ class Lowering {
       case Op::kCall:
         return IsComparison(n.fn) && n.kids.size() == 2 && Compare(n, dst);
       case Op::kNot:
+        if (n.kids[0]->op == Op::kFeatureCmp && !std::isnan(n.kids[0]->number)) {
+          // !(f < k) is f >= k: a feature is never NaN (that is a missing feature, an error
+          // either way) and k is not NaN.
+          Emit({.op = FOp::kFeatureCmp,
+                .cmp = Negate(ComparisonOp(n.kids[0]->fn)),
+                .dst = Reg(dst),
+                .slot = n.kids[0]->slot,
+                .k = n.kids[0]->number});
+          return true;
+        }
         if (!Bool(*n.kids[0], dst)) return false;
         Emit({.op = FOp::kNot, .dst = Reg(dst), .a = Reg(dst)});
         return true;
@@ -131,7 +166,28 @@ class Lowering {
     return code_.size() - 1;
   }
 
-  void PatchJumpHere(std::size_t at) { code_[at].slot = static_cast<std::int32_t>(code_.size()); }
+  // Points the jump (or branch) at `at` to the next instruction to be emitted.
+  void PatchJumpHere(std::size_t at) {
+    code_[at].target = static_cast<std::int32_t>(code_.size());
+    landing_ = code_.size();
+  }
+
+  // Emits a conditional jump on register `r`, fused into the comparison just before it when
+  // that comparison wrote `r` and no other jump lands between the two (compare-and-branch).
+  // Returns the index to patch.
+  std::size_t EmitJumpIf(bool if_equal, Tri when, int r) {
+    if (!code_.empty() && landing_ != code_.size()) {
+      Instr& last = code_.back();
+      const bool compare =
+          last.op == FOp::kCompare || last.op == FOp::kCompareK || last.op == FOp::kFeatureCmp;
+      if (compare && last.dst == Reg(r) && last.branch == FlatProgram::Branch::kNone) {
+        last.branch = if_equal ? FlatProgram::Branch::kIfEqual : FlatProgram::Branch::kIfNotEqual;
+        last.when = when;
+        return code_.size() - 1;
+      }
+    }
+    return Emit({.op = if_equal ? FOp::kJumpIf : FOp::kJumpIfNot, .when = when, .a = Reg(r)});
+  }
 
   // The shape of a numeric operand, or nullopt when it is not one the flat form computes.
   std::optional<NumShape> Shape(const Node& n) const {
@@ -179,7 +235,15 @@ class Lowering {
           Emit({.op = FOp::kNeg, .dst = Reg(dst), .a = Reg(dst)});
           return true;
         }
-        if (!Number(*n.kids[0], dst) || !Number(*n.kids[1], dst + 1)) return false;
+        if (!Number(*n.kids[0], dst)) return false;
+        if (IsNumberConst(*n.kids[1])) {  // x op k in one instruction
+          Emit({.op = ArithmeticOpK(n.fn),
+                .dst = Reg(dst),
+                .a = Reg(dst),
+                .k = ConstNumber(n.kids[1]->constant)});
+          return true;
+        }
+        if (!Number(*n.kids[1], dst + 1)) return false;
         Emit({.op = ArithmeticOp(n.fn), .dst = Reg(dst), .a = Reg(dst), .b = Reg(dst + 1)});
         return true;
       case Op::kCond:
@@ -224,8 +288,7 @@ class Lowering {
   bool Logic(const Node& n, int dst) {
     const bool is_and = n.op == Op::kAnd;
     if (!Bool(*n.kids[0], dst)) return false;
-    const std::size_t skip =
-        Emit({.op = FOp::kJumpIf, .when = is_and ? Tri::kFalse : Tri::kTrue, .a = Reg(dst)});
+    const std::size_t skip = EmitJumpIf(true, is_and ? Tri::kFalse : Tri::kTrue, dst);
     if (!Bool(*n.kids[1], dst + 1)) return false;
     Emit({.op = is_and ? FOp::kAnd : FOp::kOr, .dst = Reg(dst), .a = Reg(dst), .b = Reg(dst + 1)});
     PatchJumpHere(skip);
@@ -236,11 +299,11 @@ class Lowering {
   // sees as an error).
   bool Conditional(const Node& n, int dst, bool numeric) {
     if (!Bool(*n.kids[0], dst)) return false;
-    const std::size_t to_else = Emit({.op = FOp::kJumpIfNot, .when = Tri::kTrue, .a = Reg(dst)});
+    const std::size_t to_else = EmitJumpIf(false, Tri::kTrue, dst);
     if (!(numeric ? Number(*n.kids[1], dst) : Bool(*n.kids[1], dst))) return false;
     const std::size_t to_end = Emit({.op = FOp::kJump});
     PatchJumpHere(to_else);
-    const std::size_t error_to_end = Emit({.op = FOp::kJumpIf, .when = Tri::kError, .a = Reg(dst)});
+    const std::size_t error_to_end = EmitJumpIf(true, Tri::kError, dst);
     if (!(numeric ? Number(*n.kids[2], dst) : Bool(*n.kids[2], dst))) return false;
     PatchJumpHere(to_end);
     PatchJumpHere(error_to_end);
@@ -249,6 +312,7 @@ class Lowering {
 
   std::vector<Instr> code_;
   int max_register_ = 0;
+  std::size_t landing_ = static_cast<std::size_t>(-1);  // the last position a jump lands on
 };
 
 inline bool Compare(FOp cmp, double x, double y) {
@@ -269,6 +333,12 @@ inline bool Compare(FOp cmp, double x, double y) {
 }
 
 inline Tri ToTri(bool b) { return b ? Tri::kTrue : Tri::kFalse; }
+
+// Whether the branch ending comparison `in` is taken for its result `t`.
+inline bool Taken(const Instr& in, Tri t) {
+  return in.branch != FlatProgram::Branch::kNone &&
+         (t == in.when) == (in.branch == FlatProgram::Branch::kIfEqual);
+}
 
 }  // namespace
 
@@ -323,17 +393,32 @@ Tri FlatProgram::Evaluate(std::span<const double> features) const {
       case FOp::kDiv:
         d = {r[in.a].v / r[in.b].v, error_of(r[in.a], r[in.b])};
         break;
+      case FOp::kAddK:
+        d = {r[in.a].v + in.k, r[in.a].t};
+        break;
+      case FOp::kSubK:
+        d = {r[in.a].v - in.k, r[in.a].t};
+        break;
+      case FOp::kMulK:
+        d = {r[in.a].v * in.k, r[in.a].t};
+        break;
+      case FOp::kDivK:
+        d = {r[in.a].v / in.k, r[in.a].t};
+        break;
       case FOp::kCompare:
         d.t = error_of(r[in.a], r[in.b]) == Tri::kError
                   ? Tri::kError
                   : ToTri(Compare(in.cmp, r[in.a].v, r[in.b].v));
+        if (Taken(in, d.t)) pc = static_cast<std::size_t>(in.target);
         break;
       case FOp::kCompareK:
         d.t = r[in.a].t == Tri::kError ? Tri::kError : ToTri(Compare(in.cmp, r[in.a].v, in.k));
+        if (Taken(in, d.t)) pc = static_cast<std::size_t>(in.target);
         break;
       case FOp::kFeatureCmp: {
         const double v = load(in.slot);
         d.t = std::isnan(v) ? Tri::kError : ToTri(Compare(in.cmp, v, in.k));
+        if (Taken(in, d.t)) pc = static_cast<std::size_t>(in.target);
         break;
       }
       case FOp::kBool:
@@ -357,13 +442,13 @@ Tri FlatProgram::Evaluate(std::span<const double> features) const {
         break;
       }
       case FOp::kJumpIf:
-        if (r[in.a].t == in.when) pc = static_cast<std::size_t>(in.slot);
+        if (r[in.a].t == in.when) pc = static_cast<std::size_t>(in.target);
         break;
       case FOp::kJumpIfNot:
-        if (r[in.a].t != in.when) pc = static_cast<std::size_t>(in.slot);
+        if (r[in.a].t != in.when) pc = static_cast<std::size_t>(in.target);
         break;
       case FOp::kJump:
-        pc = static_cast<std::size_t>(in.slot);
+        pc = static_cast<std::size_t>(in.target);
         break;
       default:
         return Tri::kError;  // not an instruction (the comparison codes)

@@ -55,8 +55,12 @@ class FlatProgram {
     kSub,         // r[dst] = r[a] - r[b]
     kMul,         // r[dst] = r[a] * r[b]
     kDiv,         // r[dst] = r[a] / r[b]   (IEEE: x / 0 is inf or NaN, as CEL's double)
-    kCompare,     // r[dst].t = r[a] <cmp> r[b]
-    kCompareK,    // r[dst].t = r[a] <cmp> k
+    kAddK,        // r[dst] = r[a] + k
+    kSubK,        // r[dst] = r[a] - k
+    kMulK,        // r[dst] = r[a] * k
+    kDivK,        // r[dst] = r[a] / k
+    kCompare,     // r[dst].t = r[a] <cmp> r[b]     } each may end with a jump (`branch`):
+    kCompareK,    // r[dst].t = r[a] <cmp> k        } compare-and-branch in one instruction
     kFeatureCmp,  // r[dst].t = features[slot] <cmp> k
     kBool,        // r[dst].t = k != 0
     kNot,         // r[dst].t = !r[a].t
@@ -74,15 +78,21 @@ class FlatProgram {
     kNe,
   };
 
+  // The jump that ends a comparison instruction: none, or to `target` when the result
+  // (r[dst].t) equals / differs from `when`.
+  enum class Branch : std::uint8_t { kNone, kIfEqual, kIfNotEqual };
+
   struct Instr {
     Op op;
-    Op cmp = Op::kLt;        // the comparison of kCompare, kCompareK, kFeatureCmp
-    Tri when = Tri::kFalse;  // the tested value of kJumpIf, kJumpIfNot
+    Op cmp = Op::kLt;               // the comparison of kCompare, kCompareK, kFeatureCmp
+    Tri when = Tri::kFalse;         // the tested value of jumps and branches
+    Branch branch = Branch::kNone;  // comparisons only
     std::uint8_t dst = 0;
     std::uint8_t a = 0;
     std::uint8_t b = 0;
-    std::int32_t slot = 0;  // kFeature, kFeatureCmp: the feature; jumps: the target pc
-    double k = 0;           // kConst, kCompareK, kFeatureCmp, kBool
+    std::int32_t slot = 0;    // kFeature, kFeatureCmp: the feature
+    std::int32_t target = 0;  // jumps and branches: the next pc when taken
+    double k = 0;             // kConst, the *K operations, kFeatureCmp, kBool
   };
 
   // The flat form of the bool expression `root`, or null when some part of it lies outside

@@ -160,5 +160,38 @@ TEST(FlatProgramTest, IntegerConstantsCompareLikeCel) {
   }
 }
 
+// !(f < k) becomes f >= k only when k is not NaN: f < NaN is false, so !(f < NaN) is true,
+// while f >= NaN is false.
+TEST(FlatProgramTest, NegatedComparisonWithNaNConstant) {
+  const Environment env = Env();
+  auto program = Compile("!(a < 0.0 / 0.0)", env, {.expected_type = Type::Bool()});
+  ASSERT_TRUE(program.ok()) << program.status();
+  const FlatProgram* flat = (*program)->flat();
+  ASSERT_NE(flat, nullptr);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(flat->Evaluate(std::vector<double>{1, 0, 0, 0, 0}), Tri::kTrue);
+  EXPECT_EQ(flat->Evaluate(std::vector<double>{nan, 0, 0, 0, 0}), Tri::kError);
+}
+
+// The shape later optimisations build on: a comparison and the jump that tests it are one
+// instruction, and `x op k` takes its constant inline.
+TEST(FlatProgramTest, CompareAndBranchIsOneInstruction) {
+  const Environment env = Env();
+  auto program =
+      Compile("a > 1.0 && (b + 1.0) / (c + 1.0) < 2.0", env, {.expected_type = Type::Bool()});
+  ASSERT_TRUE(program.ok()) << program.status();
+  const FlatProgram* flat = (*program)->flat();
+  ASSERT_NE(flat, nullptr);
+  // a > 1.0 (and skip when false); b; +1; c; +1; /; < 2.0; &&.
+  EXPECT_EQ(flat->code().size(), 8u);
+  EXPECT_EQ(flat->code()[0].op, FlatProgram::Op::kFeatureCmp);
+  EXPECT_EQ(flat->code()[0].branch, FlatProgram::Branch::kIfEqual);
+  EXPECT_EQ(flat->Evaluate(std::vector<double>{2, 1, 1, 0, 0}), Tri::kTrue);   // 2/2 < 2
+  EXPECT_EQ(flat->Evaluate(std::vector<double>{2, 5, 1, 0, 0}), Tri::kFalse);  // 6/2
+  EXPECT_EQ(
+      flat->Evaluate(std::vector<double>{0, std::numeric_limits<double>::quiet_NaN(), 1, 0, 0}),
+      Tri::kFalse);  // false && error
+}
+
 }  // namespace
 }  // namespace credence::expr
