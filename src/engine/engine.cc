@@ -272,7 +272,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   std::unordered_map<std::string, int> table_index;
   for (int i = 0; i < bundle.decision_tables_size(); ++i) {
     const std::string path = "decision_tables[" + std::to_string(i) + "]";
-    auto table = decision::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &map, issues);
+    auto table =
+        decision::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &map, issues);
     if (!table.ok()) return table.status();  // located and recorded already
     if (!table_index.emplace(table->id(), i).second) {
       return fail(InvalidArgumentError("decision table ids must be unique", at(path + ".id")));
@@ -313,9 +314,9 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
     if (impl->limit_output >= 0) {
       for (const expr::Value& v : table.OutputValues(impl->limit_output)) {
         if (!(v.is_double() || v.is_int() || v.is_uint())) {
-          return fail(
-              InvalidArgumentError("limit outputs must be numbers, not " + decision::FormatLiteral(v),
-                                   at("decision_tables[" + std::to_string(t->second) + "].rows")));
+          return fail(InvalidArgumentError(
+              "limit outputs must be numbers, not " + decision::FormatLiteral(v),
+              at("decision_tables[" + std::to_string(t->second) + "].rows")));
         }
       }
     }

@@ -57,7 +57,8 @@ std::unique_ptr<Node> FoldNode(std::unique_ptr<Node> n, std::uint64_t max_steps)
 
 // ---- Intervals of the real line ---------------------------------------------------------
 
-// {x : lo < x < hi}, each end closed when its flag says so. Infinite ends are open.
+// {x : lo < x < hi}, each end closed when its flag says so. Infinite ends are open. A plain
+// value type (thread-compatible).
 struct Interval {
   static constexpr double kInf = std::numeric_limits<double>::infinity();
   double lo = -kInf;

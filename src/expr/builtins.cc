@@ -528,6 +528,21 @@ std::string_view FnName(Fn fn) {
   return "unknown";
 }
 
+Fn MirrorComparison(Fn cmp) {
+  switch (cmp) {
+    case Fn::kLt:
+      return Fn::kGt;
+    case Fn::kLe:
+      return Fn::kGe;
+    case Fn::kGt:
+      return Fn::kLt;
+    case Fn::kGe:
+      return Fn::kLe;
+    default:
+      return cmp;
+  }
+}
+
 Fn LookupBuiltin(std::string_view name, bool receiver, std::size_t argc) {
   for (const FnInfo& info : kFunctions) {
     if (info.name == name && (receiver ? info.receiver : info.global) &&

@@ -81,6 +81,8 @@ bool IsBuiltinName(std::string_view name);
 std::string_view FnName(Fn fn);
 inline bool IsComparison(Fn fn) { return fn >= Fn::kEq && fn <= Fn::kGe; }
 inline bool IsTimeGetter(Fn fn) { return fn >= Fn::kGetFullYear && fn <= Fn::kGetMilliseconds; }
+// The comparison with its operands swapped: `c < x` is `x > c`.
+Fn MirrorComparison(Fn cmp);
 
 // The static result type of the builtin `fn` applied to `args` (with receiver type `recv`
 // for receiver-style calls); nullopt when no overload matches.

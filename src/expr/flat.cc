@@ -45,22 +45,6 @@ FOp ComparisonOp(Fn fn) {
   }
 }
 
-// `k < x` is `x > k`.
-FOp Mirror(FOp cmp) {
-  switch (cmp) {
-    case FOp::kLt:
-      return FOp::kGt;
-    case FOp::kLe:
-      return FOp::kGe;
-    case FOp::kGt:
-      return FOp::kLt;
-    case FOp::kGe:
-      return FOp::kLe;
-    default:
-      return cmp;
-  }
-}
-
 // `!(x < k)` is `x >= k` when neither side is NaN.
 FOp Negate(FOp cmp) {
   switch (cmp) {
@@ -106,7 +90,7 @@ double ConstNumber(const Value& c) {
 bool IsNumberConst(const Node& n) { return n.op == Op::kConst && n.constant.is_number(); }
 
 // Emits the code of a planned tree, each subexpression into a register at or above the one
-// its parent asked for.
+// its parent asked for. Thread-compatible; one per FlatProgram::Lower call.
 class Lowering {
  public:
   bool Bool(const Node& n, int dst) {
@@ -262,14 +246,15 @@ class Lowering {
     auto ls = Shape(lhs), rs = Shape(rhs);
     if (!ls || !rs) return false;
     if (!ls->pure_double && !rs->pure_double && !(ls->ints_exact && rs->ints_exact)) return false;
-    FOp cmp = ComparisonOp(n.fn);
+    Fn fn = n.fn;
     const Node* computed = &lhs;
     const Node* constant = IsNumberConst(rhs) ? &rhs : nullptr;
     if (constant == nullptr && IsNumberConst(lhs)) {
       computed = &rhs;
       constant = &lhs;
-      cmp = Mirror(cmp);
+      fn = MirrorComparison(fn);
     }
+    const FOp cmp = ComparisonOp(fn);
     if (!Number(*computed, dst)) return false;
     if (constant != nullptr) {
       Emit({.op = FOp::kCompareK,

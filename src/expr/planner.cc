@@ -25,22 +25,7 @@ bool IsNumberConst(const Node& k) { return k.op == Op::kConst && k.constant.is_n
 
 bool IsStringConst(const Node& k) { return k.op == Op::kConst && k.constant.is_string(); }
 
-// `c < x` is `x > c`: the comparison with its operands swapped.
-Fn Mirror(Fn cmp) {
-  switch (cmp) {
-    case Fn::kLt:
-      return Fn::kGt;
-    case Fn::kLe:
-      return Fn::kGe;
-    case Fn::kGt:
-      return Fn::kLt;
-    case Fn::kGe:
-      return Fn::kLe;
-    default:
-      return cmp;
-  }
-}
-
+// Plans one expression. Thread-compatible; one per Plan call.
 class Planner {
  public:
   Planner(std::string_view source, const Environment& env, const CompileOptions& opts)
@@ -216,7 +201,7 @@ class Planner {
     auto fused = std::make_unique<Node>();
     fused->op = Op::kFeatureCmp;
     fused->offset = n.offset;
-    fused->fn = feature == 0 ? n.fn : Mirror(n.fn);
+    fused->fn = feature == 0 ? n.fn : MirrorComparison(n.fn);
     fused->slot = f.slot;
     fused->constant = f.constant;
     fused->name = f.name;

@@ -2,13 +2,12 @@
 #include "rules/context.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <map>
 
 #include "expr/analysis.h"
 #include "expr/time_util.h"
 #include "io/json_records.h"
+#include "rules/rule_set.h"
 
 namespace credence::rules {
 namespace {
@@ -141,17 +140,10 @@ const RequestVariable* FindVariable(std::string_view name) {
   return nullptr;
 }
 
-std::string DescribeNumber(double v) {
-  if (std::isnan(v)) return "missing";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 std::string DescribeValue(const Value& v) {
   if (v.is_string()) return io::JsonQuote(v.string_value());
   if (v.is_bool()) return v.bool_value() ? "true" : "false";
-  if (v.is_double()) return DescribeNumber(v.double_value());
+  if (v.is_double()) return FormatFeatureValue(v.double_value());
   if (v.is_timestamp()) return expr::FormatTimestamp(v.timestamp_value());
   if (v.is_list()) {
     std::string out = "[";
@@ -227,7 +219,7 @@ std::string DescribeReads(std::string_view expression, const v1::ScoreRequest& r
   for (const std::string& name : *names) {
     std::string value = "?";
     if (auto f = features.find(name); f != features.end()) {
-      value = DescribeNumber(f->second);
+      value = FormatFeatureValue(f->second);
     } else if (const RequestVariable* v = FindVariable(name)) {
       std::optional<Value> bound = v->get(view);
       value = bound ? DescribeValue(*bound) : std::string(v->unbound_text);

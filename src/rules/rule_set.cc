@@ -94,16 +94,15 @@ std::string MessageTemplate::Render(std::span<const double> features) const {
       out += p.text;
       continue;
     }
-    const double v = features[static_cast<std::size_t>(p.feature)];
-    if (std::isnan(v)) {
-      out += "missing";
-    } else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6g", v);
-      out += buf;
-    }
+    out += FormatFeatureValue(features[static_cast<std::size_t>(p.feature)]);
   }
   return out;
+}
+
+std::string FormatFeatureValue(double v) {
+  if (std::isnan(v)) return "missing";
+  char buf[32];
+  return std::string(buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%.6g", v)));
 }
 
 namespace {

@@ -23,8 +23,9 @@
 
 namespace credence::rules {
 
-// A message template: literal text with "{feature}" citing a feature value (formatted with
-// up to 6 significant digits, "missing" for NaN) and "{{" / "}}" for braces.
+// A message template: literal text with "{feature}" citing a feature value (formatted by
+// FormatFeatureValue) and "{{" / "}}" for braces. Immutable once compiled; Render is const
+// and thread-safe.
 class MessageTemplate {
  public:
   // Errors: INVALID_ARGUMENT for an unknown feature or an unbalanced brace.
@@ -39,6 +40,10 @@ class MessageTemplate {
   };
   std::vector<Piece> pieces_;
 };
+
+// A feature value as messages and explanations show it: 6 significant digits, "missing"
+// for NaN.
+std::string FormatFeatureValue(double v);
 
 // The feature names a message template cites, in first-use order without duplicates (for
 // a template with a brace error, those before the error).

@@ -225,5 +225,66 @@ TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
                              rows { input_entries: "-" output_entries: "2" })x"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("input 'rate'")));
 }
+// RelateEntries against brute force: an entry pair it calls disjoint shares no value of a
+// grid (numbers in steps of 0.25 and the literals used), and a pair it calls overlapping
+// shares one.
+TEST(InputEntryTest, RelationsAgreeWithMatchingOnAGrid) {
+  const char* entries[] = {"-",     "< 1",        "<= 1",     "> 1",       ">= 2",  "1",
+                           "!= 1",  "[0..1)",     "(1..2]",   "< 0, > 3",  "\"a\"", "\"a\", \"b\"",
+                           "\"b\"", "not(\"a\")", "!= \"a\"", "not(1, 2)", "true",  "false"};
+  std::vector<expr::Value> grid = {expr::Value::String("a"), expr::Value::String("b"),
+                                   expr::Value::String("c"), expr::Value::Bool(true),
+                                   expr::Value::Bool(false)};
+  for (int k = -8; k <= 20; ++k) grid.push_back(expr::Value::Double(k / 4.0));
+  int disjoint = 0, overlap = 0;
+  for (const char* x : entries) {
+    for (const char* y : entries) {
+      auto a = ParseInputEntry(x), b = ParseInputEntry(y);
+      ASSERT_TRUE(a.ok() && b.ok()) << x << " / " << y;
+      bool common = false;
+      for (const expr::Value& v : grid) common = common || (a->Matches(v) && b->Matches(v));
+      switch (RelateEntries(*a, *b)) {
+        case EntryRelation::kDisjoint:
+          EXPECT_FALSE(common) << x << " / " << y;
+          ++disjoint;
+          break;
+        case EntryRelation::kOverlap:
+          EXPECT_TRUE(common) << x << " / " << y;
+          ++overlap;
+          break;
+        case EntryRelation::kMaybe:
+          break;
+      }
+    }
+  }
+  EXPECT_GT(disjoint, 40);
+  EXPECT_GT(overlap, 40);
+}
+
+// Compiling and the lint used two copies of the entry-to-interval conversion; compiling's
+// declined `!=`, so a single-input table with a `!=` row was never checked for coverage.
+TEST(DecisionTableTest, NotEqualRowsCountForCoverage) {
+  std::vector<Issue> issues;
+  auto t = CompileTable(R"x(id: 'c' hit_policy: DECISION_HIT_POLICY_FIRST
+    inputs { name: "rate" expression: "refund_rate" }
+    outputs { name: "o" }
+    rows { input_entries: "!= 0.5" output_entries: "1" })x",
+                        &issues);
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].severity, Issue::Severity::kWarning);
+  EXPECT_THAT(std::string(issues[0].status.message()), HasSubstr("not covered on [0.5, 0.5]"));
+  issues.clear();
+  auto covered = CompileTable(R"x(id: 'c' hit_policy: DECISION_HIT_POLICY_FIRST
+    inputs { name: "rate" expression: "refund_rate" }
+    outputs { name: "o" }
+    rows { input_entries: "!= 0.5" output_entries: "1" }
+    rows { input_entries: "0.5" output_entries: "2" })x",
+                              &issues);
+  ASSERT_TRUE(covered.ok()) << covered.status();
+  EXPECT_TRUE(issues.empty());
+  EXPECT_THAT(Outputs(Eval(*covered, {0.5, 0, 0})), ElementsAre("o=2"));
+}
+
 }  // namespace
 }  // namespace credence::decision

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "expr/parser.h"
+#include "expr/value.h"
 #include "tests/testing/status_matchers.h"
 
 namespace credence::expr {
@@ -108,6 +109,91 @@ TEST(AnalyzeConditionTest, AgreesWithGridSearchOnRandomBounds) {
     nevers += s == Satisfiability::kNever;
   }
   EXPECT_GT(nevers, 20) << "the random cases should include contradictions";
+}
+
+std::optional<Value> Fold(const std::string& text) {
+  auto parsed = Parse(text);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  return ConstantValue(*parsed->root);
+}
+
+// `text` folds to a constant of the kind and value of `want`.
+::testing::AssertionResult FoldsTo(const std::string& text, const Value& want) {
+  std::optional<Value> got = Fold(text);
+  if (!got) return ::testing::AssertionFailure() << text << " does not fold";
+  if (got->kind() != want.kind() || !ValuesEqual(*got, want)) {
+    return ::testing::AssertionFailure() << text << " folds to " << got->DebugString();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+TEST(ConstantValueTest, FoldsExactlyAsTheEvaluatorComputes) {
+  EXPECT_TRUE(FoldsTo("2.0 * 3.0", Value::Double(6.0)));
+  EXPECT_TRUE(FoldsTo("[1, 2][1]", Value::Int(2)));
+  EXPECT_TRUE(FoldsTo("'ab' + 'c'", Value::String("abc")));
+  EXPECT_TRUE(FoldsTo("1 == 1.0", Value::Bool(true)));        // heterogeneous numeric equality
+  EXPECT_FALSE(Fold("x + 1").has_value());                    // a name is never constant
+  EXPECT_FALSE(Fold("1 / 0").has_value());                    // an error value is not folded
+  EXPECT_FALSE(Fold("9223372036854775807 + 1").has_value());  // overflow is an error
+}
+
+TEST(ConstantValueTest, ShortCircuitsDecideWithoutTheOtherOperand) {
+  EXPECT_TRUE(FoldsTo("false && x > 1", Value::Bool(false)));
+  EXPECT_TRUE(FoldsTo("x > 1 && false", Value::Bool(false)));  // CEL's && is commutative
+  EXPECT_TRUE(FoldsTo("x > 1 || true", Value::Bool(true)));
+  EXPECT_TRUE(FoldsTo("true ? 'a' : x", Value::String("a")));
+  EXPECT_FALSE(Fold("true && x > 1").has_value());
+  EXPECT_FALSE(Fold("x ? 1 : 1").has_value());
+}
+
+TEST(EvaluateConstantTest, LiteralsAndErrors) {
+  Result<Value> v = EvaluateConstant("1.5");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->is_double() && v->double_value() == 1.5) << v->DebugString();
+  EXPECT_THAT(EvaluateConstant("x"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("undeclared reference to 'x'")));
+  EXPECT_THAT(EvaluateConstant("1 / 0"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("divide by zero")));
+}
+
+// The lint used to fold only bools and numbers, so a condition the planner folds to false
+// (comparing two strings, sizes of literals) was not reported as never firing.
+TEST(AnalyzeConditionTest, FoldsEverythingThePlannerFolds) {
+  EXPECT_EQ(Analyze("'a' == 'b'"), Satisfiability::kNever);
+  EXPECT_EQ(Analyze("size('abc') > 5 && x > 1"), Satisfiability::kNever);
+  EXPECT_EQ(Analyze("x > 2.0 * 3.0 && x < 5"), Satisfiability::kNever);
+}
+
+TEST(IntervalTest, IntersectionAndText) {
+  const Interval a{0, 1, true, false};  // [0, 1)
+  EXPECT_EQ(a.ToString(), "[0, 1)");
+  EXPECT_TRUE(Overlap(a, Interval::Point(0)));
+  EXPECT_FALSE(Overlap(a, Interval::Point(1)));
+  EXPECT_FALSE(Overlap(a, Interval::Above(1, true)));
+  EXPECT_TRUE(Overlap(a, Interval::Above(0.5, false)));
+  EXPECT_EQ(Intersect(Interval::Below(3, true), Interval::Above(3, true)).ToString(), "[3, 3]");
+  EXPECT_TRUE(Intersect(Interval::Below(3, false), Interval::Above(3, true)).empty());
+  EXPECT_EQ(Interval::All().ToString(), "(-inf, inf)");
+}
+
+// Uncovered against a membership test on a grid of points (steps of 0.25 and the ends).
+TEST(IntervalTest, UncoveredIsTheComplementOfTheUnion) {
+  const std::vector<Interval> covered = {
+      {0, 1, true, false}, Interval::Above(2, false), Interval::Point(1.5)};
+  const std::vector<Interval> gaps = Uncovered(covered);
+  std::string text;
+  for (const Interval& g : gaps) text += (text.empty() ? "" : ", ") + g.ToString();
+  EXPECT_EQ(text, "(-inf, 0), [1, 1.5), (1.5, 2]");
+  auto in = [](const std::vector<Interval>& set, double x) {
+    for (const Interval& i : set) {
+      if (Overlap(i, Interval::Point(x))) return true;
+    }
+    return false;
+  };
+  for (int k = -8; k <= 16; ++k) {
+    const double x = k / 4.0;
+    EXPECT_NE(in(covered, x), in(gaps, x)) << x;
+  }
 }
 
 }  // namespace

@@ -151,6 +151,67 @@ TEST(RuleContextTest, ReservedFeatureNames) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("reserved")));
 }
 
+// The table declares, binds and explains every variable: each variable a rule can declare
+// is bound once its stage is known (when the request has it), with a value of its declared
+// type, and reading it through a rule gives that value.
+TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
+  expr::Environment env = Env();
+  v1::ScoreRequest r = testing::MakeRequest();
+  *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(testing::kAsOfSeconds);
+  v1::CreditResult credit;
+  credit.set_available(true);
+  credit.set_grade("AA");
+  v1::ComplianceResult compliance;
+  compliance.set_available(true);
+  google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
+  hits.Add()->set_flag("x");
+  expr::Activation a;
+  BindRequest(r, a);
+  BindCredit(credit, a);
+  BindCompliance(compliance, a);
+  BindFlags(hits, a);
+  int checked = 0;
+  for (const RequestVariable& v : RequestVariables()) {
+    const expr::VariableDecl* decl = env.Find(v.name);
+    ASSERT_NE(decl, nullptr) << v.name;
+    const expr::Value* bound = a.Find(v.name);
+    ASSERT_NE(bound, nullptr) << v.name;
+    auto program = expr::Compile(std::string(v.name), env);
+    ASSERT_TRUE(program.ok()) << program.status();
+    EXPECT_EQ((*program)->result_type(), decl->type) << v.name;
+    auto read = (*program)->Evaluate(a);
+    ASSERT_TRUE(read.ok() && !read->is_error()) << v.name;
+    EXPECT_EQ(read->type().name, expr::Value(*bound).type().name) << v.name;
+    EXPECT_FALSE(v.description.empty()) << v.name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 18);
+}
+
+// `credence explain` used its own copy of the variables and showed credit.grade = "" when
+// credit was unavailable, although rules then see credit.grade unbound (reading it errors).
+TEST(RuleContextTest, DescribeReadsShowsWhatRulesSee) {
+  v1::ScoreRequest r = testing::MakeRequest();
+  r.mutable_enterprise()->set_zone("FTZ");
+  v1::ScoreResponse response;
+  auto* f = response.add_features();
+  f->set_name("refund_rate");
+  f->set_value(0.125);
+  auto* g = response.add_features();
+  g->set_name("orders");
+  g->set_value(kNaN);
+  response.mutable_credit()->set_available(false);
+  EXPECT_EQ(
+      DescribeReads("refund_rate > 0.1 && enterprise.zone == 'FTZ' && orders > 1.0", r, response),
+      "refund_rate = 0.125, enterprise.zone = \"FTZ\", orders = missing");
+  EXPECT_EQ(DescribeReads("credit.grade == 'A' || credit.available", r, response),
+            "credit.grade = unavailable, credit.available = false");
+  EXPECT_EQ(DescribeReads("has(enterprise.registered_at) || nothing > 1", r, response),
+            "enterprise.registered_at = unset, nothing = ?");
+  EXPECT_EQ(DescribeReads("1 + 1 == 2", r, response), "");
+  EXPECT_THAT(DescribeReads("a +", r, response), HasSubstr("cannot parse"));
+}
+
 TEST(MessageTemplateTest, Braces) {
   auto t = MessageTemplate::Compile("rate {{ {refund_rate} }}, missing {orders}", kFeatures);
   ASSERT_TRUE(t.ok()) << t.status();
