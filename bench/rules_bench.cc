@@ -19,7 +19,6 @@ extern "C" {
 
 #include "expr/program.h"
 #include "rules/context.h"
-#include "rules/fast_condition.h"
 #include "rules/rule_set.h"
 
 namespace credence::bench {
@@ -87,9 +86,10 @@ std::vector<std::vector<double>> MakeVectors() {
   return vs;
 }
 
-// Conditions as the engine evaluates them (rules::CompiledCondition), counting hits.
+// Conditions as the engine evaluates them (Program::EvaluateBool: the flat form when the
+// condition has one), counting hits.
 struct Credence {
-  std::vector<rules::CompiledCondition> conditions;
+  std::vector<std::shared_ptr<const expr::Program>> conditions;
   Credence(const std::vector<RuleText>& rule_texts) {
     std::vector<std::string> names;
     for (int i = 0; i < kFeatures; ++i) names.push_back("f" + std::to_string(i));
@@ -99,16 +99,15 @@ struct Credence {
     for (const auto& r : rule_texts) {
       auto p = expr::Compile(r.cel, *env, {.expected_type = expr::Type::Bool()});
       if (!p.ok()) std::abort();
-      conditions.emplace_back(*p, rules::FastCondition::Compile(r.cel, *env));
-      fast += conditions.back().fast();
+      conditions.push_back(*p);
+      fast += (*p)->uses_fast_path();
     }
-    std::fprintf(stderr, "rules_bench: %d of %zu rules on the fast numeric path\n", fast,
-                 conditions.size());
+    std::fprintf(stderr, "rules_bench: %d of %zu rules in flat form\n", fast, conditions.size());
   }
   int Run(const std::vector<double>& v) const {
     int n = 0;
     for (const auto& c : conditions) {
-      auto r = c.Evaluate(v, nullptr);
+      auto r = c->EvaluateBool(v, nullptr);
       n += r.ok() && *r;
     }
     return n;
@@ -145,7 +144,8 @@ struct CredenceHits {
   }
 };
 
-// The general CEL program of each rule (no fast path), for reference.
+// The general evaluator on each rule (no flat form: Program::Evaluate builds Values), for
+// reference.
 struct CredenceProgram {
   std::vector<std::shared_ptr<const expr::Program>> programs;
   CredenceProgram(const std::vector<RuleText>& rule_texts) {
@@ -160,10 +160,12 @@ struct CredenceProgram {
     }
   }
   int Run(const std::vector<double>& v) const {
+    expr::Activation activation;
+    activation.set_features(v);
     int n = 0;
     for (const auto& p : programs) {
-      auto r = p->EvaluateBool(v);
-      n += r.ok() && *r;
+      auto r = p->Evaluate(activation);
+      n += r.ok() && r->is_bool() && r->bool_value();
     }
     return n;
   }
@@ -258,6 +260,29 @@ BENCHMARK_CAPTURE(BM_Rules, credence, Impl::kCredence);
 BENCHMARK_CAPTURE(BM_Rules, credence_with_hit_records, Impl::kHits);
 BENCHMARK_CAPTURE(BM_Rules, credence_program, Impl::kProgram);
 BENCHMARK_CAPTURE(BM_Rules, lua, Impl::kLua);
+
+// Time-zone getters in a condition: the zone a constant (resolved when the program is
+// compiled) or a variable (resolved on every evaluation).
+void BM_TimeZoneGetter(benchmark::State& state, bool constant_zone) {
+  expr::Environment env;
+  if (!env.Declare("t", expr::Type::Timestamp()).ok() ||
+      !env.Declare("zone", expr::Type::String()).ok()) {
+    std::abort();
+  }
+  const char* source =
+      constant_zone ? "t.getHours('America/New_York') >= 9" : "t.getHours(zone) >= 9";
+  auto program = expr::Compile(source, env, {.expected_type = expr::Type::Bool()});
+  if (!program.ok()) std::abort();
+  expr::Activation activation;
+  activation.Bind("t", expr::Value::Time(expr::Timestamp{2'200'000'000, 0}));  // 2039-09-18
+  activation.Bind("zone", expr::Value::String("America/New_York"));
+  for (auto _ : state) {
+    auto r = (*program)->Evaluate(activation);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK_CAPTURE(BM_TimeZoneGetter, constant_zone, true);
+BENCHMARK_CAPTURE(BM_TimeZoneGetter, variable_zone, false);
 
 }  // namespace
 }  // namespace credence::bench

@@ -1,6 +1,6 @@
 // libFuzzer target: parse + check + compile + evaluate an arbitrary rule expression against
-// a small environment (three features, request variables), on the general program and the
-// fast numeric path, which must agree. Any crash, sanitizer report or disagreement is a bug.
+// a small environment (three features, request variables), on the general evaluator and the
+// flat form, which must agree. Any crash, sanitizer report or disagreement is a bug.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "expr/flat.h"
 #include "expr/program.h"
 #include "rules/context.h"
-#include "rules/fast_condition.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const credence::expr::Environment* env = [] {
@@ -30,16 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!program.ok()) return 0;
   credence::expr::Activation activation;
   activation.set_features(features);
-  (void)(*program)->Evaluate(activation);
-  if ((*program)->result_type() == credence::expr::Type::Bool()) {
-    auto want = (*program)->EvaluateBool(features);
-    if (auto fast = credence::rules::FastCondition::Compile(source, *env)) {
-      const auto got = fast->Evaluate(features);
-      const bool agree = want.ok() ? (got == (*want ? credence::rules::FastCondition::Tri::kTrue
-                                                    : credence::rules::FastCondition::Tri::kFalse))
-                                   : got == credence::rules::FastCondition::Tri::kError;
-      if (!agree) std::abort();
-    }
+  auto general = (*program)->Evaluate(activation);
+  if (const credence::expr::FlatProgram* flat = (*program)->flat()) {
+    using credence::expr::Tri;
+    const Tri want = !general.ok() || !general->is_bool() ? Tri::kError
+                     : general->bool_value()              ? Tri::kTrue
+                                                          : Tri::kFalse;
+    if (flat->Evaluate(features) != want) std::abort();
   }
   return 0;
 }

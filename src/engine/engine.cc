@@ -20,13 +20,13 @@
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
 #include "decision/decider.h"
+#include "decision/decision_table.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
 #include "io/ingest.h"
 #include "models/model.h"
 #include "rules/context.h"
-#include "rules/decision_table.h"
 #include "rules/rule_set.h"
 
 namespace credence {
@@ -107,7 +107,7 @@ struct Engine::Impl {
   std::optional<explain::ReasonCatalog> reasons;
   std::optional<rules::RuleSets> rule_sets;
   std::optional<decision::ComplianceScorer> compliance;
-  std::vector<rules::DecisionTable> tables;
+  std::vector<decision::DecisionTable> tables;
   // The deciding table (index into tables) and its "outcome" / "limit" outputs; -1 = none.
   int decision_table = -1;
   int outcome_output = -1;
@@ -322,8 +322,8 @@ Status Engine::Impl::CompileRulesAndTables(CompileScope& scope) {
   rule_sets = std::move(sets).value();
   for (int i = 0; i < bundle.decision_tables_size(); ++i) {
     const std::string path = Indexed("decision_tables", i);
-    auto table = rules::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &scope.map,
-                                               scope.issues);
+    auto table = decision::DecisionTable::Compile(bundle.decision_tables(i), path, *env, &scope.map,
+                                                  scope.issues);
     if (!table.ok()) return table.status();
     if (!scope.table_index.emplace(table->id(), i).second) {
       return scope.Fail(
@@ -364,7 +364,7 @@ Status Engine::Impl::CompileDecision(const CompileScope& scope) {
     if (!v.is_string() || decision::OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
       return scope.Fail(InvalidArgumentError(
           "outcome outputs must be \"APPROVE\", \"REVIEW\" or \"REJECT\", not " +
-              rules::FormatLiteral(v),
+              decision::FormatLiteral(v),
           At(rows)));
     }
   }
@@ -372,7 +372,7 @@ Status Engine::Impl::CompileDecision(const CompileScope& scope) {
   for (const expr::Value& v : table.OutputValues(limit_output)) {
     if (!(v.is_double() || v.is_int() || v.is_uint())) {
       return scope.Fail(InvalidArgumentError(
-          "limit outputs must be numbers, not " + rules::FormatLiteral(v), At(rows)));
+          "limit outputs must be numbers, not " + decision::FormatLiteral(v), At(rows)));
     }
   }
   return Status();
@@ -473,7 +473,7 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
   if (compliance) *response.mutable_compliance() = compliance->Score(response.rule_hits());
   rules::BindCompliance(response.compliance(), activation);
   for (std::size_t t = 0; t < tables.size(); ++t) {
-    rules::TableOutcome outcome = tables[t].Evaluate(activation);
+    decision::TableOutcome outcome = tables[t].Evaluate(activation);
     if (static_cast<int>(t) == decision_table) {
       if (outcome.result.errored()) {
         decider.ProposeTableError(tables[t].id());

@@ -1,13 +1,14 @@
 // Type checker. See checker.h.
 #include "expr/checker.h"
 
-#include "expr/extensions.h"
-
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "expr/builtins.h"
+#include "expr/extensions.h"
 
 namespace credence::expr {
 
@@ -39,15 +40,6 @@ const VariableDecl* Environment::Find(std::string_view name) const {
 namespace {
 
 using K = Type::Kind;
-
-bool IsNumeric(const Type& t) {
-  return t.kind() == K::kInt || t.kind() == K::kUint || t.kind() == K::kDouble;
-}
-
-bool IsOrderable(const Type& t) {
-  return IsNumeric(t) || t.kind() == K::kString || t.kind() == K::kBytes || t.kind() == K::kBool ||
-         t.kind() == K::kTimestamp || t.kind() == K::kDuration;
-}
 
 std::optional<Value> TypeNameValue(std::string_view name) {
   static constexpr std::string_view kNames[] = {
@@ -409,8 +401,8 @@ class Checker {
     std::vector<Type> args;
     for (auto& a : e.args) args.push_back(Visit(*a));
     if (!opts_.check_types) return Set(e, Type::Dyn());
-    std::optional<Type> r = Resolve(e.name, recv, args);
-    if (!r && !KnownFunction(e.name)) {
+    std::optional<Type> r = ResolveBuiltinType(e.name, recv, args);
+    if (!r && !IsBuiltinName(e.name)) {
       if (auto ext =
               internal::LookupExtension(e.name, recv.has_value(), args.size() + (recv ? 1 : 0))) {
         std::vector<Type> all;
@@ -420,7 +412,7 @@ class Checker {
       }
     }
     if (!r) {
-      if (!KnownFunction(e.name) && !internal::IsExtensionName(e.name)) {
+      if (!IsBuiltinName(e.name) && !internal::IsExtensionName(e.name)) {
         Error(e,
               "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
       } else {
@@ -430,206 +422,6 @@ class Checker {
       return Set(e, Type::Dyn());
     }
     return Set(e, *r);
-  }
-
-  static bool KnownFunction(const std::string& n) {
-    static constexpr std::string_view kFns[] = {
-        "_&&_",      "_||_",          "!_",           "-_",
-        "_?_:_",     "_==_",          "_!=_",         "_<_",
-        "_<=_",      "_>_",           "_>=_",         "_+_",
-        "_-_",       "_*_",           "_/_",          "_%_",
-        "_[_]",      "_[?_]",         "@in",          "size",
-        "contains",  "startsWith",    "endsWith",     "matches",
-        "int",       "uint",          "double",       "string",
-        "bool",      "bytes",         "type",         "dyn",
-        "timestamp", "duration",      "getFullYear",  "getMonth",
-        "getDate",   "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
-        "getHours",  "getMinutes",    "getSeconds",   "getMilliseconds"};
-    return std::find(std::begin(kFns), std::end(kFns), n) != std::end(kFns);
-  }
-
-  // Overload resolution by function name; nullopt when nothing matches.
-  std::optional<Type> Resolve(const std::string& fn, const std::optional<Type>& recv,
-                              const std::vector<Type>& a) {
-    auto is = [](const Type& t, K k) { return t.is_dyn() || t.kind() == k; };
-    const std::size_t n = a.size();
-    if (!recv) {
-      if ((fn == "_&&_" || fn == "_||_") && n == 2 && is(a[0], K::kBool) && is(a[1], K::kBool)) {
-        return Type::Bool();
-      }
-      if (fn == "!_" && n == 1 && is(a[0], K::kBool)) return Type::Bool();
-      if (fn == "-_" && n == 1) {
-        if (a[0].is_dyn()) return Type::Dyn();
-        if (a[0].kind() == K::kInt || a[0].kind() == K::kDouble) return a[0];
-        return std::nullopt;
-      }
-      if (fn == "_?_:_" && n == 3 && is(a[0], K::kBool)) {
-        if (!IsAssignable(a[1], a[2])) return std::nullopt;
-        return JoinTypes(a[1], a[2]);
-      }
-      if ((fn == "_==_" || fn == "_!=_") && n == 2) {
-        if (IsAssignable(a[0], a[1])) return Type::Bool();
-        return std::nullopt;
-      }
-      if ((fn == "_<_" || fn == "_<=_" || fn == "_>_" || fn == "_>=_") && n == 2) {
-        if (a[0].is_dyn() || a[1].is_dyn()) {
-          const Type& other = a[0].is_dyn() ? a[1] : a[0];
-          if (other.is_dyn() || IsOrderable(other)) return Type::Bool();
-          return std::nullopt;
-        }
-        if (IsNumeric(a[0]) && IsNumeric(a[1])) return Type::Bool();
-        if (a[0].kind() == a[1].kind() && IsOrderable(a[0])) return Type::Bool();
-        return std::nullopt;
-      }
-      if (fn == "_+_" && n == 2) {
-        if (a[0].is_dyn() || a[1].is_dyn()) {
-          const Type& other = a[0].is_dyn() ? a[1] : a[0];
-          if (other.kind() == K::kTimestamp) return Type::Timestamp();
-          if (other.kind() == K::kList || other.kind() == K::kMap || other.kind() == K::kBool ||
-              other.kind() == K::kNull || other.kind() == K::kType) {
-            if (other.kind() == K::kList) return other;
-            return std::nullopt;
-          }
-          return Type::Dyn();
-        }
-        K k0 = a[0].kind(), k1 = a[1].kind();
-        if (k0 == k1 &&
-            (IsNumeric(a[0]) || k0 == K::kString || k0 == K::kBytes || k0 == K::kDuration)) {
-          return a[0];
-        }
-        if (k0 == K::kList && k1 == K::kList)
-          return Type::List(JoinTypes(a[0].elem(), a[1].elem()));
-        if ((k0 == K::kTimestamp && k1 == K::kDuration) ||
-            (k0 == K::kDuration && k1 == K::kTimestamp)) {
-          return Type::Timestamp();
-        }
-        return std::nullopt;
-      }
-      if (fn == "_-_" && n == 2) {
-        if (a[0].is_dyn() || a[1].is_dyn()) return Type::Dyn();
-        K k0 = a[0].kind(), k1 = a[1].kind();
-        if (k0 == k1 && (IsNumeric(a[0]) || k0 == K::kDuration)) return a[0];
-        if (k0 == K::kTimestamp && k1 == K::kTimestamp) return Type::Duration();
-        if (k0 == K::kTimestamp && k1 == K::kDuration) return Type::Timestamp();
-        return std::nullopt;
-      }
-      if ((fn == "_*_" || fn == "_/_") && n == 2) {
-        if (a[0].is_dyn() && a[1].is_dyn()) return Type::Dyn();
-        if (a[0].is_dyn() && IsNumeric(a[1])) return a[1];
-        if (a[1].is_dyn() && IsNumeric(a[0])) return a[0];
-        if (a[0].kind() == a[1].kind() && IsNumeric(a[0])) return a[0];
-        return std::nullopt;
-      }
-      if (fn == "_%_" && n == 2) {
-        auto intlike = [](const Type& t) { return t.kind() == K::kInt || t.kind() == K::kUint; };
-        if (a[0].is_dyn() && a[1].is_dyn()) return Type::Dyn();
-        if (a[0].is_dyn() && intlike(a[1])) return a[1];
-        if (a[1].is_dyn() && intlike(a[0])) return a[0];
-        if (a[0].kind() == a[1].kind() && intlike(a[0])) return a[0];
-        return std::nullopt;
-      }
-      if ((fn == "_[?_]" || (fn == "_[_]" && a[0].kind() == K::kOptional)) && n == 2) {
-        // Optional index, or indexing into an optional: an optional of the element.
-        Type container = a[0].kind() == K::kOptional ? a[0].elem() : a[0];
-        std::optional<Type> elem = Resolve("_[_]", std::nullopt, {container, a[1]});
-        if (!elem) return std::nullopt;
-        return Type::Optional(*elem);
-      }
-      if (fn == "_[_]" && n == 2) {
-        if (a[0].is_dyn()) return Type::Dyn();
-        if (a[0].kind() == K::kList) {
-          if (a[1].is_dyn() || a[1].kind() == K::kInt || a[1].kind() == K::kUint) {
-            return a[0].elem();
-          }
-          return std::nullopt;
-        }
-        if (a[0].kind() == K::kMap) {
-          if (IsAssignable(a[0].key(), a[1]) || (IsNumeric(a[0].key()) && IsNumeric(a[1]))) {
-            return a[0].value();
-          }
-          return std::nullopt;
-        }
-        return std::nullopt;
-      }
-      if (fn == "@in" && n == 2) {
-        if (a[1].is_dyn()) return Type::Bool();
-        if (a[1].kind() == K::kList) {
-          if (IsAssignable(a[1].elem(), a[0]) || (IsNumeric(a[0]) && IsNumeric(a[1].elem()))) {
-            return Type::Bool();
-          }
-          return std::nullopt;
-        }
-        if (a[1].kind() == K::kMap) {
-          if (IsAssignable(a[1].key(), a[0]) || (IsNumeric(a[0]) && IsNumeric(a[1].key()))) {
-            return Type::Bool();
-          }
-          return std::nullopt;
-        }
-        return std::nullopt;
-      }
-      if (fn == "size" && n == 1) return SizeOf(a[0]);
-      if (fn == "matches" && n == 2 && is(a[0], K::kString) && is(a[1], K::kString)) {
-        return Type::Bool();
-      }
-      if (n == 1) return Conversion(fn, a[0]);
-      return std::nullopt;
-    }
-    // Receiver calls.
-    const Type& r = *recv;
-    if (fn == "size" && n == 0) return SizeOf(r);
-    if ((fn == "contains" || fn == "startsWith" || fn == "endsWith" || fn == "matches") && n == 1 &&
-        is(r, K::kString) && is(a[0], K::kString)) {
-      return Type::Bool();
-    }
-    static constexpr std::string_view kTimeGetters[] = {
-        "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear"};
-    static constexpr std::string_view kBothGetters[] = {"getHours", "getMinutes", "getSeconds",
-                                                        "getMilliseconds"};
-    bool time_getter =
-        std::find(std::begin(kTimeGetters), std::end(kTimeGetters), fn) != std::end(kTimeGetters);
-    bool both_getter =
-        std::find(std::begin(kBothGetters), std::end(kBothGetters), fn) != std::end(kBothGetters);
-    if (time_getter || both_getter) {
-      bool tz_ok = n == 0 || (n == 1 && is(a[0], K::kString));
-      if (r.is_dyn() && tz_ok) return Type::Int();
-      if (r.kind() == K::kTimestamp && tz_ok) return Type::Int();
-      if (r.kind() == K::kDuration && both_getter && n == 0) return Type::Int();
-      return std::nullopt;
-    }
-    return std::nullopt;
-  }
-
-  static std::optional<Type> SizeOf(const Type& t) {
-    if (t.is_dyn() || t.kind() == K::kString || t.kind() == K::kBytes || t.kind() == K::kList ||
-        t.kind() == K::kMap) {
-      return Type::Int();
-    }
-    return std::nullopt;
-  }
-
-  static std::optional<Type> Conversion(const std::string& fn, const Type& t) {
-    K k = t.kind();
-    bool dyn = t.is_dyn();
-    if (fn == "type") return Type::TypeType();
-    if (fn == "dyn") return Type::Dyn();
-    if (fn == "int" && (dyn || IsNumeric(t) || k == K::kString || k == K::kTimestamp)) {
-      return Type::Int();
-    }
-    if (fn == "uint" && (dyn || IsNumeric(t) || k == K::kString)) return Type::Uint();
-    if (fn == "double" && (dyn || IsNumeric(t) || k == K::kString)) return Type::Double();
-    if (fn == "string" && (dyn || IsNumeric(t) || k == K::kString || k == K::kBytes ||
-                           k == K::kBool || k == K::kTimestamp || k == K::kDuration)) {
-      return Type::String();
-    }
-    if (fn == "bool" && (dyn || k == K::kBool || k == K::kString)) return Type::Bool();
-    if (fn == "bytes" && (dyn || k == K::kBytes || k == K::kString)) return Type::Bytes();
-    if (fn == "timestamp" && (dyn || k == K::kString || k == K::kInt || k == K::kTimestamp)) {
-      return Type::Timestamp();
-    }
-    if (fn == "duration" && (dyn || k == K::kString || k == K::kDuration)) {
-      return Type::Duration();
-    }
-    return std::nullopt;
   }
 
   ParsedExpr& parsed_;

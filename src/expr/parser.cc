@@ -1,79 +1,19 @@
-// Recursive-descent parser for the CEL subset. See parser.h.
+// Recursive-descent parser for the CEL subset (tokens from lexer.h, macros from macros.h).
+// See parser.h.
 #include "expr/parser.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/utf8.h"
+#include "expr/lexer.h"
+#include "expr/macros.h"
 
 namespace credence::expr {
 namespace {
-
-enum class Tok : unsigned char {
-  kEof,
-  kIdent,
-  kInt,
-  kUint,
-  kDouble,
-  kString,
-  kBytes,
-  kTrue,
-  kFalse,
-  kNull,
-  kIn,
-  kQuotedIdent,  // `name`
-  kLParen,
-  kRParen,
-  kLBracket,
-  kRBracket,
-  kLBrace,
-  kRBrace,
-  kDot,
-  kComma,
-  kColon,
-  kQuestion,
-  kOr,
-  kAnd,
-  kNot,
-  kEq,
-  kNe,
-  kLt,
-  kLe,
-  kGt,
-  kGe,
-  kPlus,
-  kMinus,
-  kStar,
-  kSlash,
-  kPercent,
-};
-
-struct Token {
-  Tok kind = Tok::kEof;
-  std::size_t offset = 0;
-  std::size_t end = 0;
-  std::string text;             // identifier name, decoded string/bytes
-  std::uint64_t magnitude = 0;  // int/uint literal magnitude (sign applied by the parser)
-  bool int_overflow = false;    // literal does not fit uint64
-  double dbl = 0;
-};
-
-bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int HexVal(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
 
 constexpr std::string_view kReserved[] = {
     "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
@@ -81,7 +21,7 @@ constexpr std::string_view kReserved[] = {
 
 class Parser {
  public:
-  Parser(std::string_view src, const ParseOptions& opts) : src_(src), opts_(opts) {}
+  Parser(std::string_view src, const ParseOptions& opts) : src_(src), opts_(opts), lexer_(src) {}
 
   Result<std::unique_ptr<Expr>> Run() {
     Next();
@@ -105,7 +45,8 @@ class Parser {
     tok_ = Token{};
     tok_.kind = Tok::kEof;
     tok_.offset = src_.size();
-    pos_ = src_.size();
+    tok_.end = src_.size();
+    lexer_.Stop();
   }
   bool failed() const { return !error_.ok(); }
 
@@ -115,403 +56,10 @@ class Parser {
            "'";
   }
 
-  // ---- lexer ---------------------------------------------------------------------------
-
-  void SkipSpace() {
-    while (pos_ < src_.size()) {
-      char c = src_[pos_];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-        ++pos_;
-      } else if (c == '/' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '/') {
-        while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
-      } else {
-        break;
-      }
-    }
-  }
-
   void Next() {
     if (failed()) return;
-    SkipSpace();
-    Token t;
-    t.offset = pos_;
-    if (pos_ >= src_.size()) {
-      t.kind = Tok::kEof;
-      t.end = pos_;
-      tok_ = std::move(t);
-      return;
-    }
-    char c = src_[pos_];
-    auto two = [&](char second) { return pos_ + 1 < src_.size() && src_[pos_ + 1] == second; };
-    auto punct = [&](Tok k, std::size_t len) {
-      t.kind = k;
-      pos_ += len;
-    };
-    switch (c) {
-      case '(':
-        punct(Tok::kLParen, 1);
-        break;
-      case ')':
-        punct(Tok::kRParen, 1);
-        break;
-      case '[':
-        punct(Tok::kLBracket, 1);
-        break;
-      case ']':
-        punct(Tok::kRBracket, 1);
-        break;
-      case '{':
-        punct(Tok::kLBrace, 1);
-        break;
-      case '}':
-        punct(Tok::kRBrace, 1);
-        break;
-      case ',':
-        punct(Tok::kComma, 1);
-        break;
-      case ':':
-        punct(Tok::kColon, 1);
-        break;
-      case '?':
-        punct(Tok::kQuestion, 1);
-        break;
-      case '+':
-        punct(Tok::kPlus, 1);
-        break;
-      case '-':
-        punct(Tok::kMinus, 1);
-        break;
-      case '*':
-        punct(Tok::kStar, 1);
-        break;
-      case '/':
-        punct(Tok::kSlash, 1);
-        break;
-      case '%':
-        punct(Tok::kPercent, 1);
-        break;
-      case '.':
-        if (pos_ + 1 < src_.size() && IsDigit(src_[pos_ + 1]) && !prev_was_operand_) {
-          LexNumber(t);
-        } else {
-          punct(Tok::kDot, 1);
-        }
-        break;
-      case '|':
-        if (two('|')) {
-          punct(Tok::kOr, 2);
-        } else {
-          Fail(pos_, "Syntax error: token recognition error at: '|'");
-          return;
-        }
-        break;
-      case '&':
-        if (two('&')) {
-          punct(Tok::kAnd, 2);
-        } else {
-          Fail(pos_, "Syntax error: token recognition error at: '&'");
-          return;
-        }
-        break;
-      case '!':
-        two('=') ? punct(Tok::kNe, 2) : punct(Tok::kNot, 1);
-        break;
-      case '=':
-        if (two('=')) {
-          punct(Tok::kEq, 2);
-        } else {
-          Fail(pos_, "Syntax error: token recognition error at: '='");
-          return;
-        }
-        break;
-      case '<':
-        two('=') ? punct(Tok::kLe, 2) : punct(Tok::kLt, 1);
-        break;
-      case '>':
-        two('=') ? punct(Tok::kGe, 2) : punct(Tok::kGt, 1);
-        break;
-      case '`': {
-        std::size_t start = ++pos_;
-        while (pos_ < src_.size() && src_[pos_] != '`' && src_[pos_] != '\n') ++pos_;
-        if (pos_ >= src_.size() || src_[pos_] != '`' || pos_ == start) {
-          Fail(t.offset, "Syntax error: unterminated quoted identifier");
-          return;
-        }
-        t.kind = Tok::kQuotedIdent;
-        t.text = std::string(src_.substr(start, pos_ - start));
-        ++pos_;
-        break;
-      }
-      case '"':
-      case '\'':
-        LexString(t, false, false);
-        break;
-      default:
-        if (IsDigit(c)) {
-          LexNumber(t);
-        } else if (IsIdentStart(c)) {
-          // String prefixes: r, b, br, rb (any case).
-          std::size_t p = pos_;
-          bool raw = false, bytes = false;
-          for (int k = 0; k < 2 && p < src_.size(); ++k) {
-            char d = src_[p];
-            if ((d == 'r' || d == 'R') && !raw) {
-              raw = true;
-              ++p;
-            } else if ((d == 'b' || d == 'B') && !bytes) {
-              bytes = true;
-              ++p;
-            } else {
-              break;
-            }
-          }
-          if ((raw || bytes) && p < src_.size() && (src_[p] == '"' || src_[p] == '\'')) {
-            pos_ = p;
-            LexString(t, raw, bytes);
-            break;
-          }
-          std::size_t start = pos_;
-          while (pos_ < src_.size() && IsIdentChar(src_[pos_])) ++pos_;
-          std::string_view word = src_.substr(start, pos_ - start);
-          if (word == "true") {
-            t.kind = Tok::kTrue;
-          } else if (word == "false") {
-            t.kind = Tok::kFalse;
-          } else if (word == "null") {
-            t.kind = Tok::kNull;
-          } else if (word == "in") {
-            t.kind = Tok::kIn;
-          } else {
-            t.kind = Tok::kIdent;
-            t.text = std::string(word);
-          }
-        } else {
-          Fail(pos_, "Syntax error: token recognition error at: '" +
-                         std::string(src_.substr(pos_, 1)) + "'");
-          return;
-        }
-    }
-    if (failed()) return;
-    t.end = pos_;
-    prev_was_operand_ = t.kind == Tok::kIdent || t.kind == Tok::kRParen ||
-                        t.kind == Tok::kRBracket || t.kind == Tok::kRBrace ||
-                        t.kind == Tok::kQuotedIdent || t.kind == Tok::kInt ||
-                        t.kind == Tok::kUint || t.kind == Tok::kDouble || t.kind == Tok::kString ||
-                        t.kind == Tok::kBytes;
-    tok_ = std::move(t);
-  }
-
-  void LexNumber(Token& t) {
-    std::size_t start = pos_;
-    if (src_[pos_] == '0' && pos_ + 1 < src_.size() &&
-        (src_[pos_ + 1] == 'x' || src_[pos_ + 1] == 'X')) {
-      pos_ += 2;
-      std::size_t digits = pos_;
-      std::uint64_t v = 0;
-      bool overflow = false;
-      while (pos_ < src_.size() && IsHex(src_[pos_])) {
-        if (v > (std::numeric_limits<std::uint64_t>::max() >> 4)) overflow = true;
-        v = (v << 4) | static_cast<std::uint64_t>(HexVal(src_[pos_]));
-        ++pos_;
-      }
-      if (pos_ == digits) {
-        Fail(start, "Syntax error: invalid hex literal");
-        return;
-      }
-      t.magnitude = v;
-      t.int_overflow = overflow;
-      t.kind = Tok::kInt;
-      if (pos_ < src_.size() && (src_[pos_] == 'u' || src_[pos_] == 'U')) {
-        ++pos_;
-        t.kind = Tok::kUint;
-      }
-    } else {
-      while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
-      bool is_double = false;
-      if (pos_ + 1 < src_.size() && src_[pos_] == '.' && IsDigit(src_[pos_ + 1])) {
-        is_double = true;
-        ++pos_;
-        while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
-      }
-      if (pos_ < src_.size() && (src_[pos_] == 'e' || src_[pos_] == 'E')) {
-        std::size_t save = pos_;
-        ++pos_;
-        if (pos_ < src_.size() && (src_[pos_] == '+' || src_[pos_] == '-')) ++pos_;
-        if (pos_ < src_.size() && IsDigit(src_[pos_])) {
-          while (pos_ < src_.size() && IsDigit(src_[pos_])) ++pos_;
-          is_double = true;
-        } else {
-          pos_ = save;
-        }
-      }
-      std::string_view text = src_.substr(start, pos_ - start);
-      if (is_double) {
-        std::string buf(text);
-        t.dbl = std::strtod(buf.c_str(), nullptr);  // inf on overflow, like cel-go
-        t.kind = Tok::kDouble;
-      } else {
-        std::uint64_t v = 0;
-        auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-        t.int_overflow = r.ec == std::errc::result_out_of_range;
-        t.magnitude = v;
-        t.kind = Tok::kInt;
-        if (pos_ < src_.size() && (src_[pos_] == 'u' || src_[pos_] == 'U')) {
-          ++pos_;
-          t.kind = Tok::kUint;
-        }
-      }
-    }
-    if (pos_ < src_.size() && (IsIdentChar(src_[pos_]))) {
-      Fail(start, "Syntax error: invalid number literal '" +
-                      std::string(src_.substr(start, pos_ - start + 1)) + "'");
-    }
-  }
-
-  // pos_ is at the opening quote.
-  void LexString(Token& t, bool raw, bool bytes) {
-    char q = src_[pos_];
-    bool triple = pos_ + 2 < src_.size() && src_[pos_ + 1] == q && src_[pos_ + 2] == q;
-    pos_ += triple ? 3 : 1;
-    std::string out;
-    while (true) {
-      if (pos_ >= src_.size()) {
-        Fail(t.offset, "Syntax error: unterminated string literal");
-        return;
-      }
-      char c = src_[pos_];
-      if (triple) {
-        if (c == q && pos_ + 2 < src_.size() && src_[pos_ + 1] == q && src_[pos_ + 2] == q) {
-          pos_ += 3;
-          break;
-        }
-      } else {
-        if (c == q) {
-          ++pos_;
-          break;
-        }
-        if (c == '\n' || c == '\r') {
-          Fail(t.offset, "Syntax error: newline in string literal");
-          return;
-        }
-      }
-      if (c == '\\' && raw) {
-        // A raw string keeps the backslash, but an escaped quote does not end it.
-        out += c;
-        ++pos_;
-        if (pos_ < src_.size() && (src_[pos_] == q || src_[pos_] == '\\')) {
-          out += src_[pos_];
-          ++pos_;
-        }
-        continue;
-      }
-      if (c != '\\') {
-        out += c;
-        ++pos_;
-        continue;
-      }
-      std::size_t esc = pos_;
-      ++pos_;
-      if (pos_ >= src_.size()) {
-        Fail(esc, "Syntax error: unterminated escape sequence");
-        return;
-      }
-      char e = src_[pos_++];
-      switch (e) {
-        case 'a':
-          out += '\a';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'v':
-          out += '\v';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '\'':
-          out += '\'';
-          break;
-        case '"':
-          out += '"';
-          break;
-        case '`':
-          out += '`';
-          break;
-        case '?':
-          out += '?';
-          break;
-        case 'x':
-        case 'X': {
-          if (pos_ + 2 > src_.size() || !IsHex(src_[pos_]) || !IsHex(src_[pos_ + 1])) {
-            Fail(esc, "Syntax error: invalid \\x escape");
-            return;
-          }
-          std::uint32_t v = HexVal(src_[pos_]) * 16 + HexVal(src_[pos_ + 1]);
-          pos_ += 2;
-          if (bytes) {
-            out += static_cast<char>(v);
-          } else {
-            core::AppendUtf8(out, static_cast<char32_t>(v));
-          }
-          break;
-        }
-        case 'u':
-        case 'U': {
-          int n = e == 'u' ? 4 : 8;
-          if (bytes) {
-            Fail(esc, "Syntax error: \\u escape is not allowed in bytes literals");
-            return;
-          }
-          std::uint32_t v = 0;
-          for (int k = 0; k < n; ++k) {
-            if (pos_ >= src_.size() || !IsHex(src_[pos_])) {
-              Fail(esc, "Syntax error: invalid unicode escape");
-              return;
-            }
-            v = v * 16 + static_cast<std::uint32_t>(HexVal(src_[pos_++]));
-          }
-          if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-            Fail(esc, "Syntax error: invalid unicode code point in escape");
-            return;
-          }
-          core::AppendUtf8(out, static_cast<char32_t>(v));
-          break;
-        }
-        default:
-          if (e >= '0' && e <= '3') {
-            if (pos_ + 2 > src_.size() || src_[pos_] < '0' || src_[pos_] > '7' ||
-                src_[pos_ + 1] < '0' || src_[pos_ + 1] > '7') {
-              Fail(esc, "Syntax error: invalid octal escape");
-              return;
-            }
-            std::uint32_t v = (e - '0') * 64 + (src_[pos_] - '0') * 8 + (src_[pos_ + 1] - '0');
-            pos_ += 2;
-            if (bytes) {
-              out += static_cast<char>(v);
-            } else {
-              core::AppendUtf8(out, static_cast<char32_t>(v));
-            }
-          } else {
-            Fail(esc, std::string("Syntax error: invalid escape sequence '\\") + e + "'");
-            return;
-          }
-      }
-    }
-    t.kind = bytes ? Tok::kBytes : Tok::kString;
-    t.text = std::move(out);
+    tok_ = lexer_.Next();
+    if (lexer_.failed()) Fail(lexer_.error_offset(), lexer_.error_message());
   }
 
   // ---- tree building -------------------------------------------------------------------
@@ -937,71 +485,12 @@ class Parser {
   std::unique_ptr<Expr> MakeCall(std::string fn, std::size_t offset, std::unique_ptr<Expr> target,
                                  std::vector<std::unique_ptr<Expr>> args, bool leading_dot) {
     if (opts_.enable_macros && !leading_dot) {
-      if (!target && fn == "has" && args.size() == 1) {
-        if (args[0]->kind != ExprKind::kSelect) {
-          Fail(offset, "invalid argument to has() macro");
-          return nullptr;
-        }
-        auto sel = std::move(args[0]);
-        sel->test_only = true;
-        return sel;
+      MacroExpansion macro = ExpandMacro(fn, offset, target, args);
+      if (!macro.error.empty()) {
+        Fail(macro.error_offset, std::move(macro.error));
+        return nullptr;
       }
-      if (target && target->kind == ExprKind::kIdent && !target->leading_dot &&
-          target->name == "cel" && fn == "bind" && args.size() == 3) {
-        if (args[0]->kind != ExprKind::kIdent || args[0]->leading_dot) {
-          Fail(args[0]->offset, "argument is not an identifier");
-          return nullptr;
-        }
-        auto c = NewExpr(ExprKind::kComprehension, offset);
-        c->comprehension = ComprehensionKind::kBind;
-        c->name = args[0]->name;
-        c->operand = std::move(args[1]);
-        c->args.push_back(std::move(args[2]));
-        return Seal(std::move(c));
-      }
-      if (target) {
-        std::optional<ComprehensionKind> kind;
-        const std::size_t n = args.size();
-        bool two_vars = false;
-        if ((fn == "all" || fn == "exists") && (n == 2 || n == 3)) {
-          kind = fn == "all" ? ComprehensionKind::kAll : ComprehensionKind::kExists;
-          two_vars = n == 3;
-        }
-        if (fn == "exists_one" && n == 2) kind = ComprehensionKind::kExistsOne;
-        if (fn == "existsOne" && (n == 2 || n == 3)) {
-          kind = ComprehensionKind::kExistsOne;
-          two_vars = n == 3;
-        }
-        if (fn == "map" && (n == 2 || n == 3)) kind = ComprehensionKind::kMap;
-        if (fn == "filter" && n == 2) kind = ComprehensionKind::kFilter;
-        if ((fn == "optMap" || fn == "optFlatMap") && n == 2) {
-          kind = fn == "optMap" ? ComprehensionKind::kOptMap : ComprehensionKind::kOptFlatMap;
-        }
-        if ((fn == "transformList" || fn == "transformMap") && (n == 3 || n == 4)) {
-          kind = fn == "transformList" ? ComprehensionKind::kMap : ComprehensionKind::kTransformMap;
-          two_vars = true;
-        }
-        if (kind) {
-          std::size_t vars = two_vars ? 2 : 1;
-          for (std::size_t i = 0; i < vars; ++i) {
-            if (args[i]->kind != ExprKind::kIdent || args[i]->leading_dot) {
-              Fail(args[i]->offset, "argument is not an identifier");
-              return nullptr;
-            }
-          }
-          if (two_vars && args[0]->name == args[1]->name) {
-            Fail(args[1]->offset, "duplicate variable name '" + args[1]->name + "'");
-            return nullptr;
-          }
-          auto c = NewExpr(ExprKind::kComprehension, offset);
-          c->comprehension = *kind;
-          c->name = args[0]->name;
-          if (two_vars) c->name2 = args[1]->name;
-          c->operand = std::move(target);
-          for (std::size_t i = vars; i < n; ++i) c->args.push_back(std::move(args[i]));
-          return Seal(std::move(c));
-        }
-      }
+      if (macro.expr) return Seal(std::move(macro.expr));
     }
     auto e = NewExpr(ExprKind::kCall, offset);
     e->name = std::move(fn);
@@ -1013,9 +502,8 @@ class Parser {
 
   std::string_view src_;
   const ParseOptions& opts_;
-  std::size_t pos_ = 0;
+  Lexer lexer_;
   Token tok_;
-  bool prev_was_operand_ = false;
   int depth_ = 0;
   Status error_;
 };
@@ -1062,6 +550,16 @@ std::string FormatError(std::string_view source, const Status& status) {
   out += " | " + std::string(line) + "\n";
   out += " | " + std::string(static_cast<std::size_t>(std::max(0, loc->column - 1)), '.') + "^\n";
   return out;
+}
+
+Status LocateInField(const Status& error, std::string_view what, SourceLocation field) {
+  std::string message(what);
+  if (const SourceLocation* where = error.location(); where != nullptr && where->line > 0) {
+    message += " " + std::to_string(where->line) + ":" + std::to_string(where->column);
+  }
+  message += ": ";
+  message += error.message();
+  return Status(error.code(), message, std::move(field));
 }
 
 Result<ParsedExpr> Parse(std::string_view source, const ParseOptions& options) {

@@ -70,6 +70,11 @@ SourceLocation LocationOf(std::string_view source, std::size_t offset);
 // Without a line in the status, returns "ERROR: " + status.ToString().
 std::string FormatError(std::string_view source, const Status& status);
 
+// The located form of a compile error of an expression held in a field (a bundle's rule
+// condition, a decision-table input): the field's location `field`, with the position
+// inside the expression put into the message: "<what> 1:14: <message>".
+Status LocateInField(const Status& error, std::string_view what, SourceLocation field);
+
 // Reserved words of CEL that may not be used as identifiers.
 bool IsReservedWord(std::string_view word);
 

@@ -1,8 +1,11 @@
 // File: expr/program.h
 //
-// Compile once, evaluate fast: turns a checked expression into an immutable Program (a tree
-// of nodes with resolved overloads, variable slots, precompiled regular expressions and time
-// zones, folded constants) that any number of threads evaluate at once.
+// Compile once, evaluate fast: parses (parser.h), checks (checker.h) and plans (planner.h)
+// an expression into an immutable Program: a tree of nodes with resolved overloads,
+// variable slots, precompiled regular expressions and time zones and folded constants, run
+// by the general evaluator (evaluator.h), plus, for bool expressions in the flat subset,
+// the flat form (flat.h) that EvaluateBool runs first. Any number of threads evaluate a
+// Program at once.
 //
 // **Example** (the engine's fast path: rule conditions over a dense feature vector):
 //
@@ -86,7 +89,8 @@ class Activation {
   std::span<const double> features_;
 };
 
-struct Node;  // program.cc
+struct Node;        // node.h
+class FlatProgram;  // flat.h
 
 class Program {
  public:
@@ -102,10 +106,11 @@ class Program {
   // variables from `extra` (may be null). Returns the bool result, or a Status: the code and
   // message of a CEL error value (e.g. kNotFound "no such feature value: 'x'"),
   // kInvalidArgument when the result is not a bool, kResourceExhausted for the budget.
-  // When the whole expression is comparisons of double arithmetic over features and
-  // constants combined with && || ! (checked at compile time), a three-valued evaluator runs
-  // that builds no Value at all (tens of nanoseconds for a handful of comparisons); the
-  // result is the same as Evaluate's. Either way it allocates nothing on that path.
+  // When the whole expression lies in the flat subset (comparisons of double arithmetic
+  // over features and constants combined with && || ! ?:, decided at compile time), its
+  // flat form runs (flat.h): no Value is built and nothing is allocated, tens of
+  // nanoseconds for a handful of comparisons. An error result, and every expression outside
+  // the subset, runs on the general evaluator; the result is always the same as Evaluate's.
   Result<bool> EvaluateBool(std::span<const double> features,
                             const Activation* extra = nullptr) const;
 
@@ -118,8 +123,10 @@ class Program {
   const std::string& source() const { return source_; }
   // Number of nodes after constant folding (for tests and diagnostics).
   std::size_t node_count() const { return node_count_; }
-  // True when EvaluateBool uses the three-valued feature fast path (see EvaluateBool).
-  bool uses_fast_path() const { return tri_eligible_; }
+  // True when EvaluateBool uses the flat form (see EvaluateBool).
+  bool uses_fast_path() const { return flat_ != nullptr; }
+  // The flat form, or null when the expression lies outside its subset.
+  const FlatProgram* flat() const { return flat_.get(); }
 
  private:
   friend Result<std::shared_ptr<const Program>> Compile(std::string_view, const Environment&,
@@ -129,12 +136,12 @@ class Program {
   Value Run(const Activation* activation, std::span<const double> features, bool* exhausted) const;
 
   std::unique_ptr<const Node> root_;
+  std::unique_ptr<const FlatProgram> flat_;  // EvaluateBool's fast path, or null
   std::string source_;
   Type result_type_;
   int num_locals_ = 0;
   std::uint64_t max_steps_ = kDefaultMaxSteps;
   std::size_t node_count_ = 0;
-  bool tri_eligible_ = false;  // EvaluateBool may use the three-valued feature fast path
 };
 
 // Parses, checks and plans `source` against `env`. Returns the first problem as the Status;

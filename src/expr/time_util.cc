@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <string>
 
@@ -30,17 +28,6 @@ bool ReadDigits(std::string_view s, std::size_t& pos, int n, int& out) {
   pos += n;
   out = v;
   return true;
-}
-
-std::uint32_t ReadBe32(const unsigned char* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-         std::uint32_t{p[3]};
-}
-
-std::int64_t ReadBe64(const unsigned char* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return static_cast<std::int64_t>(v);
 }
 
 // Parses "+hh:mm", "-hh:mm" or "hh:mm" into seconds east of UTC.
@@ -296,14 +283,11 @@ Result<Duration> SubtractTimestamps(Timestamp a, Timestamp b) {
   return Duration{static_cast<std::int64_t>(diff)};
 }
 
-std::shared_ptr<const TimeZone> TimeZone::Fixed(std::int64_t offset_seconds) {
-  auto tz = std::make_shared<TimeZone>();
-  tz->fixed_offset_ = offset_seconds;
-  tz->offset_before_ = offset_seconds;
-  return tz;
+TimeZone TimeZone::Fixed(std::int64_t offset_seconds) {
+  return TimeZone(absl::FixedTimeZone(static_cast<int>(offset_seconds)));
 }
 
-Result<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) {
+Result<TimeZone> TimeZone::Load(std::string_view name) {
   if (name.empty() || name == "UTC" || name == "Z" || name == "GMT" || name == "Etc/UTC") {
     return Fixed(0);
   }
@@ -323,63 +307,16 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) {
   if (name.find("..") != std::string_view::npos || name.front() == '/' || name.size() > 64) {
     return InvalidArgumentError("invalid time zone '" + std::string(name) + "'");
   }
-  std::ifstream in("/usr/share/zoneinfo/" + std::string(name), std::ios::binary);
-  if (!in) return NotFoundError("unknown time zone '" + std::string(name) + "'");
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() > (1 << 20)) return InvalidArgumentError("time zone file too large");
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  std::size_t size = data.size();
-  auto corrupt = [&] {
-    return InvalidArgumentError("invalid time zone file for '" + std::string(name) + "'");
-  };
-  auto parse_block = [&](std::size_t at, int time_size, TimeZone& tz, std::size_t* end) -> bool {
-    if (at + 44 > size || std::string_view(data).substr(at, 4) != "TZif") return false;
-    std::uint32_t isutcnt = ReadBe32(p + at + 20), isstdcnt = ReadBe32(p + at + 24),
-                  leapcnt = ReadBe32(p + at + 28), timecnt = ReadBe32(p + at + 32),
-                  typecnt = ReadBe32(p + at + 36), charcnt = ReadBe32(p + at + 40);
-    if (typecnt == 0 || timecnt > 100000 || typecnt > 256) return false;
-    std::size_t q = at + 44;
-    std::size_t need = timecnt * time_size + timecnt + typecnt * 6 + charcnt +
-                       leapcnt * (time_size + 4) + isstdcnt + isutcnt;
-    if (q + need > size) return false;
-    std::vector<std::int64_t> times(timecnt);
-    for (std::uint32_t i = 0; i < timecnt; ++i) {
-      times[i] = time_size == 8 ? ReadBe64(p + q + i * 8)
-                                : static_cast<std::int32_t>(ReadBe32(p + q + i * 4));
-    }
-    q += timecnt * time_size;
-    std::vector<std::uint8_t> idx(p + q, p + q + timecnt);
-    q += timecnt;
-    std::vector<std::int64_t> type_offsets(typecnt);
-    for (std::uint32_t i = 0; i < typecnt; ++i) {
-      type_offsets[i] = static_cast<std::int32_t>(ReadBe32(p + q + i * 6));
-    }
-    tz.transitions_ = times;
-    tz.offsets_after_.clear();
-    for (std::uint8_t i : idx) {
-      if (i >= typecnt) return false;
-      tz.offsets_after_.push_back(type_offsets[i]);
-    }
-    tz.offset_before_ = type_offsets[0];
-    *end = q + typecnt * 6 + charcnt + leapcnt * (time_size + 4) + isstdcnt + isutcnt;
-    return true;
-  };
-  auto tz = std::make_shared<TimeZone>();
-  std::size_t end = 0;
-  if (!parse_block(0, 4, *tz, &end)) return corrupt();
-  if (size > 4 && p[4] >= '2') {
-    TimeZone tz64;
-    std::size_t end64 = 0;
-    if (parse_block(end, 8, tz64, &end64)) *tz = std::move(tz64);
+  absl::TimeZone zone;
+  // "localtime" would be the host's zone: never, so results do not depend on the host.
+  if (name == "localtime" || !absl::LoadTimeZone(std::string(name), &zone)) {
+    return NotFoundError("unknown time zone '" + std::string(name) + "'");
   }
-  return std::shared_ptr<const TimeZone>(std::move(tz));
+  return TimeZone(zone);
 }
 
 std::int64_t TimeZone::OffsetAt(std::int64_t unix_seconds) const {
-  if (transitions_.empty()) return offset_before_;
-  auto it = std::upper_bound(transitions_.begin(), transitions_.end(), unix_seconds);
-  if (it == transitions_.begin()) return offset_before_;
-  return offsets_after_[static_cast<std::size_t>(it - transitions_.begin() - 1)];
+  return zone_.At(absl::FromUnixSeconds(unix_seconds)).offset;
 }
 
 }  // namespace credence::expr

@@ -1,23 +1,26 @@
 // File: expr/time_util.h
 //
-// Timestamps, durations and time zones for the expression language, without <chrono>'s tz
-// support (absent from GCC 12's libstdc++).
+// Timestamps, durations and time zones for the expression language.
 //
 // Time zones: "UTC", fixed offsets "+05:30" / "-02:30" / "02:00", and IANA names
-// ("Australia/Sydney") read from the TZif files of the system tz database under
-// /usr/share/zoneinfo. Limit: for instants after the last transition stored in the file, the
-// offset of the last transition is used (the POSIX TZ footer rule is not evaluated); Debian's
-// "fat" TZif files list transitions through 2037.
+// ("Australia/Sydney") from the system tz database (/usr/share/zoneinfo, or $TZDIR), through
+// abseil's time library: transitions from the TZif file and, after the last one, the
+// POSIX TZ rule of its footer (so a 2040 summer date in America/New_York is EDT). GCC 12's
+// libstdc++ has no <chrono> time-zone database, hence abseil.
 //
-// All functions are thread-safe (no shared mutable state).
+// Loading: abseil reads a zone file once per process and keeps the compiled zone (and, for
+// a name that does not load, a note of that) in its own cache; TimeZone::Load afterwards
+// costs a lookup. Constant zones in an expression are loaded once when it is compiled.
+//
+// All functions are thread-safe; TimeZone is an immutable value.
 #ifndef CREDENCE_EXPR_TIME_UTIL_H_
 #define CREDENCE_EXPR_TIME_UTIL_H_
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include <absl/time/time.h>
 
 #include "credence/result.h"
 #include "expr/value.h"
@@ -47,21 +50,21 @@ std::string FormatDuration(Duration d);
 Result<Timestamp> AddDuration(Timestamp t, Duration d);
 Result<Duration> SubtractTimestamps(Timestamp a, Timestamp b);
 
-// A resolved time zone: a UTC offset as a function of the instant.
+// A resolved time zone: a UTC offset as a function of the instant. Immutable and cheap to
+// copy (a handle to abseil's compiled zone).
 class TimeZone {
  public:
-  // "UTC"/"Z"/"", "+hh:mm", "-hh:mm", "hh:mm", or an IANA name. Errors: kInvalidArgument for
-  // a malformed name or offset, kNotFound when no such zone file exists.
-  static Result<std::shared_ptr<const TimeZone>> Load(std::string_view name);
-  static std::shared_ptr<const TimeZone> Fixed(std::int64_t offset_seconds);
+  // "UTC"/"Z"/"GMT"/"Etc/UTC"/"", "+hh:mm", "-hh:mm", "hh:mm", or an IANA name (letters,
+  // digits, '_', '-', '+', '/'; no "..", no leading '/', at most 64 bytes). Errors:
+  // kInvalidArgument for a malformed name or offset, kNotFound for an unknown zone.
+  static Result<TimeZone> Load(std::string_view name);
+  static TimeZone Fixed(std::int64_t offset_seconds);
   // Offset east of UTC, in seconds, at the instant `unix_seconds`.
   std::int64_t OffsetAt(std::int64_t unix_seconds) const;
 
  private:
-  std::int64_t fixed_offset_ = 0;
-  std::vector<std::int64_t> transitions_;    // ascending instants
-  std::vector<std::int64_t> offsets_after_;  // offset in force from transitions_[i]
-  std::int64_t offset_before_ = 0;           // before the first transition
+  explicit TimeZone(absl::TimeZone zone) : zone_(zone) {}
+  absl::TimeZone zone_;
 };
 
 // Broken-down civil time.

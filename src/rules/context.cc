@@ -1,21 +1,168 @@
+// The request variables: one table that declares, binds and explains. See context.h.
 #include "rules/context.h"
 
 #include <algorithm>
+#include <map>
+
+#include "expr/analysis.h"
+#include "expr/time_util.h"
+#include "io/json_records.h"
+#include "rules/rule_set.h"
 
 namespace credence::rules {
 namespace {
 
-constexpr const char* kReserved[] = {"as_of",  "request_id", "enterprise",
-                                     "credit", "compliance", "flags"};
+using expr::Type;
+using expr::Value;
+using Get = std::optional<Value>;
 
-expr::Value Time(const google::protobuf::Timestamp& t) {
-  return expr::Value::Time(expr::Timestamp{t.seconds(), t.nanos()});
+Value Time(const google::protobuf::Timestamp& t) {
+  return Value::Time(expr::Timestamp{t.seconds(), t.nanos()});
+}
+
+Type StringList() { return Type::List(Type::String()); }
+
+Value Strings(const std::vector<std::string>& items) {
+  expr::ListValue out;
+  for (const std::string& s : items) out.push_back(Value::String(s));
+  return Value::List(std::move(out));
+}
+
+const v1::Enterprise& Enterprise(const RequestView& v) { return v.request->enterprise(); }
+
+// The distinct flags of non-errored hits, in first-raised order.
+Value Flags(const RequestView& v) {
+  std::vector<std::string> seen;
+  for (const v1::RuleHit& h : *v.hits) {
+    if (h.errored() || h.flag().empty()) continue;
+    if (std::find(seen.begin(), seen.end(), h.flag()) != seen.end()) continue;
+    seen.push_back(h.flag());
+  }
+  return Strings(seen);
+}
+
+constexpr VariableStage kRequest = VariableStage::kRequest;
+constexpr VariableStage kCredit = VariableStage::kCredit;
+constexpr VariableStage kCompliance = VariableStage::kCompliance;
+
+const RequestVariable kVariables[] = {
+    {"as_of", &Type::Timestamp, kRequest,
+     [](const RequestView& v) -> Get { return Time(v.request->as_of()); }, "unset",
+     "the request's as_of: features see only events at or before it"},
+    {"request_id", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(v.request->request_id()); }, "unset",
+     "the request's id"},
+    {"enterprise.id", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(Enterprise(v).id()); }, "unset",
+     "the enterprise's id"},
+    {"enterprise.name", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(Enterprise(v).name()); }, "unset",
+     "the enterprise's name"},
+    {"enterprise.zone", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(Enterprise(v).zone()); }, "unset",
+     "the zone the enterprise is registered in"},
+    {"enterprise.sector", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(Enterprise(v).sector()); }, "unset",
+     "the enterprise's sector"},
+    {"enterprise.country", &Type::String, kRequest,
+     [](const RequestView& v) -> Get { return Value::String(Enterprise(v).country()); }, "unset",
+     "the enterprise's country"},
+    {"enterprise.registered_at", &Type::Timestamp, kRequest,
+     [](const RequestView& v) -> Get {
+       if (!Enterprise(v).has_registered_at()) return std::nullopt;
+       return Time(Enterprise(v).registered_at());
+     },
+     "unset", "when the enterprise was registered; unbound when the request has none"},
+    {"enterprise.certifications", &StringList, kRequest,
+     [](const RequestView& v) -> Get {
+       std::vector<std::string> items;
+       for (const auto& c : Enterprise(v).certifications()) {
+         items.push_back(c.scheme() + ":" + c.level());
+       }
+       return Strings(items);
+     },
+     "unset", "the enterprise's certifications as \"scheme:level\", e.g. \"AEO:advanced\""},
+    {"enterprise.licences", &StringList, kRequest,
+     [](const RequestView& v) -> Get {
+       std::vector<std::string> items;
+       for (const auto& l : Enterprise(v).licences()) {
+         if (l.status() == v1::LICENCE_STATUS_ACTIVE) items.push_back(l.type());
+       }
+       return Strings(items);
+     },
+     "unset", "the types of the enterprise's ACTIVE licences"},
+    {"credit.available", &Type::Bool, kCredit,
+     [](const RequestView& v) -> Get { return Value::Bool(v.credit->available()); }, "unavailable",
+     "whether the credit model produced a result"},
+    {"credit.pd", &Type::Double, kCredit,
+     [](const RequestView& v) -> Get {
+       // Reading credit.pd when credit is unavailable is an error, not a silent 0.
+       if (!v.credit->available()) return std::nullopt;
+       return Value::Double(v.credit->pd());
+     },
+     "unavailable", "the probability of default; unbound when credit is unavailable"},
+    {"credit.score", &Type::Double, kCredit,
+     [](const RequestView& v) -> Get {
+       if (!v.credit->available()) return std::nullopt;
+       return Value::Double(v.credit->score());
+     },
+     "unavailable", "the scaled credit score; unbound when credit is unavailable"},
+    {"credit.grade", &Type::String, kCredit,
+     [](const RequestView& v) -> Get {
+       if (!v.credit->available()) return std::nullopt;
+       return Value::String(v.credit->grade());
+     },
+     "unavailable", "the credit grade; unbound when credit is unavailable"},
+    {"compliance.available", &Type::Bool, kCompliance,
+     [](const RequestView& v) -> Get { return Value::Bool(v.compliance->available()); },
+     "unavailable", "whether a compliance score was computed (decision tables only)"},
+    {"compliance.score", &Type::Double, kCompliance,
+     [](const RequestView& v) -> Get {
+       if (!v.compliance->available()) return std::nullopt;
+       return Value::Double(v.compliance->score());
+     },
+     "unavailable", "the composite compliance score (decision tables only)"},
+    {"compliance.grade", &Type::String, kCompliance,
+     [](const RequestView& v) -> Get {
+       if (!v.compliance->available()) return std::nullopt;
+       return Value::String(v.compliance->grade());
+     },
+     "unavailable", "the compliance grade (decision tables only)"},
+    {"flags", &StringList, VariableStage::kFlags,
+     [](const RequestView& v) -> Get { return Flags(v); }, "unset",
+     "the flags raised by rule hits, in first-raised order (decision tables only)"},
+};
+
+const RequestVariable* FindVariable(std::string_view name) {
+  for (const RequestVariable& v : kVariables) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string DescribeValue(const Value& v) {
+  if (v.is_string()) return io::JsonQuote(v.string_value());
+  if (v.is_bool()) return v.bool_value() ? "true" : "false";
+  if (v.is_double()) return FormatFeatureValue(v.double_value());
+  if (v.is_timestamp()) return expr::FormatTimestamp(v.timestamp_value());
+  if (v.is_list()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.list().size(); ++i) {
+      out += (i ? ", " : "") + DescribeValue(v.list()[i]);
+    }
+    return out + "]";
+  }
+  return v.DebugString();
 }
 
 }  // namespace
 
+std::span<const RequestVariable> RequestVariables() { return kVariables; }
+
 bool IsReservedName(std::string_view name) {
-  return std::find(std::begin(kReserved), std::end(kReserved), name) != std::end(kReserved);
+  return std::any_of(std::begin(kVariables), std::end(kVariables), [&](const RequestVariable& v) {
+    return v.name.substr(0, v.name.find('.')) == name;
+  });
 }
 
 Result<expr::Environment> MakeEnvironment(const std::vector<std::string>& feature_names) {
@@ -28,78 +175,59 @@ Result<expr::Environment> MakeEnvironment(const std::vector<std::string>& featur
     }
     CREDENCE_RETURN_IF_ERROR(env.DeclareFeature(feature_names[i], static_cast<int>(i)));
   }
-  using expr::Type;
-  const std::pair<const char*, Type> vars[] = {
-      {"as_of", Type::Timestamp()},
-      {"request_id", Type::String()},
-      {"enterprise.id", Type::String()},
-      {"enterprise.name", Type::String()},
-      {"enterprise.zone", Type::String()},
-      {"enterprise.sector", Type::String()},
-      {"enterprise.country", Type::String()},
-      {"enterprise.registered_at", Type::Timestamp()},
-      {"enterprise.certifications", Type::List(Type::String())},
-      {"enterprise.licences", Type::List(Type::String())},
-      {"credit.available", Type::Bool()},
-      {"credit.pd", Type::Double()},
-      {"credit.score", Type::Double()},
-      {"credit.grade", Type::String()},
-      {"compliance.available", Type::Bool()},
-      {"compliance.score", Type::Double()},
-      {"compliance.grade", Type::String()},
-      {"flags", Type::List(Type::String())},
-  };
-  for (const auto& [name, type] : vars) CREDENCE_RETURN_IF_ERROR(env.Declare(name, type));
+  for (const RequestVariable& v : kVariables) {
+    CREDENCE_RETURN_IF_ERROR(env.Declare(std::string(v.name), v.type()));
+  }
   return env;
 }
 
-void BindRequest(const v1::ScoreRequest& request, expr::Activation& a) {
-  const v1::Enterprise& e = request.enterprise();
-  a.Bind("as_of", Time(request.as_of()));
-  a.Bind("request_id", expr::Value::String(request.request_id()));
-  a.Bind("enterprise.id", expr::Value::String(e.id()));
-  a.Bind("enterprise.name", expr::Value::String(e.name()));
-  a.Bind("enterprise.zone", expr::Value::String(e.zone()));
-  a.Bind("enterprise.sector", expr::Value::String(e.sector()));
-  a.Bind("enterprise.country", expr::Value::String(e.country()));
-  if (e.has_registered_at()) a.Bind("enterprise.registered_at", Time(e.registered_at()));
-  expr::ListValue certifications;
-  for (const auto& c : e.certifications()) {
-    certifications.push_back(expr::Value::String(c.scheme() + ":" + c.level()));
+void Bind(VariableStage stage, const RequestView& view, expr::Activation& activation) {
+  for (const RequestVariable& v : kVariables) {
+    if (v.stage != stage) continue;
+    if (std::optional<Value> value = v.get(view)) {
+      activation.Bind(std::string(v.name), *std::move(value));
+    }
   }
-  a.Bind("enterprise.certifications", expr::Value::List(std::move(certifications)));
-  expr::ListValue licences;
-  for (const auto& l : e.licences()) {
-    if (l.status() == v1::LICENCE_STATUS_ACTIVE) licences.push_back(expr::Value::String(l.type()));
-  }
-  a.Bind("enterprise.licences", expr::Value::List(std::move(licences)));
 }
 
-void BindCredit(const v1::CreditResult& c, expr::Activation& a) {
-  a.Bind("credit.available", expr::Value::Bool(c.available()));
-  if (!c.available()) return;  // reading credit.pd then is an error, not a silent 0
-  a.Bind("credit.pd", expr::Value::Double(c.pd()));
-  a.Bind("credit.score", expr::Value::Double(c.score()));
-  a.Bind("credit.grade", expr::Value::String(c.grade()));
+void BindRequest(const v1::ScoreRequest& request, expr::Activation& activation) {
+  Bind(VariableStage::kRequest, {.request = &request}, activation);
 }
 
-void BindCompliance(const v1::ComplianceResult& c, expr::Activation& a) {
-  a.Bind("compliance.available", expr::Value::Bool(c.available()));
-  if (!c.available()) return;
-  a.Bind("compliance.score", expr::Value::Double(c.score()));
-  a.Bind("compliance.grade", expr::Value::String(c.grade()));
+void BindCredit(const v1::CreditResult& credit, expr::Activation& activation) {
+  Bind(VariableStage::kCredit, {.credit = &credit}, activation);
 }
 
-void BindFlags(const google::protobuf::RepeatedPtrField<v1::RuleHit>& hits, expr::Activation& a) {
-  expr::ListValue flags;
-  std::vector<std::string> seen;
-  for (const v1::RuleHit& h : hits) {
-    if (h.errored() || h.flag().empty()) continue;
-    if (std::find(seen.begin(), seen.end(), h.flag()) != seen.end()) continue;
-    seen.push_back(h.flag());
-    flags.push_back(expr::Value::String(h.flag()));
+void BindCompliance(const v1::ComplianceResult& compliance, expr::Activation& activation) {
+  Bind(VariableStage::kCompliance, {.compliance = &compliance}, activation);
+}
+
+void BindFlags(const google::protobuf::RepeatedPtrField<v1::RuleHit>& hits,
+               expr::Activation& activation) {
+  Bind(VariableStage::kFlags, {.hits = &hits}, activation);
+}
+
+std::string DescribeReads(std::string_view expression, const v1::ScoreRequest& request,
+                          const v1::ScoreResponse& response) {
+  auto names = expr::ReferencedNames(expression);
+  if (!names.ok()) return "(cannot parse: " + std::string(names.status().message()) + ")";
+  std::map<std::string, double, std::less<>> features;
+  for (const auto& f : response.features()) features[f.name()] = f.value();
+  const RequestView view{&request, &response.credit(), &response.compliance(),
+                         &response.rule_hits()};
+  std::string out;
+  for (const std::string& name : *names) {
+    std::string value = "?";
+    if (auto f = features.find(name); f != features.end()) {
+      value = FormatFeatureValue(f->second);
+    } else if (const RequestVariable* v = FindVariable(name)) {
+      std::optional<Value> bound = v->get(view);
+      value = bound ? DescribeValue(*bound) : std::string(v->unbound_text);
+    }
+    if (!out.empty()) out += ", ";
+    out += name + " = " + value;
   }
-  a.Bind("flags", expr::Value::List(std::move(flags)));
+  return out;
 }
 
 }  // namespace credence::rules

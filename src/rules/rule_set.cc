@@ -1,52 +1,89 @@
 #include "rules/rule_set.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 #include <unordered_set>
 
-#include "rules/fast_condition.h"
+#include "expr/parser.h"
 
 namespace credence::rules {
 
-Result<MessageTemplate> MessageTemplate::Compile(const std::string& text,
-                                                 const std::vector<std::string>& feature_names) {
-  MessageTemplate out;
+namespace {
+
+// A piece of a message template: literal text, or the name of a cited feature.
+struct TemplatePiece {
+  std::string text;
+  bool cites = false;
+};
+
+// Splits `text` into pieces ("{{" and "}}" are literal braces). Errors: an unclosed '{' or
+// an unmatched '}'; `pieces` then holds the pieces before it.
+Status SplitTemplate(std::string_view text, std::vector<TemplatePiece>& pieces) {
   std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) pieces.push_back({std::move(literal), false});
+    literal.clear();
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-      literal += '{';
-      ++i;
-    } else if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') {
-      literal += '}';
+    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+      literal += c;
       ++i;
     } else if (c == '{') {
       const auto close = text.find('}', i);
-      if (close == std::string::npos) {
+      if (close == std::string_view::npos) {
+        flush();
         return InvalidArgumentError("unclosed '{' at offset " + std::to_string(i) +
                                     " in message template");
       }
-      const std::string name = text.substr(i + 1, close - i - 1);
-      int index = -1;
-      for (std::size_t k = 0; k < feature_names.size(); ++k) {
-        if (feature_names[k] == name) index = static_cast<int>(k);
-      }
-      if (index < 0) {
-        return InvalidArgumentError("message template cites unknown feature '" + name + "'");
-      }
-      if (!literal.empty()) out.pieces_.push_back({std::move(literal), -1});
-      literal.clear();
-      out.pieces_.push_back({"", index});
+      flush();
+      pieces.push_back({std::string(text.substr(i + 1, close - i - 1)), true});
       i = close;
     } else if (c == '}') {
+      flush();
       return InvalidArgumentError("unmatched '}' at offset " + std::to_string(i) +
                                   " in message template (write '}}' for a brace)");
     } else {
       literal += c;
     }
   }
-  if (!literal.empty()) out.pieces_.push_back({std::move(literal), -1});
+  flush();
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<MessageTemplate> MessageTemplate::Compile(const std::string& text,
+                                                 const std::vector<std::string>& feature_names) {
+  std::vector<TemplatePiece> pieces;
+  CREDENCE_RETURN_IF_ERROR(SplitTemplate(text, pieces));
+  MessageTemplate out;
+  for (TemplatePiece& p : pieces) {
+    if (!p.cites) {
+      out.pieces_.push_back({std::move(p.text), -1});
+      continue;
+    }
+    int index = -1;
+    for (std::size_t k = 0; k < feature_names.size(); ++k) {
+      if (feature_names[k] == p.text) index = static_cast<int>(k);
+    }
+    if (index < 0) {
+      return InvalidArgumentError("message template cites unknown feature '" + p.text + "'");
+    }
+    out.pieces_.push_back({"", index});
+  }
+  return out;
+}
+
+std::vector<std::string> TemplateFeatureNames(std::string_view text) {
+  std::vector<TemplatePiece> pieces;
+  (void)SplitTemplate(text, pieces);  // a broken template still cites what precedes the break
+  std::vector<std::string> out;
+  for (const TemplatePiece& p : pieces) {
+    if (p.cites && std::find(out.begin(), out.end(), p.text) == out.end()) out.push_back(p.text);
+  }
   return out;
 }
 
@@ -57,36 +94,22 @@ std::string MessageTemplate::Render(std::span<const double> features) const {
       out += p.text;
       continue;
     }
-    const double v = features[static_cast<std::size_t>(p.feature)];
-    if (std::isnan(v)) {
-      out += "missing";
-    } else {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6g", v);
-      out += buf;
-    }
+    out += FormatFeatureValue(features[static_cast<std::size_t>(p.feature)]);
   }
   return out;
 }
 
-Status LocateExpressionError(const Status& error, const std::string& what, const std::string& path,
-                             Locator locator) {
-  std::string message = what;
-  if (const SourceLocation* where = error.location(); where != nullptr && where->line > 0) {
-    message += " " + std::to_string(where->line) + ":" + std::to_string(where->column);
-  }
-  message += ": ";
-  message += error.message();
-  SourceLocation loc =
-      locator != nullptr ? locator->Locate(path) : SourceLocation{.field_path = path};
-  return Status(error.code(), message, std::move(loc));
+std::string FormatFeatureValue(double v) {
+  if (std::isnan(v)) return "missing";
+  char buf[32];
+  return std::string(buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%.6g", v)));
 }
 
 namespace {
 
 struct CompiledRule {
-  const v1::Rule* def;  // points into Rep::defs
-  std::optional<CompiledCondition> condition;
+  const v1::Rule* def;                             // points into Rep::defs
+  std::shared_ptr<const expr::Program> condition;  // null only while compiling fails
   MessageTemplate message;
 };
 
@@ -164,16 +187,15 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
         report(InvalidArgumentError("rule ids must be non-empty and unique within a rule set",
                                     at(rp + ".id")));
       }
-      CompiledRule cr{&rule, std::nullopt, {}};
+      CompiledRule cr{&rule, nullptr, {}};
       if (rule.condition().empty()) {
         report(InvalidArgumentError(who + ": condition is required", at(rp + ".condition")));
       } else {
         auto program = expr::Compile(rule.condition(), env, {.expected_type = expr::Type::Bool()});
         if (!program.ok()) {
-          report(LocateExpressionError(program.status(), who + ": condition", rp + ".condition",
-                                       locator));
+          report(expr::LocateInField(program.status(), who + ": condition", at(rp + ".condition")));
         } else {
-          cr.condition.emplace(*program, FastCondition::Compile(rule.condition(), env));
+          cr.condition = *std::move(program);
         }
       }
       auto message = MessageTemplate::Compile(rule.message(), feature_names);
@@ -195,7 +217,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
       if (rule.outcome() != v1::OUTCOME_UNSPECIFIED && !v1::Outcome_IsValid(rule.outcome())) {
         report(InvalidArgumentError(who + ": unknown outcome", at(rp + ".outcome")));
       }
-      if (cr.condition && cr.condition->fast()) ++rep->fast_count;
+      if (cr.condition && cr.condition->uses_fast_path()) ++rep->fast_count;
       cs.rules.push_back(std::move(cr));
       ++rep->rule_count;
     }
@@ -210,7 +232,7 @@ void RuleSets::Evaluate(std::span<const double> features, const expr::Activation
   for (const CompiledSet& set : rep_->sets) {
     const CompiledRule* best = nullptr;  // PRIORITY
     for (const CompiledRule& rule : set.rules) {
-      Result<bool> hit = rule.condition->Evaluate(features, &extra);
+      Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
       if (!hit.ok()) {
         v1::RuleHit* h = out->Add();
         FillHit(set.id, *rule.def, h);

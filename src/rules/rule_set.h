@@ -1,5 +1,9 @@
-// Rule sets: CEL conditions over features and request variables, with actions (compliance
-// points, flags, outcomes, reason codes, message templates, grade caps) and hit policies.
+// File: rules/rule_set.h
+//
+// Rule sets: CEL conditions over features and request variables (context.h), with actions
+// (compliance points, flags, outcomes, reason codes, message templates, grade caps) and hit
+// policies. Each condition is parsed, checked and planned once (expr/program.h); the
+// planner gives the common numeric conditions a flat form (expr/flat.h).
 #ifndef CREDENCE_RULES_RULE_SET_H_
 #define CREDENCE_RULES_RULE_SET_H_
 
@@ -11,16 +15,17 @@
 #include <vector>
 
 #include "credence/bundle.h"
-#include "credence/status.h"
 #include "credence/result.h"
+#include "credence/status.h"
 #include "credence/v1/bundle.pb.h"
 #include "credence/v1/score.pb.h"
 #include "expr/program.h"
 
 namespace credence::rules {
 
-// A message template: literal text with "{feature}" citing a feature value (formatted with
-// up to 6 significant digits, "missing" for NaN) and "{{" / "}}" for braces.
+// A message template: literal text with "{feature}" citing a feature value (formatted by
+// FormatFeatureValue) and "{{" / "}}" for braces. Immutable once compiled; Render is const
+// and thread-safe.
 class MessageTemplate {
  public:
   // Errors: INVALID_ARGUMENT for an unknown feature or an unbalanced brace.
@@ -35,6 +40,14 @@ class MessageTemplate {
   };
   std::vector<Piece> pieces_;
 };
+
+// A feature value as messages and explanations show it: 6 significant digits, "missing"
+// for NaN.
+std::string FormatFeatureValue(double v);
+
+// The feature names a message template cites, in first-use order without duplicates (for
+// a template with a brace error, those before the error).
+std::vector<std::string> TemplateFeatureNames(std::string_view text);
 
 // Where bundle field paths are in the source (may be null: paths only).
 using Locator = const BundleSourceMap*;
@@ -63,7 +76,7 @@ class RuleSets {
                 google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
 
   std::size_t rule_count() const;
-  // Rules whose condition runs on the allocation-free numeric path (FastCondition).
+  // Rules whose condition runs on the flat form (expr/flat.h): no Value, no allocation.
   std::size_t fast_rule_count() const;
 
  private:
@@ -71,11 +84,6 @@ class RuleSets {
   explicit RuleSets(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };
-
-// The located form of a CEL compile error for the field at `path`: the bundle location of
-// the field, with the position inside the expression in the message ("condition 1:14: ...").
-Status LocateExpressionError(const Status& error, const std::string& what, const std::string& path,
-                             Locator locator);
 
 }  // namespace credence::rules
 

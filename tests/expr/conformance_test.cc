@@ -1,6 +1,7 @@
 // Runs the CEL conformance cases of shared/conformance/cel/ (JSON Lines, converted from
-// github.com/google/cel-spec) and asserts the pass rate of the core files.
-#include "expr/conformance.h"
+// github.com/google/cel-spec) and asserts the pass rate of the core files; and tests the
+// runner itself.
+#include "conformance/conformance.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,8 +13,10 @@
 
 #include "tests/testing/status_matchers.h"
 
-namespace credence::expr {
+namespace credence::conformance {
 namespace {
+
+using ::testing::HasSubstr;
 
 const char* const kCoreFiles[] = {
     "basic", "comparisons", "conversions", "fields", "fp_math",  "integer_math", "lists",
@@ -75,5 +78,39 @@ TEST(ConformanceTest, ExtensionFilesReportPassRate) {
   }
 }
 
+TEST(ConformanceRunnerTest, WrongExpectationFails) {
+  ConformanceCaseResult r = RunConformanceCase(
+      R"({"section": "s", "name": "n", "expr": "1 + 1", "expect": {"value": {"int": "3"}}})");
+  EXPECT_FALSE(r.passed);
+  EXPECT_THAT(r.message, HasSubstr("expected 3, got 2"));
+}
+
+TEST(ConformanceRunnerTest, KindMustMatch) {
+  ConformanceCaseResult r = RunConformanceCase(
+      R"({"section": "s", "name": "n", "expr": "1u", "expect": {"value": {"int": "1"}}})");
+  EXPECT_FALSE(r.passed);
+}
+
+TEST(ConformanceRunnerTest, ErrorExpectationNeedsAnError) {
+  ConformanceCaseResult ok = RunConformanceCase(
+      R"({"name": "n", "expr": "1 / 0", "expect": {"error": "divide by zero"}})");
+  ConformanceCaseResult bad = RunConformanceCase(
+      R"({"name": "n", "expr": "1 / 1", "expect": {"error": "divide by zero"}})");
+  EXPECT_TRUE(ok.passed);
+  EXPECT_FALSE(bad.passed);
+}
+
+TEST(ConformanceRunnerTest, BindingsAndTypeEnv) {
+  ConformanceCaseResult r = RunConformanceCase(
+      R"({"name": "n", "expr": "x + 1", "type_env": {"x": "int"},
+          "bindings": {"x": {"int": "41"}}, "expect": {"value": {"int": "42"}}})");
+  EXPECT_TRUE(r.passed) << r.message;
+}
+
+TEST(ConformanceRunnerTest, MalformedLineFailsWithoutThrowing) {
+  EXPECT_FALSE(RunConformanceCase("{not json").passed);
+  EXPECT_FALSE(RunConformanceCase(R"({"expr": 5, "expect": {"value": {"int": "x"}}})").passed);
+}
+
 }  // namespace
-}  // namespace credence::expr
+}  // namespace credence::conformance

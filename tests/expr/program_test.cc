@@ -199,6 +199,25 @@ TEST(ProgramTest, ConstantSubexpressionsAreFolded) {
   EXPECT_THAT(p->EvaluateBool(f), IsOkAndHolds(true));
 }
 
+// CEL's && and || are commutative and ?: picks one branch, so a constant operand decides
+// them at compile time whatever the other operand is (even an error).
+TEST(ProgramTest, ShortCircuitsAreFoldedLikeTheEvaluatorDecidesThem) {
+  const std::vector<double> missing = {kNaN, kNaN, kNaN};
+  for (const char* src :
+       {"false && orders_30d > 1.0", "orders_30d > 1.0 && false", "1 / 0 == 1 && false"}) {
+    ASSERT_OK_AND_ASSIGN(auto p, Compile(src, FeatureEnv(), RuleOptions()));
+    EXPECT_EQ(p->node_count(), 1u) << src;
+    EXPECT_THAT(p->EvaluateBool(missing), IsOkAndHolds(false)) << src;
+  }
+  ASSERT_OK_AND_ASSIGN(auto t, Compile("orders_30d > 1.0 || true", FeatureEnv(), RuleOptions()));
+  EXPECT_EQ(t->node_count(), 1u);
+  EXPECT_THAT(t->EvaluateBool(missing), IsOkAndHolds(true));
+  ASSERT_OK_AND_ASSIGN(auto c, Compile("2 > 1 ? orders_30d > 1.0 : dispute_count > 1.0",
+                                       FeatureEnv(), RuleOptions()));
+  EXPECT_EQ(c->node_count(), 1u);  // the feature comparison of the chosen branch
+  EXPECT_THAT(c->EvaluateBool(std::vector<double>{0.0, 2.0, kNaN}), IsOkAndHolds(true));
+}
+
 TEST(ProgramTest, FoldingKeepsErrorsForRunTime) {
   ASSERT_OK_AND_ASSIGN(auto p,
                        Compile("orders_30d > 1.0 || 1 / 0 == 1", FeatureEnv(), RuleOptions()));

@@ -6,7 +6,6 @@
 
 #include "decision/compliance.h"
 #include "rules/context.h"
-#include "rules/decision_table.h"
 #include "rules/rule_set.h"
 #include "tests/testing/builders.h"
 #include "tests/testing/status_matchers.h"
@@ -18,6 +17,7 @@ using ::credence::testing::ParseText;
 using ::credence::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 const std::vector<std::string> kFeatures = {"refund_rate", "orders", "penalties"};
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -151,6 +151,67 @@ TEST(RuleContextTest, ReservedFeatureNames) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("reserved")));
 }
 
+// The table declares, binds and explains every variable: each variable a rule can declare
+// is bound once its stage is known (when the request has it), with a value of its declared
+// type, and reading it through a rule gives that value.
+TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
+  expr::Environment env = Env();
+  v1::ScoreRequest r = testing::MakeRequest();
+  *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(testing::kAsOfSeconds);
+  v1::CreditResult credit;
+  credit.set_available(true);
+  credit.set_grade("AA");
+  v1::ComplianceResult compliance;
+  compliance.set_available(true);
+  google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
+  hits.Add()->set_flag("x");
+  expr::Activation a;
+  BindRequest(r, a);
+  BindCredit(credit, a);
+  BindCompliance(compliance, a);
+  BindFlags(hits, a);
+  int checked = 0;
+  for (const RequestVariable& v : RequestVariables()) {
+    const expr::VariableDecl* decl = env.Find(v.name);
+    ASSERT_NE(decl, nullptr) << v.name;
+    const expr::Value* bound = a.Find(v.name);
+    ASSERT_NE(bound, nullptr) << v.name;
+    auto program = expr::Compile(std::string(v.name), env);
+    ASSERT_TRUE(program.ok()) << program.status();
+    EXPECT_EQ((*program)->result_type(), decl->type) << v.name;
+    auto read = (*program)->Evaluate(a);
+    ASSERT_TRUE(read.ok() && !read->is_error()) << v.name;
+    EXPECT_EQ(read->type().name, expr::Value(*bound).type().name) << v.name;
+    EXPECT_FALSE(v.description.empty()) << v.name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 18);
+}
+
+// `credence explain` used its own copy of the variables and showed credit.grade = "" when
+// credit was unavailable, although rules then see credit.grade unbound (reading it errors).
+TEST(RuleContextTest, DescribeReadsShowsWhatRulesSee) {
+  v1::ScoreRequest r = testing::MakeRequest();
+  r.mutable_enterprise()->set_zone("FTZ");
+  v1::ScoreResponse response;
+  auto* f = response.add_features();
+  f->set_name("refund_rate");
+  f->set_value(0.125);
+  auto* g = response.add_features();
+  g->set_name("orders");
+  g->set_value(kNaN);
+  response.mutable_credit()->set_available(false);
+  EXPECT_EQ(
+      DescribeReads("refund_rate > 0.1 && enterprise.zone == 'FTZ' && orders > 1.0", r, response),
+      "refund_rate = 0.125, enterprise.zone = \"FTZ\", orders = missing");
+  EXPECT_EQ(DescribeReads("credit.grade == 'A' || credit.available", r, response),
+            "credit.grade = unavailable, credit.available = false");
+  EXPECT_EQ(DescribeReads("has(enterprise.registered_at) || nothing > 1", r, response),
+            "enterprise.registered_at = unset, nothing = ?");
+  EXPECT_EQ(DescribeReads("1 + 1 == 2", r, response), "");
+  EXPECT_THAT(DescribeReads("a +", r, response), HasSubstr("cannot parse"));
+}
+
 TEST(MessageTemplateTest, Braces) {
   auto t = MessageTemplate::Compile("rate {{ {refund_rate} }}, missing {orders}", kFeatures);
   ASSERT_TRUE(t.ok()) << t.status();
@@ -161,204 +222,10 @@ TEST(MessageTemplateTest, Braces) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("unclosed")));
 }
 
-// ---- Decision tables ------------------------------------------------------------------
-
-TEST(InputEntryTest, ParsesAndMatchesUnaryTests) {
-  struct Case {
-    std::string entry;
-    expr::Value value;
-    bool match;
-  } cases[] = {
-      {"-", expr::Value::String("anything"), true},
-      {"< 0.3", expr::Value::Double(0.29), true},
-      {"< 0.3", expr::Value::Double(0.3), false},
-      {"<= 0.3", expr::Value::Double(0.3), true},
-      {">= 10", expr::Value::Int(10), true},
-      {"> 10", expr::Value::Uint(10), false},
-      {"[0.1..0.2)", expr::Value::Double(0.1), true},
-      {"[0.1..0.2)", expr::Value::Double(0.2), false},
-      {"(0.1..0.2]", expr::Value::Double(0.1), false},
-      {"]0.1..0.2]", expr::Value::Double(0.2), true},
-      {"]1..5[", expr::Value::Double(5), false},
-      {"\"A\", \"B\"", expr::Value::String("B"), true},
-      {"\"A\", \"B\"", expr::Value::String("C"), false},
-      {"not(\"A\", \"B\")", expr::Value::String("C"), true},
-      {"!= \"X\"", expr::Value::String("Y"), true},
-      {"true", expr::Value::Bool(true), true},
-      {"5", expr::Value::Int(5), true},
-      {"-5", expr::Value::Double(-5), true},
-      {"\"5\"", expr::Value::Double(5), false},  // a string literal never equals a number
-      {"< 3", expr::Value::String("a"), false},
-      {"< 1, > 9", expr::Value::Double(10), true},
-  };
-  for (const Case& c : cases) {
-    auto e = ParseInputEntry(c.entry);
-    ASSERT_TRUE(e.ok()) << c.entry << ": " << e.status();
-    EXPECT_EQ(e->Matches(c.value), c.match) << c.entry << " vs " << c.value.DebugString();
-  }
-  for (const char* bad :
-       {"", "[1..", "[2..1]", "< \"a\"", "\"unterminated", "1 2", "not(1", "[a..b]"}) {
-    EXPECT_THAT(ParseInputEntry(bad),
-                StatusIs(StatusCode::kInvalidArgument, HasSubstr("input entry")))
-        << bad;
-  }
-}
-
-Result<DecisionTable> CompileTable(const std::string& text, std::vector<Issue>* issues = nullptr) {
-  v1::DecisionTable t = ParseText<v1::DecisionTable>(text);
-  return DecisionTable::Compile(t, "decision_tables[0]", Env(), nullptr, issues);
-}
-
-v1::DecisionTableResult Eval(const DecisionTable& t, std::vector<double> features) {
-  expr::Activation a;
-  a.set_features(features);
-  BindRequest(testing::MakeRequest(), a);
-  return t.Evaluate(a).result;
-}
-
-std::vector<std::string> Outputs(const v1::DecisionTableResult& r) {
-  std::vector<std::string> out;
-  for (const auto& nv : r.outputs()) out.push_back(nv.name() + "=" + nv.value());
-  return out;
-}
-
-constexpr const char* kRows = R"x(
-  inputs { name: "rate" expression: "refund_rate" }
-  inputs { name: "n" expression: "orders" }
-  outputs { name: "outcome" priority: "\"REJECT\"" priority: "\"REVIEW\"" priority: "\"APPROVE\"" }
-  outputs { name: "limit" }
-  rows { input_entries: "< 0.1" input_entries: ">= 10" output_entries: "\"APPROVE\"" output_entries: "100000" }
-  rows { input_entries: "< 0.2" input_entries: "-" output_entries: "\"REVIEW\"" output_entries: "0" }
-  rows { input_entries: ">= 0.2" input_entries: "-" output_entries: "\"REJECT\"" output_entries: "0" }
-)x";
-
-TEST(DecisionTableTest, FirstPriorityAnyRuleOrderCollect) {
-  auto first = CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_FIRST") + kRows);
-  ASSERT_TRUE(first.ok()) << first.status();
-  auto r = Eval(*first, {0.05, 20, 0});
-  EXPECT_THAT(r.matched_rows(), ElementsAre(0));
-  EXPECT_THAT(Outputs(r), ElementsAre("outcome=\"APPROVE\"", "limit=100000"));
-
-  auto prio = CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_PRIORITY") + kRows);
-  ASSERT_TRUE(prio.ok()) << prio.status();
-  EXPECT_THAT(Outputs(Eval(*prio, {0.05, 20, 0})), ElementsAre("outcome=\"REVIEW\"", "limit=0"))
-      << "REVIEW outranks APPROVE";
-
-  auto order =
-      CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_RULE_ORDER") + kRows);
-  ASSERT_TRUE(order.ok());
-  auto ro = Eval(*order, {0.05, 20, 0});
-  EXPECT_THAT(ro.matched_rows(), ElementsAre(0, 1));
-  EXPECT_EQ(ro.outputs_size(), 4);
-
-  auto any = CompileTable(std::string("id: 't' hit_policy: DECISION_HIT_POLICY_ANY") + kRows);
-  ASSERT_TRUE(any.ok());
-  auto ar = Eval(*any, {0.05, 20, 0});
-  EXPECT_TRUE(ar.errored());
-  EXPECT_THAT(ar.error(), HasSubstr("different outputs"));
-  EXPECT_FALSE(Eval(*any, {0.15, 20, 0}).errored());
-
-  auto missing = Eval(*first, {kNaN, 20, 0});
-  EXPECT_TRUE(missing.errored());
-  EXPECT_THAT(missing.error(), HasSubstr("input 'rate'"));
-}
-
-TEST(DecisionTableTest, CollectAggregations) {
-  const std::string rows = R"x(
-    inputs { name: "n" expression: "orders" }
-    outputs { name: "points" }
-    rows { input_entries: ">= 1" output_entries: "10" }
-    rows { input_entries: ">= 5" output_entries: "20" }
-    rows { input_entries: ">= 9" output_entries: "-3.5" }
-  )x";
-  for (auto [agg, want] : {std::pair{"COLLECT_AGGREGATION_SUM", "points=26.5"},
-                           std::pair{"COLLECT_AGGREGATION_MIN", "points=-3.5"},
-                           std::pair{"COLLECT_AGGREGATION_MAX", "points=20.0"},
-                           std::pair{"COLLECT_AGGREGATION_COUNT", "points=3"}}) {
-    auto t = CompileTable(
-        std::string("id: 'c' hit_policy: DECISION_HIT_POLICY_COLLECT aggregation: ") + agg + rows);
-    ASSERT_TRUE(t.ok()) << t.status();
-    EXPECT_THAT(Outputs(Eval(*t, {0, 10, 0})), ElementsAre(want)) << agg;
-  }
-  auto list = CompileTable("id: 'c' hit_policy: DECISION_HIT_POLICY_COLLECT" + rows);
-  ASSERT_TRUE(list.ok());
-  EXPECT_THAT(Outputs(Eval(*list, {0, 6, 0})), ElementsAre("points=10", "points=20"));
-  EXPECT_THAT(Outputs(Eval(*list, {0, 0, 0})), ElementsAre());
-}
-
-TEST(DecisionTableTest, UniqueOverlapsAreCompileErrorsAndGapsWarnings) {
-  std::vector<Issue> issues;
-  auto t = CompileTable(R"x(id: 'u'
-    inputs { name: "rate" expression: "refund_rate" }
-    outputs { name: "o" }
-    rows { input_entries: "[0..0.1]" output_entries: "1" }
-    rows { input_entries: "[0.1..0.3)" output_entries: "2" }
-    rows { input_entries: "> 0.5" output_entries: "3" })x",
-                        &issues);
-  EXPECT_THAT(t, StatusIs(StatusCode::kInvalidArgument, HasSubstr("rows 0 and 1 overlap")));
-
-  issues.clear();
-  auto ok = CompileTable(R"x(id: 'u'
-    inputs { name: "rate" expression: "refund_rate" }
-    outputs { name: "o" }
-    rows { input_entries: "[0..0.1)" output_entries: "1" }
-    rows { input_entries: "[0.1..0.3)" output_entries: "2" }
-    rows { input_entries: "> 0.5" output_entries: "3" })x",
-                         &issues);
-  ASSERT_TRUE(ok.ok()) << ok.status();
-  ASSERT_EQ(issues.size(), 1u);
-  EXPECT_EQ(issues[0].severity, Issue::Severity::kWarning);
-  EXPECT_THAT(std::string(issues[0].status.message()),
-              HasSubstr("not covered on (-inf, 0), [0.3, 0.5]"));
-  // Under UNIQUE, nothing matched is an errored result.
-  EXPECT_THAT(Eval(*ok, {0.4, 0, 0}).error(), HasSubstr("no row matched"));
-  EXPECT_THAT(Outputs(Eval(*ok, {0.1, 0, 0})), ElementsAre("o=2"));
-
-  // Two inputs: rows overlap only if every input overlaps.
-  auto two = CompileTable(R"x(id: 'u'
-    inputs { name: "rate" expression: "refund_rate" }
-    inputs { name: "sector" expression: "enterprise.sector" }
-    outputs { name: "o" }
-    rows { input_entries: "< 0.2" input_entries: "\"apparel\"" output_entries: "1" }
-    rows { input_entries: "< 0.3" input_entries: "\"toys\", \"food\"" output_entries: "2" }
-    rows { input_entries: "-" input_entries: "\"food\"" output_entries: "3" })x");
-  EXPECT_THAT(two, StatusIs(StatusCode::kInvalidArgument, HasSubstr("rows 1 and 2 overlap")));
-}
-
-TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
-  EXPECT_THAT(
-      CompileTable(
-          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
-                             rows { input_entries: "\"high\"" output_entries: "1" })x"),
-      StatusIs(StatusCode::kInvalidArgument,
-               HasSubstr("cannot match input 'rate' of type double")));
-  EXPECT_THAT(
-      CompileTable(
-          R"x(id: 't' inputs { name: "s" expression: "enterprise.sector" } outputs { name: "o" }
-                             rows { input_entries: "< 3" output_entries: "1" })x"),
-      StatusIs(StatusCode::kInvalidArgument, HasSubstr("cannot match input 's' of type string")));
-  EXPECT_THAT(
-      CompileTable(
-          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
-                             rows { input_entries: "-" input_entries: "-" output_entries: "1" })x"),
-      StatusIs(StatusCode::kInvalidArgument, HasSubstr("has 2 input and 1 output entries")));
-  EXPECT_THAT(
-      CompileTable(
-          R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
-                             rows { input_entries: "-" output_entries: "orders" })x"),
-      StatusIs(StatusCode::kInvalidArgument, HasSubstr("is not a literal")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_PRIORITY
-                             inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" priority: "1" }
-                             rows { input_entries: "-" output_entries: "2" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not in the priority list")));
-  EXPECT_THAT(CompileTable(R"x(id: 't' aggregation: COLLECT_AGGREGATION_SUM
-                             inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
-                             rows { input_entries: "-" output_entries: "2" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("needs the COLLECT hit policy")));
-  EXPECT_THAT(CompileTable(
-                  R"x(id: 't' inputs { name: "rate" expression: "refund_rat" } outputs { name: "o" }
-                             rows { input_entries: "-" output_entries: "2" })x"),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("input 'rate'")));
+TEST(MessageTemplateTest, CitedFeatureNames) {
+  EXPECT_THAT(TemplateFeatureNames("rate {refund_rate} over {orders} {{literal}} {orders}"),
+              ElementsAre("refund_rate", "orders"));
+  EXPECT_THAT(TemplateFeatureNames("no names"), IsEmpty());
 }
 
 // ---- Compliance -------------------------------------------------------------------------

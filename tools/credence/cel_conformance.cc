@@ -1,5 +1,5 @@
 // `credence cel-conformance FILE.jsonl...`: runs CEL conformance cases (see
-// src/expr/conformance.h) and reports the pass rate.
+// src/conformance/conformance.h) and reports the pass rate.
 #include <cstdio>
 #include <limits>
 #include <optional>
@@ -8,7 +8,7 @@
 
 #include "command_line.h"
 #include "commands.h"
-#include "expr/conformance.h"
+#include "conformance/conformance.h"
 
 // argv[0] is "cel-conformance", then one or more JSON Lines files. Prints every failed case
 // with its name and reason, a pass rate per file, and a last line "N passed, M failed".
@@ -18,7 +18,7 @@ int RunCelConformanceCommand(int argc, char** argv) {
   std::vector<std::string> files;
   credence::cli::CommandLine cl(
       "cel-conformance", "cel-conformance FILE.jsonl...",
-      "Runs CEL conformance cases (one JSON object per line, see src/expr/conformance.h),\n"
+      "Runs CEL conformance cases (one JSON object per line, see src/conformance/conformance.h),\n"
       "prints every failed case and a pass rate per file.\n");
   cl.Positionals("FILE.jsonl", 1, std::numeric_limits<std::size_t>::max(), &files)
       .Epilog(
@@ -27,7 +27,7 @@ int RunCelConformanceCommand(int argc, char** argv) {
   if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
   int passed = 0, failed = 0, status = 0;
   for (const std::string& file : files) {
-    auto result = credence::expr::RunConformanceFile(file);
+    auto result = credence::conformance::RunConformanceFile(file);
     if (!result.ok()) {
       std::fprintf(stderr, "%s: %s\n", file.c_str(), result.status().ToString().c_str());
       status = 1;

@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -16,7 +14,7 @@
 #include "commands.h"
 #include "credence/engine.h"
 #include "output.h"
-#include "rules/bundle_lint.h"
+#include "rules/context.h"
 #include "score_stream.h"
 
 namespace credence::cli {
@@ -59,83 +57,6 @@ std::optional<int> ParseExplainArgs(int argc, char** argv, ExplainArgs& a) {
   return cl.Parse(argc, argv);
 }
 
-// `s` as a JSON string literal (invalid UTF-8 replaced by U+FFFD).
-std::string Quoted(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// What a condition's variable reads, as text.
-class ValueLookup {
- public:
-  ValueLookup(const v1::ScoreRequest& request, const v1::ScoreResponse& response)
-      : request_(request), response_(response) {
-    for (const auto& f : response.features()) features_[f.name()] = f.value();
-  }
-
-  std::string Get(const std::string& name) const {
-    if (auto it = features_.find(name); it != features_.end()) return FormatNumber(it->second);
-    const auto& e = request_.enterprise();
-    auto quote = [](const std::string& s) { return Quoted(s); };
-    if (name == "request_id") return quote(request_.request_id());
-    if (name == "as_of") return google::protobuf::util::TimeUtil::ToString(request_.as_of());
-    if (name == "enterprise.id") return quote(e.id());
-    if (name == "enterprise.name") return quote(e.name());
-    if (name == "enterprise.zone") return quote(e.zone());
-    if (name == "enterprise.sector") return quote(e.sector());
-    if (name == "enterprise.country") return quote(e.country());
-    if (name == "enterprise.registered_at") {
-      return e.has_registered_at() ? google::protobuf::util::TimeUtil::ToString(e.registered_at())
-                                   : "unset";
-    }
-    if (name == "enterprise.certifications" || name == "enterprise.licences" || name == "flags") {
-      std::vector<std::string> items;
-      if (name == "enterprise.certifications") {
-        for (const auto& c : e.certifications()) items.push_back(c.scheme() + ":" + c.level());
-      } else if (name == "enterprise.licences") {
-        for (const auto& l : e.licences()) {
-          if (l.status() == v1::LICENCE_STATUS_ACTIVE) items.push_back(l.type());  // as rules see
-        }
-      } else {
-        for (const auto& h : response_.rule_hits()) {
-          if (!h.errored() && !h.flag().empty() &&
-              std::find(items.begin(), items.end(), h.flag()) == items.end())
-            items.push_back(h.flag());
-        }
-      }
-      std::string out = "[";
-      for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quote(items[i]);
-      return out + "]";
-    }
-    const auto& c = response_.credit();
-    if (name == "credit.available") return c.available() ? "true" : "false";
-    if (name == "credit.pd") return c.available() ? FormatNumber(c.pd()) : "unavailable";
-    if (name == "credit.score") return c.available() ? FormatNumber(c.score()) : "unavailable";
-    if (name == "credit.grade") return quote(c.grade());
-    const auto& k = response_.compliance();
-    if (name == "compliance.available") return k.available() ? "true" : "false";
-    if (name == "compliance.score") return k.available() ? FormatNumber(k.score()) : "unavailable";
-    if (name == "compliance.grade") return quote(k.grade());
-    return "?";
-  }
-
-  // "a = 1, b = missing" for the variables `text` reads; "" when it reads none.
-  std::string ValuesOf(const std::string& text) const {
-    auto names = rules::ReferencedNames(text);
-    if (!names.ok()) return "(cannot parse: " + std::string(names.status().message()) + ")";
-    std::string out;
-    for (const auto& n : *names) {
-      if (!out.empty()) out += ", ";
-      out += n + " = " + Get(n);
-    }
-    return out;
-  }
-
- private:
-  const v1::ScoreRequest& request_;
-  const v1::ScoreResponse& response_;
-  std::map<std::string, double> features_;
-};
-
 std::string DimensionLabel(v1::Dimension d) {
   std::string name = v1::Dimension_Name(d);
   return name.rfind("DIMENSION_", 0) == 0 ? name.substr(10) : name;
@@ -169,9 +90,59 @@ const v1::DecisionTable* FindTable(const v1::Bundle& b, const std::string& id) {
   return nullptr;
 }
 
+// Each decision table's policy, inputs with the values they read, matched rows and result.
+void ExplainTables(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRequest& request,
+                   const v1::ScoreResponse& r) {
+  o << "\nDECISION TABLES\n";
+  if (r.decision_tables_size() == 0) o << "  none\n";
+  for (const auto& t : r.decision_tables()) {
+    const v1::DecisionTable* table = FindTable(loaded.bundle, t.table_id());
+    o << "  " << t.table_id();
+    if (table != nullptr) {
+      std::string policy = v1::DecisionHitPolicy_Name(table->hit_policy());
+      if (policy.rfind("DECISION_HIT_POLICY_", 0) == 0) policy = policy.substr(20);
+      o << " (" << policy << ")";
+    }
+    if (t.errored()) o << ": could not decide: " << t.error();
+    o << "\n";
+    if (table != nullptr) {
+      for (const auto& in : table->inputs()) {
+        o << "    input " << in.name() << " = " << in.expression();
+        const std::string read = rules::DescribeReads(in.expression(), request, r);
+        if (!read.empty()) o << "   [" << read << "]";
+        o << "\n";
+      }
+    }
+    for (int row : t.matched_rows()) {
+      o << "    matched row " << row;
+      if (table != nullptr && row >= 0 && row < table->rows_size()) {
+        const auto& rw = table->rows(row);
+        if (!rw.description().empty()) o << " (" << rw.description() << ")";
+        o << ":";
+        for (int i = 0; i < rw.input_entries_size(); ++i) {
+          o << (i ? ", " : " ")
+            << (i < table->inputs_size() ? table->inputs(i).name() : std::to_string(i)) << " "
+            << rw.input_entries(i);
+        }
+        o << " ->";
+        for (int i = 0; i < rw.output_entries_size(); ++i) {
+          o << (i ? ", " : " ")
+            << (i < table->outputs_size() ? table->outputs(i).name() : std::to_string(i)) << " = "
+            << rw.output_entries(i);
+        }
+      }
+      o << "\n";
+    }
+    if (!t.errored() && t.outputs_size() > 0) {
+      o << "    result:";
+      for (const auto& v : t.outputs()) o << " " << v.name() << " = " << v.value();
+      o << "\n";
+    }
+  }
+}
+
 void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info,
              const v1::ScoreRequest& request, const v1::ScoreResponse& r) {
-  const ValueLookup values(request, r);
   const auto& e = request.enterprise();
   o << "request " << r.request_id() << "  enterprise " << r.enterprise_id();
   if (!e.name().empty()) o << " (" << e.name() << ")";
@@ -240,57 +211,12 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
     }
     if (const v1::Rule* rule = FindRule(loaded.bundle, h.rule_set(), h.rule_id())) {
       o << "    condition: " << rule->condition() << "\n";
-      const std::string read = values.ValuesOf(rule->condition());
+      const std::string read = rules::DescribeReads(rule->condition(), request, r);
       if (!read.empty()) o << "    read:      " << read << "\n";
     }
   }
 
-  o << "\nDECISION TABLES\n";
-  if (r.decision_tables_size() == 0) o << "  none\n";
-  for (const auto& t : r.decision_tables()) {
-    const v1::DecisionTable* table = FindTable(loaded.bundle, t.table_id());
-    o << "  " << t.table_id();
-    if (table != nullptr) {
-      std::string policy = v1::DecisionHitPolicy_Name(table->hit_policy());
-      if (policy.rfind("DECISION_HIT_POLICY_", 0) == 0) policy = policy.substr(20);
-      o << " (" << policy << ")";
-    }
-    if (t.errored()) o << ": could not decide: " << t.error();
-    o << "\n";
-    if (table != nullptr) {
-      for (const auto& in : table->inputs()) {
-        o << "    input " << in.name() << " = " << in.expression();
-        const std::string read = values.ValuesOf(in.expression());
-        if (!read.empty()) o << "   [" << read << "]";
-        o << "\n";
-      }
-    }
-    for (int row : t.matched_rows()) {
-      o << "    matched row " << row;
-      if (table != nullptr && row >= 0 && row < table->rows_size()) {
-        const auto& rw = table->rows(row);
-        if (!rw.description().empty()) o << " (" << rw.description() << ")";
-        o << ":";
-        for (int i = 0; i < rw.input_entries_size(); ++i) {
-          o << (i ? ", " : " ")
-            << (i < table->inputs_size() ? table->inputs(i).name() : std::to_string(i)) << " "
-            << rw.input_entries(i);
-        }
-        o << " ->";
-        for (int i = 0; i < rw.output_entries_size(); ++i) {
-          o << (i ? ", " : " ")
-            << (i < table->outputs_size() ? table->outputs(i).name() : std::to_string(i)) << " = "
-            << rw.output_entries(i);
-        }
-      }
-      o << "\n";
-    }
-    if (!t.errored() && t.outputs_size() > 0) {
-      o << "    result:";
-      for (const auto& v : t.outputs()) o << " " << v.name() << " = " << v.value();
-      o << "\n";
-    }
-  }
+  ExplainTables(o, loaded, request, r);
   for (const auto& w : r.warnings()) o << "\nwarning: " << w << "\n";
 }
 

@@ -8,7 +8,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
-#include "rules/bundle_lint.h"
+#include "lint/bundle_lint.h"
 
 namespace credence::cli {
 namespace {
@@ -94,9 +94,9 @@ int ValidateCommand(int argc, char** argv) {
   // Static checks beyond compiling; only on a bundle without errors, since they assume its
   // references resolve.
   if (errors == 0) {
-    std::vector<rules::LintFinding> findings = rules::UnusedFeatures(loaded->bundle);
-    for (auto& f : rules::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
-    for (auto& f : rules::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
+    std::vector<lint::LintFinding> findings = lint::UnusedFeatures(loaded->bundle);
+    for (auto& f : lint::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
+    for (auto& f : lint::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
     for (const auto& f : findings) {
       PrintDiagnostic({Issue::Severity::kWarning,
                        InvalidArgumentError(f.message, loaded->source_map.Locate(f.field_path))});

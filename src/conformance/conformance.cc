@@ -1,5 +1,5 @@
-// CEL conformance runner. See conformance.h.
-#include "expr/conformance.h"
+// CEL conformance runner (module conformance). See conformance.h.
+#include "conformance/conformance.h"
 
 #include <cmath>
 #include <exception>
@@ -14,10 +14,20 @@
 #include "expr/time_util.h"
 #include "expr/value.h"
 
-namespace credence::expr {
+namespace credence::conformance {
 namespace {
 
 using Json = nlohmann::json;
+using expr::Activation;
+using expr::CompileOptions;
+using expr::Duration;
+using expr::Environment;
+using expr::ListValue;
+using expr::MapValue;
+using expr::Program;
+using expr::Timestamp;
+using expr::Type;
+using expr::Value;
 
 bool DecodeBase64(const std::string& in, std::string* out) {
   auto val = [](char c) -> int {
@@ -46,9 +56,10 @@ bool DecodeBase64(const std::string& in, std::string* out) {
 
 std::string_view StaticTypeName(const std::string& name) {
   static constexpr std::string_view kNames[] = {
-      kTypeNameNull,   kTypeNameBool,      kTypeNameInt,      kTypeNameUint,
-      kTypeNameDouble, kTypeNameString,    kTypeNameBytes,    kTypeNameList,
-      kTypeNameMap,    kTypeNameTimestamp, kTypeNameDuration, kTypeNameType};
+      expr::kTypeNameNull,      expr::kTypeNameBool,     expr::kTypeNameInt,
+      expr::kTypeNameUint,      expr::kTypeNameDouble,   expr::kTypeNameString,
+      expr::kTypeNameBytes,     expr::kTypeNameList,     expr::kTypeNameMap,
+      expr::kTypeNameTimestamp, expr::kTypeNameDuration, expr::kTypeNameType};
   for (std::string_view n : kNames) {
     if (n == name) return n;
   }
@@ -110,11 +121,11 @@ Result<Value> JsonToValue(const Json& j) {
     return Value::Type(n);
   }
   if (kind == "timestamp") {
-    CREDENCE_ASSIGN_OR_RETURN(Timestamp t, ParseTimestamp(v.get<std::string>()));
+    CREDENCE_ASSIGN_OR_RETURN(Timestamp t, expr::ParseTimestamp(v.get<std::string>()));
     return Value::Time(t);
   }
   if (kind == "duration") {
-    CREDENCE_ASSIGN_OR_RETURN(Duration d, ParseDuration(v.get<std::string>()));
+    CREDENCE_ASSIGN_OR_RETURN(Duration d, expr::ParseDuration(v.get<std::string>()));
     return Value::Dur(d);
   }
   return UnimplementedError("unsupported value kind '" + kind + "'");
@@ -203,7 +214,7 @@ ConformanceCaseResult RunCaseImpl(std::string_view line) {
   CompileOptions options;
   options.check_types = !j.value("disable_check", false);
   options.parse.enable_macros = !j.value("disable_macros", false);
-  Result<std::shared_ptr<const Program>> program = Compile(r.expr, env, options);
+  Result<std::shared_ptr<const Program>> program = expr::Compile(r.expr, env, options);
   if (!program.ok()) {
     if (want_error) {
       r.passed = true;
@@ -268,4 +279,4 @@ Result<ConformanceFileResult> RunConformanceFile(const std::string& path) {
   return out;
 }
 
-}  // namespace credence::expr
+}  // namespace credence::conformance

@@ -1,15 +1,18 @@
-#include "rules/bundle_lint.h"
+// Static analysis of expressions: constant folding, intervals, what an expression reads,
+// and whether a condition can be true, against hand-worked and brute-force references.
+#include "expr/analysis.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "expr/parser.h"
-#include "tests/testing/builders.h"
+#include "expr/value.h"
+#include "tests/testing/status_matchers.h"
 
-namespace credence::rules {
+namespace credence::expr {
 namespace {
 
-using ::credence::testing::ParseText;
+using ::credence::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -33,14 +36,8 @@ TEST(ReferencedNamesTest, IdentifiersAndMemberChainsWithoutLocals) {
   EXPECT_FALSE(ReferencedNames("a +").ok());
 }
 
-TEST(TemplateNamesTest, BracesAndEscapes) {
-  EXPECT_THAT(TemplateNames("rate {refund_rate} over {orders} {{literal}} {orders}"),
-              ElementsAre("refund_rate", "orders"));
-  EXPECT_THAT(TemplateNames("no names"), IsEmpty());
-}
-
 Satisfiability Analyze(const std::string& text, std::string* why = nullptr) {
-  auto parsed = expr::Parse(text);
+  auto parsed = Parse(text);
   EXPECT_TRUE(parsed.ok()) << parsed.status();
   return AnalyzeCondition(*parsed->root, why);
 }
@@ -114,101 +111,90 @@ TEST(AnalyzeConditionTest, AgreesWithGridSearchOnRandomBounds) {
   EXPECT_GT(nevers, 20) << "the random cases should include contradictions";
 }
 
-constexpr const char* kBundle = R"pb(
-  features {
-    name: "a"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "b"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "c"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "d"
-    ratio { numerator: "a" denominator: "e" }
-  }
-  features {
-    name: "e"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "f"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "g"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "unused1"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  features {
-    name: "h"
-    aggregate { op: AGGREGATE_OP_COUNT }
-  }
-  rule_sets {
-    id: "s"
-    rules { id: "ok" condition: "a > 1.0" message: "{b}" }
-    rules { id: "never" condition: "c > 5.0 && c < 3.0" }
-    rules { id: "const" condition: "1 > 2" }
-  }
-  decision_tables {
-    id: "t"
-    hit_policy: DECISION_HIT_POLICY_UNIQUE
-    inputs { name: "x" expression: "d" }
-    inputs { name: "z" expression: "enterprise.zone" }
-    outputs { name: "outcome" }
-    rows { input_entries: "< 1" input_entries: "\"a\"" output_entries: "\"APPROVE\"" }
-    rows { input_entries: ">= 1" input_entries: "\"a\"" output_entries: "\"REVIEW\"" }
-    rows { input_entries: "< 1" input_entries: "not(\"a\")" output_entries: "\"REVIEW\"" }
-    rows { input_entries: "< 2" input_entries: "not(\"b\")" output_entries: "\"REJECT\"" }
-  }
-  models {
-    id: "m"
-    logistic { terms { feature: "f" } }
-  }
-  reason_codes { code: "R" feature: "g" }
-  models {
-    id: "t"
-    tree_ensemble { file: "x.json" features: "h" }
-  }
-)pb";
-
-TEST(BundleLintTest, UnusedFeaturesAreThoseNothingReads) {
-  const auto b = ParseText<v1::Bundle>(kBundle);
-  auto found = UnusedFeatures(b);
-  // c is read only by a rule that never fires, but it is read; e only by the ratio d.
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].field_path, "features[7].name");
-  EXPECT_THAT(found[0].message, HasSubstr("'unused1'"));
+std::optional<Value> Fold(const std::string& text) {
+  auto parsed = Parse(text);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  return ConstantValue(*parsed->root);
 }
 
-TEST(BundleLintTest, NeverFiringRules) {
-  const auto b = ParseText<v1::Bundle>(kBundle);
-  auto found = NeverFiringRules(b);
-  ASSERT_EQ(found.size(), 2u);
-  EXPECT_EQ(found[0].field_path, "rule_sets[0].rules[1].condition");
-  EXPECT_THAT(found[0].message, HasSubstr("'s/never' can never fire"));
-  EXPECT_EQ(found[1].field_path, "rule_sets[0].rules[2].condition");
+// `text` folds to a constant of the kind and value of `want`.
+::testing::AssertionResult FoldsTo(const std::string& text, const Value& want) {
+  std::optional<Value> got = Fold(text);
+  if (!got) return ::testing::AssertionFailure() << text << " does not fold";
+  if (got->kind() != want.kind() || !ValuesEqual(*got, want)) {
+    return ::testing::AssertionFailure() << text << " folds to " << got->DebugString();
+  }
+  return ::testing::AssertionSuccess();
 }
 
-TEST(BundleLintTest, UniqueRowsThatMayOverlap) {
-  const auto b = ParseText<v1::Bundle>(kBundle);
-  auto found = PossiblyOverlappingRows(b);
-  // 0/1 disjoint on x; 0/2 disjoint on z (not("a") vs "a"); 1/2 disjoint on x;
-  // 0/3: x overlaps, z "a" vs not("b") overlaps but is not judged by the compiler -> warn;
-  // 1/3: x [1, 2) overlaps, z likewise -> warn; 2/3: not("a") vs not("b") -> warn.
-  ASSERT_EQ(found.size(), 3u);
-  EXPECT_THAT(found[0].message, HasSubstr("rows 0 and 3 may overlap"));
-  EXPECT_THAT(found[1].message, HasSubstr("rows 1 and 3 may overlap"));
-  EXPECT_THAT(found[2].message, HasSubstr("rows 2 and 3 may overlap"));
-  EXPECT_EQ(found[0].field_path, "decision_tables[0].rows[3]");
+TEST(ConstantValueTest, FoldsExactlyAsTheEvaluatorComputes) {
+  EXPECT_TRUE(FoldsTo("2.0 * 3.0", Value::Double(6.0)));
+  EXPECT_TRUE(FoldsTo("[1, 2][1]", Value::Int(2)));
+  EXPECT_TRUE(FoldsTo("'ab' + 'c'", Value::String("abc")));
+  EXPECT_TRUE(FoldsTo("1 == 1.0", Value::Bool(true)));        // heterogeneous numeric equality
+  EXPECT_FALSE(Fold("x + 1").has_value());                    // a name is never constant
+  EXPECT_FALSE(Fold("1 / 0").has_value());                    // an error value is not folded
+  EXPECT_FALSE(Fold("9223372036854775807 + 1").has_value());  // overflow is an error
+}
+
+TEST(ConstantValueTest, ShortCircuitsDecideWithoutTheOtherOperand) {
+  EXPECT_TRUE(FoldsTo("false && x > 1", Value::Bool(false)));
+  EXPECT_TRUE(FoldsTo("x > 1 && false", Value::Bool(false)));  // CEL's && is commutative
+  EXPECT_TRUE(FoldsTo("x > 1 || true", Value::Bool(true)));
+  EXPECT_TRUE(FoldsTo("true ? 'a' : x", Value::String("a")));
+  EXPECT_FALSE(Fold("true && x > 1").has_value());
+  EXPECT_FALSE(Fold("x ? 1 : 1").has_value());
+}
+
+TEST(EvaluateConstantTest, LiteralsAndErrors) {
+  Result<Value> v = EvaluateConstant("1.5");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->is_double() && v->double_value() == 1.5) << v->DebugString();
+  EXPECT_THAT(EvaluateConstant("x"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("undeclared reference to 'x'")));
+  EXPECT_THAT(EvaluateConstant("1 / 0"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("divide by zero")));
+}
+
+// The lint used to fold only bools and numbers, so a condition the planner folds to false
+// (comparing two strings, sizes of literals) was not reported as never firing.
+TEST(AnalyzeConditionTest, FoldsEverythingThePlannerFolds) {
+  EXPECT_EQ(Analyze("'a' == 'b'"), Satisfiability::kNever);
+  EXPECT_EQ(Analyze("size('abc') > 5 && x > 1"), Satisfiability::kNever);
+  EXPECT_EQ(Analyze("x > 2.0 * 3.0 && x < 5"), Satisfiability::kNever);
+}
+
+TEST(IntervalTest, IntersectionAndText) {
+  const Interval a{0, 1, true, false};  // [0, 1)
+  EXPECT_EQ(a.ToString(), "[0, 1)");
+  EXPECT_TRUE(Overlap(a, Interval::Point(0)));
+  EXPECT_FALSE(Overlap(a, Interval::Point(1)));
+  EXPECT_FALSE(Overlap(a, Interval::Above(1, true)));
+  EXPECT_TRUE(Overlap(a, Interval::Above(0.5, false)));
+  EXPECT_EQ(Intersect(Interval::Below(3, true), Interval::Above(3, true)).ToString(), "[3, 3]");
+  EXPECT_TRUE(Intersect(Interval::Below(3, false), Interval::Above(3, true)).empty());
+  EXPECT_EQ(Interval::All().ToString(), "(-inf, inf)");
+}
+
+// Uncovered against a membership test on a grid of points (steps of 0.25 and the ends).
+TEST(IntervalTest, UncoveredIsTheComplementOfTheUnion) {
+  const std::vector<Interval> covered = {
+      {0, 1, true, false}, Interval::Above(2, false), Interval::Point(1.5)};
+  const std::vector<Interval> gaps = Uncovered(covered);
+  std::string text;
+  for (const Interval& g : gaps) text += (text.empty() ? "" : ", ") + g.ToString();
+  EXPECT_EQ(text, "(-inf, 0), [1, 1.5), (1.5, 2]");
+  auto in = [](const std::vector<Interval>& set, double x) {
+    for (const Interval& i : set) {
+      if (Overlap(i, Interval::Point(x))) return true;
+    }
+    return false;
+  };
+  for (int k = -8; k <= 16; ++k) {
+    const double x = k / 4.0;
+    EXPECT_NE(in(covered, x), in(gaps, x)) << x;
+  }
 }
 
 }  // namespace
-}  // namespace credence::rules
+}  // namespace credence::expr

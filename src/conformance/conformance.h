@@ -1,4 +1,4 @@
-// File: expr/conformance.h
+// File: conformance/conformance.h
 //
 // Runs CEL conformance cases stored as JSON Lines (the format of
 // shared/conformance/cel/README.md: one case per line with expr, type_env, bindings,
@@ -14,8 +14,8 @@
 // fails. `unknown` expectations are not supported and fail.
 //
 // Thread-safe (no shared state).
-#ifndef CREDENCE_EXPR_CONFORMANCE_H_
-#define CREDENCE_EXPR_CONFORMANCE_H_
+#ifndef CREDENCE_CONFORMANCE_CONFORMANCE_H_
+#define CREDENCE_CONFORMANCE_CONFORMANCE_H_
 
 #include <string>
 #include <string_view>
@@ -23,7 +23,7 @@
 
 #include "credence/result.h"
 
-namespace credence::expr {
+namespace credence::conformance {
 
 struct ConformanceCaseResult {
   std::string section;
@@ -47,6 +47,6 @@ ConformanceCaseResult RunConformanceCase(std::string_view json_line);
 // Runs every non-empty line of `path`. Errors: kNotFound when the file cannot be opened.
 Result<ConformanceFileResult> RunConformanceFile(const std::string& path);
 
-}  // namespace credence::expr
+}  // namespace credence::conformance
 
-#endif  // CREDENCE_EXPR_CONFORMANCE_H_
+#endif  // CREDENCE_CONFORMANCE_CONFORMANCE_H_

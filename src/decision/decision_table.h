@@ -1,43 +1,26 @@
+// File: decision/decision_table.h
+//
 // Decision tables with the hit policies of the DMN standard: UNIQUE, FIRST, PRIORITY, ANY,
 // COLLECT (list, SUM, MIN, MAX, COUNT) and RULE ORDER. Inputs are CEL expressions; input
-// entries are unary tests; output entries are CEL literals. See docs/rules.md.
-#ifndef CREDENCE_RULES_DECISION_TABLE_H_
-#define CREDENCE_RULES_DECISION_TABLE_H_
+// entries are unary tests (input_entry.h); output entries are CEL literals. See
+// docs/rules.md.
+#ifndef CREDENCE_DECISION_DECISION_TABLE_H_
+#define CREDENCE_DECISION_DECISION_TABLE_H_
 
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "credence/status.h"
+#include "credence/bundle.h"
 #include "credence/result.h"
+#include "credence/status.h"
 #include "credence/v1/bundle.pb.h"
 #include "credence/v1/score.pb.h"
+#include "decision/input_entry.h"
 #include "expr/program.h"
-#include "rules/rule_set.h"
 
-namespace credence::rules {
-
-// One unary test of an input entry.
-struct UnaryTest {
-  enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kRange };
-  Op op = Op::kEq;
-  expr::Value value;  // kRange: the low end
-  expr::Value high;   // kRange only
-  bool low_closed = true, high_closed = true;
-};
-
-// A parsed input entry: "-" (any), or a list of tests (any one matches), possibly negated.
-struct InputEntry {
-  bool any = false;
-  bool negated = false;
-  std::vector<UnaryTest> tests;
-  // Does `v` satisfy the entry? A value of another kind than a test's literal fails that test.
-  bool Matches(const expr::Value& v) const;
-};
-
-// Parses an input entry. Errors: INVALID_ARGUMENT with the offset in the message.
-Result<InputEntry> ParseInputEntry(std::string_view text);
+namespace credence::decision {
 
 // Formats a literal value the way output entries are written: strings quoted with CEL
 // escapes, doubles in the shortest form that round-trips, ints and bools plainly.
@@ -53,14 +36,15 @@ struct TableOutcome {
 // Immutable once compiled; Evaluate is const and thread-safe.
 class DecisionTable {
  public:
-  // `path` is the table's field path ("decision_tables[2]"). Problems go to `issues` (errors
+  // `path` is the table's field path ("decision_tables[2]"); `locator` (may be null) maps
+  // field paths to bundle locations. Problems go to `issues` (errors
   // and warnings, located); the first error is returned (INVALID_ARGUMENT): entry counts
   // that differ from the inputs/outputs, bad entries, entries whose literal type cannot
   // match the input's type, rows that certainly overlap under UNIQUE, PRIORITY outputs
   // without a priority list, an aggregation outside COLLECT. Warnings: inputs not covered
   // (decided for single-input numeric tables).
   static Result<DecisionTable> Compile(const v1::DecisionTable& table, const std::string& path,
-                                       const expr::Environment& env, Locator locator,
+                                       const expr::Environment& env, const BundleSourceMap* locator,
                                        std::vector<Issue>* issues);
 
   DecisionTable(DecisionTable&&) noexcept;
@@ -78,11 +62,13 @@ class DecisionTable {
   std::vector<expr::Value> OutputValues(int index) const;
 
  private:
+  friend class TableCompiler;
+  friend class TableEvaluation;
   struct Rep;
   explicit DecisionTable(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };
 
-}  // namespace credence::rules
+}  // namespace credence::decision
 
-#endif  // CREDENCE_RULES_DECISION_TABLE_H_
+#endif  // CREDENCE_DECISION_DECISION_TABLE_H_

@@ -1,0 +1,130 @@
+// Bundle lint. See bundle_lint.h.
+#include "lint/bundle_lint.h"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "decision/input_entry.h"
+#include "expr/analysis.h"
+#include "expr/parser.h"
+#include "rules/rule_set.h"
+
+namespace credence::lint {
+
+std::vector<LintFinding> UnusedFeatures(const v1::Bundle& bundle) {
+  std::set<std::string> used;
+  auto use_expr = [&](const std::string& text) {
+    auto names = expr::ReferencedNames(text);
+    if (!names.ok()) return;
+    for (const std::string& n : *names) used.insert(n.substr(0, n.find('.')));
+  };
+  for (const auto& set : bundle.rule_sets()) {
+    for (const auto& rule : set.rules()) {
+      use_expr(rule.condition());
+      for (const auto& n : rules::TemplateFeatureNames(rule.message())) used.insert(n);
+    }
+  }
+  for (const auto& table : bundle.decision_tables()) {
+    for (const auto& in : table.inputs()) use_expr(in.expression());
+  }
+  for (const auto& model : bundle.models()) {
+    for (const auto& t : model.logistic().terms()) used.insert(t.feature());
+    for (const auto& c : model.scorecard().characteristics()) {
+      if (c.has_feature()) used.insert(c.feature());
+    }
+    for (const auto& f : model.tree_ensemble().features()) used.insert(f);
+  }
+  for (const auto& rc : bundle.reason_codes()) used.insert(rc.feature());
+  for (const auto& f : bundle.features()) {
+    if (f.has_ratio()) {
+      used.insert(f.ratio().numerator());
+      used.insert(f.ratio().denominator());
+    }
+    if (f.has_growth()) used.insert(f.growth().feature());
+  }
+  std::vector<LintFinding> out;
+  for (int i = 0; i < bundle.features_size(); ++i) {
+    const std::string& name = bundle.features(i).name();
+    if (!used.count(name)) {
+      out.push_back({"features[" + std::to_string(i) + "].name",
+                     "feature '" + name +
+                         "' is not used by any rule, decision table, model, reason code or "
+                         "other feature"});
+    }
+  }
+  return out;
+}
+
+std::vector<LintFinding> NeverFiringRules(const v1::Bundle& bundle) {
+  std::vector<LintFinding> out;
+  for (int s = 0; s < bundle.rule_sets_size(); ++s) {
+    const auto& set = bundle.rule_sets(s);
+    for (int r = 0; r < set.rules_size(); ++r) {
+      auto parsed = expr::Parse(set.rules(r).condition());
+      if (!parsed.ok()) continue;  // a compile error reports it
+      std::string why;
+      if (expr::AnalyzeCondition(*parsed->root, &why) == expr::Satisfiability::kNever) {
+        out.push_back(
+            {"rule_sets[" + std::to_string(s) + "].rules[" + std::to_string(r) + "].condition",
+             "rule '" + set.id() + "/" + set.rules(r).id() + "' can never fire: " + why});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<LintFinding> PossiblyOverlappingRows(const v1::Bundle& bundle) {
+  std::vector<LintFinding> out;
+  for (int t = 0; t < bundle.decision_tables_size(); ++t) {
+    const auto& table = bundle.decision_tables(t);
+    if (table.hit_policy() != v1::DECISION_HIT_POLICY_UNIQUE) continue;
+    std::vector<std::vector<std::optional<decision::InputEntry>>> rows;
+    for (const auto& row : table.rows()) {
+      std::vector<std::optional<decision::InputEntry>> entries;
+      for (const auto& text : row.input_entries()) {
+        auto e = decision::ParseInputEntry(text);
+        entries.push_back(e.ok() ? std::optional<decision::InputEntry>(std::move(e).value())
+                                 : std::nullopt);
+      }
+      rows.push_back(std::move(entries));
+    }
+    for (std::size_t a = 0; a < rows.size(); ++a) {
+      for (std::size_t b = a + 1; b < rows.size(); ++b) {
+        if (rows[a].size() != rows[b].size()) continue;
+        bool disjoint = false, maybe = false;
+        std::string unsure;
+        for (std::size_t i = 0; i < rows[a].size() && !disjoint; ++i) {
+          if (!rows[a][i] || !rows[b][i]) {
+            disjoint = true;  // a bad entry is a compile error; nothing to add
+            break;
+          }
+          switch (decision::RelateEntries(*rows[a][i], *rows[b][i])) {
+            case decision::EntryRelation::kDisjoint:
+              disjoint = true;
+              break;
+            case decision::EntryRelation::kMaybe:
+              maybe = true;
+              if (!unsure.empty()) unsure += ", ";
+              unsure += i < static_cast<std::size_t>(table.inputs_size())
+                            ? "'" + table.inputs(static_cast<int>(i)).name() + "'"
+                            : std::to_string(i);
+              break;
+            case decision::EntryRelation::kOverlap:
+              break;
+          }
+        }
+        if (!disjoint && maybe) {
+          out.push_back(
+              {"decision_tables[" + std::to_string(t) + "].rows[" + std::to_string(b) + "]",
+               "UNIQUE table '" + table.id() + "': rows " + std::to_string(a) + " and " +
+                   std::to_string(b) + " may overlap (not provably disjoint on " + unsure + ")"});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace credence::lint
