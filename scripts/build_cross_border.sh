@@ -4,11 +4,16 @@
 #   1. simulate a development cohort (N enterprises, seed 1, as_of 2026-10-01) and an
 #      out-of-time cohort (seed 2, as_of 2027-04-01) with `credence simulate`;
 #   2. compute the bundle's features of both with `credence features --labels` -> CSVs;
-#   3. fit the credit scorecard with `credence fit --scorecard` and measure it (`credence
-#      predict`, `credence metrics`: development and out-of-time AUC / KS, PSI between cohorts);
+#   3. fit the credit scorecard with `credence fit --scorecard` (the bundle's risk directions,
+#      a neutral baseline, the reference distributions and governance stored with it) and
+#      measure it (`credence predict`, `credence metrics`: development and out-of-time AUC /
+#      KS, PSI between cohorts);
 #   4. train the gradient-boosted challenger (models/cross-border/train_challenger.py, Debian's
 #      python3-xgboost) and regenerate the bundle so it references the challenger;
-#   5. validate the bundle.
+#   5. validate the bundle;
+#   6. score the out-of-time cohort with the bundle and run `credence monitor` on it against
+#      the reference stored at fit time (calibration by grade, drift, reasons, limits) — the
+#      figures of MODEL_CARD.md (models/cross-border/card_figures.py prints them).
 #
 # Everything lands under $OUT (default build/cross-border); only the model files under
 # models/cross-border/ change. Deterministic for given N and seeds.
@@ -42,6 +47,9 @@ echo "== 3. scorecard: credence fit --scorecard on the development cohort"
 "$CLI" fit --scorecard --in "$OUT/dev_features.csv" --label bad \
   --exclude request_id,enterprise_id,default_12m,violation_12m \
   --monotonic --model-id cb_scorecard --base-score 600 --base-odds 50 --pdo 20 \
+  --bundle "$BUNDLE" --baseline neutral \
+  --owner "credence maintainers" --sample-period 2024-10-01/2026-10-01 \
+  --intended-use "Demonstration and integration testing of the cross-border bundle on simulated enterprises" \
   --out "$BUNDLE/scorecard.textproto" --report "$OUT/scorecard_report.json"
 # Scores of both cohorts by the fitted card (predict reads the CSV columns by name), then
 # development / out-of-time AUC, KS, Gini and the PSI between the cohorts.
@@ -71,4 +79,14 @@ python3 "$BUNDLE/make_bundle.py"
 
 echo "== 5. validate"
 "$CLI" validate "$BUNDLE"
+
+echo "== 6. monitor: the out-of-time cohort scored by the bundle"
+"$CLI" score --bundle "$BUNDLE" --in "$OUT/oot.pb" --format pb --out-format jsonl \
+  --include-features --out "$OUT/oot_scored.jsonl"
+"$CLI" monitor --bundle "$BUNDLE" --in "$OUT/oot_scored.jsonl" --labels "$OUT/oot_labels.csv" \
+  --json --out "$OUT/oot_monitor.json" || true
+"$CLI" monitor --bundle "$BUNDLE" --in "$OUT/oot_scored.jsonl" --labels "$OUT/oot_labels.csv" \
+  --out "$OUT/oot_monitor.html" || true
+"$PY" "$BUNDLE/card_figures.py" "$OUT/oot_scored.jsonl" "$OUT/oot_monitor.json" \
+  | tee "$OUT/card_figures.md"
 echo "outputs in $OUT"

@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   protobuf-compiler libprotobuf-dev
   libeigen3-dev libboost-program-options-dev
+  # Header-only Boost.Math: the beta distribution of the Jeffreys calibration test.
+  libboost-math-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libabsl-dev nlohmann-json3-dev
   python3

@@ -126,6 +126,8 @@ def ratio(name, dim, desc, num, den, direction, source, policy="SMOOTHED", prior
     if policy == "SMOOTHED":
         desc += f" Smoothed: (num + {prior_rate}×{prior_weight}) / (den + {prior_weight})."
     feature(name, dim, desc, body, w, direction, source)
+    FEATURES[-1].update(num=num, den=den, policy=policy, prior_rate=prior_rate,
+                        prior_weight=prior_weight)
 
 
 def link(name, dim, desc, kinds, days, linked_kinds, measure, direction, source, quantile=None,
@@ -159,19 +161,19 @@ agg("declaration_errors_365d", "customs", "Declarations with a recorded declarat
 ratio("declaration_error_rate_365d", "customs", "Declaration error rate: declarations with errors ÷ declarations.",
       "declaration_errors_365d", "declarations_365d", UP,
       f"{D} §3 C04: 2014 rule > 2× national average → dishonest; national average taken as 1% (synthesis), so 2% review and 5% severe",
-      prior_rate=0.01, prior_weight=50)
+      prior_rate=0.0, prior_weight=50)
 agg("declarations_amended_365d", "customs", "Declarations amended or withdrawn in the last year.",
     ["CUSTOMS_DECLARATION"], 365, "COUNT", UP, f"{D} §3 C05", statuses=["amended", "withdrawn"])
 ratio("declaration_amend_rate_365d", "customs", "Amended or withdrawn declarations ÷ declarations.",
       "declarations_amended_365d", "declarations_365d", UP, f"{D} §3 C05: no published threshold; 5% (synthesis: about 3× the clean-population rate)",
-      prior_rate=0.02, prior_weight=50)
+      prior_rate=0.0, prior_weight=50)
 agg("inspections_365d", "customs", "Customs inspection results in the last year.",
     ["CUSTOMS_INSPECTION"], 365, "COUNT", "volume (denominator)", f"{D} §3 C06")
 agg("inspections_adverse_365d", "customs", "Inspections with an adverse finding (failed, seized, smuggling) in the last year.",
     ["CUSTOMS_INSPECTION"], 365, "COUNT", UP, f"{D} §3 C06", statuses=["failed", "seized", "smuggling"])
 ratio("inspection_finding_rate_365d", "customs", "Inspection finding rate: adverse inspections ÷ inspections.",
       "inspections_adverse_365d", "inspections_365d", UP,
-      f"{D} §3 C06: no published threshold; 10% (synthesis)", prior_rate=0.03, prior_weight=10)
+      f"{D} §3 C06: no published threshold; 10% (synthesis)", prior_rate=0.0, prior_weight=10)
 agg("smuggling_inspections_2y", "customs", "Inspections whose finding is smuggling in the last two years.",
     ["CUSTOMS_INSPECTION"], 730, "COUNT", UP, f"{D} §3 C03: smuggling → dishonest; AEO requires 2 clean years", statuses=["smuggling"])
 agg("smuggling_penalties_2y", "customs", "Administrative penalties for smuggling (attribute smuggling = true) in the last two years.",
@@ -192,7 +194,7 @@ agg("order_value_365d_cny", "customs", "Value of completed orders in the last ye
     ["ORDER"], 365, "SUM", "volume", "synthesis", statuses=["completed"])
 ratio("declared_to_sales_ratio_365d", "customs", "Declared export value ÷ value of completed orders: goods declared without matching sales (paper exports).",
       "declaration_value_365d", "order_value_365d_cny", UP,
-      f"{D} §1.4 export-refund red flags (abnormal export growth, fast in-out); 2.0 (synthesis)", prior_rate=1.0, prior_weight=10000)
+      f"{D} §1.4 export-refund red flags (abnormal export growth, fast in-out); 2.0 (synthesis)", prior_rate=0.0, prior_weight=10000)
 
 # --- Tax -----------------------------------------------------------------------------------
 agg("tax_refund_claims_365d", "tax", "Export tax-refund claims filed in the last year.",
@@ -205,21 +207,21 @@ agg("tax_refund_adverse_outcomes_365d", "tax", "Refund-claim outcomes rejected o
     ["TAX_REFUND_OUTCOME"], 365, "COUNT", UP, f"{D} §3 T08", statuses=["rejected", "partially_approved"])
 ratio("tax_refund_adjust_rate_365d", "tax", "Claims rejected or adjusted ÷ claims filed.",
       "tax_refund_adverse_outcomes_365d", "tax_refund_claims_365d", UP,
-      f"{D} §3 T08: no published threshold; 20% (synthesis)", prior_rate=0.05, prior_weight=5)
+      f"{D} §3 T08: no published threshold; 20% (synthesis)", prior_rate=0.0, prior_weight=5)
 agg("tax_refund_rejections_365d", "tax", "Refund claims rejected outright in the last year.",
     ["TAX_REFUND_OUTCOME"], 365, "COUNT", UP, f"{D} §3 T08", statuses=["rejected"])
 agg("invoice_lag_long_claims_365d", "tax", "Claims whose supplier-invoice-to-export lag exceeds 90 days (attribute invoice_lag_days > 90).",
     ["TAX_REFUND_CLAIM"], 365, "COUNT", UP, f"{D} §3 T05: 90-day gap flagged", attrs=[("invoice_lag_days", "GT", "int", 90)])
 ratio("invoice_lag_long_share_365d", "tax", "Share of refund claims with an invoice–export lag over 90 days.",
-      "invoice_lag_long_claims_365d", "tax_refund_claims_365d", UP, f"{D} §3 T05; 20% (synthesis)", prior_rate=0.02, prior_weight=5)
+      "invoice_lag_long_claims_365d", "tax_refund_claims_365d", UP, f"{D} §3 T05; 20% (synthesis)", prior_rate=0.0, prior_weight=5)
 ratio("tax_refund_to_sales_ratio_365d", "tax", "Refund claimed ÷ value of completed orders (CNY): the effective rebate rate.",
       "tax_refund_claim_value_365d", "order_value_365d_cny", UP,
       "export VAT rebate rates are at most 13% (synthesis, statutory rates not in the domain notes); 20% leaves room for timing",
-      prior_rate=0.1, prior_weight=10000)
+      prior_rate=0.0, prior_weight=10000)
 agg("unit_price_jumps_365d", "tax", "Declarations with a unit price > 110% of the last declared price for the same item (attribute unit_price_jump).",
     ["CUSTOMS_DECLARATION"], 365, "COUNT", UP, f"{D} §3 T09: 10% price jump trigger (SAT Bulletin 2010 No. 11)", attrs=[("unit_price_jump", "EQ", "bool", True)])
 ratio("unit_price_jump_rate_365d", "tax", "Share of declarations with a unit-price jump.",
-      "unit_price_jumps_365d", "declarations_365d", UP, f"{D} §3 T09; 20% (synthesis)", prior_rate=0.03, prior_weight=20)
+      "unit_price_jumps_365d", "declarations_365d", UP, f"{D} §3 T09; 20% (synthesis)", prior_rate=0.0, prior_weight=20)
 agg("tax_payments_late_365d", "tax", "Tax payments made late in the last year.",
     ["TAX_PAYMENT"], 365, "COUNT", UP, f"{D} §1.2 tax credit deductions", statuses=["late"])
 agg("tax_payments_over_90d_late_3y", "tax", "Tax payments more than 90 days late (attribute days_late > 90) in the last three years.",
@@ -229,14 +231,14 @@ agg("tax_payments_over_90d_late_3y", "tax", "Tax payments more than 90 days late
 agg("orders_90d", "payment", "Orders (any status) in the last 90 days.", ["ORDER"], 90, "COUNT", "volume (denominator)", f"{D} §3 P01")
 agg("chargebacks_90d", "payment", "Card chargebacks in the last 90 days.", ["CHARGEBACK"], 90, "COUNT", UP, f"{D} §3 P01")
 ratio("chargeback_rate_90d", "payment", "Chargebacks ÷ orders over 90 days.", "chargebacks_90d", "orders_90d", UP,
-      f"{D} §1.5 card programmes: Visa standard 0.9%, excessive 1.8%", prior_rate=0.003, prior_weight=200)
+      f"{D} §1.5 card programmes: Visa standard 0.9%, excessive 1.8%", prior_rate=0.0, prior_weight=200)
 agg("disputes_opened_90d", "payment", "Disputes opened by buyers in the last 90 days.", ["DISPUTE_OPENED"], 90, "COUNT", UP, f"{D} §3 P02")
 ratio("dispute_rate_90d", "payment", "Disputes ÷ orders over 90 days (VAMP-style).", "disputes_opened_90d", "orders_90d", UP,
-      f"{D} §3 P02: VAMP 1.5% from April 2026", prior_rate=0.005, prior_weight=200)
+      f"{D} §3 P02: VAMP 1.5% from April 2026", prior_rate=0.0, prior_weight=200)
 agg("disputes_resolved_365d", "payment", "Disputes resolved in the last year.", ["DISPUTE_RESOLVED"], 365, "COUNT", "volume", f"{D} §3 P04")
 agg("disputes_lost_365d", "payment", "Disputes decided for the buyer in the last year.", ["DISPUTE_RESOLVED"], 365, "COUNT", UP, f"{D} §3 P04", statuses=["buyer_won"])
 ratio("dispute_loss_rate_365d", "payment", "Disputes lost ÷ disputes resolved.", "disputes_lost_365d", "disputes_resolved_365d", UP,
-      f"{D} §3 P04; 50% (synthesis)", prior_rate=0.3, prior_weight=5)
+      f"{D} §3 P04; 50% (synthesis)", prior_rate=0.0, prior_weight=5)
 agg("fx_receipts_value_365d", "payment", "Foreign-exchange receipts credited in the last year, CNY.", ["FX_RECEIPT"], 365, "SUM", DOWN, f"{D} §3 P05")
 ratio("fund_to_goods_ratio_365d", "payment", "FX receipts ÷ declared export value (SAFE fund-to-goods ratio).", "fx_receipts_value_365d", "declaration_value_365d",
       "deviation from 1 ↑", f"{D} §1.2 SAFE monitoring ratio, §3 P05; below 0.5 (synthesis)", prior_rate=1.0, prior_weight=10000)
@@ -244,11 +246,11 @@ agg("fx_receipts_365d", "payment", "FX receipts in the last year.", ["FX_RECEIPT
 agg("fx_third_party_365d", "payment", "FX receipts from a third party (attribute third_party = true) in the last year.",
     ["FX_RECEIPT"], 365, "COUNT", UP, f"{D} §3 P07", attrs=[("third_party", "EQ", "bool", True)])
 ratio("third_party_fx_share_365d", "payment", "Share of FX receipts paid by third parties.", "fx_third_party_365d", "fx_receipts_365d", UP,
-      f"{D} §3 P07, §1.4 red flag; 20% (synthesis)", prior_rate=0.02, prior_weight=5)
+      f"{D} §3 P07, §1.4 red flag; 20% (synthesis)", prior_rate=0.0, prior_weight=5)
 agg("repayments_365d", "payment", "Loan repayments in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", "volume", f"{D} §3 P09")
 agg("repayments_late_365d", "payment", "Loan repayments made late in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", UP, f"{D} §3 P09", statuses=["late"])
 ratio("late_repayment_rate_365d", "payment", "Late repayments ÷ repayments.", "repayments_late_365d", "repayments_365d", UP,
-      f"{D} §3 P09; 20% (synthesis)", prior_rate=0.03, prior_weight=4)
+      f"{D} §3 P09; 20% (synthesis)", prior_rate=0.0, prior_weight=4)
 agg("repayments_30dpd_365d", "payment", "Repayments made 30 or more days past due in the last year.", ["LOAN_REPAYMENT"], 365, "COUNT", UP,
     f"{D} §3 P09 (30+ episodes)", attrs=[("days_past_due", "GE", "int", 30)])
 agg("repayments_90dpd_365d", "payment", "Repayments made more than 90 days past due in the last year (a default).", ["LOAN_REPAYMENT"], 365, "COUNT", UP,
@@ -263,22 +265,22 @@ ratio("leverage_to_sales_365d", "payment", "Financing drawn ÷ value of complete
 agg("shipments_90d", "logistics", "Shipments in the last 90 days.", ["SHIPMENT"], 90, "COUNT", "volume (denominator)", f"{D} §3 L01")
 agg("shipments_late_90d", "logistics", "Shipments dispatched after the 3-day handling promise in the last 90 days.", ["SHIPMENT"], 90, "COUNT", UP, f"{D} §3 L01", statuses=["late"])
 ratio("late_shipment_rate_90d", "logistics", "Late shipment rate.", "shipments_late_90d", "shipments_90d", UP,
-      f"{D} §1.5: Amazon < 4%, eBay ≤ 7%, Shopee penalty ≥ 20%", prior_rate=0.03, prior_weight=25)
+      f"{D} §1.5: Amazon < 4%, eBay ≤ 7%, Shopee penalty ≥ 20%", prior_rate=0.0, prior_weight=25)
 agg("shipments_bad_tracking_90d", "logistics", "Shipments without valid carrier tracking (attribute tracking_valid = false) in the last 90 days.",
     ["SHIPMENT"], 90, "COUNT", UP, f"{D} §3 L03/L06", attrs=[("tracking_valid", "EQ", "bool", False)])
 ratio("invalid_tracking_rate_90d", "logistics", "Share of shipments without valid tracking.", "shipments_bad_tracking_90d", "shipments_90d", UP,
-      f"{D} §1.5: Amazon valid tracking ≥ 95% → > 5% invalid", prior_rate=0.01, prior_weight=25)
+      f"{D} §1.5: Amazon valid tracking ≥ 95% → > 5% invalid", prior_rate=0.0, prior_weight=25)
 agg("deliveries_90d", "logistics", "Delivery outcomes in the last 90 days.", ["DELIVERY"], 90, "COUNT", "volume (denominator)", f"{D} §3 L04")
 agg("deliveries_late_90d", "logistics", "Deliveries after the promised date (attribute on_time = false) in the last 90 days.",
     ["DELIVERY"], 90, "COUNT", UP, f"{D} §3 L04", attrs=[("on_time", "EQ", "bool", False)])
 ratio("late_delivery_rate_90d", "logistics", "Late delivery rate.", "deliveries_late_90d", "deliveries_90d", UP,
-      f"{D} §1.5: Amazon on-time > 97% recommended; 10% (synthesis, cross-border transit)", prior_rate=0.03, prior_weight=25)
+      f"{D} §1.5: Amazon on-time > 97% recommended; 10% (synthesis, cross-border transit)", prior_rate=0.0, prior_weight=25)
 agg("parcels_lost_90d", "logistics", "Parcels lost or damaged in the last 90 days.", ["DELIVERY"], 90, "COUNT", UP, f"{D} §3 L07", statuses=["lost", "damaged"])
 ratio("lost_parcel_rate_90d", "logistics", "Lost or damaged parcels ÷ delivery outcomes.", "parcels_lost_90d", "deliveries_90d", UP,
-      f"{D} §3 L07: no published threshold; 3% (synthesis)", prior_rate=0.01, prior_weight=25)
+      f"{D} §3 L07: no published threshold; 3% (synthesis)", prior_rate=0.0, prior_weight=25)
 agg("orders_cancelled_90d", "logistics", "Orders cancelled by the seller before shipment in the last 90 days.", ["ORDER"], 90, "COUNT", UP, f"{D} §3 L02", statuses=["cancelled"])
 ratio("seller_cancel_rate_90d", "logistics", "Pre-fulfilment cancel rate.", "orders_cancelled_90d", "orders_90d", UP,
-      f"{D} §1.5: Amazon < 2.5%", prior_rate=0.01, prior_weight=40)
+      f"{D} §1.5: Amazon < 2.5%", prior_rate=0.0, prior_weight=40)
 link("handling_days_p50_90d", "logistics", "Median days from order to shipment over orders of the last 90 days that have shipped (missing when none).",
      ["ORDER"], 90, ["SHIPMENT"], "DURATION_QUANTILE", UP, f"{D} §3 L08: Shopee 2 working days", quantile=0.5)
 link("unshipped_order_share_90d", "logistics", "Share of orders of the 90 days ending 14 days before as_of with no shipment by then (cancelled orders included).",
@@ -288,25 +290,25 @@ link("unshipped_order_share_90d", "logistics", "Share of orders of the 90 days e
 agg("order_value_90d", "consumer", "Value of orders in the last 90 days, CNY.", ["ORDER"], 90, "SUM", "volume", f"{D} §3 P03")
 agg("refunds_90d", "consumer", "Refunds paid in the last 90 days.", ["REFUND"], 90, "COUNT", UP, f"{D} §3 P03")
 ratio("refund_rate_90d", "consumer", "Refunds ÷ orders over 90 days.", "refunds_90d", "orders_90d", UP,
-      f"{D} §3 P03: no universal threshold; 15% (synthesis)", prior_rate=0.05, prior_weight=20)
+      f"{D} §3 P03: no universal threshold; 15% (synthesis)", prior_rate=0.0, prior_weight=20)
 agg("refund_value_90d", "consumer", "Value refunded in the last 90 days, CNY.", ["REFUND"], 90, "SUM", UP, f"{D} §3 P03")
 ratio("refund_value_rate_90d", "consumer", "Refunded value ÷ order value over 90 days.", "refund_value_90d", "order_value_90d", UP,
-      f"{D} §3 P03 (by value)", prior_rate=0.05, prior_weight=5000)
+      f"{D} §3 P03 (by value)", prior_rate=0.0, prior_weight=5000)
 agg("refunds_late_90d", "consumer", "Refunds paid more than 7 days after the return was received (status late), last 90 days.", ["REFUND"], 90, "COUNT", UP,
     f"{D} §3 K06", statuses=["late"])
 ratio("late_refund_rate_90d", "consumer", "Late refunds ÷ refunds.", "refunds_late_90d", "refunds_90d", UP,
-      f"{D} §1.4 CRPL Art. 25: refund within 7 days; 20% (synthesis)", prior_rate=0.05, prior_weight=5)
+      f"{D} §1.4 CRPL Art. 25: refund within 7 days; 20% (synthesis)", prior_rate=0.0, prior_weight=5)
 agg("complaints_90d", "consumer", "Consumer complaints (platform and regulator hotline) in the last 90 days.", ["CONSUMER_COMPLAINT"], 90, "COUNT", UP, f"{D} §3 K03")
 ratio("complaint_rate_90d", "consumer", "Consumer complaints ÷ orders over 90 days.", "complaints_90d", "orders_90d", UP,
-      f"{D} §3 K03: no published threshold; 1% (synthesis)", prior_rate=0.003, prior_weight=100)
+      f"{D} §3 K03: no published threshold; 1% (synthesis)", prior_rate=0.0, prior_weight=100)
 agg("complaints_upheld_365d", "consumer", "Consumer complaints upheld in the last year.", ["CONSUMER_COMPLAINT"], 365, "COUNT", UP, f"{D} §3 K03", statuses=["upheld"])
 agg("order_defects_90d", "consumer", "Order defects in the last 90 days: chargebacks, disputes opened and consumer complaints.",
     ["CHARGEBACK", "DISPUTE_OPENED", "CONSUMER_COMPLAINT"], 90, "COUNT", UP, f"{D} §3 K01")
 ratio("order_defect_rate_90d", "consumer", "Order defect rate: defects ÷ orders over 90 days.", "order_defects_90d", "orders_90d", UP,
-      f"{D} §1.5: Amazon ODR < 1%", prior_rate=0.005, prior_weight=100)
+      f"{D} §1.5: Amazon ODR < 1%", prior_rate=0.0, prior_weight=100)
 agg("returns_90d", "consumer", "Returned parcels received in the last 90 days.", ["RETURN"], 90, "COUNT", UP, f"{D} §3 K05")
 ratio("return_rate_90d", "consumer", "Returns ÷ orders over 90 days.", "returns_90d", "orders_90d", UP, f"{D} §3 K05 (7-day no-reason returns are a right; high rates signal quality)",
-      prior_rate=0.03, prior_weight=20)
+      prior_rate=0.0, prior_weight=20)
 
 # --- Intellectual property -------------------------------------------------------------------
 agg("ip_complaints_365d", "ip", "IP complaints received in the last year.", ["IP_COMPLAINT"], 365, "COUNT", UP, f"{D} §3 I01")
@@ -317,7 +319,7 @@ agg("ip_complaints_upheld_365d", "ip", "IP complaints upheld in the last year.",
 agg("ip_counter_noticed_365d", "ip", "IP complaints answered by a successful counter-notice in the last year.", ["IP_COMPLAINT"], 365, "COUNT", DOWN,
     f"{D} §3 I05", statuses=["counter_noticed"])
 ratio("ip_counter_notice_share_365d", "ip", "Complaints overturned by counter-notice ÷ complaints.", "ip_counter_noticed_365d", "ip_complaints_365d", DOWN,
-      f"{D} §3 I05", prior_rate=0.2, prior_weight=2)
+      f"{D} §3 I05", prior_rate=1.0, prior_weight=2)
 agg("ip_complainants_365d", "ip", "Distinct rights holders complaining in the last year (complaints of any outcome).", ["IP_COMPLAINT"], 365, "DISTINCT_COUNT", UP,
     f"{D} §3 I01; 3 (synthesis)", key="COUNTERPARTY")
 agg("counterfeit_seizures_365d", "ip", "Counterfeit goods detained by customs in the last year.", ["COUNTERFEIT_SEIZURE"], 365, "COUNT", UP, f"{D} §3 I02/I04")
@@ -580,6 +582,222 @@ def all_reason_codes():
     for f in FEATURES:
         if f["name"] not in named:
             out.append(("PD%02d" % (len(out) + 1), f["name"], f["desc"]))
+    descs = {f["name"]: f["desc"] for f in FEATURES}
+    return [(code, feat, reason_text(feat, descs[feat])) for code, feat, _ in out]
+
+
+# --- Truthful reasons (docs/models.md "Reasons") --------------------------------------------
+# Every feature declares which way risk moves (`risk_direction`) and, where a value can be
+# computed on too little, the data it needs (`data_requirement`): a feature whose data do not
+# exist never gives its own adverse reason, only the "not enough history" code below. Risk-
+# increasing rates are smoothed toward 0 (prior_rate 0.0 above), so a spotless record (none of
+# the adverse events, whatever its size) has the lowest value and reaches the best attribute of
+# a monotonic scorecard; the counter-notice share is smoothed toward 1 for the same reason.
+RISK_DIRECTIONS = {UP: "INCREASING", DOWN: "DECREASING", EXT: "TWO_SIDED",
+                   "deviation from 1 ↑": "TWO_SIDED", "volume": "NONE",
+                   "volume (denominator)": "NONE"}
+# Counts that grow with the size of the business: the rate built on them carries the risk, so
+# they are not risks (nor reasons) of their own.
+SIZE_PROPORTIONAL = {
+    "declaration_errors_365d", "declarations_amended_365d", "inspections_adverse_365d",
+    "tax_refund_claim_value_365d", "tax_refund_adverse_outcomes_365d",
+    "invoice_lag_long_claims_365d", "unit_price_jumps_365d", "chargebacks_90d",
+    "disputes_opened_90d", "disputes_lost_365d", "fx_receipts_value_365d", "fx_third_party_365d",
+    "repayments_late_365d", "loan_drawdown_value_365d", "shipments_late_90d",
+    "shipments_bad_tracking_90d", "deliveries_late_90d", "parcels_lost_90d",
+    "orders_cancelled_90d", "refunds_90d", "refund_value_90d", "refunds_late_90d", "complaints_90d",
+    "order_defects_90d", "returns_90d", "ip_counter_noticed_365d",
+}
+
+# "Not enough history" codes: the reason a feature gives instead of its own when the events it
+# is computed from are missing (DataRequirement.reason_code). Keyed by the count they need.
+HISTORY_CODES = [
+    ("PH01", "declarations_365d", "Not enough customs declarations in the last year to assess them"),
+    ("PH02", "inspections_365d", "Not enough customs inspections in the last year to assess their outcomes"),
+    ("PH03", "tax_refund_claims_365d", "Not enough export tax-refund claims in the last year to assess them"),
+    ("PH04", "orders_90d", "Not enough orders in the last 90 days to assess how they were handled"),
+    ("PH05", "repayments_365d", "Not enough loan repayment history"),
+    ("PH06", "shipments_90d", "Not enough shipments in the last 90 days to assess shipping"),
+    ("PH07", "deliveries_90d", "Not enough deliveries in the last 90 days to assess them"),
+    ("PH08", "refunds_90d", "Not enough refunds in the last 90 days to assess how they were paid"),
+    ("PH09", "disputes_resolved_365d", "Not enough resolved disputes in the last year to assess them"),
+    ("PH10", "fx_receipts_365d", "Not enough foreign-exchange receipts in the last year to assess them"),
+]
+# Features whose value is missing without events, and the count they need.
+MISSING_WITHOUT = {"max_dpd_365d": "repayments_365d", "handling_days_p50_90d": "shipments_90d",
+                   "unshipped_order_share_90d": "orders_90d"}
+
+# Reason texts for the enterprise: what happened, in words, never a formula (the formulas are
+# in docs/indicators.md). Features not listed (size measures, which give no reasons) use their
+# description.
+REASON_TEXT = {
+    "late_repayment_rate_365d": "Loan repayments made late in the last year",
+    "repayments_30dpd_365d": "Loan repayments 30 or more days past due in the last year",
+    "refund_rate_90d": "High share of orders refunded in the last 90 days",
+    "chargeback_rate_90d": "High rate of card chargebacks in the last 90 days",
+    "inspection_finding_rate_365d": "Customs inspections with adverse findings in the last year",
+    "tax_refund_to_sales_ratio_365d": "Export tax refunds claimed are high relative to your sales",
+    "penalties_3y": "Administrative penalties in the last three years",
+    "serious_penalties_3y": "Serious administrative penalties in the last three years",
+    "ip_complaints_upheld_365d": "Intellectual-property complaints upheld against you in the last year",
+    "late_shipment_rate_90d": "High share of orders shipped late in the last 90 days",
+    "third_party_fx_share_365d": "High share of foreign-exchange receipts paid by third parties",
+    "tenure_days": "Short time since registration",
+    "days_since_last_order": "No recent orders",
+    "dishonest_listings_5y": "Listed as a dishonest enterprise in the last five years",
+    "declaration_error_rate_365d": "High share of customs declarations with errors in the last year",
+    "declaration_amend_rate_365d": "High share of customs declarations amended or withdrawn in the last year",
+    "smuggling_inspections_2y": "Customs inspections finding smuggling in the last two years",
+    "smuggling_penalties_2y": "Penalties for smuggling in the last two years",
+    "customs_penalties_365d": "Customs penalties in the last year",
+    "customs_penalty_amount_365d": "Amount of customs penalties in the last year",
+    "customs_penalties_over_30k_365d": "A customs penalty above RMB 30,000 in the last year",
+    "customs_violation_ratio": "Customs violations high relative to your number of declarations",
+    "declared_to_sales_ratio_365d": "Declared export value high relative to your completed sales",
+    "tax_refund_claim_growth": "Unusual change in export tax-refund claims from the previous year",
+    "tax_refund_adjust_rate_365d": "High share of export tax-refund claims rejected or adjusted",
+    "tax_refund_rejections_365d": "Export tax-refund claims rejected in the last year",
+    "invoice_lag_long_share_365d": "High share of tax-refund claims with a long delay between supplier invoice and export",
+    "unit_price_jump_rate_365d": "High share of customs declarations with a sharp rise in unit price",
+    "tax_payments_late_365d": "Tax payments made late in the last year",
+    "tax_payments_over_90d_late_3y": "Tax paid more than 90 days late in the last three years",
+    "dispute_rate_90d": "High rate of buyer disputes in the last 90 days",
+    "dispute_loss_rate_365d": "High share of resolved disputes decided in the buyer's favour",
+    "fund_to_goods_ratio_365d": "Foreign-exchange receipts do not match declared exports",
+    "repayments_90dpd_365d": "A loan repayment more than 90 days past due in the last year",
+    "max_dpd_365d": "Loan repayments made long after their due date in the last year",
+    "leverage_to_sales_365d": "Financing drawn is high relative to your sales",
+    "invalid_tracking_rate_90d": "High share of shipments without valid tracking in the last 90 days",
+    "late_delivery_rate_90d": "High share of deliveries arriving late in the last 90 days",
+    "lost_parcel_rate_90d": "High share of parcels lost or damaged in the last 90 days",
+    "seller_cancel_rate_90d": "High share of orders cancelled before shipment in the last 90 days",
+    "handling_days_p50_90d": "Long time from order to shipment in the last 90 days",
+    "unshipped_order_share_90d": "High share of orders not shipped",
+    "refund_value_rate_90d": "High share of sales value refunded in the last 90 days",
+    "late_refund_rate_90d": "High share of refunds paid late in the last 90 days",
+    "complaint_rate_90d": "High rate of consumer complaints in the last 90 days",
+    "complaints_upheld_365d": "Consumer complaints upheld against you in the last year",
+    "order_defect_rate_90d": "High share of orders with a chargeback, dispute or complaint in the last 90 days",
+    "return_rate_90d": "High share of orders returned in the last 90 days",
+    "ip_complaints_365d": "Intellectual-property complaints received in the last year",
+    "ip_complaints_upheld_180d": "Intellectual-property complaints upheld against you in the last 180 days",
+    "ip_counter_notice_share_365d": "Few intellectual-property complaints against you were overturned",
+    "ip_complainants_365d": "Complaints from several rights holders in the last year",
+    "counterfeit_seizures_365d": "Counterfeit goods detained by customs in the last year",
+    "counterfeit_seizures_3y": "Counterfeit goods detained by customs in the last three years",
+    "penalty_amount_3y": "Amount of administrative penalties in the last three years",
+    "days_since_last_penalty": "Recent administrative penalty",
+    "licence_revocations_3y": "A licence revoked in the last three years",
+    "licence_expiries_365d": "A licence expired without renewal in the last year",
+    "serious_dishonest_listings_5y": "Listed as seriously dishonest in the last five years",
+    "abnormal_listings_3y": "Listed for abnormal operations in the last three years",
+    "late_annual_reports_2y": "Annual report filed late in the last two years",
+    "orders_365d": "Few orders in the last year",
+    "surge_ratio": "Sudden change in recent sales compared with the months before",
+    "order_value_growth_365d": "Large change in sales compared with the previous year",
+    "order_value_trend_360d": "Strong trend in monthly sales over the last year",
+    "buyer_top5_share_365d": "Sales concentrated on a few buyers",
+    "destination_hhi_365d": "Sales concentrated on few destination countries",
+    "channel_top_share_365d": "Sales concentrated on one sales channel",
+    "distinct_buyers_365d": "Few distinct buyers in the last year",
+    "distinct_destinations_365d": "Few destination countries in the last year",
+    "control_changes_365d": "Change of legal representative or shareholders in the last year",
+    "order_value_stddev_365d": "Large variation in order values",
+}
+
+
+# Levels of a reason (ReasonCode.from_value): the more severe wording applies from the value
+# given, which is the threshold the compliance rules or the indicator definitions already use,
+# so a reason says how far the record is from the norm ("some" vs "more than a fifth").
+REASON_LEVELS = [
+    ("late_repayment_rate_365d", 0.2, "More than a fifth of loan repayments made late in the last year",
+     "pf03: more than 20% of repayments late"),
+    ("handling_days_p50_90d", 3.0, "Orders usually shipped more than 3 days after they were placed",
+     "the 3-day handling promise of shipments_late_90d"),
+]
+
+
+def level_codes():
+    """(code, feature, text, from_value) after the catalogue's codes."""
+    first = len(all_reason_codes()) + 1
+    return [("PD%02d" % (first + i), feat, text, v) for i, (feat, v, text, _) in enumerate(REASON_LEVELS)]
+
+
+def risk_direction(f):
+    if f["name"] in SIZE_PROPORTIONAL:
+        return "NONE"
+    return RISK_DIRECTIONS[f["dir"]]
+
+
+def data_requirement(f):
+    """(count feature, minimum, "not enough history" code) or None."""
+    codes = {feat: code for code, feat, _ in HISTORY_CODES}
+    counts = {g["name"] for g in FEATURES if "AGGREGATE_OP_COUNT" in g["body"]}
+    need = MISSING_WITHOUT.get(f["name"])
+    if need is None and f.get("den") in counts:
+        need = f["den"]
+    if need is None:
+        return None
+    # A direction-free or risk-lowering share gives no "not enough history" reason: having no
+    # complaints to overturn is not a shortcoming.
+    code = codes.get(need, "") if risk_direction(f) == "INCREASING" else ""
+    return need, 1, code
+
+
+def reason_text(name, desc):
+    import re
+    # Size measures give no reasons; their text is the description without its technical
+    # asides (attribute names in parentheses).
+    return checked_text(REASON_TEXT.get(name) or re.sub(r"\s*\([^)]*\)", "", desc))
+
+
+def checked_text(text):
+    """A reason text for the enterprise: never a formula."""
+    for formula in ("÷", "Smoothed", "×", "(num", "="):
+        assert formula not in text, text
+    return text
+
+
+# Limits: a share of the trailing 12 months' completed sales (`order_value_365d_cny`), scaled
+# by grade, up to the fixed amount the decision table names; the limit cap below keeps every
+# limit at or under three times that figure whatever a row says.
+LIMIT_SALES_SHARE = {5000000: 0.5, 2000000: 0.3, 1000000: 0.2, 500000: 0.1}
+LIMIT_CAP = "3.0 * order_value_365d_cny"
+
+
+def limit_entry(amount):
+    if amount == 0:
+        return "0"
+    return f"math.least({amount}.0, {LIMIT_SALES_SHARE[amount]} * order_value_365d_cny)"
+
+
+def limit_text(amount):
+    if amount == 0:
+        return "0"
+    return f"{LIMIT_SALES_SHARE[amount]:.0%} of 12-month completed sales, at most {amount:,}"
+
+
+# Governance of the bundle's models (docs/governance.md). Everything here was developed and
+# measured on simulated data only, and says so.
+SIMULATED_ONLY = ("Validated on simulated cohorts only (credence simulate, seeds 1 and 2; "
+                  "MODEL_CARD.md); not for lending decisions on real enterprises.")
+GOVERNANCE = {
+    "cb_scorecard": dict(validation_status="VALIDATED_WITH_CONDITIONS", validation_date="2026-12-01",
+                         approver="credence maintainers (demonstration)",
+                         validation_notes=SIMULATED_ONLY),
+    "cb_pd_placeholder": dict(owner="credence maintainers", validation_status="RETIRED",
+                              intended_use="Comparison only: the hand-set model the fitted scorecard replaced."),
+    "cb_challenger_xgb": dict(owner="credence maintainers", validation_status="NOT_VALIDATED",
+                              intended_use="Shadow challenger: scored on every request for comparison; never decides."),
+}
+SHADOW_MODELS = ["cb_challenger_xgb", "cb_pd_placeholder"]
+
+
+def governance_lines(model_id, indent):
+    out = []
+    for key, value in GOVERNANCE[model_id].items():
+        v = f"VALIDATION_STATUS_{value}" if key == "validation_status" else q(value)
+        out.append(f"{indent}{key}: {v}")
     return out
 
 
@@ -657,6 +875,10 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
             w(f"  description: {q(f['desc'])}")
             w(f"  dimension: {DIMS[dim]}")
             w("  " + f["body"])
+            w(f"  risk_direction: RISK_DIRECTION_{risk_direction(f)}")
+            if req := data_requirement(f):
+                w(f"  data_requirement {{ feature: {q(req[0])} min_value: {req[1]} "
+                  f"reason_code: {q(req[2])} }}")
             w("}")
     w("""
 # --- Credit model (PLACEHOLDER) -----------------------------------------------------------
@@ -665,6 +887,10 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
     w("models {")
     w('  id: "cb_pd_placeholder"')
     w('  description: "PLACEHOLDER logistic PD model with hand-set coefficients; to be replaced by the fitted scorecard."')
+    w("  governance {")
+    for line in governance_lines("cb_pd_placeholder", "    "):
+        w(line)
+    w("  }")
     w("  logistic {")
     w(f"    intercept: {LOGISTIC_INTERCEPT}")
     for feat, coef, ref, imp, lo, hi in LOGISTIC:
@@ -694,10 +920,14 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
         if not m:
             raise SystemExit(f"{scorecard}: no top-level id")
         credit_model = m.group(1)
-        w("\n# Credit model: the scorecard fitted by `credence fit --scorecard` (scorecard.textproto).")
+        w("\n# Credit model: the scorecard fitted by `credence fit --scorecard` (scorecard.textproto),")
+        w("# with the validation record (GOVERNANCE) added to the governance the fit wrote.")
         w("models {")
         for line in text.rstrip("\n").split("\n"):
             w("  " + line if line else "")
+            if line == "governance {" and credit_model in GOVERNANCE:
+                for extra in governance_lines(credit_model, "    "):
+                    w(extra)
         w("}")
     if os.path.exists(os.path.join(os.path.dirname(path), "challenger_xgb.json")):
         import json
@@ -709,6 +939,10 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
         w("models {")
         w('  id: "cb_challenger_xgb"')
         w('  description: "Gradient-boosted challenger (python3-xgboost) trained on the simulated development cohort."')
+        w("  governance {")
+        for line in governance_lines("cb_challenger_xgb", "    "):
+            w(line)
+        w("  }")
         w('  tree_ensemble {')
         w('    file: "challenger_xgb.json"')
         w('    format: TREE_MODEL_FORMAT_XGBOOST_JSON')
@@ -716,6 +950,13 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
             w(f"    features: {q(ft)}")
         w("  }")
         w("}")
+    present = {"cb_pd_placeholder"} | ({"cb_challenger_xgb"} if os.path.exists(
+        os.path.join(os.path.dirname(path), "challenger_xgb.json")) else set())
+    w("\n# Shadow models: scored on every request; their results are in ScoreResponse.shadow.")
+    for m in SHADOW_MODELS:
+        if m in present and m != credit_model:
+            w(f"shadow_models: {q(m)}")
+    w("explanation { max_decision_reasons: 4 }")
     w(f"""
 credit {{
   model: "{credit_model}"
@@ -730,6 +971,11 @@ credit {{
     w("}\n")
     for code, feat, text in all_reason_codes():
         w(f"reason_codes {{ code: {q(code)} feature: {q(feat)} text: {q(text)} }}")
+    for code, feat, text, v in level_codes():
+        w(f"reason_codes {{ code: {q(code)} feature: {q(feat)} text: {q(checked_text(text))} from_value: {v} }}")
+    w("# \"Not enough history\" codes, named by the features' data requirements.")
+    for code, _, text in HISTORY_CODES:
+        w(f"reason_codes {{ code: {q(code)} text: {q(text)} }}")
     w("\n# --- Compliance score and grades --------------------------------------------------------")
     w("compliance {")
     for dim, wt in WEIGHTS.items():
@@ -769,9 +1015,9 @@ credit {{
     w('  outputs { name: "limit" }')
     for c, k, oc, lim, desc in DECISION:
         w(f"  rows {{ input_entries: {q(c)} input_entries: {q(k)} output_entries: {q(chr(34) + oc + chr(34))} "
-          f"output_entries: {q(str(lim))} description: {q(desc)} }}")
+          f"output_entries: {q(limit_entry(lim))} description: {q(desc)} }}")
     w("}")
-    w('decision { table: "policy" }')
+    w(f'decision {{ table: "policy" limit_cap: {q(LIMIT_CAP)} }}')
     with open(path, "w") as fh:
         fh.write("\n".join(out) + "\n")
 
@@ -884,8 +1130,14 @@ def write_compliance(path):
           "`cu01_smuggling` → reject) still apply: the strictest proposal wins (rule_sets.md).", "",
           "| # | credit grade | compliance grade | outcome | limit (CNY) | why |", "| --- | --- | --- | --- | --- | --- |"]
     for i, (c, k, oc, lim, desc) in enumerate(DECISION):
-        L.append(f"| {i} | `{c}` | `{k}` | {oc.lower()} | {lim:,} | {desc} |")
-    L.append("")
+        L.append(f"| {i} | `{c}` | `{k}` | {oc.lower()} | {limit_text(lim)} | {desc} |")
+    L += ["", "**Limits follow the business.** Each approving row's limit is a share of the",
+          "enterprise's completed sales over the last 12 months (`order_value_365d_cny`), scaled",
+          "by grade and bounded by the row's amount, as a CEL expression (the limit column above;",
+          "`credence explain` shows the computation). The bundle's limit cap",
+          f"(`decision.limit_cap: {LIMIT_CAP}`) bounds every limit, the master scale's too, at",
+          "three times that figure; an enterprise without completed sales gets no limit. The",
+          "master scale's limits above apply only when no decision table decides.", ""]
     with open(path, "w") as fh:
         fh.write("\n".join(L))
 

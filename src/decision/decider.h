@@ -3,9 +3,9 @@
 // first in this order: the deciding table, rule hits with an outcome (in hit order), the
 // credit grade band (or REVIEW when the credit model produced no PD). Without proposals the
 // decision is REVIEW from "no_decision". The limit is the deciding table's `limit` output
-// when it gives one, else the grade band's; it is given only when the decision is APPROVE
-// and the limit is above zero. The rules are documented in docs/rule_sets.md ("The
-// decision").
+// when it gives one, else the grade band's, never above the bundle's limit cap (a limit
+// policy) when it has one; it is given only when the decision is APPROVE and the limit is
+// above zero. The rules are documented in docs/rule_sets.md ("The decision").
 //
 //   decision::Decider decider("CNY", 2);
 //   decider.ProposeTable("policy", v1::OUTCOME_APPROVE, 250000.0);
@@ -50,6 +50,11 @@ class Decider {
   void ProposeGrade(std::string_view scale_id, const v1::GradeBand& band);
   // The credit model produced no PD: REVIEW from "credit_unavailable".
   void ProposeCreditUnavailable();
+  // The limit policy's cap for this request, in major units (converted like a table limit);
+  // the limit is never above it. A non-finite cap counts as one that could not be evaluated.
+  void SetLimitCap(double cap_major);
+  // The bundle has a limit cap that could not be evaluated: no limit is given.
+  void LimitCapUnavailable();
 
   // Sets the outcome, source and limit of `decision`; leaves its reason codes alone.
   void Decide(v1::Decision* decision) const;
@@ -63,12 +68,18 @@ class Decider {
     std::string source;
   };
   void Propose(v1::Outcome outcome, Source from, std::string source);
+  // Major units to minor units: negative and NaN count as 0, +inf and values above 2^53
+  // minor units as 2^53.
+  std::int64_t ToMinor(double major) const;
 
   std::string base_currency_;
   int base_exponent_;
   std::vector<Proposal> proposals_;
   std::optional<std::int64_t> table_limit_minor_;
   std::int64_t band_limit_minor_ = 0;
+  enum class Cap { kNone, kSet, kUnavailable };
+  Cap cap_ = Cap::kNone;
+  std::int64_t cap_minor_ = 0;
 };
 
 }  // namespace credence::decision

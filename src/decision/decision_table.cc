@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -31,6 +32,16 @@ bool CannotMatch(const UnaryTest& test, const expr::Type& type) {
   return (IsNumericType(type) && !test.value.is_double()) ||
          (type == expr::Type::String() && !test.value.is_string()) ||
          (type == expr::Type::Bool() && !test.value.is_bool());
+}
+
+expr::Type LiteralType(const expr::Value& v) {
+  if (v.is_double()) return expr::Type::Double();
+  if (v.is_int()) return expr::Type::Int();
+  if (v.is_uint()) return expr::Type::Uint();
+  if (v.is_string()) return expr::Type::String();
+  if (v.is_bool()) return expr::Type::Bool();
+  if (v.is_null()) return expr::Type::Null();
+  return expr::Type::Dyn();
 }
 
 }  // namespace
@@ -69,7 +80,10 @@ struct DecisionTable::Rep {
   std::vector<std::string> input_names, output_names;
   std::vector<std::shared_ptr<const expr::Program>> inputs;
   std::vector<std::vector<InputEntry>> rows;       // [row][input]
-  std::vector<std::vector<expr::Value>> outputs;   // [row][output]
+  std::vector<std::vector<expr::Value>> outputs;   // [row][output]; literal entries
+  // [row][output]: the compiled expression of a non-literal entry (null for a literal).
+  std::vector<std::vector<std::shared_ptr<const expr::Program>>> output_programs;
+  std::vector<std::vector<OutputEntry>> output_entries;  // [row][output]
   std::vector<std::vector<expr::Value>> priority;  // [output] values in decreasing priority
 };
 
@@ -89,7 +103,16 @@ int DecisionTable::OutputIndex(std::string_view name) const {
 
 std::vector<expr::Value> DecisionTable::OutputValues(int index) const {
   std::vector<expr::Value> out;
-  for (const auto& row : rep_->outputs) out.push_back(row[static_cast<std::size_t>(index)]);
+  for (const auto& row : rep_->output_entries) {
+    const OutputEntry& e = row[static_cast<std::size_t>(index)];
+    if (e.literal) out.push_back(*e.literal);
+  }
+  return out;
+}
+
+std::vector<OutputEntry> DecisionTable::OutputEntries(int index) const {
+  std::vector<OutputEntry> out;
+  for (const auto& row : rep_->output_entries) out.push_back(row[static_cast<std::size_t>(index)]);
   return out;
 }
 
@@ -123,7 +146,7 @@ class TableCompiler {
         Error(path_ + ".outputs[" + std::to_string(o) + "].name", "output names are required");
       }
     }
-    for (int r = 0; r < t_.rows_size(); ++r) CompileRow(r);
+    for (int r = 0; r < t_.rows_size(); ++r) CompileRow(r, env);
     if (!first_.ok()) return first_;
     CheckAggregation();
     CompilePriorities();
@@ -168,7 +191,7 @@ class TableCompiler {
     }
   }
 
-  void CompileRow(int r) {
+  void CompileRow(int r, const expr::Environment& env) {
     const v1::DecisionRow& row = t_.rows(r);
     const std::string rp = path_ + ".rows[" + std::to_string(r) + "]";
     if (row.input_entries_size() != t_.inputs_size() ||
@@ -199,19 +222,42 @@ class TableCompiler {
       entries.push_back(std::move(entry).value());
     }
     std::vector<expr::Value> outs;
+    std::vector<std::shared_ptr<const expr::Program>> programs;
+    std::vector<OutputEntry> infos;
     for (int o = 0; o < row.output_entries_size(); ++o) {
-      auto v = expr::EvaluateConstant(row.output_entries(o));
-      if (!v.ok()) {
-        Error(rp + ".output_entries[" + std::to_string(o) + "]",
-              "output entry '" + row.output_entries(o) +
-                  "' is not a literal: " + std::string(v.status().message()));
-        outs.emplace_back();
-        continue;
-      }
-      outs.push_back(*v);
+      OutputEntry info{std::nullopt, expr::Type::Dyn(), row.output_entries(o)};
+      std::shared_ptr<const expr::Program> program;
+      CompileOutput(rp + ".output_entries[" + std::to_string(o) + "]", row.output_entries(o), env,
+                    info, program);
+      outs.push_back(info.literal.value_or(expr::Value()));
+      programs.push_back(std::move(program));
+      infos.push_back(std::move(info));
     }
     rep_->rows.push_back(std::move(entries));
     rep_->outputs.push_back(std::move(outs));
+    rep_->output_programs.push_back(std::move(programs));
+    rep_->output_entries.push_back(std::move(infos));
+  }
+
+  // A literal, else an expression type-checked against `env`.
+  void CompileOutput(const std::string& path, const std::string& text,
+                     const expr::Environment& env, OutputEntry& info,
+                     std::shared_ptr<const expr::Program>& program) {
+    if (auto v = expr::EvaluateConstant(text); v.ok() && !v->is_error()) {
+      info.type = LiteralType(*v);
+      info.literal = *std::move(v);
+      return;
+    }
+    auto compiled = expr::Compile(text, env, {});
+    if (!compiled.ok()) {
+      Report(expr::LocateInField(compiled.status(),
+                                 who_ + ": output entry '" + text +
+                                     "' is neither a literal nor a valid expression",
+                                 At(path)));
+      return;
+    }
+    info.type = (*compiled)->result_type();
+    program = *std::move(compiled);
   }
 
   void CheckAggregation() {
@@ -223,8 +269,9 @@ class TableCompiler {
                     rep_->aggregation == v1::COLLECT_AGGREGATION_MIN ||
                     rep_->aggregation == v1::COLLECT_AGGREGATION_MAX)) {
       if (t_.outputs_size() != 1) Error(path_ + ".outputs", "SUM/MIN/MAX need exactly one output");
-      for (std::size_t r = 0; r < rep_->outputs.size(); ++r) {
-        if (!AsNumber(rep_->outputs[r][0])) {
+      for (std::size_t r = 0; r < rep_->output_entries.size(); ++r) {
+        const OutputEntry& e = rep_->output_entries[r][0];
+        if (e.literal ? !AsNumber(*e.literal) : !IsNumericType(e.type)) {
           Error(path_ + ".rows[" + std::to_string(r) + "].output_entries[0]",
                 "SUM/MIN/MAX need numeric outputs");
         }
@@ -249,6 +296,11 @@ class TableCompiler {
     if (rep_->policy != v1::DECISION_HIT_POLICY_PRIORITY || rep_->outputs.empty()) return;
     const auto& prio = rep_->priority[0];
     for (std::size_t r = 0; r < rep_->outputs.size(); ++r) {
+      if (!rep_->output_entries[r][0].literal) {
+        Error(path_ + ".rows[" + std::to_string(r) + "].output_entries[0]",
+              "PRIORITY: the first output of every row must be a literal");
+        continue;
+      }
       if (std::none_of(prio.begin(), prio.end(),
                        [&](const expr::Value& v) { return SameLiteral(v, rep_->outputs[r][0]); })) {
         Error(path_ + ".outputs[0].priority",
@@ -322,6 +374,7 @@ class TableEvaluation {
   TableOutcome Run(const expr::Activation& activation) {
     if (!EvaluateInputs(activation)) return std::move(out_);
     MatchRows();
+    if (!EvaluateOutputs(activation)) return std::move(out_);
     switch (t_.policy) {
       case v1::DECISION_HIT_POLICY_UNIQUE:
         if (matched_.size() == 1) {
@@ -360,7 +413,40 @@ class TableEvaluation {
  private:
   v1::DecisionTableResult& result() { return out_.result; }
   const std::vector<expr::Value>& Outputs(int r) const {
-    return t_.outputs[static_cast<std::size_t>(r)];
+    auto it = evaluated_.find(r);
+    return it != evaluated_.end() ? it->second : t_.outputs[static_cast<std::size_t>(r)];
+  }
+
+  // Evaluates the expression outputs of the matched rows the hit policy reads (FIRST: the
+  // first; the others: all); false (the outcome failed) on an error.
+  bool EvaluateOutputs(const expr::Activation& activation) {
+    const std::size_t rows =
+        t_.policy == v1::DECISION_HIT_POLICY_FIRST ? std::min<std::size_t>(1, matched_.size())
+                                                   : matched_.size();
+    for (std::size_t k = 0; k < rows; ++k) {
+      const auto r = static_cast<std::size_t>(matched_[k]);
+      const auto& programs = t_.output_programs[r];
+      if (std::all_of(programs.begin(), programs.end(), [](const auto& p) { return !p; })) {
+        continue;
+      }
+      std::vector<expr::Value> values = t_.outputs[r];
+      for (std::size_t o = 0; o < programs.size(); ++o) {
+        if (!programs[o]) continue;
+        auto v = programs[o]->Evaluate(activation);
+        const std::string what = "output '" + t_.output_names[o] + "' of row " + std::to_string(r);
+        if (!v.ok()) {
+          Fail(what + ": " + std::string(v.status().message()));
+          return false;
+        }
+        if (v->is_error()) {
+          Fail(what + ": " + v->error().message);
+          return false;
+        }
+        values[o] = *std::move(v);
+      }
+      evaluated_.emplace(static_cast<int>(r), std::move(values));
+    }
+    return true;
   }
 
   void Fail(const std::string& why) {
@@ -480,6 +566,7 @@ class TableEvaluation {
   }
 
   const DecisionTable::Rep& t_;
+  std::map<int, std::vector<expr::Value>> evaluated_;  // expression outputs by row
   TableOutcome out_;
   std::vector<expr::Value> inputs_;
   std::vector<int> matched_;

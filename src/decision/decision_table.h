@@ -2,12 +2,14 @@
 //
 // Decision tables with the hit policies of the DMN standard: UNIQUE, FIRST, PRIORITY, ANY,
 // COLLECT (list, SUM, MIN, MAX, COUNT) and RULE ORDER. Inputs are CEL expressions; input
-// entries are unary tests (input_entry.h); output entries are CEL literals. See
-// docs/rules.md.
+// entries are unary tests (input_entry.h); output entries are CEL literals or CEL
+// expressions over the same variables as the inputs (type-checked at compile time,
+// evaluated when their row is chosen). See docs/rule_sets.md.
 #ifndef CREDENCE_DECISION_DECISION_TABLE_H_
 #define CREDENCE_DECISION_DECISION_TABLE_H_
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -26,6 +28,13 @@ namespace credence::decision {
 // escapes, doubles in the shortest form that round-trips, ints and bools plainly.
 std::string FormatLiteral(const expr::Value& v);
 
+// One output entry as compiled: a literal, or an expression of a checked type.
+struct OutputEntry {
+  std::optional<expr::Value> literal;  // set for a literal entry
+  expr::Type type;                     // the literal's or the expression's type
+  std::string source;                  // the entry as written
+};
+
 // The result of one evaluation: the response block, plus the values of the single chosen row
 // for single-result hit policies (empty otherwise or when errored).
 struct TableOutcome {
@@ -41,8 +50,11 @@ class DecisionTable {
   // and warnings, located); the first error is returned (INVALID_ARGUMENT): entry counts
   // that differ from the inputs/outputs, bad entries, entries whose literal type cannot
   // match the input's type, rows that certainly overlap under UNIQUE, PRIORITY outputs
-  // without a priority list, an aggregation outside COLLECT. Warnings: inputs not covered
-  // (decided for single-input numeric tables).
+  // without a priority list or first outputs that are not literals, an aggregation outside
+  // COLLECT, an output entry that is neither a literal nor a well-typed expression, SUM / MIN
+  // / MAX over outputs that are not numeric. Warnings: inputs not covered (decided for
+  // single-input numeric tables). An expression output that fails when evaluated (it reads a
+  // missing feature) makes the table's result errored.
   static Result<DecisionTable> Compile(const v1::DecisionTable& table, const std::string& path,
                                        const expr::Environment& env, const BundleSourceMap* locator,
                                        std::vector<Issue>* issues);
@@ -58,8 +70,10 @@ class DecisionTable {
   v1::DecisionHitPolicy hit_policy() const;
   // Index of the output named `name`, or -1.
   int OutputIndex(std::string_view name) const;
-  // All literal values of output `index` across the rows.
+  // All literal values of output `index` across the rows (expression entries left out).
   std::vector<expr::Value> OutputValues(int index) const;
+  // Every entry of output `index`, one per row.
+  std::vector<OutputEntry> OutputEntries(int index) const;
 
  private:
   friend class TableCompiler;

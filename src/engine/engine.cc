@@ -21,6 +21,9 @@
 #include "decision/credit_scale.h"
 #include "decision/decider.h"
 #include "decision/decision_table.h"
+#include "decision/limit_policy.h"
+#include "engine/shadow_models.h"
+#include "explain/decision_reasons.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
@@ -114,6 +117,10 @@ struct Engine::Impl {
   int limit_output = -1;
   // Whether any rule or table reads the request variables (an activation is needed).
   bool needs_activation = false;
+  // Shadow models, champion/challenger and governance; the limit policy; explanations.
+  std::optional<engine_internal::ShadowModels> shadows;
+  std::optional<decision::LimitPolicy> limit_policy;
+  v1::ExplanationConfig explanation;
 
   // Compile steps, in order. Each returns the first error, located and recorded.
   Status CompileMetadataAndCurrency(const CompileScope& scope);
@@ -124,10 +131,11 @@ struct Engine::Impl {
   Status CompileReasons(const CompileScope& scope);
   Status CompileRulesAndTables(CompileScope& scope);  // compliance, rule sets, tables
   Status CompileDecision(const CompileScope& scope);
+  Status CompileGovernance(const CompileScope& scope);  // shadows, explanation
 
   // Score steps after ingest and features, in order.
   void ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values, int max_reasons,
-                   v1::ScoreResponse& response) const;
+                   int model_index, v1::ScoreResponse& response) const;
   void EvaluateRulesAndTables(const v1::ScoreRequest& request, std::span<const double> values,
                               v1::ScoreResponse& response, decision::Decider& decider) const;
   void Decide(decision::Decider& decider, v1::ScoreResponse& response) const;
@@ -163,7 +171,9 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   CREDENCE_RETURN_IF_ERROR(impl->CompileReasons(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileRulesAndTables(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileDecision(scope));
-  impl->needs_activation = impl->rule_sets->rule_count() > 0 || !impl->tables.empty();
+  CREDENCE_RETURN_IF_ERROR(impl->CompileGovernance(scope));
+  impl->needs_activation = impl->rule_sets->rule_count() > 0 || !impl->tables.empty() ||
+                           impl->limit_policy.has_value();
   return std::shared_ptr<const Engine>(new Engine(std::move(impl)));
 }
 
@@ -298,7 +308,8 @@ Status Engine::Impl::CompileCredit(const CompileScope& scope) {
 }
 
 Status Engine::Impl::CompileReasons(const CompileScope& scope) {
-  auto catalog = explain::ReasonCatalog::Compile(scope.bundle.reason_codes(), info.feature_names);
+  auto catalog = explain::ReasonCatalog::Compile(scope.bundle.reason_codes(), info.feature_names,
+                                                &scope.bundle.features());
   if (!catalog.ok()) return scope.Fail(catalog.status());
   reasons = std::move(catalog).value();
   return Status();
@@ -360,6 +371,12 @@ Status Engine::Impl::CompileDecision(const CompileScope& scope) {
                                            At("decision.table")));
   }
   const std::string rows = Indexed("decision_tables", t->second) + ".rows";
+  for (const decision::OutputEntry& e : table.OutputEntries(outcome_output)) {
+    if (!e.literal) {
+      return scope.Fail(InvalidArgumentError(
+          "outcome outputs must be literals, not the expression '" + e.source + "'", At(rows)));
+    }
+  }
   for (const expr::Value& v : table.OutputValues(outcome_output)) {
     if (!v.is_string() || decision::OutcomeFromName(v.string_value()) == v1::OUTCOME_UNSPECIFIED) {
       return scope.Fail(InvalidArgumentError(
@@ -368,12 +385,37 @@ Status Engine::Impl::CompileDecision(const CompileScope& scope) {
           At(rows)));
     }
   }
-  if (limit_output < 0) return Status();
-  for (const expr::Value& v : table.OutputValues(limit_output)) {
-    if (!(v.is_double() || v.is_int() || v.is_uint())) {
-      return scope.Fail(InvalidArgumentError(
-          "limit outputs must be numbers, not " + decision::FormatLiteral(v), At(rows)));
+  if (limit_output >= 0) {
+    for (const decision::OutputEntry& e : table.OutputEntries(limit_output)) {
+      const expr::Type& type = e.type;
+      if (!(type == expr::Type::Double() || type == expr::Type::Int() ||
+            type == expr::Type::Uint())) {
+        return scope.Fail(InvalidArgumentError(
+            "limit outputs must be numbers, not '" + e.source + "' of type " + type.ToString(),
+            At(rows)));
+      }
     }
+  }
+  if (scope.bundle.decision().limit_cap().empty()) return Status();
+  auto env = rules::MakeEnvironment(info.feature_names);
+  if (!env.ok()) return scope.Fail(env.status());
+  auto cap =
+      decision::LimitPolicy::Compile(scope.bundle.decision().limit_cap(), *env, "decision.limit_cap");
+  if (!cap.ok()) return scope.Fail(cap.status());
+  limit_policy = std::move(cap).value();
+  return Status();
+}
+
+Status Engine::Impl::CompileGovernance(const CompileScope& scope) {
+  auto compiled =
+      engine_internal::ShadowModels::Compile(scope.bundle, scope.model_index, models, credit_model);
+  if (!compiled.ok()) return scope.Fail(compiled.status());
+  shadows = std::move(compiled).value();
+  explanation = scope.bundle.explanation();
+  if (explanation.max_decision_reasons() < 0 ||
+      explanation.max_decision_reasons() > explain::kMaxDecisionReasons) {
+    return scope.Fail(InvalidArgumentError("explanation.max_decision_reasons must be in [0, 4]",
+                                           At("explanation.max_decision_reasons")));
   }
   return Status();
 }
@@ -403,7 +445,13 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
       std::clamp(request.options().max_reason_codes() > 0 ? request.options().max_reason_codes()
                                                           : options.max_reason_codes,
                  0, kMaxReasonCodes);
-  e.ScoreCredit(request, values, max_reasons, response);
+  const int deciding =
+      e.credit_model < 0 ? -1 : e.shadows->Assign(request, response.mutable_audit());
+  e.ScoreCredit(request, values, max_reasons, deciding, response);
+  if (deciding >= 0) {
+    e.shadows->Score(request, values, e.info.feature_names, deciding, e.models, *e.scale, *e.grades,
+                     &response);
+  }
   decision::Decider decider(e.info.base_currency, e.fx->base_exponent());
   if (e.needs_activation || e.compliance) {
     e.EvaluateRulesAndTables(request, values, response, decider);
@@ -418,9 +466,10 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
 
 // The credit model's PD, margin, score, grade and top adverse reasons.
 void Engine::Impl::ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values,
-                               int max_reasons, v1::ScoreResponse& response) const {
-  if (credit_model < 0) return;
-  const models::BundleModel& model = models[static_cast<std::size_t>(credit_model)];
+                               int max_reasons, int model_index,
+                               v1::ScoreResponse& response) const {
+  if (model_index < 0) return;
+  const models::BundleModel& model = models[static_cast<std::size_t>(model_index)];
   models::ModelOutput out;
   std::vector<std::string> strings;  // enterprise fields a scorecard reads
   for (const std::string& f : model.string_fields()) {
@@ -443,9 +492,9 @@ void Engine::Impl::ScoreCredit(const v1::ScoreRequest& request, std::span<const 
   if (model.scorecard() != nullptr) {
     std::vector<explain::ReasonCandidate> candidates;
     for (const models::ReasonCandidate& c : out.reason_candidates) {
-      candidates.push_back({c.code, c.input, c.value, c.weight});
+      candidates.push_back({c.code, c.input, c.value, c.weight, c.reason_threshold});
     }
-    reasons->TopAdverse(candidates, max_reasons, model.id(), response.mutable_reasons());
+    reasons->TopAdverse(candidates, values, max_reasons, model.id(), response.mutable_reasons());
   } else {
     reasons->TopAdverse(out.contributions, values, max_reasons, model.id(),
                         response.mutable_reasons());
@@ -491,10 +540,15 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
     *response.add_decision_tables() = std::move(outcome.result);
   }
   for (const v1::RuleHit& h : response.rule_hits()) decider.ProposeRule(h);
+  if (limit_policy) {
+    if (std::string why = limit_policy->Apply(activation, decider); !why.empty()) {
+      response.add_warnings("the limit cap could not be evaluated, so no limit is given: " + why);
+    }
+  }
 }
 
-// The credit grade band proposes last; then the decision and its reason codes: those of
-// the rule hits (once each), then those of the model's adverse reasons.
+// The credit grade band proposes last; then the decision and its reason codes
+// (explain::FinishReasons: ranked, at most four, none on an approval).
 void Engine::Impl::Decide(decision::Decider& decider, v1::ScoreResponse& response) const {
   if (credit_model >= 0) {
     const v1::CreditResult& credit = response.credit();
@@ -506,14 +560,7 @@ void Engine::Impl::Decide(decision::Decider& decider, v1::ScoreResponse& respons
   }
   v1::Decision* decision = response.mutable_decision();
   decider.Decide(decision);
-  for (const v1::RuleHit& h : response.rule_hits()) {
-    if (!h.errored() && !h.reason_code().empty() &&
-        std::find(decision->reason_codes().begin(), decision->reason_codes().end(),
-                  h.reason_code()) == decision->reason_codes().end()) {
-      decision->add_reason_codes(h.reason_code());
-    }
-  }
-  for (const v1::Reason& r : response.reasons()) decision->add_reason_codes(r.code());
+  explain::FinishReasons(explanation, &response);
 }
 
 void Engine::Impl::AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const {
@@ -532,6 +579,9 @@ void Engine::Impl::AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& 
   audit->set_bundle_version(info.version);
   audit->set_bundle_digest(info.digest);
   *audit->mutable_as_of() = request.as_of();
+  if (const v1::ModelGovernance* g = shadows->Governance(response.credit().model_id())) {
+    *audit->mutable_model_governance() = *g;
+  }
 }
 
 std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(

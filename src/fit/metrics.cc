@@ -42,17 +42,12 @@ std::vector<std::size_t> SortedOrder(std::span<const double> v) {
   return order;
 }
 
-std::vector<double> Edges(std::vector<double> sample, int bins) {
-  std::sort(sample.begin(), sample.end());
-  std::vector<double> edges;
-  for (int i = 1; i < bins; ++i) {
-    edges.push_back(QuantileType7(sample, static_cast<double>(i) / bins));
-  }
-  return edges;
+std::vector<double> Edges(const std::vector<double>& sample, int bins) {
+  return QuantileEdges(sample, bins);
 }
 
 // Bin of v for edges e_1..e_{k-1}: 0 for v <= e_1, i for e_i < v <= e_{i+1}.
-std::size_t BinIndex(const std::vector<double>& edges, double v) {
+std::size_t BinIndex(std::span<const double> edges, double v) {
   return static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), v) - edges.begin());
 }
 
@@ -206,6 +201,28 @@ double QuantileType7(std::span<const double> sorted, double q) {
   const auto lo = static_cast<std::size_t>(std::floor(h));
   if (lo + 1 >= sorted.size()) return sorted[sorted.size() - 1];
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[lo + 1] - sorted[lo]);
+}
+
+std::vector<double> QuantileEdges(std::span<const double> sample, int bins) {
+  std::vector<double> sorted;
+  for (double v : sample) {
+    if (!std::isnan(v)) sorted.push_back(v);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<double> edges;
+  for (int i = 1; i < bins; ++i) {
+    edges.push_back(QuantileType7(sorted, static_cast<double>(i) / bins));
+  }
+  return edges;
+}
+
+std::vector<std::int64_t> CountByEdges(std::span<const double> edges,
+                                       std::span<const double> values) {
+  std::vector<std::int64_t> counts(edges.size() + 1, 0);
+  for (double v : values) {
+    if (!std::isnan(v)) ++counts[BinIndex(edges, v)];
+  }
+  return counts;
 }
 
 Result<PsiResult> Psi(std::span<const double> expected, std::span<const double> actual,

@@ -76,6 +76,15 @@ Result<PsiResult> Psi(std::span<const double> expected, std::span<const double> 
 Result<PsiResult> Csi(std::span<const double> expected, std::span<const double> actual,
                       const PsiOptions& options = {});
 
+// The inner edges e_1..e_{bins-1} of `bins` equal-frequency bins of `sample`: its i/bins
+// quantiles (type 7), as Psi cuts them. NaN values are skipped. REQUIRES: bins >= 1.
+std::vector<double> QuantileEdges(std::span<const double> sample, int bins);
+
+// Rows of `values` per bin for ascending `edges` as Psi uses them: (-inf, e_1], (e_1, e_2],
+// ..., (e_k, +inf) (edges.size() + 1 counts). NaN values are not counted.
+std::vector<std::int64_t> CountByEdges(std::span<const double> edges,
+                                       std::span<const double> values);
+
 // PSI from bin counts (same length, any binning, e.g. scorecard attributes).
 Result<double> PsiFromCounts(std::span<const std::int64_t> expected,
                              std::span<const std::int64_t> actual, double zero_share = 1e-4);

@@ -18,14 +18,18 @@
 // CategorySet per categorical bin (the "other" bin's training categories included) followed
 // by an `otherwise` attribute with the other bin's points for unseen categories.
 //
-// Each characteristic's baseline_score is its highest partial score (the best attribute),
-// and reason codes use POINTS_BELOW, so an adverse reason's weight is the points lost
-// against the best attribute. The reason code of a characteristic is its name.
+// Each characteristic's baseline_score is chosen by a BaselineMethod (default: NEUTRAL, the
+// points at the population's typical value), and reason codes use POINTS_BELOW, so an
+// adverse reason's weight is the points lost against the baseline. Characteristics carry no
+// reason code of their own (a bundle's reason_codes map their features to codes).
 #ifndef CREDENCE_FIT_SCORECARD_BUILDER_H_
 #define CREDENCE_FIT_SCORECARD_BUILDER_H_
 
+#include <limits>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "credence/result.h"
@@ -33,6 +37,19 @@
 #include "fit/binning.h"
 
 namespace credence::fit {
+
+// How each characteristic's baseline score is chosen (docs/fit.md, "Baselines"). The counts
+// are the development rows of each attribute (the binning's statistics).
+enum class BaselineMethod {
+  kMax,      // the highest partial score (the best attribute)
+  kMean,     // the mean partial score over the development rows
+  kMedian,   // the median (R type 7) partial score over the development rows
+  kNeutral,  // the points of the attribute holding the typical value (see ScorecardTerm)
+  kOther,    // the points at ScorecardTerm::baseline_at (neutral where it is NaN)
+};
+
+// "max", "mean", "median", "neutral", "other"; nullopt for anything else.
+std::optional<BaselineMethod> ParseBaselineMethod(std::string_view name);
 
 struct ScalingOptions {
   double base_score = 600;    // finite
@@ -48,6 +65,16 @@ struct ScorecardTerm {
   const NumericBinning* numeric = nullptr;
   const CategoricalBinning* categorical = nullptr;
   double coefficient = 0;
+  // kNeutral, numeric terms: the population's typical value, the median of the non-missing
+  // development values. NaN: the bin that holds the median row by the binning's counts.
+  // Categorical terms use the bin with the most rows.
+  double typical_value = std::numeric_limits<double>::quiet_NaN();
+  // kOther, numeric terms: the value whose points are the baseline (it becomes the
+  // characteristic's reason_threshold); NaN: as kNeutral.
+  double baseline_at = std::numeric_limits<double>::quiet_NaN();
+  // The characteristic's reason_threshold under the other methods (NaN: none); `credence
+  // fit` gives the development sample's 60th percentile in the risky direction.
+  double reason_threshold = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct BuiltScorecard {
@@ -61,7 +88,8 @@ struct BuiltScorecard {
 // INVALID_ARGUMENT: no terms, a term with neither or both binnings, non-finite numbers, bad
 // scaling options.
 Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, double intercept,
-                                      const ScalingOptions& options);
+                                      const ScalingOptions& options,
+                                      BaselineMethod baseline = BaselineMethod::kNeutral);
 
 // The PD that total points stand for under `options`' scaling.
 double PdFromPoints(double points, const ScalingOptions& options);

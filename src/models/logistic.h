@@ -3,6 +3,7 @@
 #define CREDENCE_MODELS_LOGISTIC_H_
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,8 @@ struct ReasonCandidate {
   // baseline, divided by the scaling factor when the scorecard has a scaling (so it is in
   // log-odds of default like other models' contributions).
   double weight = 0;
+  // The characteristic's reason_threshold (NaN when it has none).
+  double reason_threshold = std::numeric_limits<double>::quiet_NaN();
 };
 
 // The output of a model for one feature vector.

@@ -156,6 +156,11 @@ Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
                                       "' needs a baseline_score: the scorecard uses reason codes",
                                   {.field_path = cp + ".baseline_score"});
     }
+    if (c.has_reason_threshold()) {
+      CREDENCE_RETURN_IF_ERROR(
+          Finite(c.reason_threshold(), "reason_threshold", cp + ".reason_threshold"));
+      ch.reason_threshold = c.reason_threshold();
+    }
     if (c.attributes().empty()) {
       return InvalidArgumentError("characteristic '" + c.name() + "' has no attributes",
                                   {.field_path = cp + ".attributes"});
@@ -285,6 +290,34 @@ Result<Scorecard> Scorecard::Compile(const v1::Scorecard& card,
   return out;
 }
 
+int Scorecard::MatchAttribute(std::size_t i, double x, std::string_view s) const {
+  const Characteristic& c = chars_[i];
+  const bool missing = c.feature >= 0 ? std::isnan(x) : s.empty();
+  for (std::size_t j = 0; j < c.attributes.size(); ++j) {
+    const Attribute& a = c.attributes[j];
+    bool match = false;
+    switch (a.kind) {
+      case Kind::kInterval:
+        match = !missing && a.interval.Contains(x);
+        break;
+      case Kind::kNumbers:
+        match = !missing && std::find(a.numbers.begin(), a.numbers.end(), x) != a.numbers.end();
+        break;
+      case Kind::kStrings:
+        match = !missing && std::find(a.strings.begin(), a.strings.end(), s) != a.strings.end();
+        break;
+      case Kind::kMissing:
+        match = missing;
+        break;
+      case Kind::kOtherwise:
+        match = true;
+        break;
+    }
+    if (match) return static_cast<int>(j);
+  }
+  return -1;
+}
+
 void Scorecard::Predict(std::span<const double> features, std::span<const std::string> strings,
                         ModelOutput& out) const {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -306,31 +339,9 @@ void Scorecard::Predict(std::span<const double> features, std::span<const std::s
       s = strings[static_cast<std::size_t>(c.string_field)];
       missing = s.empty();
     }
-    const Attribute* hit = nullptr;
-    for (const Attribute& a : c.attributes) {
-      bool match = false;
-      switch (a.kind) {
-        case Kind::kInterval:
-          match = !missing && a.interval.Contains(x);
-          break;
-        case Kind::kNumbers:
-          match = !missing && std::find(a.numbers.begin(), a.numbers.end(), x) != a.numbers.end();
-          break;
-        case Kind::kStrings:
-          match = !missing && std::find(a.strings.begin(), a.strings.end(), s) != a.strings.end();
-          break;
-        case Kind::kMissing:
-          match = missing;
-          break;
-        case Kind::kOtherwise:
-          match = true;
-          break;
-      }
-      if (match) {
-        hit = &a;
-        break;
-      }
-    }
+    const int matched = MatchAttribute(i, x, s);
+    const Attribute* hit =
+        matched < 0 ? nullptr : &c.attributes[static_cast<std::size_t>(matched)];
     double partial = 0;
     std::string_view code = c.reason_code;
     if (hit != nullptr) {
@@ -351,7 +362,7 @@ void Scorecard::Predict(std::span<const double> features, std::span<const std::s
     if (c.baseline) {
       double weight = points_above_ ? partial - *c.baseline : *c.baseline - partial;
       if (has_scaling_) weight /= factor_;
-      out.reason_candidates.push_back({code, c.input, x, weight});
+      out.reason_candidates.push_back({code, c.input, x, weight, c.reason_threshold});
       if (has_scaling_ && c.feature >= 0) {
         out.contributions[static_cast<std::size_t>(c.feature)] += weight;
       }

@@ -3,6 +3,7 @@
 #define CREDENCE_MODELS_SCORECARD_H_
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,14 @@ class Scorecard {
   void Predict(std::span<const double> features, std::span<const std::string> strings,
                ModelOutput& out) const;
 
+  // The index of the attribute of characteristic `c` that input `x` (numeric features) or
+  // `s` (string inputs) matches, or -1. REQUIRES: c < characteristic_names().size().
+  int MatchAttribute(std::size_t c, double x, std::string_view s) const;
+  // Whether characteristic `c` reads a numeric feature (else a string field).
+  bool numeric_input(std::size_t c) const { return chars_[c].feature >= 0; }
+  // The feature or field characteristic `c` reads.
+  const std::string& input(std::size_t c) const { return chars_[c].input; }
+
  private:
   enum class Kind { kInterval, kNumbers, kStrings, kMissing, kOtherwise };
   struct Attribute {
@@ -75,6 +84,7 @@ class Scorecard {
     std::string input;      // feature or field name
     std::string reason_code;
     std::optional<double> baseline;
+    double reason_threshold = std::numeric_limits<double>::quiet_NaN();
     std::vector<Attribute> attributes;
   };
   double initial_score_ = 0;

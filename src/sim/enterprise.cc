@@ -128,10 +128,12 @@ void DrawLabels(Generation& g) {
   SimulatedEnterprise& out = g.out;
   const double r = g.p.r;
   const auto ai = static_cast<std::size_t>(out.archetype);
+  // --risk-shift F: the odds of each outcome times F (0 when F = 1, the default).
+  const double shift = std::log(g.options.risk_shift);
   out.p_default = g.p.borrows || out.archetype == Archetype::kDistressedSeller
-                      ? Logistic(-4.6 + 5.0 * r + kDefaultShift[ai])
-                      : Logistic(-5.6 + 4.0 * r + kDefaultShift[ai]);
-  out.p_violation = Logistic(-5.4 + 4.2 * r + kViolationShift[ai]);
+                      ? Logistic(-4.6 + 5.0 * r + kDefaultShift[ai] + shift)
+                      : Logistic(-5.6 + 4.0 * r + kDefaultShift[ai] + shift);
+  out.p_violation = Logistic(-5.4 + 4.2 * r + kViolationShift[ai] + shift);
   out.labels.default_12m = g.rng.Bernoulli(out.p_default);
   out.labels.violation_12m = g.rng.Bernoulli(out.p_violation);
 }

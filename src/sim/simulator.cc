@@ -43,6 +43,9 @@ Status ValidateOptions(const SimOptions& options) {
   if (options.as_of_seconds < 0 || options.as_of_seconds > 7'000'000'000) {
     return Status(StatusCode::kInvalidArgument, "as_of must be between 1970 and 2191");
   }
+  if (!(options.risk_shift >= 0.01 && options.risk_shift <= 100)) {
+    return Status(StatusCode::kInvalidArgument, "risk_shift must be in [0.01, 100]");
+  }
   const int a = static_cast<int>(options.archetype);
   if (a < 0 || a >= kArchetypeCount) {
     return Status(StatusCode::kInvalidArgument, "unknown archetype");

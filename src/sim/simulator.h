@@ -49,6 +49,12 @@ struct SimOptions {
   // When set, every enterprise has this archetype instead of a draw from the mix.
   bool force_archetype = false;
   Archetype archetype = Archetype::kSteadyExporter;
+  // Scales the latent risk's effect on the outcomes: the odds of default and of a violation
+  // are multiplied by this factor (ln F is added to both log-odds) while histories stay the
+  // same, so a model fitted at F = 1 under-predicts a population drawn at F > 1. Each label
+  // uses the same random draw whatever F is, so raising F only turns goods into bads.
+  // Default 1 (no shift). REQUIRES: 0.01 <= risk_shift <= 100.
+  double risk_shift = 1.0;
 };
 
 struct Labels {

@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -158,6 +160,55 @@ TEST(DeciderTest, TableLimitIsRoundedToMinorUnitsOfTheBaseCurrency) {
   jpy.ProposeTable("policy", v1::OUTCOME_APPROVE, 1234.5);
   EXPECT_EQ(Decide(jpy).limit().currency_code(), "JPY");
   EXPECT_EQ(Decide(jpy).limit().minor_units(), 1235);
+}
+
+TEST(DeciderTest, LimitCapBoundsEveryLimit) {
+  // Table 250000 yuan, cap 100000.005 yuan -> 10,000,001 fen (rounded half away from zero).
+  Decider d("CNY", 2);
+  d.ProposeTable("policy", v1::OUTCOME_APPROVE, 250000.0);
+  d.SetLimitCap(100000.005);
+  v1::Decision out = Decide(d);
+  EXPECT_EQ(out.limit().minor_units(), 10'000'001);
+  EXPECT_EQ(out.limit_cap().minor_units(), 10'000'001);
+  EXPECT_EQ(out.limit_cap().currency_code(), "CNY");
+  EXPECT_TRUE(out.limit_capped());
+  // A cap above the limit leaves it; the band's limit is capped the same way.
+  Decider e("CNY", 2);
+  e.ProposeGrade("master", Band("A", v1::OUTCOME_APPROVE, 15'000'000));
+  e.SetLimitCap(1e6);
+  out = Decide(e);
+  EXPECT_EQ(out.limit().minor_units(), 15'000'000);
+  EXPECT_FALSE(out.limit_capped());
+  Decider f("CNY", 2);
+  f.ProposeGrade("master", Band("A", v1::OUTCOME_APPROVE, 15'000'000));
+  f.SetLimitCap(1000);
+  EXPECT_EQ(Decide(f).limit().minor_units(), 100'000);
+  // A cap of 0, an unavailable cap or a NaN one: no limit at all.
+  for (int k = 0; k < 3; ++k) {
+    Decider g("CNY", 2);
+    g.ProposeTable("policy", v1::OUTCOME_APPROVE, 250000.0);
+    if (k == 0) g.SetLimitCap(0);
+    if (k == 1) g.LimitCapUnavailable();
+    if (k == 2) g.SetLimitCap(std::nan(""));
+    EXPECT_FALSE(Decide(g).has_limit()) << k;
+  }
+  // Without an approval there is neither limit nor cap.
+  Decider h("CNY", 2);
+  h.ProposeTable("policy", v1::OUTCOME_REVIEW, 250000.0);
+  h.SetLimitCap(10);
+  EXPECT_FALSE(Decide(h).has_limit_cap());
+}
+
+TEST(DeciderTest, NonFiniteAndHugeTableLimits) {
+  // NaN counts as 0 (no limit); +inf and anything above 2^53 minor units as 2^53.
+  Decider nan("CNY", 2);
+  nan.ProposeTable("policy", v1::OUTCOME_APPROVE, std::nan(""));
+  EXPECT_FALSE(Decide(nan).has_limit());
+  for (double huge : {std::numeric_limits<double>::infinity(), 1e300}) {
+    Decider d("CNY", 2);
+    d.ProposeTable("policy", v1::OUTCOME_APPROVE, huge);
+    EXPECT_EQ(Decide(d).limit().minor_units(), std::int64_t{1} << 53) << huge;
+  }
 }
 
 TEST(DeciderTest, LimitOnlyWithApprove) {

@@ -210,8 +210,9 @@ TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
   EXPECT_THAT(
       CompileTable(
           R"x(id: 't' inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
-                             rows { input_entries: "-" output_entries: "orders" })x"),
-      StatusIs(StatusCode::kInvalidArgument, HasSubstr("is not a literal")));
+                             rows { input_entries: "-" output_entries: "ordrs * 2.0" })x"),
+      StatusIs(StatusCode::kInvalidArgument,
+               HasSubstr("is neither a literal nor a valid expression")));
   EXPECT_THAT(CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_PRIORITY
                              inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" priority: "1" }
                              rows { input_entries: "-" output_entries: "2" })x"),
@@ -225,6 +226,57 @@ TEST(DecisionTableTest, TypeMismatchesAndShapeErrors) {
                              rows { input_entries: "-" output_entries: "2" })x"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("input 'rate'")));
 }
+TEST(DecisionTableTest, ExpressionOutputsAreCheckedAtCompileAndEvaluatedWhenChosen) {
+  // A limit that is a quarter of the orders (a stand-in for sales), at most 100.
+  auto t = CompileTable(R"x(id: 'limits' hit_policy: DECISION_HIT_POLICY_FIRST
+    inputs { name: "rate" expression: "refund_rate" }
+    outputs { name: "outcome" }
+    outputs { name: "limit" }
+    rows { input_entries: "< 0.1" output_entries: "\"APPROVE\"" output_entries: "math.least(100.0, 0.25 * orders)" }
+    rows { input_entries: "-" output_entries: "\"REVIEW\"" output_entries: "penalties * 2.0" })x");
+  ASSERT_TRUE(t.ok()) << t.status();
+  const auto entries = t->OutputEntries(1);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_FALSE(entries[0].literal.has_value());
+  EXPECT_EQ(entries[0].type, expr::Type::Double());
+  EXPECT_EQ(entries[0].source, "math.least(100.0, 0.25 * orders)");
+  EXPECT_EQ(t->OutputValues(1).size(), 0u) << "no literal limits";
+  EXPECT_EQ(t->OutputValues(0).size(), 2u);
+  // 0.25 * 40 = 10; 0.25 * 1000 = 250, capped at 100.
+  EXPECT_THAT(Outputs(Eval(*t, {0.05, 40, 0})), ElementsAre("outcome=\"APPROVE\"", "limit=10.0"));
+  EXPECT_THAT(Outputs(Eval(*t, {0.05, 1000, 0})), ElementsAre("outcome=\"APPROVE\"", "limit=100.0"));
+  // Only the chosen row is evaluated: row 1 reads `penalties`, missing here, yet row 0 wins.
+  EXPECT_FALSE(Eval(*t, {0.05, 40, kNaN}).errored());
+  // The chosen row's expression fails on a missing feature: an errored result.
+  auto failed = Eval(*t, {0.5, 40, kNaN});
+  EXPECT_TRUE(failed.errored());
+  EXPECT_THAT(failed.error(), HasSubstr("output 'limit' of row 1"));
+
+  // Type errors are compile errors located at the entry; SUM needs numeric expressions;
+  // PRIORITY needs literal first outputs.
+  EXPECT_THAT(CompileTable(R"x(id: 't' inputs { name: "rate" expression: "refund_rate" }
+                             outputs { name: "o" }
+                             rows { input_entries: "-" output_entries: "orders + \"x\"" })x"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("neither a literal")));
+  EXPECT_THAT(CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_COLLECT
+                             aggregation: COLLECT_AGGREGATION_SUM
+                             inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
+                             rows { input_entries: "-" output_entries: "enterprise.sector" })x"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("numeric outputs")));
+  auto sum = CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_COLLECT
+                             aggregation: COLLECT_AGGREGATION_SUM
+                             inputs { name: "rate" expression: "refund_rate" } outputs { name: "o" }
+                             rows { input_entries: "-" output_entries: "orders" }
+                             rows { input_entries: "-" output_entries: "1.5" })x");
+  ASSERT_TRUE(sum.ok()) << sum.status();
+  EXPECT_THAT(Outputs(Eval(*sum, {0, 4, 0})), ElementsAre("o=5.5"));
+  EXPECT_THAT(CompileTable(R"x(id: 't' hit_policy: DECISION_HIT_POLICY_PRIORITY
+                             inputs { name: "rate" expression: "refund_rate" }
+                             outputs { name: "o" priority: "1.0" }
+                             rows { input_entries: "-" output_entries: "orders" })x"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("must be a literal")));
+}
+
 // RelateEntries against brute force: an entry pair it calls disjoint shares no value of a
 // grid (numbers in steps of 0.25 and the literals used), and a pair it calls overlapping
 // shares one.

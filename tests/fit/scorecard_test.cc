@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "fit/logistic_fit.h"
@@ -121,10 +122,12 @@ TEST(ScorecardTest, PointsMapBackToTheLogisticPd) {
   }
 }
 
-TEST(ScorecardTest, HigherPointsMeanLowerRiskAndBaselineIsTheBestAttribute) {
+TEST(ScorecardTest, HigherPointsMeanLowerRiskAndMaxBaselineIsTheBestAttribute) {
   Fitted f = FitOnRandomData(12);
   std::vector<ScorecardTerm> terms = {{"a", &f.binnings[0], nullptr, f.fit.coefficients[0]}};
-  ASSERT_OK_AND_ASSIGN(BuiltScorecard built, BuildScorecard(terms, f.fit.intercept, {}));
+  ASSERT_OK_AND_ASSIGN(BuiltScorecard built,
+                       BuildScorecard(terms, f.fit.intercept, {}, BaselineMethod::kMax));
+  EXPECT_EQ(built.scorecard.baseline_method(), v1::BASELINE_METHOD_MAX);
   const v1::ScorecardCharacteristic& ch = built.scorecard.characteristics(0);
   EXPECT_EQ(ch.feature(), "a");
   EXPECT_EQ(ch.reason_code(), "");  // the bundle's catalogue maps feature `a` to a code
@@ -142,6 +145,75 @@ TEST(ScorecardTest, HigherPointsMeanLowerRiskAndBaselineIsTheBestAttribute) {
   double ref_points = -(t.coefficient() * t.reference() + f.fit.intercept) * 20 / std::log(2.0) +
                       (600 - 20 / std::log(2.0) * std::log(50.0));
   EXPECT_NEAR(ref_points, best, 1e-9);
+}
+
+// A binning written by hand: three bins [-inf, 1), [1, 5), [5, +inf) with 10, 30 and 60 rows,
+// 5 missing rows; WoE 1.0, 0.2, -0.8, missing -0.5. With beta = -1, intercept 0, one term and
+// the default scaling, points = woe * factor + offset, factor = 20 / ln 2.
+NumericBinning HandBinning() {
+  NumericBinning b;
+  const double inf = std::numeric_limits<double>::infinity();
+  b.bins = {{-inf, 1, {8, 2}, 1.0}, {1, 5, {25, 5}, 0.2}, {5, inf, {40, 20}, -0.8}};
+  b.missing = {3, 2};
+  b.missing_woe = -0.5;
+  return b;
+}
+
+TEST(ScorecardTest, BaselineMethodsAgainstHandComputedValues) {
+  const NumericBinning b = HandBinning();
+  const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
+  auto pts = [&](double woe) { return woe * factor + offset; };
+  auto baseline = [&](BaselineMethod m, double typical, double at, double* value,
+                      double threshold = NAN) {
+    ScorecardTerm t{"x", &b, nullptr, -1.0};
+    t.typical_value = typical;
+    t.baseline_at = at;
+    t.reason_threshold = threshold;
+    auto built = BuildScorecard(std::vector<ScorecardTerm>{t}, 0, {}, m);
+    EXPECT_TRUE(built.ok()) << built.status();
+    const auto& ch = built->scorecard.characteristics(0);
+    *value = ch.has_reason_threshold() ? ch.reason_threshold() : NAN;
+    return ch.baseline_score();
+  };
+  double v;
+  EXPECT_NEAR(baseline(BaselineMethod::kMax, NAN, NAN, &v), pts(1.0), 1e-9);
+  EXPECT_TRUE(std::isnan(v));
+  // Mean over the 105 rows: (5 * -0.5 + 10 * 1.0 + 30 * 0.2 + 60 * -0.8) / 105 in WoE.
+  EXPECT_NEAR(baseline(BaselineMethod::kMean, NAN, NAN, &v),
+              pts((5 * -0.5 + 10 * 1.0 + 30 * 0.2 + 60 * -0.8) / 105), 1e-9);
+  // Median of 105 rows' points: the 53rd smallest (0-based 52): 60 rows at -0.8 come first.
+  EXPECT_NEAR(baseline(BaselineMethod::kMedian, NAN, NAN, &v), pts(-0.8), 1e-9);
+  // Neutral at a typical value of 3: the bin [1, 5); the reason threshold is the term's.
+  EXPECT_NEAR(baseline(BaselineMethod::kNeutral, 3.0, NAN, &v), pts(0.2), 1e-9);
+  EXPECT_TRUE(std::isnan(v));
+  EXPECT_NEAR(baseline(BaselineMethod::kNeutral, 3.0, NAN, &v, 4.0), pts(0.2), 1e-9);
+  EXPECT_EQ(v, 4.0);
+  // Without a typical value: the bin of the median non-missing row (the 50th of 100: [5, inf)).
+  EXPECT_NEAR(baseline(BaselineMethod::kNeutral, NAN, NAN, &v), pts(-0.8), 1e-9);
+  EXPECT_TRUE(std::isnan(v));
+  // Other: the points at 0.5 (bin [-inf, 1)), which is also the threshold; without a value,
+  // neutral.
+  EXPECT_NEAR(baseline(BaselineMethod::kOther, 3.0, 0.5, &v, 4.0), pts(1.0), 1e-9);
+  EXPECT_EQ(v, 0.5);
+  EXPECT_NEAR(baseline(BaselineMethod::kOther, 3.0, NAN, &v), pts(0.2), 1e-9);
+  EXPECT_EQ(ParseBaselineMethod("neutral"), BaselineMethod::kNeutral);
+  EXPECT_EQ(ParseBaselineMethod("best"), std::nullopt);
+}
+
+TEST(ScorecardTest, NeutralBaselineIsTheDefaultAndTheTwinExplainsLikeTheCard) {
+  const NumericBinning b = HandBinning();
+  ScorecardTerm t{"x", &b, nullptr, -0.7};
+  t.typical_value = 7;
+  t.reason_threshold = 8;
+  ASSERT_OK_AND_ASSIGN(BuiltScorecard built, BuildScorecard(std::vector<ScorecardTerm>{t}, -2, {}));
+  EXPECT_EQ(built.scorecard.baseline_method(), v1::BASELINE_METHOD_NEUTRAL);
+  const auto& ch = built.scorecard.characteristics(0);
+  EXPECT_EQ(ch.reason_threshold(), 8);
+  EXPECT_EQ(ch.baseline_score(), ch.attributes(3).partial_score());  // [5, +inf)
+  // The twin's reference WoE gives the baseline's points back.
+  const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
+  EXPECT_NEAR(-(-0.7 * built.logistic.terms(0).reference() + -2) * factor + offset,
+              ch.baseline_score(), 1e-9);
 }
 
 TEST(ScorecardTest, CategoricalCharacteristicUsesCategorySetsAndOtherwise) {

@@ -133,7 +133,8 @@ std::vector<std::pair<std::string, double>> Reasons(const ModelOutput& out, int 
     c.push_back({r.code, r.input, r.value, r.weight});
   }
   google::protobuf::RepeatedPtrField<v1::Reason> reasons;
-  catalog->TopAdverse(c, n, "m", &reasons);
+  const std::vector<double> values(kNames.size(), 0.0);
+  catalog->TopAdverse(c, values, n, "m", &reasons);
   std::vector<std::pair<std::string, double>> result;
   for (const auto& r : reasons) result.emplace_back(r.code(), r.contribution());
   return result;
@@ -359,7 +360,7 @@ TEST(ScorecardTest, CharacteristicsWithoutCodesUseTheCatalogOrTheirInput) {
     candidates.push_back({r.code, r.input, r.value, r.weight});
   }
   google::protobuf::RepeatedPtrField<v1::Reason> reasons;
-  catalog.TopAdverse(candidates, 4, "m", &reasons);
+  catalog.TopAdverse(candidates, std::vector<double>(kNames.size(), 0.0), 4, "m", &reasons);
   ASSERT_EQ(reasons.size(), 2);
   EXPECT_EQ(reasons[0].code(), "FEATURE:zone");
   EXPECT_EQ(reasons[0].contribution(), 8);

@@ -241,6 +241,38 @@ TEST(SimulatorTest, LabelRatesInDocumentedRanges) {
             3 * r(violation, Archetype::kSteadyExporter));
 }
 
+// --risk-shift F: the same histories, each label from the same draw, the odds times F
+// (docs/simulator.md "Labels"). The expected probabilities are recomputed here from the
+// documented formula: logistic(logit(p) + ln F).
+TEST(SimulatorTest, RiskShiftOnlyTurnsGoodsIntoBads) {
+  SimOptions base;
+  base.seed = 21;
+  base.history_days = 60;
+  SimOptions shifted = base;
+  shifted.risk_shift = 2;
+  EXPECT_OK(ValidateOptions(shifted));
+  int bads = 0, shifted_bads = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const SimulatedEnterprise a = SimulateEnterprise(base, static_cast<std::uint64_t>(i));
+    const SimulatedEnterprise b = SimulateEnterprise(shifted, static_cast<std::uint64_t>(i));
+    ASSERT_EQ(Bytes(a.request), Bytes(b.request)) << i;
+    auto odds_times = [](double p, double f) { return 1 / (1 + (1 - p) / p / f); };
+    EXPECT_NEAR(b.p_default, odds_times(a.p_default, 2), 1e-12);
+    EXPECT_NEAR(b.p_violation, odds_times(a.p_violation, 2), 1e-12);
+    EXPECT_GE(b.labels.default_12m, a.labels.default_12m) << i;
+    EXPECT_GE(b.labels.violation_12m, a.labels.violation_12m) << i;
+    bads += a.labels.bad();
+    shifted_bads += b.labels.bad();
+  }
+  EXPECT_GT(shifted_bads, bads + 100);
+  SimOptions bad = base;
+  for (double f : {0.0, -1.0, 101.0, std::nan("")}) {
+    bad.risk_shift = f;
+    EXPECT_THAT(ValidateOptions(bad), testing::StatusIs(StatusCode::kInvalidArgument, ::testing::_))
+        << f;
+  }
+}
+
 // Mean of a feature over `n` enterprises of one archetype.
 double ArchetypeMean(Archetype a, const std::string& feature, int n, std::uint64_t seed) {
   auto engine = CrossBorder();

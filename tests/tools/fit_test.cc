@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -255,6 +257,166 @@ TEST(FitCliTest, ScorecardWithReport) {
   EXPECT_NEAR(rep["train"]["gini"].get<double>(), 2 * rep["train"]["auc"].get<double>() - 1, 1e-12);
 }
 
+// The reference distributions, baselines and governance stored with a fitted card, checked
+// against the training file read here: attribute counts by matching each row, the median of
+// each column, and the file's SHA-256 from the system's sha256sum.
+TEST(FitCliTest, ScorecardStoresReferenceBaselinesAndGovernance) {
+  const std::string csv = WriteTrainingCsv("ref.csv", 4000, true);
+  const std::string out = TempPath("ref.textproto");
+  CliRun r = Cli("fit --scorecard --monotonic --in " + csv + " --label bad --out " + out +
+                     " --owner risk --intended-use demo --sample-period 2025-01-01/2025-12-31",
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const credence::v1::Model m = ReadModel(out);
+  auto table = credence::fit::CsvTable::Read(csv);
+  ASSERT_TRUE(table.ok());
+  const auto& card = m.scorecard();
+  EXPECT_EQ(card.baseline_method(), credence::v1::BASELINE_METHOD_NEUTRAL);
+  ASSERT_EQ(m.reference().characteristics_size(), card.characteristics_size());
+  EXPECT_EQ(m.reference().count(), 4000);
+  for (int c = 0; c < card.characteristics_size(); ++c) {
+    const auto& ch = card.characteristics(c);
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(ch.attributes_size()), 0);
+    std::vector<double> present;
+    for (std::size_t row = 0; row < table->rows(); ++row) {
+      double x;
+      ASSERT_TRUE(credence::fit::ParseNumericField(
+          table->Field(row, table->ColumnIndex(ch.feature())), x));
+      if (!std::isnan(x)) present.push_back(x);
+      for (int a = 0; a < ch.attributes_size(); ++a) {
+        const auto& attr = ch.attributes(a);
+        if ((attr.has_missing() && std::isnan(x)) ||
+            (attr.has_interval() && !std::isnan(x) && InInterval(attr.interval(), x))) {
+          ++counts[static_cast<std::size_t>(a)];
+          break;
+        }
+      }
+    }
+    const auto& stored = m.reference().characteristics(c);
+    EXPECT_EQ(stored.name(), ch.name());
+    EXPECT_EQ(std::vector<std::int64_t>(stored.attribute_counts().begin(),
+                                        stored.attribute_counts().end()),
+              counts)
+        << ch.name();
+    // Neutral: the baseline score is the points of the column's median; the reason threshold
+    // its 60th percentile in the direction risk rises (points falling from bin to bin: up).
+    std::sort(present.begin(), present.end());
+    auto quantile = [&](double q) {  // R type 7
+      const double h = static_cast<double>(present.size() - 1) * q;
+      const auto lo = static_cast<std::size_t>(h);
+      return present[lo] + (h - static_cast<double>(lo)) * (present[lo + 1] - present[lo]);
+    };
+    const double median = quantile(0.5);
+    const bool risk_rises = ch.attributes(1).partial_score() > ch.attributes(2).partial_score();
+    EXPECT_NEAR(ch.reason_threshold(), quantile(risk_rises ? 0.6 : 0.4), 1e-12) << ch.name();
+    for (const auto& attr : ch.attributes()) {
+      if (attr.has_interval() && InInterval(attr.interval(), median)) {
+        EXPECT_EQ(ch.baseline_score(), attr.partial_score()) << ch.name();
+      }
+    }
+  }
+  // The margin of every row from its points (initial score plus the partial scores, in
+  // characteristic order), counted into the stored bins (e_i, e_i+1].
+  const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
+  const std::vector<double> edges(m.reference().margin_edges().begin(),
+                                  m.reference().margin_edges().end());
+  ASSERT_EQ(edges.size(), 9u);
+  std::vector<std::int64_t> bins(10, 0);
+  for (std::size_t row = 0; row < table->rows(); ++row) {
+    double points = card.initial_score();
+    for (const auto& ch : card.characteristics()) {
+      double x;
+      ASSERT_TRUE(credence::fit::ParseNumericField(
+          table->Field(row, table->ColumnIndex(ch.feature())), x));
+      for (const auto& attr : ch.attributes()) {
+        if ((attr.has_missing() && std::isnan(x)) ||
+            (attr.has_interval() && !std::isnan(x) && InInterval(attr.interval(), x))) {
+          points += attr.partial_score();
+          break;
+        }
+      }
+    }
+    const double margin = -(points - offset) / factor;
+    ++bins[static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), margin) -
+                                    edges.begin())];
+  }
+  EXPECT_EQ(std::vector<std::int64_t>(m.reference().margin_counts().begin(),
+                                      m.reference().margin_counts().end()),
+            bins);
+  const auto& g = m.governance();
+  EXPECT_EQ(g.owner(), "risk");
+  EXPECT_EQ(g.intended_use(), "demo");
+  EXPECT_EQ(g.development_period_start(), "2025-01-01");
+  EXPECT_EQ(g.development_period_end(), "2025-12-31");
+  FILE* p = popen(("sha256sum " + csv).c_str(), "r");
+  char hex[65] = {};
+  ASSERT_EQ(fread(hex, 1, 64, p), 64u);
+  pclose(p);
+  EXPECT_EQ(g.development_sample_digest(), "sha256:" + std::string(hex));
+
+  // --baseline max: the best attribute; other: the points at the value given.
+  ASSERT_EQ(Cli("fit --scorecard --monotonic --baseline max --in " + csv + " --label bad --out " +
+                out).exit_code,
+            0);
+  const credence::v1::Model max = ReadModel(out);
+  for (const auto& ch : max.scorecard().characteristics()) {
+    double best = -1e300;
+    for (const auto& a : ch.attributes()) best = std::max(best, a.partial_score());
+    EXPECT_EQ(ch.baseline_score(), best);
+    EXPECT_TRUE(ch.has_reason_threshold()) << "every method keeps the threshold";
+  }
+  ASSERT_EQ(Cli("fit --scorecard --monotonic --baseline other --baseline-values a=-5 --in " + csv +
+                " --label bad --out " + out).exit_code,
+            0);
+  const credence::v1::Model other = ReadModel(out);
+  for (const auto& ch : other.scorecard().characteristics()) {
+    if (ch.feature() != "a") continue;
+    EXPECT_EQ(ch.reason_threshold(), -5);
+    EXPECT_EQ(ch.baseline_score(), ch.attributes(1).partial_score()) << "the lowest bin";
+  }
+  EXPECT_EQ(Cli("fit --scorecard --baseline-values a=1 --in " + csv + " --label bad --out " + out)
+                .exit_code,
+            2);
+  EXPECT_EQ(Cli("fit --scorecard --baseline other --baseline-values zz=1 --in " + csv +
+                " --label bad --out " + out)
+                .exit_code,
+            1);
+  EXPECT_EQ(Cli("fit --in " + csv + " --label bad --impute mean --sample-period 2025 --out " + out)
+                .exit_code,
+            1);
+}
+
+// --bundle: size measures and two-sided features are not used; declared directions bin.
+TEST(FitCliTest, BundleRiskDirectionsChooseAndOrientCharacteristics) {
+  const std::string csv = WriteTrainingCsv("dir.csv", 4000, false);
+  const std::string bundle = TempPath("dir_bundle.textproto");
+  std::ofstream(bundle) << R"(metadata { name: "dir" } base_currency: "USD"
+features { name: "a" aggregate { op: AGGREGATE_OP_COUNT } risk_direction: RISK_DIRECTION_INCREASING }
+features { name: "b" aggregate { op: AGGREGATE_OP_COUNT } risk_direction: RISK_DIRECTION_NONE }
+features { name: "c" aggregate { op: AGGREGATE_OP_COUNT } risk_direction: RISK_DIRECTION_TWO_SIDED }
+)";
+  const std::string out = TempPath("dir.textproto"), report = TempPath("dir.json");
+  CliRun r = Cli("fit --scorecard --monotonic --bundle " + bundle + " --exclude id,noise --in " +
+                     csv + " --label bad --out " + out + " --report " + report,
+                 true);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto card = ReadModel(out).scorecard();
+  ASSERT_EQ(card.characteristics_size(), 1);
+  EXPECT_EQ(card.characteristics(0).feature(), "a");
+  // Risk rises with a: points fall from bin to bin.
+  for (int i = 2; i < card.characteristics(0).attributes_size(); ++i) {
+    EXPECT_LT(card.characteristics(0).attributes(i).partial_score(),
+              card.characteristics(0).attributes(i - 1).partial_score());
+  }
+  const nlohmann::json rep = nlohmann::json::parse(ReadFile(report));
+  std::map<std::string, std::string> dropped;
+  for (const auto& f : rep["features"]) {
+    if (f.contains("dropped")) dropped[f["name"]] = f["dropped"];
+  }
+  EXPECT_THAT(dropped["b"], HasSubstr("size measure"));
+  EXPECT_THAT(dropped["c"], HasSubstr("two-sided"));
+}
+
 TEST(FitCliTest, MonotonicPointsAndCategoricalCharacteristics) {
   std::mt19937 rng(77);
   std::normal_distribution<double> z(0, 1);
@@ -273,8 +435,8 @@ TEST(FitCliTest, MonotonicPointsAndCategoricalCharacteristics) {
     }
   }
   const std::string out = TempPath("cat.textproto");
-  CliRun r = Cli("fit --scorecard --monotonic --round --categorical segment --in " + csv +
-                     " --label bad --out " + out,
+  CliRun r = Cli("fit --scorecard --monotonic --round --baseline max --categorical segment --in " +
+                     csv + " --label bad --out " + out,
                  true);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   credence::v1::Model m = ReadModel(out);

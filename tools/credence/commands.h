@@ -20,6 +20,9 @@ int DiffCommand(int argc, char** argv);
 int ReportCommand(int argc, char** argv);
 // credence predict: runs one model over a CSV (tools/credence/predict.cc).
 int PredictCommand(int argc, char** argv);
+// credence monitor: calibration, drift and reasons of a decision log
+// (tools/credence/monitor.cc).
+int MonitorCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

@@ -23,11 +23,14 @@ namespace {
 constexpr const char* kDescription =
     R"(Scores one request and explains the result for a person:
   - the credit PD, score and grade, the compliance score, grade and dimensions;
-  - the decision, its limit and what decided it;
-  - the top adverse reasons with the feature value behind each;
+  - the decision, what decided it, and how its limit was computed (the deciding table's
+    limit expression with the values it read, and the bundle's limit cap);
+  - the top reasons with the feature value behind each (adverse, not enough history, or
+    key factors of an approval);
+  - the shadow models' results and the champion/challenger assignment;
   - every rule hit with its condition and the values the condition read;
   - each decision table's matched rows, with the inputs' values and the row's entries;
-  - the bundle name, version and digest.
+  - the bundle name, version and digest, and the credit model's governance.
 
 FILE holds one request (a JSON object, possibly spread over several lines) or a stream of
 requests (JSON Lines or length-delimited binary, as `credence score` reads); with several,
@@ -88,6 +91,86 @@ const v1::DecisionTable* FindTable(const v1::Bundle& b, const std::string& id) {
     if (t.id() == id) return &t;
   }
   return nullptr;
+}
+
+// How the limit came about: the deciding table's limit entry of the chosen row (the values it
+// read and its result), then the limit cap.
+void ExplainLimit(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRequest& request,
+                  const v1::ScoreResponse& r) {
+  const v1::Decision& d = r.decision();
+  if (d.outcome() != v1::OUTCOME_APPROVE) return;
+  const std::string& table_id = loaded.bundle.decision().table();
+  const v1::DecisionTable* table = FindTable(loaded.bundle, table_id);
+  for (const auto& t : r.decision_tables()) {
+    if (table == nullptr || t.table_id() != table_id || t.errored() || t.matched_rows_size() != 1) {
+      continue;
+    }
+    const int row = t.matched_rows(0);
+    for (int i = 0; i < table->outputs_size() && row >= 0 && row < table->rows_size(); ++i) {
+      if (table->outputs(i).name() != "limit") continue;
+      const std::string& entry = table->rows(row).output_entries(i);
+      o << "  limit from " << table_id << " row " << row << ": " << entry << "\n";
+      const std::string read = rules::DescribeReads(entry, request, r);
+      if (!read.empty()) o << "    read:   " << read << "\n";
+      for (const auto& v : t.outputs()) {
+        if (v.name() == "limit") o << "    result: " << v.value() << "\n";
+      }
+    }
+  }
+  const std::string& cap = loaded.bundle.decision().limit_cap();
+  if (cap.empty()) return;
+  o << "  limit cap: " << cap << "\n";
+  const std::string read = rules::DescribeReads(cap, request, r);
+  if (!read.empty()) o << "    read:   " << read << "\n";
+  if (d.has_limit_cap()) {
+    o << "    result: " << Money(d.limit_cap())
+      << (d.limit_capped() ? " (the limit was lowered to it)" : " (not reached)") << "\n";
+  } else {
+    o << "    could not be evaluated: no limit is given\n";
+  }
+}
+
+std::string KindLabel(v1::ReasonKind kind) {
+  switch (kind) {
+    case v1::REASON_KIND_INSUFFICIENT_DATA:
+      return " [not enough history]";
+    case v1::REASON_KIND_KEY_FACTOR:
+      return " [key factor]";
+    default:
+      return "";
+  }
+}
+
+// The shadow models, the assignment and the credit model's governance.
+void ExplainModels(std::ostream& o, const v1::ScoreResponse& r) {
+  o << "\nSHADOW MODELS\n";
+  if (r.shadow_size() == 0) o << "  none\n";
+  for (const auto& s : r.shadow()) {
+    o << "  " << s.model_id() << ": ";
+    if (!s.available()) {
+      o << "unavailable: " << s.unavailable_reason() << "\n";
+      continue;
+    }
+    o << "PD " << FormatNumber(s.pd()) << "  score " << FormatNumber(s.score()) << "  grade "
+      << s.grade() << "  (margin " << FormatNumber(s.margin()) << ")\n";
+  }
+  const v1::Audit& a = r.audit();
+  if (a.has_assignment()) {
+    o << "  assignment: " << a.assignment().arm() << " (bucket "
+      << FormatNumber(a.assignment().bucket()) << ", experiment " << a.assignment().salt_digest()
+      << ")\n";
+  }
+  if (a.has_model_governance()) {
+    const auto& g = a.model_governance();
+    std::string status = v1::ValidationStatus_Name(g.validation_status());
+    if (status.rfind("VALIDATION_STATUS_", 0) == 0) status = status.substr(18);
+    o << "\nGOVERNANCE of " << r.credit().model_id() << "\n  owner " << g.owner()
+      << "; validation " << status << " " << g.validation_date() << " by " << g.approver()
+      << "\n  intended use: " << g.intended_use() << "\n  development sample "
+      << g.development_sample_digest() << " (" << g.development_period_start() << " to "
+      << g.development_period_end() << ")\n";
+    if (!g.validation_notes().empty()) o << "  notes: " << g.validation_notes() << "\n";
+  }
 }
 
 // Each decision table's policy, inputs with the values they read, matched rows and result.
@@ -177,17 +260,19 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   o << "DECISION\n  " << OutcomeLabel(d.outcome());
   if (d.has_limit()) o << "  limit " << Money(d.limit());
   o << "\n  decided by " << d.source() << "\n";
+  ExplainLimit(o, loaded, request, r);
   if (d.reason_codes_size() > 0) {
     o << "  reason codes:";
     for (const auto& code : d.reason_codes()) o << " " << code;
     o << "\n";
   }
 
-  o << "\nTOP REASONS (adverse, largest first)\n";
+  o << "\nTOP REASONS (largest first)\n";
   if (r.reasons_size() == 0) o << "  none\n";
   int n = 0;
   for (const auto& reason : r.reasons()) {
-    o << "  " << ++n << ". " << reason.code() << " " << reason.text() << "\n     "
+    o << "  " << ++n << ". " << reason.code() << " " << reason.text() << KindLabel(reason.kind())
+      << "\n     "
       << reason.feature() << " = " << FormatNumber(reason.value()) << "  (contribution "
       << (reason.contribution() >= 0 ? "+" : "") << FormatNumber(reason.contribution())
       << " log-odds, model " << reason.model_id() << ")\n";
@@ -217,6 +302,7 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   }
 
   ExplainTables(o, loaded, request, r);
+  ExplainModels(o, r);
   for (const auto& w : r.warnings()) o << "\nwarning: " << w << "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "fit/metrics.h"
 #include "fit/scorecard_builder.h"
 #include "fit/selection.h"
+#include "fit_reference.h"
 #include "output.h"
 
 namespace credence::cli {
@@ -60,6 +62,7 @@ constexpr const char* kModelHeader =
 
 struct FitArgs {
   std::string in, label, out, impute, model_id, exclude, report, categorical, logistic_out;
+  std::string baseline = "neutral", reason_thresholds, bundle, owner, intended_use, sample_period;
   bool scorecard = false, monotonic = false, round = false;
   double l2 = 0, min_iv = 0.02, max_corr = 0.7, chi = 3.841, min_share = 0.05;
   double base_score = 600, base_odds = 50, pdo = 20;
@@ -81,6 +84,12 @@ void DeclareCommonOptions(CommandLine& cl, FitArgs& a) {
       .Text("exclude", "A,B", "columns to leave out", &a.exclude)
       .Text("report", "FILE", "write a JSON report (coefficients, train AUC / KS / Gini, ...)",
             &a.report)
+      .Text("owner", "TEXT", "governance: the team accountable for the model", &a.owner)
+      .Text("intended-use", "TEXT", "governance: what the model may be used for", &a.intended_use)
+      .Text("sample-period", "START/END",
+            "governance: the period the training set describes, YYYY-MM-DD/YYYY-MM-DD (the "
+            "file's SHA-256 is always recorded)",
+            &a.sample_period)
       .Group(kLogisticCaption)
       .Choice("impute", "mean",
               "replace missing cells (empty or NaN) by the column mean and record it as the "
@@ -115,6 +124,20 @@ void DeclareScorecardOptions(CommandLine& cl, FitArgs& a) {
       .Number("pdo", "P", "points to double the odds, > 0; default 20",
               {.low = 0, .low_open = true}, &a.pdo)
       .Flag("round", "round every partial score to an integer", &a.round)
+      .Choice("baseline", "METHOD",
+              "how each characteristic's baseline score (the reference of adverse reasons) is "
+              "chosen: neutral (default: the points at the population's median value), max "
+              "(the best attribute), mean, median (of the partial scores), or other (the points "
+              "at --baseline-values)",
+              {"max", "mean", "median", "neutral", "other"}, &a.baseline)
+      .Text("baseline-values", "A=X,B=Y",
+            "--baseline other: the value of each named column whose points are its baseline "
+            "(others: neutral)",
+            &a.reason_thresholds)
+      .Text("bundle", "PATH",
+            "read the features' risk directions from this bundle: size measures (NONE) and "
+            "two-sided features are not used, and --monotonic bins in the declared direction",
+            &a.bundle)
       .Text("logistic-out", "FILE",
             "also write the same model as a logistic regression with WoE transforms (numeric "
             "features only), Model.id \"<ID>_logistic\"",
@@ -135,9 +158,13 @@ std::optional<int> ParseFitArgs(int argc, char** argv, FitArgs& a) {
   if (!a.scorecard) {
     for (const char* o :
          {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share", "categorical",
-          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round", "logistic-out"}) {
+          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round", "logistic-out",
+          "baseline", "baseline-values", "bundle"}) {
       if (cl.Given(o)) return cl.UsageError(std::string("--") + o + " needs --scorecard");
     }
+  }
+  if (cl.Given("baseline-values") && a.baseline != "other") {
+    return cl.UsageError("--baseline-values needs --baseline other");
   }
   if (a.model_id.empty()) a.model_id = a.scorecard ? "scorecard" : "logistic";
   return std::nullopt;
@@ -337,8 +364,40 @@ struct Feature {
   std::vector<double> woe;
 };
 
-// One candidate per numeric and categorical column.
-Result<std::vector<Feature>> BinFeatures(const FitArgs& args, const TrainingData& d) {
+// With --bundle: the binning trend of a declared direction (risk rising with the value means
+// WoE falling), or why the feature is not used.
+struct DirectionPolicy {
+  std::map<std::string, v1::RiskDirection> directions;
+  std::map<std::string, std::string> dropped;  // feature -> why
+
+  // False (and the reason recorded) when `name` must not be a characteristic.
+  bool Use(const std::string& name, fit::Trend& trend) {
+    auto it = directions.find(name);
+    if (it == directions.end()) return true;
+    switch (it->second) {
+      case v1::RISK_DIRECTION_INCREASING:
+        trend = fit::Trend::kDecreasing;
+        return true;
+      case v1::RISK_DIRECTION_DECREASING:
+        trend = fit::Trend::kIncreasing;
+        return true;
+      case v1::RISK_DIRECTION_NONE:
+        dropped[name] = "a size measure (risk direction NONE in the bundle): not a risk of its own";
+        return false;
+      case v1::RISK_DIRECTION_TWO_SIDED:
+        dropped[name] =
+            "two-sided risk (in the bundle): a monotonic characteristic cannot express it and "
+            "its reasons would have no direction";
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+
+// One candidate per numeric and categorical column (less those --bundle rules out).
+Result<std::vector<Feature>> BinFeatures(const FitArgs& args, const TrainingData& d,
+                                         DirectionPolicy& policy) {
   fit::BinningOptions bo;
   bo.max_bins = args.bins;
   bo.initial_bins = args.initial_bins;
@@ -351,6 +410,8 @@ Result<std::vector<Feature>> BinFeatures(const FitArgs& args, const TrainingData
   co.rare_share = args.min_share;
   std::vector<Feature> features;
   for (const Column& col : d.columns) {
+    bo.trend = fit::Trend::kAuto;
+    if (!policy.Use(col.name, bo.trend)) continue;
     auto b = fit::BinNumeric(col.values, d.labels, bo);
     if (!b.ok()) return b.status().WithPrefix("binning '" + col.name + "'");
     Feature f{col.name, false, std::move(*b), {}, {}};
@@ -359,6 +420,8 @@ Result<std::vector<Feature>> BinFeatures(const FitArgs& args, const TrainingData
     features.push_back(std::move(f));
   }
   for (std::size_t c : d.categorical_cols) {
+    fit::Trend unused;
+    if (!policy.Use(d.table.header()[c], unused)) continue;
     std::vector<std::string> values(d.table.rows());
     for (std::size_t r = 0; r < d.table.rows(); ++r) values[r] = d.table.Field(r, c);
     auto b = fit::BinCategorical(values, d.labels, co);
@@ -434,10 +497,15 @@ Json BinsJson(const Feature& f) {
   return jb;
 }
 
-// Every candidate: IV, selected with its coefficient or why it was dropped, and its bins.
+// Every candidate: IV, selected with its coefficient or why it was dropped, and its bins;
+// then the columns --bundle ruled out.
 Json FeaturesJson(const std::vector<Feature>& features,
-                  const std::vector<fit::SelectionDecision>& decisions, const SignedFit& s) {
+                  const std::vector<fit::SelectionDecision>& decisions, const SignedFit& s,
+                  const DirectionPolicy& policy) {
   Json feats = Json::array();
+  for (const auto& [name, why] : policy.dropped) {
+    feats.push_back({{"name", name}, {"selected", false}, {"dropped", why}});
+  }
   for (const fit::SelectionDecision& d : decisions) {
     const Feature& f = FeatureNamed(features, d.name);
     Json jf;
@@ -479,7 +547,8 @@ Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
 
 void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
                      const std::vector<fit::SelectionDecision>& decisions, const SignedFit& s,
-                     const std::vector<int>& labels, Json& report) {
+                     const DirectionPolicy& policy, const std::vector<int>& labels,
+                     Json& report) {
   report["model"] = "scorecard";
   report["options"] = {{"bins", static_cast<double>(args.bins)},
                        {"initial_bins", static_cast<double>(args.initial_bins)},
@@ -489,7 +558,8 @@ void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
                        {"min_iv", args.min_iv},
                        {"max_corr", args.max_corr},
                        {"l2", args.l2},
-                       {"round", args.round}};
+                       {"round", args.round},
+                       {"baseline", args.baseline}};
   const double factor = args.pdo / std::log(2.0);
   report["scaling"] = {{"base_score", args.base_score},
                        {"base_odds", args.base_odds},
@@ -498,7 +568,7 @@ void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
                        {"offset", args.base_score - factor * std::log(args.base_odds)}};
   report["intercept"] = s.fitted.intercept;
   report["iterations"] = s.fitted.iterations;
-  report["features"] = FeaturesJson(features, decisions, s);
+  report["features"] = FeaturesJson(features, decisions, s, policy);
   // Train metrics from the model's margin (higher = riskier), and calibration by its decile.
   std::vector<double> margin(labels.size(), s.fitted.intercept);
   for (std::size_t j = 0; j < s.selected.size(); ++j) {
@@ -521,8 +591,80 @@ void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
   }
 }
 
+// How far beyond the typical value (the median) a value must lie, in quantiles of the
+// development sample, before a characteristic may give a reason: 0.1, the 60th percentile on
+// the risky side (docs/fit.md, "Baselines").
+constexpr double kReasonQuantileMargin = 0.1;
+
+// The characteristics: binnings, coefficients, the typical value of each numeric column (its
+// median), its reason threshold (the 60th percentile in the direction risk rises, as the
+// monotonic binning found it; the median when it has no direction) and, for --baseline
+// other, the values given.
+Result<std::vector<fit::ScorecardTerm>> MakeTerms(const FitArgs& args, const TrainingData& d,
+                                                  const std::vector<Feature>& features,
+                                                  const SignedFit& s) {
+  std::map<std::string, double> given;
+  for (const std::string& item : SplitList(args.reason_thresholds)) {
+    const auto eq = item.find('=');
+    const std::optional<double> v =
+        eq == std::string::npos ? std::nullopt : ParseFiniteNumber(item.substr(eq + 1));
+    if (!v) return InvalidArgumentError("--baseline-values: '" + item + "' is not NAME=NUMBER");
+    given[item.substr(0, eq)] = *v;
+  }
+  std::vector<fit::ScorecardTerm> terms;
+  for (std::size_t j = 0; j < s.selected.size(); ++j) {
+    const Feature& f = FeatureNamed(features, s.selected[j]);
+    fit::ScorecardTerm t{f.name, f.is_categorical ? nullptr : &f.numeric,
+                         f.is_categorical ? &f.categorical : nullptr, s.fitted.coefficients[j]};
+    for (const Column& col : d.columns) {
+      if (col.name != f.name) continue;
+      std::vector<double> present;
+      for (double v : col.values) {
+        if (!std::isnan(v)) present.push_back(v);
+      }
+      std::sort(present.begin(), present.end());
+      t.typical_value = fit::QuantileType7(present, 0.5);
+      const double margin = f.numeric.trend == fit::Trend::kDecreasing   ? kReasonQuantileMargin
+                            : f.numeric.trend == fit::Trend::kIncreasing ? -kReasonQuantileMargin
+                                                                         : 0.0;
+      t.reason_threshold = fit::QuantileType7(present, 0.5 + margin);
+    }
+    if (auto it = given.find(f.name); it != given.end()) {
+      t.baseline_at = it->second;
+      given.erase(it);
+    }
+    terms.push_back(t);
+  }
+  if (!given.empty()) {
+    return InvalidArgumentError("--baseline-values: '" + given.begin()->first +
+                                "' is not a characteristic of the card");
+  }
+  return terms;
+}
+
+// The training set as fit_reference.h reads it.
+DevelopmentSample SampleOf(const TrainingData& d) {
+  DevelopmentSample sample;
+  sample.rows = d.table.rows();
+  sample.number = [&d](std::size_t r, const std::string& name) {
+    for (const Column& col : d.columns) {
+      if (col.name == name) return col.values[r];
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+  };
+  sample.text = [&d](std::size_t r, const std::string& name) {
+    const int c = d.table.ColumnIndex(name);
+    return c < 0 ? std::string() : std::string(d.table.Field(r, static_cast<std::size_t>(c)));
+  };
+  return sample;
+}
+
 Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model, Json& report) {
-  CREDENCE_ASSIGN_OR_RETURN(std::vector<Feature> features, BinFeatures(args, d));
+  DirectionPolicy policy;
+  if (!args.bundle.empty()) {
+    CREDENCE_ASSIGN_OR_RETURN(policy.directions, ReadRiskDirections(args.bundle));
+  }
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<Feature> features, BinFeatures(args, d, policy));
   std::vector<fit::Candidate> candidates;
   for (const Feature& f : features) {
     candidates.push_back({f.name, f.is_categorical ? f.categorical.iv : f.numeric.iv, f.woe});
@@ -535,24 +677,21 @@ Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model,
   }
   CREDENCE_ASSIGN_OR_RETURN(SignedFit s,
                             FitWithNegativeSigns(args, features, d.labels, std::move(selected)));
-  std::vector<fit::ScorecardTerm> terms;
-  for (std::size_t j = 0; j < s.selected.size(); ++j) {
-    const Feature& f = FeatureNamed(features, s.selected[j]);
-    terms.push_back({f.name, f.is_categorical ? nullptr : &f.numeric,
-                     f.is_categorical ? &f.categorical : nullptr, s.fitted.coefficients[j]});
-  }
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<fit::ScorecardTerm> terms, MakeTerms(args, d, features, s));
   const fit::ScalingOptions so{.base_score = args.base_score,
                                .base_odds = args.base_odds,
                                .pdo = args.pdo,
                                .round_points = args.round};
-  CREDENCE_ASSIGN_OR_RETURN(fit::BuiltScorecard built,
-                            fit::BuildScorecard(terms, s.fitted.intercept, so));
+  CREDENCE_ASSIGN_OR_RETURN(
+      fit::BuiltScorecard built,
+      fit::BuildScorecard(terms, s.fitted.intercept, so, *fit::ParseBaselineMethod(args.baseline)));
   *model.mutable_scorecard() = built.scorecard;
   if (!args.logistic_out.empty()) {
     CREDENCE_RETURN_IF_ERROR(WriteLogisticTwin(args, model, built));
   }
   model.set_description("WoE scorecard fitted by credence fit on " + args.in);
-  ScorecardReport(args, features, decisions, s, d.labels, report);
+  CREDENCE_RETURN_IF_ERROR(AddReference(SampleOf(d), &model));
+  ScorecardReport(args, features, decisions, s, policy, d.labels, report);
   return OkStatus();
 }
 
@@ -573,6 +712,9 @@ int FitCommand(int argc, char** argv) {
   const Status fitted = args.scorecard ? FitScorecardModel(args, *data, model, report)
                                        : FitLogisticModel(args, *data, model, report);
   if (!fitted.ok()) return Fail(fitted);
+  const Status governed =
+      AddGovernance(args.in, args.owner, args.intended_use, args.sample_period, &model);
+  if (!governed.ok()) return Fail(governed);
   report["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (Status s = WriteModel(args.out, model); !s.ok()) return Fail(s);

@@ -30,6 +30,8 @@ constexpr Command kCommands[] = {
     {"cel-conformance", RunCelConformanceCommand, "run CEL conformance cases (JSON Lines)"},
     {"fit", credence::cli::FitCommand, "fit a logistic regression or a WoE scorecard on a CSV"},
     {"metrics", credence::cli::MetricsCommand, "AUC, Gini, KS and PSI of a score column"},
+    {"monitor", credence::cli::MonitorCommand,
+     "calibration by grade, drift and reasons of a decision log against outcomes"},
 };
 
 // credence version: the library version; no options.

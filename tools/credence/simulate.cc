@@ -74,6 +74,11 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
                &a.options.history_days)
       .Integer("threads", "N", "generating threads, 1 to 256 (default: all cores)", 1, kMaxThreads,
                &a.threads)
+      .Number("risk-shift", "F",
+              "multiply the odds of default and of a violation by F, histories unchanged (a "
+              "population the models under-predict, for monitoring tests), 0.01 to 100; "
+              "default 1",
+              {.low = 0.01, .high = 100}, &a.options.risk_shift)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
   google::protobuf::Timestamp as_of;

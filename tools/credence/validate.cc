@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "credence/engine.h"
 #include "lint/bundle_lint.h"
+#include "lint/governance_lint.h"
 
 namespace credence::cli {
 namespace {
@@ -21,7 +22,10 @@ about
   - features that no rule, decision table, model, reason code or other feature uses,
   - rules that can never fire, when that is decidable from the condition alone (it folds to
     false, or a conjunction puts contradictory bounds on one variable: x > 5 && x < 3),
-  - rows of UNIQUE decision tables that may overlap (not provably disjoint).
+  - rows of UNIQUE decision tables that may overlap (not provably disjoint),
+  - models in production use (the credit model, a champion/challenger's challenger) whose
+    governance lacks owner, validation status and date, approver, intended use, or the
+    development sample's digest and period (docs/governance.md).
 )";
 
 constexpr const char* kEpilog =
@@ -97,6 +101,7 @@ int ValidateCommand(int argc, char** argv) {
     std::vector<lint::LintFinding> findings = lint::UnusedFeatures(loaded->bundle);
     for (auto& f : lint::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
     for (auto& f : lint::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
+    for (auto& f : lint::MissingGovernance(loaded->bundle)) findings.push_back(std::move(f));
     for (const auto& f : findings) {
       PrintDiagnostic({Issue::Severity::kWarning,
                        InvalidArgumentError(f.message, loaded->source_map.Locate(f.field_path))});
