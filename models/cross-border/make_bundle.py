@@ -841,8 +841,9 @@ def write_bundle(path):
 # CREDIT MODEL: `cb_scorecard`, the scorecard fitted with `credence fit --scorecard` on the
 # simulated development cohort (scripts/build_cross_border.sh; MODEL_CARD.md), when
 # scorecard.textproto exists; otherwise the hand-set logistic `cb_pd_placeholder`.
-# `cb_challenger_xgb` is a gradient-boosted challenger trained by train_challenger.py; it is
-# scored for comparison only and is not the credit model.
+# `cb_challenger_xgb` is a gradient-boosted challenger trained by train_challenger.py; it and
+# the placeholder are shadow models: every response carries their results, neither decides.
+# Limits are a share of 12-month completed sales, capped at three times that figure.
 #
 # Base currency CNY; amounts in features are CNY major units.
 # proto-file: credence/v1/bundle.proto
@@ -934,8 +935,8 @@ fx_rates {{ currency_code: "HKD" rate: "0.91" }}
         with open(os.path.join(os.path.dirname(path), "challenger_features.json")) as fh:
             feats = json.load(fh)
         w("""
-# Challenger: gradient-boosted trees trained by train_challenger.py (XGBoost JSON). Scored for
-# comparison only (not the credit model).""")
+# Challenger: gradient-boosted trees trained by train_challenger.py (XGBoost JSON). A shadow
+# model (shadow_models below): in every response, never the credit model.""")
         w("models {")
         w('  id: "cb_challenger_xgb"')
         w('  description: "Gradient-boosted challenger (python3-xgboost) trained on the simulated development cohort."')

@@ -79,12 +79,12 @@ struct DecisionTable::Rep {
   v1::CollectAggregation aggregation;
   std::vector<std::string> input_names, output_names;
   std::vector<std::shared_ptr<const expr::Program>> inputs;
-  std::vector<std::vector<InputEntry>> rows;       // [row][input]
-  std::vector<std::vector<expr::Value>> outputs;   // [row][output]; literal entries
+  std::vector<std::vector<InputEntry>> rows;      // [row][input]
+  std::vector<std::vector<expr::Value>> outputs;  // [row][output]; literal entries
   // [row][output]: the compiled expression of a non-literal entry (null for a literal).
   std::vector<std::vector<std::shared_ptr<const expr::Program>>> output_programs;
   std::vector<std::vector<OutputEntry>> output_entries;  // [row][output]
-  std::vector<std::vector<expr::Value>> priority;  // [output] values in decreasing priority
+  std::vector<std::vector<expr::Value>> priority;        // [output] values in decreasing priority
 };
 
 DecisionTable::DecisionTable(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -240,9 +240,8 @@ class TableCompiler {
   }
 
   // A literal, else an expression type-checked against `env`.
-  void CompileOutput(const std::string& path, const std::string& text,
-                     const expr::Environment& env, OutputEntry& info,
-                     std::shared_ptr<const expr::Program>& program) {
+  void CompileOutput(const std::string& path, const std::string& text, const expr::Environment& env,
+                     OutputEntry& info, std::shared_ptr<const expr::Program>& program) {
     if (auto v = expr::EvaluateConstant(text); v.ok() && !v->is_error()) {
       info.type = LiteralType(*v);
       info.literal = *std::move(v);
@@ -250,10 +249,10 @@ class TableCompiler {
     }
     auto compiled = expr::Compile(text, env, {});
     if (!compiled.ok()) {
-      Report(expr::LocateInField(compiled.status(),
-                                 who_ + ": output entry '" + text +
-                                     "' is neither a literal nor a valid expression",
-                                 At(path)));
+      Report(expr::LocateInField(
+          compiled.status(),
+          who_ + ": output entry '" + text + "' is neither a literal nor a valid expression",
+          At(path)));
       return;
     }
     info.type = (*compiled)->result_type();
@@ -420,9 +419,9 @@ class TableEvaluation {
   // Evaluates the expression outputs of the matched rows the hit policy reads (FIRST: the
   // first; the others: all); false (the outcome failed) on an error.
   bool EvaluateOutputs(const expr::Activation& activation) {
-    const std::size_t rows =
-        t_.policy == v1::DECISION_HIT_POLICY_FIRST ? std::min<std::size_t>(1, matched_.size())
-                                                   : matched_.size();
+    const std::size_t rows = t_.policy == v1::DECISION_HIT_POLICY_FIRST
+                                 ? std::min<std::size_t>(1, matched_.size())
+                                 : matched_.size();
     for (std::size_t k = 0; k < rows; ++k) {
       const auto r = static_cast<std::size_t>(matched_[k]);
       const auto& programs = t_.output_programs[r];

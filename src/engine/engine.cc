@@ -172,8 +172,8 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   CREDENCE_RETURN_IF_ERROR(impl->CompileRulesAndTables(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileDecision(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileGovernance(scope));
-  impl->needs_activation = impl->rule_sets->rule_count() > 0 || !impl->tables.empty() ||
-                           impl->limit_policy.has_value();
+  impl->needs_activation =
+      impl->rule_sets->rule_count() > 0 || !impl->tables.empty() || impl->limit_policy.has_value();
   return std::shared_ptr<const Engine>(new Engine(std::move(impl)));
 }
 
@@ -309,7 +309,7 @@ Status Engine::Impl::CompileCredit(const CompileScope& scope) {
 
 Status Engine::Impl::CompileReasons(const CompileScope& scope) {
   auto catalog = explain::ReasonCatalog::Compile(scope.bundle.reason_codes(), info.feature_names,
-                                                &scope.bundle.features());
+                                                 &scope.bundle.features());
   if (!catalog.ok()) return scope.Fail(catalog.status());
   reasons = std::move(catalog).value();
   return Status();
@@ -399,8 +399,8 @@ Status Engine::Impl::CompileDecision(const CompileScope& scope) {
   if (scope.bundle.decision().limit_cap().empty()) return Status();
   auto env = rules::MakeEnvironment(info.feature_names);
   if (!env.ok()) return scope.Fail(env.status());
-  auto cap =
-      decision::LimitPolicy::Compile(scope.bundle.decision().limit_cap(), *env, "decision.limit_cap");
+  auto cap = decision::LimitPolicy::Compile(scope.bundle.decision().limit_cap(), *env,
+                                            "decision.limit_cap");
   if (!cap.ok()) return scope.Fail(cap.status());
   limit_policy = std::move(cap).value();
   return Status();

@@ -117,8 +117,8 @@ void ShadowModels::Score(const v1::ScoreRequest& request, std::span<const double
       strings.push_back(models::EnterpriseField(request.enterprise(), f));
     }
     models::ModelOutput out;
-    model.Predict(values, feature_names, out, strings);
-    v1::ShadowResult* r = response->add_shadow();
+    model.Predict(values, feature_names, out, strings, /*contributions=*/false);
+    v1::CreditResult* r = response->add_shadow();
     r->set_model_id(model.id());
     r->set_available(out.available);
     if (!out.available) {

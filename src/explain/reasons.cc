@@ -8,11 +8,11 @@
 namespace credence::explain {
 namespace {
 
-Status CompileRequirements(const google::protobuf::RepeatedPtrField<v1::Feature>& features,
-                           const std::unordered_map<std::string, int>& feature_index,
-                           const std::unordered_map<std::string, int>& by_code,
-                           const std::function<void(int, int, double, const std::string&,
-                                                    v1::RiskDirection)>& set) {
+Status CompileRequirements(
+    const google::protobuf::RepeatedPtrField<v1::Feature>& features,
+    const std::unordered_map<std::string, int>& feature_index,
+    const std::unordered_map<std::string, int>& by_code,
+    const std::function<void(int, int, double, const std::string&, v1::RiskDirection)>& set) {
   for (int i = 0; i < features.size(); ++i) {
     const v1::Feature& f = features[i];
     const std::string path = "features[" + std::to_string(i) + "]";
@@ -23,9 +23,9 @@ Status CompileRequirements(const google::protobuf::RepeatedPtrField<v1::Feature>
       const v1::DataRequirement& r = f.data_requirement();
       auto it = feature_index.find(r.feature());
       if (it == feature_index.end()) {
-        return InvalidArgumentError("feature '" + f.name() + "' requires unknown feature '" +
-                                        r.feature() + "'",
-                                    {.field_path = path + ".data_requirement.feature"});
+        return InvalidArgumentError(
+            "feature '" + f.name() + "' requires unknown feature '" + r.feature() + "'",
+            {.field_path = path + ".data_requirement.feature"});
       }
       if (!std::isfinite(r.min_value())) {
         return InvalidArgumentError("data_requirement.min_value must be finite",
@@ -38,8 +38,8 @@ Status CompileRequirements(const google::protobuf::RepeatedPtrField<v1::Feature>
       }
       required = it->second;
     }
-    set(self->second, required, f.data_requirement().min_value(), f.data_requirement().reason_code(),
-        f.risk_direction());
+    set(self->second, required, f.data_requirement().min_value(),
+        f.data_requirement().reason_code(), f.risk_direction());
   }
   return OkStatus();
 }
@@ -81,9 +81,9 @@ Result<ReasonCatalog> ReasonCatalog::Compile(
       }
       for (const auto& [v, k] : info.levels) {
         if (v == c.from_value()) {
-          return InvalidArgumentError("feature '" + c.feature() +
-                                          "' has two reason codes with the same from_value",
-                                      {.field_path = path + ".from_value"});
+          return InvalidArgumentError(
+              "feature '" + c.feature() + "' has two reason codes with the same from_value",
+              {.field_path = path + ".from_value"});
         }
       }
       info.levels.emplace_back(c.from_value(), static_cast<int>(i));
@@ -97,16 +97,16 @@ Result<ReasonCatalog> ReasonCatalog::Compile(
     info.code = static_cast<int>(i);
   }
   if (features != nullptr) {
-    CREDENCE_RETURN_IF_ERROR(CompileRequirements(
-        *features, out.feature_index_, out.by_code_,
-        [&out](int f, int required, double min, const std::string& code,
-               v1::RiskDirection direction) {
-          FeatureInfo& info = out.features_[static_cast<std::size_t>(f)];
-          info.required = required;
-          info.min_value = min;
-          info.insufficient_code = code;
-          info.direction = direction;
-        }));
+    CREDENCE_RETURN_IF_ERROR(
+        CompileRequirements(*features, out.feature_index_, out.by_code_,
+                            [&out](int f, int required, double min, const std::string& code,
+                                   v1::RiskDirection direction) {
+                              FeatureInfo& info = out.features_[static_cast<std::size_t>(f)];
+                              info.required = required;
+                              info.min_value = min;
+                              info.insufficient_code = code;
+                              info.direction = direction;
+                            }));
   }
   return out;
 }

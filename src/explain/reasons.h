@@ -9,8 +9,8 @@
 
 #include <google/protobuf/repeated_field.h>
 
-#include <optional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>

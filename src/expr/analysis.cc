@@ -11,6 +11,7 @@
 
 #include "expr/checker.h"
 #include "expr/evaluator.h"
+#include "expr/extensions.h"
 #include "expr/node.h"
 #include "expr/planner.h"
 #include "expr/program.h"
@@ -91,6 +92,14 @@ void Collect(const Expr& e, std::vector<std::string>& bound, std::vector<std::st
       }
     }
     if (e.operand) Collect(*e.operand, bound, out, seen);
+    return;
+  }
+  if (e.kind == ExprKind::kCall && e.operand != nullptr && e.operand->kind == ExprKind::kIdent &&
+      internal::IsNamespacedExtension(e.operand->name + "." + e.name)) {
+    // math.least(x, y): a global function of a namespace, not a method on a variable `math`.
+    for (const auto& a : e.args) {
+      if (a) Collect(*a, bound, out, seen);
+    }
     return;
   }
   if (e.kind == ExprKind::kComprehension) {

@@ -28,8 +28,7 @@ struct JeffreysResult {
 };
 
 // INVALID_ARGUMENT: n < 1, defaults outside [0, n], pd outside [0, 1], alpha outside (0, 1).
-Result<JeffreysResult> JeffreysTest(std::int64_t n, std::int64_t defaults, double pd,
-                                    double alpha);
+Result<JeffreysResult> JeffreysTest(std::int64_t n, std::int64_t defaults, double pd, double alpha);
 
 }  // namespace credence::fit
 

@@ -179,9 +179,8 @@ Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, doub
       return a;
     };
     const double missing_woe = t.numeric ? t.numeric->missing_woe : t.categorical->missing_woe;
-    v1::ScorecardAttribute* miss =
-        add(missing_woe, t.numeric ? t.numeric->missing.count() : t.categorical->missing.count(),
-            -1);
+    v1::ScorecardAttribute* miss = add(
+        missing_woe, t.numeric ? t.numeric->missing.count() : t.categorical->missing.count(), -1);
     miss->set_missing(true);
     miss->set_description("missing");
     if (t.numeric) {
@@ -229,9 +228,8 @@ Result<BuiltScorecard> BuildScorecard(std::span<const ScorecardTerm> terms, doub
     if (!std::isnan(value)) ch->set_reason_threshold(value);
     if (t.numeric) {
       // The WoE whose points are the baseline: the logistic twin explains like the card.
-      const double woe = t.coefficient == 0
-                             ? 0
-                             : ((offset / n - score) / factor - intercept / n) / t.coefficient;
+      const double woe =
+          t.coefficient == 0 ? 0 : ((offset / n - score) / factor - intercept / n) / t.coefficient;
       out.logistic.mutable_terms()->rbegin()->set_reference(woe);
     }
   }

@@ -32,9 +32,9 @@ void CheckModel(const v1::Model& m, const std::string& path, const std::string& 
   const auto status = g.validation_status();
   if (status != v1::VALIDATION_STATUS_UNSPECIFIED && status != v1::VALIDATION_STATUS_VALIDATED &&
       status != v1::VALIDATION_STATUS_VALIDATED_WITH_CONDITIONS) {
-    out.push_back({gp + ".validation_status",
-                   who + " is in production use with validation status " +
-                       v1::ValidationStatus_Name(status)});
+    out.push_back({gp + ".validation_status", who +
+                                                  " is in production use with validation status " +
+                                                  v1::ValidationStatus_Name(status)});
   }
 }
 

@@ -104,7 +104,7 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
 
 void BundleModel::Predict(std::span<const double> features,
                           const std::vector<std::string>& feature_names, ModelOutput& out,
-                          std::span<const std::string> strings) const {
+                          std::span<const std::string> strings, bool contributions) const {
   out.reason_candidates.clear();
   out.partial_scores.clear();
   if (rep_->scorecard) {
@@ -144,7 +144,7 @@ void BundleModel::Predict(std::span<const double> features,
   out.available = true;
   out.margin = log_odds;
   out.probability = p;
-  if (trees.has_covers()) {
+  if (contributions && trees.has_covers()) {
     std::vector<double> phi(row.size() + 1);
     if (trees.Contributions(row, phi).ok()) {
       for (std::size_t c = 0; c < row.size(); ++c) {

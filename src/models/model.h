@@ -54,9 +54,12 @@ class BundleModel {
   // feature and is left out). A tree ensemble treats a missing feature as XGBoost/LightGBM
   // do (default direction), so its output is always available. Scorecards also fill points,
   // partial scores and reason candidates (see ModelOutput); `strings` holds the values of
-  // string_fields() (may be empty when there are none).
+  // string_fields() (may be empty when there are none). Without `contributions` a tree
+  // ensemble skips TreeSHAP and leaves its contributions at 0 (the margin and probability
+  // are the same); shadow models need no explanation.
   void Predict(std::span<const double> features, const std::vector<std::string>& feature_names,
-               ModelOutput& out, std::span<const std::string> strings = {}) const;
+               ModelOutput& out, std::span<const std::string> strings = {},
+               bool contributions = true) const;
 
  private:
   struct Rep;

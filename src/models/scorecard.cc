@@ -340,8 +340,7 @@ void Scorecard::Predict(std::span<const double> features, std::span<const std::s
       missing = s.empty();
     }
     const int matched = MatchAttribute(i, x, s);
-    const Attribute* hit =
-        matched < 0 ? nullptr : &c.attributes[static_cast<std::size_t>(matched)];
+    const Attribute* hit = matched < 0 ? nullptr : &c.attributes[static_cast<std::size_t>(matched)];
     double partial = 0;
     std::string_view code = c.reason_code;
     if (hit != nullptr) {

@@ -6,6 +6,7 @@
 // sales; shadow results equal `credence predict` of the same model on the same features; and
 // `credence monitor` flags a population drawn with --risk-shift 2 while staying silent on an
 // unshifted one.
+#include <gmock/gmock.h>
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -80,8 +81,8 @@ std::map<std::string, double> Medians(const std::vector<v1::ScoreResponse>& pop)
     std::sort(v.begin(), v.end());
     const double h = static_cast<double>(v.size() - 1) / 2;
     const auto lo = static_cast<std::size_t>(h);
-    out[name] = lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo])
-                                  : v[lo];
+    out[name] =
+        lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
   }
   return out;
 }
@@ -109,10 +110,9 @@ TEST(CreditPopulationTest, NoReasonForAFeatureAtOrBetterThanTheMedian) {
       const double v = FeatureValue(r, reason.feature());
       if (reason.kind() == v1::REASON_KIND_INSUFFICIENT_DATA) {
         // Only when the history really is missing.
-        const bool missing = std::isnan(v) ||
-                             (f->has_data_requirement() &&
-                              FeatureValue(r, f->data_requirement().feature()) <
-                                  f->data_requirement().min_value());
+        const bool missing = std::isnan(v) || (f->has_data_requirement() &&
+                                               FeatureValue(r, f->data_requirement().feature()) <
+                                                   f->data_requirement().min_value());
         EXPECT_TRUE(missing) << r.request_id() << " " << reason.code() << " " << reason.feature();
         ++insufficient;
         continue;
@@ -198,7 +198,7 @@ TEST(CreditPopulationTest, ShadowResultsEqualPredictOnTheSameFeatures) {
   const std::string cli = CREDENCE_CLI;
   const std::string features = kDir + "/pop_features.csv";
   ASSERT_EQ(Shell(cli + " features --bundle " + kBundle + " --format pb --in " + kDir +
-                "/pop.pb --out " + features + " 2>/dev/null"),
+                  "/pop.pb --out " + features + " 2>/dev/null"),
             0);
   std::vector<std::string> ids;
   for (const auto& r : pop) ids.push_back(r.request_id());
@@ -212,7 +212,7 @@ TEST(CreditPopulationTest, ShadowResultsEqualPredictOnTheSameFeatures) {
     ASSERT_EQ(Shell(base + " --out " + pd + " 2>/dev/null"), 0);
     const auto margins = ReadColumn(margin, 0, ids), pds = ReadColumn(pd, 0, ids);
     for (const auto& r : pop) {
-      const v1::ShadowResult* s = nullptr;
+      const v1::CreditResult* s = nullptr;
       for (const auto& x : r.shadow()) {
         if (x.model_id() == model) s = &x;
       }
@@ -231,9 +231,9 @@ TEST(CreditPopulationTest, ShadowResultsEqualPredictOnTheSameFeatures) {
 
 nlohmann::json Monitor(const std::string& name, int* exit_status) {
   const std::string out = kDir + "/" + name + "_monitor.json";
-  const int status = Shell(std::string(CREDENCE_CLI) + " monitor --bundle " + kBundle + " --in " +
-                         kDir + "/" + name + ".jsonl --labels " + kDir + "/" + name +
-                         "_labels.csv --json --out " + out);
+  const int status =
+      Shell(std::string(CREDENCE_CLI) + " monitor --bundle " + kBundle + " --in " + kDir + "/" +
+            name + ".jsonl --labels " + kDir + "/" + name + "_labels.csv --json --out " + out);
   *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream in(out);
   return nlohmann::json::parse(in, nullptr, false);
@@ -260,6 +260,73 @@ TEST(CreditPopulationTest, MonitorFlagsARiskShiftedCohortAndNotAnUnshiftedOne) {
   // Both cohorts come from the same simulator at the development date: no drift either.
   EXPECT_LT(second["drift"]["score_psi"].get<double>(), 0.1);
   EXPECT_LT(shifted["drift"]["score_psi"].get<double>(), 0.1);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A decision log with overrides and an error record appended, a baseline, the HTML page and
+// a malformed line.
+TEST(CreditPopulationTest, MonitorReadsOverridesBaselinesAndWritesHtml) {
+  const std::string log = kDir + "/log_with_overrides.jsonl";
+  {
+    std::ofstream out(log);
+    out << ReadAll(kDir + "/second.jsonl");
+    out << R"({"override": {"requestId": "sim-13-1", "who": "officer-1", "when": "2026-10-02T09:00:00Z", "why": "collateral", "before": {"outcome": "OUTCOME_REJECT"}, "after": {"outcome": "OUTCOME_APPROVE"}}})"
+        << "\n"
+        << R"({"override": {"requestId": "sim-13-2", "who": "officer-2", "before": {"outcome": "OUTCOME_REVIEW"}, "after": {"outcome": "OUTCOME_REJECT"}}})"
+        << "\n"
+        << R"({"error": {"index": "7", "code": "INVALID_ARGUMENT", "message": "bad"}})"
+        << "\n";
+  }
+  const std::string cli = std::string(CREDENCE_CLI) + " monitor --bundle " + kBundle +
+                          " --labels " + kDir + "/second_labels.csv";
+  const std::string json = kDir + "/overrides_monitor.json";
+  // Two overrides in 2,000 decisions (0.1%): flagged above 0.05%, not at the default 10%.
+  int status = Shell(cli + " --in " + log + " --baseline " + kDir + "/pop.jsonl --json --out " +
+                     json + " --override-flag 0.0005");
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  nlohmann::json m = nlohmann::json::parse(ReadAll(json), nullptr, false);
+  ASSERT_TRUE(m.is_object());
+  EXPECT_EQ(m["records"], 2000);
+  EXPECT_EQ(m["failed"], 1);
+  EXPECT_EQ(m["overrides"]["count"], 2);
+  ASSERT_EQ(m["overrides"]["by_change"].size(), 2u);
+  EXPECT_EQ(m["overrides"]["by_change"][0]["count"], 1);
+  ASSERT_EQ(m["flags"].size(), 1u) << m["flags"].dump(1);
+  EXPECT_THAT(m["flags"][0].get<std::string>(), ::testing::HasSubstr("override rate 0.10%"));
+  EXPECT_EQ(m["drift"]["reference"], "baseline " + kDir + "/pop.jsonl");
+  EXPECT_LT(m["drift"]["score_psi"].get<double>(), 0.1);
+  EXPECT_GT(m["drift"]["characteristics"].size(), 10u);
+  // Grades in the master scale's order, the portfolio's counts add up.
+  std::int64_t labelled = 0;
+  for (const auto& g : m["grades"]) labelled += g["labelled"].get<std::int64_t>();
+  EXPECT_EQ(labelled, m["portfolio"]["labelled"].get<std::int64_t>());
+  EXPECT_EQ(m["grades"][0]["grade"], "AAA");
+
+  const std::string html = kDir + "/monitor.html";
+  ASSERT_EQ(WEXITSTATUS(Shell(std::string(CREDENCE_CLI) + " monitor --bundle " + kBundle +
+                              " --labels " + kDir + "/shifted_labels.csv --in " + kDir +
+                              "/shifted.jsonl --out " + html)),
+            1);
+  const std::string page = ReadAll(html);
+  for (const char* id : {"chart-calibration", "table-calibration", "chart-csi",
+                         "chart-first-reasons", "chart-decisions", "list-flags"}) {
+    EXPECT_NE(page.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_NE(page.find("under-predicts"), std::string::npos);
+
+  std::ofstream(kDir + "/broken.jsonl") << "{\"requestId\": \"x\"}\nnot json\n";
+  EXPECT_EQ(WEXITSTATUS(Shell(cli + " --in " + kDir + "/broken.jsonl --json 2>" + kDir +
+                              "/broken.err >/dev/null")),
+            2);
+  EXPECT_NE(ReadAll(kDir + "/broken.err").find("broken.jsonl:2"), std::string::npos)
+      << ReadAll(kDir + "/broken.err");
+  EXPECT_EQ(WEXITSTATUS(Shell(cli + " --in " + log + " 2>/dev/null")), 2) << "HTML needs --out";
 }
 
 }  // namespace

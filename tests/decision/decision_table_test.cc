@@ -244,7 +244,8 @@ TEST(DecisionTableTest, ExpressionOutputsAreCheckedAtCompileAndEvaluatedWhenChos
   EXPECT_EQ(t->OutputValues(0).size(), 2u);
   // 0.25 * 40 = 10; 0.25 * 1000 = 250, capped at 100.
   EXPECT_THAT(Outputs(Eval(*t, {0.05, 40, 0})), ElementsAre("outcome=\"APPROVE\"", "limit=10.0"));
-  EXPECT_THAT(Outputs(Eval(*t, {0.05, 1000, 0})), ElementsAre("outcome=\"APPROVE\"", "limit=100.0"));
+  EXPECT_THAT(Outputs(Eval(*t, {0.05, 1000, 0})),
+              ElementsAre("outcome=\"APPROVE\"", "limit=100.0"));
   // Only the chosen row is evaluated: row 1 reads `penalties`, missing here, yet row 0 wins.
   EXPECT_FALSE(Eval(*t, {0.05, 40, kNaN}).errored());
   // The chosen row's expression fails on a missing feature: an errored result.

@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "engine/shadow_models.h"
 #include "tests/testing/builders.h"
 #include "tests/testing/status_matchers.h"
 
@@ -441,6 +442,161 @@ TEST(EngineHandleTest, HotSwapWhileScoring) {
   for (auto& w : workers) w.join();
   EXPECT_EQ(mismatches.load(), 0);
   EXPECT_GE(scored.load(), 300);
+}
+
+// --- Shadow models, champion/challenger, governance, limit policies (docs/governance.md) ---
+// On kBundle plus a second model "alt" (margin -2 + 3 refund_rate), derived by hand.
+
+constexpr const char* kAlt = R"(
+models {
+  id: "alt"
+  governance { owner: "challenger team" validation_status: VALIDATION_STATUS_VALIDATED }
+  logistic { intercept: -2 terms { feature: "refund_rate" coefficient: 3 } }
+}
+)";
+
+Status CompileError(const std::string& extra) {
+  auto loaded = ParseBundle(std::string(kBundle) + kAlt + extra, BundleFormat::kText, "u");
+  if (!loaded.ok()) return loaded.status();
+  return Engine::Compile(*loaded).status();
+}
+
+// `orders` orders and no refund: refund_rate 0, margin -3 (PD 0.047, grade A).
+v1::ScoreRequest CleanRequest(const std::string& enterprise, int orders = 4) {
+  v1::ScoreRequest r = MakeRequest("q-" + enterprise);
+  r.mutable_enterprise()->set_id(enterprise);
+  for (int i = 0; i < orders; ++i) {
+    AddEvent(r, "o" + std::to_string(i), v1::EVENT_KIND_ORDER, kAsOfSeconds - (i + 1) * kDay, 5000);
+  }
+  return r;
+}
+
+const double kFactor = 20 / std::log(2.0), kOffset = 600 - kFactor * std::log(50.0);
+
+TEST(ShadowModelsTest, EveryResponseCarriesTheShadowsScaledAndGraded) {
+  auto engine = CompileOrDie(std::string(kBundle) + kAlt + "shadow_models: \"alt\"");
+  ASSERT_NE(engine, nullptr);
+  auto r = engine->Score(HandRequest());
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->shadow_size(), 1);
+  const v1::CreditResult& s = r->shadow(0);
+  // alt on refund_rate 0.25: margin -2 + 0.75 = -1.25, PD 1 / (1 + e^1.25) = 0.2227 -> C.
+  EXPECT_EQ(s.model_id(), "alt");
+  EXPECT_TRUE(s.available());
+  EXPECT_NEAR(s.margin(), -1.25, 1e-12);
+  EXPECT_NEAR(s.pd(), 1 / (1 + std::exp(1.25)), 1e-12);
+  EXPECT_NEAR(s.score(), kOffset + kFactor * 1.25, 1e-9);
+  EXPECT_EQ(s.grade(), "C");
+  // The credit result is still pd's (B); pd has no governance and there is no experiment.
+  EXPECT_EQ(r->credit().model_id(), "pd");
+  EXPECT_EQ(r->credit().grade(), "B");
+  EXPECT_FALSE(r->audit().has_model_governance());
+  EXPECT_FALSE(r->audit().has_assignment());
+}
+
+TEST(ShadowModelsTest, AssignmentBucketIsTheDocumentedHash) {
+  // Python's hashlib: (int.from_bytes(sha256(b"exp1\0" + eid)[:8], "big") >> 11) / 2**53.
+  EXPECT_EQ(engine_internal::AssignmentBucket("exp1", "ent-1"), 0.25636313820648493);
+  EXPECT_EQ(engine_internal::AssignmentBucket("exp1", "ent-4"), 0.8355451905730629);
+  EXPECT_EQ(engine_internal::AssignmentBucket("exp1", "ent-5"), 0.5334446932314216);
+}
+
+TEST(ShadowModelsTest, ChampionChallengerAssignsByBucketAndRecordsIt) {
+  auto engine = CompileOrDie(
+      std::string(kBundle) + kAlt +
+      "champion_challenger { challenger_model: \"alt\" challenger_share: 0.5 salt: \"exp1\" }");
+  ASSERT_NE(engine, nullptr);
+  // ent-1: bucket 0.256 < 0.5, the challenger decides; ent-4: 0.836, the champion.
+  auto challenged = engine->Score(CleanRequest("ent-1"));
+  ASSERT_TRUE(challenged.ok());
+  EXPECT_EQ(challenged->credit().model_id(), "alt");
+  EXPECT_NEAR(challenged->credit().margin(), -2, 1e-12);
+  EXPECT_EQ(challenged->credit().grade(), "B");
+  EXPECT_EQ(challenged->audit().assignment().arm(), "challenger");
+  EXPECT_EQ(challenged->audit().assignment().bucket(), 0.25636313820648493);
+  EXPECT_EQ(challenged->audit().assignment().salt_digest().size(), 16u);
+  EXPECT_EQ(challenged->audit().model_governance().owner(), "challenger team");
+  ASSERT_EQ(challenged->shadow_size(), 1);
+  EXPECT_EQ(challenged->shadow(0).model_id(), "pd");
+  auto champion = engine->Score(CleanRequest("ent-4"));
+  ASSERT_TRUE(champion.ok());
+  EXPECT_EQ(champion->credit().model_id(), "pd");
+  EXPECT_EQ(champion->credit().grade(), "A");
+  EXPECT_EQ(champion->audit().assignment().arm(), "champion");
+  EXPECT_FALSE(champion->audit().has_model_governance()) << "pd has none";
+  ASSERT_EQ(champion->shadow_size(), 1);
+  EXPECT_EQ(champion->shadow(0).model_id(), "alt");
+}
+
+TEST(ShadowModelsTest, CompileErrors) {
+  EXPECT_THAT(CompileError("shadow_models: \"nope\""),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown model 'nope'")));
+  EXPECT_THAT(CompileError("shadow_models: \"pd\""),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("is the credit model")));
+  EXPECT_THAT(CompileError("shadow_models: \"alt\" shadow_models: \"alt\""),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("listed twice")));
+  EXPECT_THAT(CompileError("champion_challenger { challenger_model: \"alt\" "
+                           "challenger_share: 1.5 salt: \"s\" }"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("challenger_share")));
+  EXPECT_THAT(CompileError("champion_challenger { challenger_model: \"alt\" }"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("salt")));
+  EXPECT_THAT(CompileError("champion_challenger { challenger_model: \"pd\" salt: \"s\" }"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("other than the credit model")));
+  EXPECT_THAT(CompileError("explanation { max_decision_reasons: 5 }"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("max_decision_reasons")));
+}
+
+// A FIRST table approving grade A with limit LIMIT, and a decision section with CAP.
+std::string Policy(const std::string& limit, const std::string& cap) {
+  std::string text = R"(
+decision_tables {
+  id: "policy"
+  hit_policy: DECISION_HIT_POLICY_FIRST
+  inputs { name: "grade" expression: "credit.grade" }
+  outputs { name: "outcome" }
+  outputs { name: "limit" }
+  rows { input_entries: "\"A\"" output_entries: "\"APPROVE\"" output_entries: "LIMIT" }
+  rows { input_entries: "-" output_entries: "\"REVIEW\"" output_entries: "0" }
+}
+decision { table: "policy" CAP }
+)";
+  text.replace(text.find("LIMIT"), 5, limit);
+  text.replace(text.find("CAP"), 3, cap);
+  return text;
+}
+
+TEST(LimitPolicyTest, ExpressionLimitsAndTheCap) {
+  // 4 orders: 50 x 4 = 200 USD, under the cap of 150 x 4 = 600.
+  auto engine = CompileOrDie(std::string(kBundle) +
+                             Policy("50.0 * orders_30d", "limit_cap: \"150.0 * orders_30d\""));
+  ASSERT_NE(engine, nullptr);
+  auto r = engine->Score(CleanRequest("ent-1"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->decision().outcome(), v1::OUTCOME_APPROVE);
+  EXPECT_EQ(r->decision().limit().minor_units(), 20000);
+  EXPECT_EQ(r->decision().limit_cap().minor_units(), 60000);
+  EXPECT_FALSE(r->decision().limit_capped());
+  EXPECT_EQ(r->decision_tables(0).outputs(1).value(), "200.0");
+  // 1000 x 4 = 4000 USD, capped at 600.
+  engine = CompileOrDie(std::string(kBundle) +
+                        Policy("1000.0 * orders_30d", "limit_cap: \"150.0 * orders_30d\""));
+  r = engine->Score(CleanRequest("ent-1"));
+  EXPECT_EQ(r->decision().limit().minor_units(), 60000);
+  EXPECT_TRUE(r->decision().limit_capped());
+  // A cap that is not a finite number (1 / 0 in doubles): no limit, and a warning.
+  engine = CompileOrDie(std::string(kBundle) +
+                        Policy("1000.0", "limit_cap: \"1.0 / (orders_30d - 4.0)\""));
+  auto infinite = engine->Score(CleanRequest("ent-1"));
+  ASSERT_TRUE(infinite.ok());
+  EXPECT_EQ(infinite->decision().outcome(), v1::OUTCOME_APPROVE);
+  EXPECT_FALSE(infinite->decision().has_limit());
+  ASSERT_EQ(infinite->warnings_size(), 1);
+  EXPECT_THAT(infinite->warnings(0), HasSubstr("limit cap could not be evaluated"));
+  // Type errors are compile errors.
+  EXPECT_THAT(CompileError(Policy("enterprise.sector", "")),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("limit outputs must be numbers")));
+  EXPECT_THAT(CompileError(Policy("1.0", "limit_cap: \"enterprise.sector\"")),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("must be a number")));
 }
 
 TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.1.0"); }

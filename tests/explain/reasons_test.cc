@@ -61,7 +61,8 @@ constexpr const char* kTruthful = R"pb(
 
 ReasonCatalog Truthful() {
   const v1::Bundle b = ParseText<v1::Bundle>(kTruthful);
-  auto catalog = ReasonCatalog::Compile(b.reason_codes(), {"rate", "count", "tenure"}, &b.features());
+  auto catalog =
+      ReasonCatalog::Compile(b.reason_codes(), {"rate", "count", "tenure"}, &b.features());
   EXPECT_TRUE(catalog.ok()) << catalog.status();
   return *std::move(catalog);
 }
@@ -69,8 +70,8 @@ ReasonCatalog Truthful() {
 std::vector<std::string> Codes(const google::protobuf::RepeatedPtrField<v1::Reason>& out) {
   std::vector<std::string> codes;
   for (const auto& r : out) {
-    codes.push_back(r.code() + (r.kind() == v1::REASON_KIND_INSUFFICIENT_DATA ? "/insufficient"
-                                                                              : ""));
+    codes.push_back(r.code() +
+                    (r.kind() == v1::REASON_KIND_INSUFFICIENT_DATA ? "/insufficient" : ""));
   }
   return codes;
 }

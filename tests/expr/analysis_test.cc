@@ -33,6 +33,10 @@ TEST(ReferencedNamesTest, IdentifiersAndMemberChainsWithoutLocals) {
               ElementsAre("flags", "penalties"));
   EXPECT_THAT(Names("has(enterprise.name)"), ElementsAre("enterprise.name"));
   EXPECT_THAT(Names("1 + 2 == 3"), IsEmpty());
+  // math.least is a namespaced function, not a method on a variable `math`; a method on a
+  // variable still reads it.
+  EXPECT_THAT(Names("math.least(2000000.0, 0.25 * sales)"), ElementsAre("sales"));
+  EXPECT_THAT(Names("enterprise.name.lowerAscii() == 'x'"), ElementsAre("enterprise.name"));
   EXPECT_FALSE(ReferencedNames("a +").ok());
 }
 

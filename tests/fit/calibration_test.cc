@@ -71,7 +71,8 @@ TEST(JeffreysTest, FlagsAPdFarFromTheObservedRate) {
 
 TEST(JeffreysTest, RejectsBadArguments) {
   EXPECT_THAT(JeffreysTest(0, 0, 0.1, 0.05), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
-  EXPECT_THAT(JeffreysTest(10, 11, 0.1, 0.05), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_THAT(JeffreysTest(10, 11, 0.1, 0.05),
+              StatusIs(StatusCode::kInvalidArgument, ::testing::_));
   EXPECT_THAT(JeffreysTest(10, 1, 1.5, 0.05), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
   EXPECT_THAT(JeffreysTest(10, 1, 0.1, 0), StatusIs(StatusCode::kInvalidArgument, ::testing::_));
 }

@@ -37,8 +37,10 @@ std::vector<std::string> Messages(const v1::Bundle& b) {
 
 TEST(GovernanceLintTest, ProductionModelsNeedEveryField) {
   v1::Bundle b = ParseText<v1::Bundle>(std::string(R"pb(
-    credit { model: "pd" }
-    models { id: "pd" governance {)pb") + kComplete + R"pb(} }
+                                         credit { model: "pd" }
+                                         models { id: "pd" governance {)pb") +
+                                       kComplete + R"pb(}
+                                                        }
     models { id: "shadow" }
   )pb");
   EXPECT_THAT(Messages(b), IsEmpty()) << "complete, and the shadow is not in production use";
@@ -53,10 +55,13 @@ TEST(GovernanceLintTest, ProductionModelsNeedEveryField) {
                           HasSubstr("with validation status VALIDATION_STATUS_IN_VALIDATION")));
 
   // A challenger that decides for part of the traffic is in production use too.
-  b = ParseText<v1::Bundle>(std::string(R"pb(
-    credit { model: "pd" }
-    champion_challenger { challenger_model: "alt" challenger_share: 0.1 salt: "s" }
-    models { id: "pd" governance {)pb") + kComplete + R"pb(} }
+  b = ParseText<v1::Bundle>(
+      std::string(R"pb(
+        credit { model: "pd" }
+        champion_challenger { challenger_model: "alt" challenger_share: 0.1 salt: "s" }
+        models { id: "pd" governance {)pb") +
+      kComplete + R"pb(}
+                       }
     models { id: "alt" }
   )pb");
   EXPECT_THAT(Messages(b), ElementsAre("models[1].id: model 'alt' (the challenger) has no "

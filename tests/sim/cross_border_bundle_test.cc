@@ -294,7 +294,8 @@ TEST(CrossBorderBundleTest, MissingCustomsRegistrationIsFlagged) {
 TEST(CrossBorderBundleTest, RefundRateRuleNeedsRateAndVolume) {
   RequestBuilder b;
   b.Certify("advanced");
-  // 90 orders in the last 90 days; 15 refunds give (15 + 1) / (90 + 20) = 0.145: no hit.
+  // 90 orders in the last 90 days; 15 refunds give (15 + 0) / (90 + 20) = 0.136: no hit
+  // (the rate is smoothed toward 0 with weight 20).
   int added = 0;
   for (const auto& e :
        std::vector<v1::Event>(b.request().events().begin(), b.request().events().end())) {
@@ -308,10 +309,79 @@ TEST(CrossBorderBundleTest, RefundRateRuleNeedsRateAndVolume) {
   EXPECT_FALSE(Hits(Score(b.request())).count("cp02_refunds"));
   for (int i = 0; i < 3; ++i)
     b.Add(v1::EVENT_KIND_REFUND, kAsOf - (10 + i) * kDay)->set_status("completed");
-  // (18 + 1) / 110 = 0.173 > 0.15.
+  // 18 / 110 = 0.164 > 0.15.
   const v1::ScoreResponse r = Score(b.request());
   EXPECT_TRUE(Hits(r).count("cp02_refunds"));
   EXPECT_EQ(r.compliance().grade(), "advanced_certified");  // 15 points off consumer: 98.9
+}
+
+// A spotless record — none of the events a smoothed rate counts, whatever its size — reaches
+// the best attribute of the credit scorecard (docs/models.md "Reasons"): its value, from the
+// documented formula (num + prior_rate x prior_weight) / (den + prior_weight), lies in an
+// attribute with the highest partial score of its characteristic. A risk-increasing rate's
+// spotless value is a numerator of 0, a risk-decreasing share's a numerator equal to the
+// denominator; two-sided ratios are smoothed toward their steady value and are not
+// characteristics (a monotonic card cannot express them).
+TEST(CrossBorderBundleTest, SpotlessRecordsReachTheBestAttributeOfEverySmoothedFeature) {
+  const v1::Bundle& b = Loaded().bundle;
+  const v1::Scorecard* card = nullptr;
+  for (const auto& m : b.models()) {
+    if (m.id() == b.credit().model()) card = &m.scorecard();
+  }
+  ASSERT_NE(card, nullptr);
+  auto in_attribute = [](const v1::ScorecardAttribute& a, double x) {
+    if (a.has_missing()) return false;
+    const v1::Interval& iv = a.interval();
+    if (iv.has_lower() && (iv.lower_closed() ? x < iv.lower() : x <= iv.lower())) return false;
+    if (iv.has_upper() && (iv.upper_closed() ? x > iv.upper() : x >= iv.upper())) return false;
+    return a.has_interval();
+  };
+  int smoothed = 0, in_card = 0;
+  for (const auto& f : b.features()) {
+    if (!f.has_ratio() || f.ratio().zero_denominator() != v1::ZERO_DENOMINATOR_POLICY_SMOOTHED) {
+      continue;
+    }
+    ++smoothed;
+    const double p = f.ratio().prior_rate(), w = f.ratio().prior_weight();
+    const v1::ScorecardCharacteristic* ch = nullptr;
+    for (const auto& c : card->characteristics()) {
+      if (c.feature() == f.name()) ch = &c;
+    }
+    if (f.risk_direction() == v1::RISK_DIRECTION_TWO_SIDED) {
+      EXPECT_EQ(ch, nullptr) << f.name() << ": a two-sided feature in a monotonic card";
+      continue;
+    }
+    ASSERT_TRUE(f.risk_direction() == v1::RISK_DIRECTION_INCREASING ||
+                f.risk_direction() == v1::RISK_DIRECTION_DECREASING)
+        << f.name();
+    const bool increasing = f.risk_direction() == v1::RISK_DIRECTION_INCREASING;
+    for (double den : {0.0, 1.0, 2.0, 5.0, 20.0, 100.0, 1000.0, 1e6}) {
+      const double num = increasing ? 0 : den;
+      const double spotless = (num + p * w) / (den + w);
+      // The best possible value of the rate: 0 when risk increases, 1 for a share that
+      // lowers it.
+      EXPECT_EQ(spotless, increasing ? 0.0 : 1.0) << f.name() << " with " << den << " events";
+      if (ch == nullptr) continue;
+      double best = -1e300, reached = -1e300;
+      for (const auto& a : ch->attributes()) {
+        best = std::max(best, a.partial_score());
+        if (in_attribute(a, spotless)) reached = a.partial_score();
+      }
+      EXPECT_EQ(reached, best) << f.name() << ": a spotless record with " << den
+                               << " events misses the best attribute";
+    }
+    in_card += ch != nullptr;
+  }
+  EXPECT_GE(smoothed, 25);
+  EXPECT_GE(in_card, 8) << "the check must bite on the card";
+  // And through the engine: 90 days of clean shipments give a late-shipment rate of 0.
+  RequestBuilder clean;
+  auto engine = CrossBorder();
+  auto features = engine->ComputeFeatures(clean.request());
+  ASSERT_TRUE(features.ok());
+  const auto& names = engine->info().feature_names;
+  const auto at = std::find(names.begin(), names.end(), "late_shipment_rate_90d") - names.begin();
+  EXPECT_EQ(features->values[static_cast<std::size_t>(at)], 0.0);
 }
 
 TEST(CrossBorderBundleTest, DefaultRuleRejectsWithoutCappingCompliance) {

@@ -164,8 +164,9 @@ TEST(CliTest, ValidateAcceptsTheStarterBundle) {
   CliRun v = Cli("validate " + Src("models/starter"));
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_THAT(v.out, HasSubstr("starter 0.1.0: 12 features; sha256:"));
-  // The starter bundle computes three features for display that nothing else reads.
-  EXPECT_THAT(v.out, HasSubstr("0 error(s), 3 warning(s)"));
+  // The starter bundle computes three features for display that nothing else reads, and its
+  // hand-set credit model carries no governance.
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 4 warning(s)"));
   CliRun w = Cli("validate " + Src("models/starter"), true);
   EXPECT_THAT(w.out, HasSubstr("bundle.textproto:33:3: warning: feature 'order_value_90d' is not "
                                "used by any rule"));
@@ -300,7 +301,9 @@ TEST(CliTest, ValidateWarnsAboutRulesThatNeverFireAndRowsThatMayOverlap) {
                                ":3: warning: UNIQUE table 't': rows 0 and 1 may overlap"));
   // Every feature is used now.
   EXPECT_THAT(v.out, Not(HasSubstr("is not used")));
-  EXPECT_THAT(v.out, HasSubstr("0 error(s), 2 warning(s)"));
+  // The starter bundle's hand-set credit model carries no governance (docs/governance.md).
+  EXPECT_THAT(v.out, HasSubstr("warning: model 'starter_pd' (the credit model) has no governance"));
+  EXPECT_THAT(v.out, HasSubstr("0 error(s), 3 warning(s)"));
   EXPECT_EQ(Cli("validate --werror " + dir).exit_code, 1);
   std::filesystem::remove_all(dir);
 }

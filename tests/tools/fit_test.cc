@@ -168,6 +168,33 @@ bool InInterval(const credence::v1::Interval& iv, double x) {
   return true;
 }
 
+// The first attribute of a numeric characteristic (missing or interval) that holds x, or -1;
+// written here from the PMML rule, independently of the engine's scorecard.
+int MatchedAttribute(const credence::v1::ScorecardCharacteristic& ch, double x) {
+  for (int a = 0; a < ch.attributes_size(); ++a) {
+    const auto& attr = ch.attributes(a);
+    if ((attr.has_missing() && std::isnan(x)) ||
+        (attr.has_interval() && !std::isnan(x) && InInterval(attr.interval(), x))) {
+      return a;
+    }
+  }
+  return -1;
+}
+
+// The card's points for one row of a numeric training table (-inf when a row is unmatched).
+double CardPoints(const credence::v1::Scorecard& card, const credence::fit::CsvTable& table,
+                  std::size_t row) {
+  double points = card.initial_score();
+  for (const auto& ch : card.characteristics()) {
+    double x = NAN;
+    credence::fit::ParseNumericField(table.Field(row, table.ColumnIndex(ch.feature())), x);
+    const int a = MatchedAttribute(ch, x);
+    if (a < 0) return -INFINITY;
+    points += ch.attributes(a).partial_score();
+  }
+  return points;
+}
+
 TEST(FitCliTest, ScorecardWithReport) {
   const std::string csv = WriteTrainingCsv("sc.csv", 20000, true);
   const std::string out = TempPath("scorecard.textproto");
@@ -214,22 +241,8 @@ TEST(FitCliTest, ScorecardWithReport) {
   std::vector<double> neg_points;
   const double factor = 20 / std::log(2.0), offset = 600 - factor * std::log(50.0);
   for (std::size_t row = 0; row < table->rows(); ++row) {
-    double points = card.initial_score();
-    for (const auto& ch : card.characteristics()) {
-      double x;
-      ASSERT_TRUE(
-          credence::fit::ParseNumericField(table->Field(row, table->ColumnIndex(ch.feature())), x));
-      bool matched = false;
-      for (const auto& a : ch.attributes()) {
-        if ((a.has_missing() && std::isnan(x)) ||
-            (a.has_interval() && !std::isnan(x) && InInterval(a.interval(), x))) {
-          points += a.partial_score();
-          matched = true;
-          break;
-        }
-      }
-      ASSERT_TRUE(matched) << ch.feature() << " " << x;
-    }
+    const double points = CardPoints(card, *table, row);
+    ASSERT_TRUE(std::isfinite(points)) << "row " << row << " matches no attribute";
     const double pd = 1 / (1 + std::exp((points - offset) / factor));
     ASSERT_GT(pd, 0);
     ASSERT_LT(pd, 1);
@@ -280,17 +293,10 @@ TEST(FitCliTest, ScorecardStoresReferenceBaselinesAndGovernance) {
     std::vector<double> present;
     for (std::size_t row = 0; row < table->rows(); ++row) {
       double x;
-      ASSERT_TRUE(credence::fit::ParseNumericField(
-          table->Field(row, table->ColumnIndex(ch.feature())), x));
+      ASSERT_TRUE(
+          credence::fit::ParseNumericField(table->Field(row, table->ColumnIndex(ch.feature())), x));
       if (!std::isnan(x)) present.push_back(x);
-      for (int a = 0; a < ch.attributes_size(); ++a) {
-        const auto& attr = ch.attributes(a);
-        if ((attr.has_missing() && std::isnan(x)) ||
-            (attr.has_interval() && !std::isnan(x) && InInterval(attr.interval(), x))) {
-          ++counts[static_cast<std::size_t>(a)];
-          break;
-        }
-      }
+      if (const int a = MatchedAttribute(ch, x); a >= 0) ++counts[static_cast<std::size_t>(a)];
     }
     const auto& stored = m.reference().characteristics(c);
     EXPECT_EQ(stored.name(), ch.name());
@@ -323,20 +329,7 @@ TEST(FitCliTest, ScorecardStoresReferenceBaselinesAndGovernance) {
   ASSERT_EQ(edges.size(), 9u);
   std::vector<std::int64_t> bins(10, 0);
   for (std::size_t row = 0; row < table->rows(); ++row) {
-    double points = card.initial_score();
-    for (const auto& ch : card.characteristics()) {
-      double x;
-      ASSERT_TRUE(credence::fit::ParseNumericField(
-          table->Field(row, table->ColumnIndex(ch.feature())), x));
-      for (const auto& attr : ch.attributes()) {
-        if ((attr.has_missing() && std::isnan(x)) ||
-            (attr.has_interval() && !std::isnan(x) && InInterval(attr.interval(), x))) {
-          points += attr.partial_score();
-          break;
-        }
-      }
-    }
-    const double margin = -(points - offset) / factor;
+    const double margin = -(CardPoints(card, *table, row) - offset) / factor;
     ++bins[static_cast<std::size_t>(std::lower_bound(edges.begin(), edges.end(), margin) -
                                     edges.begin())];
   }
@@ -353,11 +346,16 @@ TEST(FitCliTest, ScorecardStoresReferenceBaselinesAndGovernance) {
   ASSERT_EQ(fread(hex, 1, 64, p), 64u);
   pclose(p);
   EXPECT_EQ(g.development_sample_digest(), "sha256:" + std::string(hex));
+}
 
+TEST(FitCliTest, BaselineMethodsAndTheirUsageErrors) {
+  const std::string csv = WriteTrainingCsv("baselines.csv", 4000, true);
+  const std::string out = TempPath("baselines.textproto");
   // --baseline max: the best attribute; other: the points at the value given.
-  ASSERT_EQ(Cli("fit --scorecard --monotonic --baseline max --in " + csv + " --label bad --out " +
-                out).exit_code,
-            0);
+  ASSERT_EQ(
+      Cli("fit --scorecard --monotonic --baseline max --in " + csv + " --label bad --out " + out)
+          .exit_code,
+      0);
   const credence::v1::Model max = ReadModel(out);
   for (const auto& ch : max.scorecard().characteristics()) {
     double best = -1e300;
@@ -366,7 +364,8 @@ TEST(FitCliTest, ScorecardStoresReferenceBaselinesAndGovernance) {
     EXPECT_TRUE(ch.has_reason_threshold()) << "every method keeps the threshold";
   }
   ASSERT_EQ(Cli("fit --scorecard --monotonic --baseline other --baseline-values a=-5 --in " + csv +
-                " --label bad --out " + out).exit_code,
+                " --label bad --out " + out)
+                .exit_code,
             0);
   const credence::v1::Model other = ReadModel(out);
   for (const auto& ch : other.scorecard().characteristics()) {

@@ -164,8 +164,8 @@ void ExplainModels(std::ostream& o, const v1::ScoreResponse& r) {
     const auto& g = a.model_governance();
     std::string status = v1::ValidationStatus_Name(g.validation_status());
     if (status.rfind("VALIDATION_STATUS_", 0) == 0) status = status.substr(18);
-    o << "\nGOVERNANCE of " << r.credit().model_id() << "\n  owner " << g.owner()
-      << "; validation " << status << " " << g.validation_date() << " by " << g.approver()
+    o << "\nGOVERNANCE of " << r.credit().model_id() << "\n  owner " << g.owner() << "; validation "
+      << status << " " << g.validation_date() << " by " << g.approver()
       << "\n  intended use: " << g.intended_use() << "\n  development sample "
       << g.development_sample_digest() << " (" << g.development_period_start() << " to "
       << g.development_period_end() << ")\n";
@@ -272,10 +272,9 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   int n = 0;
   for (const auto& reason : r.reasons()) {
     o << "  " << ++n << ". " << reason.code() << " " << reason.text() << KindLabel(reason.kind())
-      << "\n     "
-      << reason.feature() << " = " << FormatNumber(reason.value()) << "  (contribution "
-      << (reason.contribution() >= 0 ? "+" : "") << FormatNumber(reason.contribution())
-      << " log-odds, model " << reason.model_id() << ")\n";
+      << "\n     " << reason.feature() << " = " << FormatNumber(reason.value())
+      << "  (contribution " << (reason.contribution() >= 0 ? "+" : "")
+      << FormatNumber(reason.contribution()) << " log-odds, model " << reason.model_id() << ")\n";
   }
 
   o << "\nRULE HITS\n";

@@ -156,10 +156,9 @@ std::optional<int> ParseFitArgs(int argc, char** argv, FitArgs& a) {
         "--impute does not apply to --scorecard (missing values get their own bin)");
   }
   if (!a.scorecard) {
-    for (const char* o :
-         {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share", "categorical",
-          "min-iv", "max-corr", "base-score", "base-odds", "pdo", "round", "logistic-out",
-          "baseline", "baseline-values", "bundle"}) {
+    for (const char* o : {"bins", "initial-bins", "monotonic", "chi-threshold", "min-bin-share",
+                          "categorical", "min-iv", "max-corr", "base-score", "base-odds", "pdo",
+                          "round", "logistic-out", "baseline", "baseline-values", "bundle"}) {
       if (cl.Given(o)) return cl.UsageError(std::string("--") + o + " needs --scorecard");
     }
   }
@@ -547,8 +546,7 @@ Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
 
 void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
                      const std::vector<fit::SelectionDecision>& decisions, const SignedFit& s,
-                     const DirectionPolicy& policy, const std::vector<int>& labels,
-                     Json& report) {
+                     const DirectionPolicy& policy, const std::vector<int>& labels, Json& report) {
   report["model"] = "scorecard";
   report["options"] = {{"bins", static_cast<double>(args.bins)},
                        {"initial_bins", static_cast<double>(args.initial_bins)},

@@ -45,9 +45,9 @@ Status AddReference(const DevelopmentSample& sample, v1::Model* model) {
     }
     compiled.Predict(row, strings, out);
     if (!out.available) {
-      return InvalidArgumentError("row " + std::to_string(r + 1) +
-                                  " of the development sample cannot be scored: " +
-                                  out.unavailable_reason);
+      return InvalidArgumentError(
+          "row " + std::to_string(r + 1) +
+          " of the development sample cannot be scored: " + out.unavailable_reason);
     }
     margins.push_back(out.margin);
     for (std::size_t c = 0; c < counts.size(); ++c) {
@@ -76,16 +76,16 @@ Status AddReference(const DevelopmentSample& sample, v1::Model* model) {
 }
 
 Status AddGovernance(const std::string& training_file, const std::string& owner,
-                     const std::string& intended_use, const std::string& period,
-                     v1::Model* model) {
+                     const std::string& intended_use, const std::string& period, v1::Model* model) {
   v1::ModelGovernance* g = model->mutable_governance();
   if (!period.empty()) {
     static const std::regex kPeriod(R"((\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2}))");
     std::smatch m;
     if (!std::regex_match(period, m, kPeriod) || m[1].str() > m[2].str()) {
-      return InvalidArgumentError("--sample-period must be START/END, YYYY-MM-DD/YYYY-MM-DD with "
-                                  "START <= END, not '" +
-                                  period + "'");
+      return InvalidArgumentError(
+          "--sample-period must be START/END, YYYY-MM-DD/YYYY-MM-DD with "
+          "START <= END, not '" +
+          period + "'");
     }
     g->set_development_period_start(m[1].str());
     g->set_development_period_end(m[2].str());

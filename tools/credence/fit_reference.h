@@ -33,8 +33,7 @@ Status AddReference(const DevelopmentSample& sample, v1::Model* model);
 // intended use and development period when given (`period` is "YYYY-MM-DD/YYYY-MM-DD").
 // Errors: the file cannot be read; a malformed period.
 Status AddGovernance(const std::string& training_file, const std::string& owner,
-                     const std::string& intended_use, const std::string& period,
-                     v1::Model* model);
+                     const std::string& intended_use, const std::string& period, v1::Model* model);
 
 // The risk direction of every feature of the bundle at `path` (a folder or file).
 Result<std::map<std::string, v1::RiskDirection>> ReadRiskDirections(const std::string& path);

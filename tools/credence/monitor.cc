@@ -174,10 +174,11 @@ void TestCalibration(GradeCalibration& g, double level, std::vector<std::string>
   if (!test->under_predicts && !test->over_predicts) return;
   const std::string who = g.grade == "portfolio" ? "portfolio" : "grade " + g.grade;
   flags.push_back(who + ": observed bad rate " + Percent(g.observed_rate) + " (" +
-                  std::to_string(g.bads) + " of " + std::to_string(g.labelled) + ") against mean PD " +
-                  Percent(g.mean_pd) + ", outside the " + Fmt(100 * (1 - level), "%.3g") +
-                  "% Jeffreys interval [" + Percent(test->lower) + ", " + Percent(test->upper) +
-                  "]: the model " + (test->under_predicts ? "under" : "over") + "-predicts");
+                  std::to_string(g.bads) + " of " + std::to_string(g.labelled) +
+                  ") against mean PD " + Percent(g.mean_pd) + ", outside the " +
+                  Fmt(100 * (1 - level), "%.3g") + "% Jeffreys interval [" + Percent(test->lower) +
+                  ", " + Percent(test->upper) + "]: the model " +
+                  (test->under_predicts ? "under" : "over") + "-predicts");
 }
 
 // Grades in the master scale's order, then the portfolio; each test at alpha / m.
@@ -292,10 +293,13 @@ void MeasureDrift(const v1::Model& model, const DecisionLog& log, const Decision
   if (model.has_scorecard()) {
     std::unordered_map<std::string, int> index;
     for (std::size_t i = 0; i < feature_names.size(); ++i) index.emplace(feature_names[i], i);
-    auto compiled = models::Scorecard::Compile(model.scorecard(), [&](std::string_view n) {
-      auto it = index.find(std::string(n));
-      return it == index.end() ? -1 : it->second;
-    }, "scorecard");
+    auto compiled = models::Scorecard::Compile(
+        model.scorecard(),
+        [&](std::string_view n) {
+          auto it = index.find(std::string(n));
+          return it == index.end() ? -1 : it->second;
+        },
+        "scorecard");
     if (compiled.ok()) card = std::move(compiled).value();
   }
   const v1::Scorecard* proto = model.has_scorecard() ? &model.scorecard() : nullptr;
@@ -316,8 +320,9 @@ void MeasureDrift(const v1::Model& model, const DecisionLog& log, const Decision
       expected_attributes.push_back(Counts(cr.attribute_counts()));
     }
   } else {
-    report.drift_notes.push_back("the credit model has no reference distribution (refit it with "
-                                 "`credence fit`, or pass --baseline)");
+    report.drift_notes.push_back(
+        "the credit model has no reference distribution (refit it with "
+        "`credence fit`, or pass --baseline)");
     return;
   }
   if (!expected_margin.empty() && !now.margins.empty()) {
@@ -371,8 +376,8 @@ void CountReasonsAndDecisions(const DecisionLog& log, MonitorReport& report) {
     const ShareOf& top = report.first_reasons[0];
     report.flags.push_back("reason " + top.key + " is the first reason of " + Percent(top.share) +
                            " of " + std::to_string(report.adverse_decisions) +
-                           " adverse decisions (more than " +
-                           Percent(report.levels.concentration) + ")");
+                           " adverse decisions (more than " + Percent(report.levels.concentration) +
+                           ")");
   }
   std::map<std::string, std::int64_t> changes;
   for (const v1::Override& o : log.overrides) {
@@ -392,8 +397,8 @@ void CountReasonsAndDecisions(const DecisionLog& log, MonitorReport& report) {
 // --- JSON ---------------------------------------------------------------------------------
 
 Json CalibrationJson(const GradeCalibration& g) {
-  Json j = {{"grade", g.grade},           {"count", g.count},   {"labelled", g.labelled},
-            {"bads", g.bads},             {"mean_pd", g.mean_pd}, {"observed_bad_rate", g.observed_rate},
+  Json j = {{"grade", g.grade}, {"count", g.count},     {"labelled", g.labelled},
+            {"bads", g.bads},   {"mean_pd", g.mean_pd}, {"observed_bad_rate", g.observed_rate},
             {"level", g.level}};
   if (g.test) {
     j["jeffreys"] = {{"lower", g.test->lower},
@@ -443,7 +448,8 @@ Json ReportJson(const MonitorReport& r) {
   j["reasons"] = {{"adverse_decisions", r.adverse_decisions},
                   {"first_reason", SharesJson(r.first_reasons, "code")}};
   j["decisions"] = SharesJson(r.decisions, "outcome");
-  j["overrides"] = {{"count", r.overrides}, {"by_change", SharesJson(r.override_changes, "change")}};
+  j["overrides"] = {{"count", r.overrides},
+                    {"by_change", SharesJson(r.override_changes, "change")}};
   j["flags"] = r.flags;
   return j;
 }

@@ -27,12 +27,12 @@ struct MonitorLevels {
 // One calibration test: a grade, or the whole portfolio ("portfolio").
 struct GradeCalibration {
   std::string grade;
-  std::int64_t count = 0;      // scored by the credit model
-  std::int64_t labelled = 0;   // of which with a label
-  std::int64_t bads = 0;       // of which bad
-  double mean_pd = 0;          // over the labelled ones
-  double observed_rate = 0;    // bads / labelled
-  double level = 0;            // the test's alpha (after Bonferroni)
+  std::int64_t count = 0;                   // scored by the credit model
+  std::int64_t labelled = 0;                // of which with a label
+  std::int64_t bads = 0;                    // of which bad
+  double mean_pd = 0;                       // over the labelled ones
+  double observed_rate = 0;                 // bads / labelled
+  double level = 0;                         // the test's alpha (after Bonferroni)
   std::optional<fit::JeffreysResult> test;  // none without labelled requests
 };
 

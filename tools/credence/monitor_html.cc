@@ -63,8 +63,8 @@ std::string CalibrationTable(const MonitorReport& r) {
   rows.push_back(r.portfolio);
   for (const auto& g : rows) {
     s << "<tr><td>" << HtmlEscape(g.grade) << "</td><td>" << g.count << "</td><td>" << g.labelled
-      << "</td><td>" << g.bads << "</td><td>" << Fmt(100 * g.observed_rate, "%.2f")
-      << "%</td><td>" << Fmt(100 * g.mean_pd, "%.2f") << "%</td>";
+      << "</td><td>" << g.bads << "</td><td>" << Fmt(100 * g.observed_rate, "%.2f") << "%</td><td>"
+      << Fmt(100 * g.mean_pd, "%.2f") << "%</td>";
     if (g.test) {
       s << "<td>[" << Fmt(100 * g.test->lower, "%.2f") << "%, " << Fmt(100 * g.test->upper, "%.2f")
         << "%]</td><td>" << Fmt(g.test->p_value, "%.3g") << "</td><td>"
@@ -129,8 +129,8 @@ std::string RenderMonitorHtml(const MonitorReport& r) {
   h << "</ul>\n<h2 id=\"calibration\">Calibration by grade</h2><p>Jeffreys test: the default "
        "rate's posterior is Beta(bads + 1/2, goods + 1/2); each of the tests (grades with "
        "labels and the portfolio) at level "
-    << Fmt(r.portfolio.level, "%.3g") << " (family-wise " << Fmt(r.levels.alpha, "%.3g")
-    << ").</p>" << CalibrationChart(r.grades) << CalibrationTable(r);
+    << Fmt(r.portfolio.level, "%.3g") << " (family-wise " << Fmt(r.levels.alpha, "%.3g") << ").</p>"
+    << CalibrationChart(r.grades) << CalibrationTable(r);
   WriteDrift(h, r);
   h << "<h2 id=\"reasons\">First reasons of adverse decisions</h2><p>" << r.adverse_decisions
     << " decisions to review or reject with a model reason; flagged when one code is the first "

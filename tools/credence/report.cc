@@ -14,11 +14,11 @@
 
 #include "charts.h"
 #include "command_line.h"
-#include "labels.h"
 #include "commands.h"
 #include "credence/engine.h"
 #include "fit/csv.h"
 #include "fit/metrics.h"
+#include "labels.h"
 #include "output.h"
 #include "score_stream.h"
 
