@@ -2,7 +2,7 @@
 #   cmake -DSRC_DIR=src -DRULES=tests/layering.txt [-DDECLARED=<build>/layering_declared.txt]
 #         -P tests/check_layering.cmake
 # DECLARED is written at configure time from the DEPS of credence_add_module, the one source
-# of the layering. This script fails when
+# of the layering. Both #include "..." and #include <...> are read. This script fails when
 #   - RULES (the copy in the repository) differs from DECLARED;
 #   - a file of src/<module>/ includes a module, or a public header (credence/x.h, by the
 #     module owning it: the "public:" line), that is not the module itself or one of its
@@ -130,9 +130,9 @@ foreach(dir IN LISTS module_dirs)
   file(GLOB_RECURSE files ${dir}/*.h ${dir}/*.cc)
   foreach(f IN LISTS files)
     file(RELATIVE_PATH rel ${SRC_DIR} ${f})
-    file(STRINGS ${f} includes REGEX "^[ \t]*#[ \t]*include[ \t]+\"")
+    file(STRINGS ${f} includes REGEX "^[ \t]*#[ \t]*include[ \t]+[<\"]")
     foreach(inc IN LISTS includes)
-      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]+\"([^\"]*)\".*$" "\\1" path "${inc}")
+      string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]+[<\"]([^\">]*)[\">].*$" "\\1" path "${inc}")
       if(path MATCHES "(^|/)\\.\\.(/|$)")
         violation("src/${rel} includes \"${path}\": include module headers as "
                   "\"<module>/file.h\"")
