@@ -94,7 +94,8 @@ double LimitMajor(const expr::Value& l) {
 
 }  // namespace
 
-struct Engine::Impl {
+// Hidden: the members are not part of the ABI even though Engine is exported.
+struct [[gnu::visibility("hidden")]] Engine::Impl {
   BundleInfo info;
   CompileOptions options;
   std::optional<io::FxTable> fx;
