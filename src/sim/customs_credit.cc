@@ -70,7 +70,8 @@ void SetCertificates(Generation& g, Rng& rng) {
   }
 }
 
-// Names the cause of each dishonest listing and collects the facts already in the history.
+// Names the cause of each dishonest listing and collects the facts already in the history:
+// smuggling penalties and findings, listings, taxes paid more than 90 days late.
 std::vector<Fact> CollectFacts(Generation& g, Rng& rng) {
   std::vector<Fact> facts;
   for (v1::Event& e : *g.out.request.mutable_events()) {
@@ -87,6 +88,10 @@ std::vector<Fact> CollectFacts(Generation& g, Rng& rng) {
       const v1::AttributeValue* smuggling = Attr(e, "smuggling");
       if (smuggling == nullptr || !smuggling->bool_value()) continue;
       f.repairable = e.status() != "serious";  // a serious penalty is not repairable
+    } else if (e.kind() == v1::EVENT_KIND_TAX_PAYMENT) {
+      const v1::AttributeValue* late = Attr(e, "days_late");
+      if (late == nullptr || late->int_value() <= 90) continue;  // paid beyond the limit
+      f.wait = 90 * kDay;
     } else if (e.kind() != v1::EVENT_KIND_CUSTOMS_INSPECTION || e.status() != "smuggling") {
       continue;
     }
