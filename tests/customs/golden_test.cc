@@ -87,7 +87,8 @@ struct Row {
   std::function<void(const v1::ScoreResponse&)> more;  // further checks
 };
 
-std::vector<Row> Rows() {
+// Certificates count only within their validity.
+std::vector<Row> CredentialRows() {
   return {
       {"expired_advanced_certificate_is_not_certified",
        "A certificate counts only within its validity; re-examined every 5 years [S4]; only "
@@ -124,6 +125,12 @@ std::vector<Row> Rows() {
        {},
        false,
        nullptr},
+  };
+}
+
+// Grades from facts, points for the rest.
+std::vector<Row> PolicyRows() {
+  return {
       {"low_composite_without_trigger_is_regular_on_watch",
        "Dishonest status follows from listed facts, not from a score [S1][G1]",
        [](v1::ScoreRequest& r) { AddTroubles(r); },
@@ -146,6 +153,12 @@ std::vector<Row> Rows() {
          EXPECT_EQ(s.compliance().watch_reasons(3),
                    "rule compliance/cu09_inspection_findings: -25 points (CUSTOMS)");
        }},
+  };
+}
+
+// Smuggling: dishonest, repair after the wait, serious cases not repairable.
+std::vector<Row> SmugglingRows() {
+  return {
       {"smuggling_penalty_11_months_ago_is_dishonest",
        "A smuggling act punished by customs makes an enterprise dishonest [S1] Art. 22(2); "
        "repair only after 1 year [S2]",
@@ -215,6 +228,12 @@ std::vector<Row> Rows() {
          EXPECT_FALSE(s.compliance().information(0).repairable());
          EXPECT_FALSE(s.compliance().information(0).has_repairable_from());
        }},
+  };
+}
+
+// Minor violations and error tolerance.
+std::vector<Row> ToleranceRows() {
+  return {
       {"first_minor_violation_is_tolerated",
        "Error tolerance for a first minor violation [G1][G2][S5]",
        [](v1::ScoreRequest& r) {
@@ -246,6 +265,12 @@ std::vector<Row> Rows() {
          EXPECT_EQ(s.compliance().information(1).points(), -5.0);
          EXPECT_NEAR(s.compliance().score(), 100.0 - 2.0 * 5.0 / 13.5, 1e-9);
        }},
+  };
+}
+
+// Taxes unpaid beyond the limit: dishonest until paid, then repairable.
+std::vector<Row> TaxRows() {
+  return {
       {"taxes_overdue_beyond_the_limit_unpaid_is_dishonest_and_not_repairable",
        "Taxes unpaid 3 months after the deadline: dishonest until paid [S1] Art. 22(4)",
        [](v1::ScoreRequest& r) {
@@ -301,6 +326,12 @@ std::vector<Row> Rows() {
        {{"tax", "granted"}},
        false,
        nullptr},
+  };
+}
+
+// The official grade, reconciled.
+std::vector<Row> OfficialRows() {
+  return {
       {"official_advanced_with_expired_certificate_is_reconciled_as_engine_stricter",
        "The official grade is an input; the engine says why it differs [G1]",
        [](v1::ScoreRequest& r) {
@@ -360,9 +391,19 @@ std::vector<Row> Rows() {
   };
 }
 
+std::vector<Row> Rows() {
+  std::vector<Row> rows;
+  for (auto part :
+       {CredentialRows, PolicyRows, SmugglingRows, ToleranceRows, TaxRows, OfficialRows}) {
+    for (Row& r : part()) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
 TEST(CustomsGoldenTest, EveryRowGivesItsGradeCapsAndStates) {
   auto engine = CrossBorderEngine();
   ASSERT_NE(engine, nullptr);
+  ASSERT_EQ(Rows().size(), 17u);
   for (const Row& row : Rows()) {
     SCOPED_TRACE(std::string(row.name) + " — " + row.measure);
     v1::ScoreRequest request = SpotlessRequest(row.name);
