@@ -946,8 +946,14 @@ def write_indicators(path):
          "repayments carry `days_past_due` (int); tax payments `days_late` (int); refund claims",
          "`invoice_lag_days` (int); shipments `tracking_valid` and deliveries `on_time` (bool); FX",
          "receipts `third_party` (bool); listings and reports are custom events",
-         "`dishonest_listing` (status `general`/`serious`), `abnormal_operation_listing`,",
-         "`annual_report` (status `on_time`/`late`) and `control_change`.", "",
+         "`dishonest_listing` (status `general`/`serious`, attribute `cause`: `smuggling`,",
+         "`violation_ratio`, `tax_arrears` or `other`), `abnormal_operation_listing`,",
+         "`annual_report` (status `on_time`/`late`) and `control_change`. The customs credit",
+         "lifecycle ([compliance.md](compliance.md)) also reads tax payments with status `overdue`",
+         "(taxes unpaid three months after the deadline, cleared by a payment whose `reference_id`",
+         "names them), an optional string attribute `dishonest_class` (`minor`/`general`/`serious`)",
+         "on penalties and findings, and the credit-repair events (application, outcome `granted` /",
+         "`rejected`).", "",
          f"{len(FEATURES)} indicators.", ""]
     for dim in DIMS:
         fs = [f for f in FEATURES if f["dim"] == dim]

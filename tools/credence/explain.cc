@@ -111,6 +111,10 @@ void ExplainLifetime(std::ostream& o, const v1::CreditInformation& info, const c
   o << indent << "started " << Time(info.identified_at()) << " (" << info.cause() << ", "
     << customs::DishonestClassName(info.dishonest_class()) << ", class from " << info.class_source()
     << ")";
+  if (info.state() == v1::CREDIT_INFORMATION_STATE_TOLERATED) {
+    o << "; tolerated as a first minor violation: it never counted\n";
+    return;
+  }
   if (!info.has_cleared_at()) {
     o << "; not cleared: counts until a clearing event, then for its duration";
   } else if (info.has_repaired_at()) {
