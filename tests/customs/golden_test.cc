@@ -12,19 +12,9 @@
 #include <vector>
 
 #include "tests/customs/requests.h"
+#include "tests/testing/cross_border.h"
 
 namespace credence::testing {
-
-std::shared_ptr<const Engine> CrossBorderEngine() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    auto compiled = Engine::Compile(*loaded);
-    EXPECT_TRUE(compiled.ok()) << compiled.status();
-    return compiled.ok() ? *compiled : nullptr;
-  }();
-  return engine;
-}
 
 namespace {
 

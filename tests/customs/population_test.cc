@@ -15,6 +15,7 @@
 
 #include "sim/simulator.h"
 #include "tests/customs/requests.h"
+#include "tests/testing/cross_border.h"
 
 namespace credence::testing {
 namespace {

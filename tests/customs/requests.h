@@ -117,9 +117,6 @@ inline void SetOfficial(v1::ScoreRequest& r, const char* grade, double days_ago)
   g->mutable_effective_at()->set_seconds(DaysAgo(days_ago));
 }
 
-// The cross-border bundle compiled once per test binary.
-std::shared_ptr<const Engine> CrossBorderEngine();
-
 }  // namespace credence::testing
 
 #endif  // CREDENCE_TESTS_CUSTOMS_REQUESTS_H_

@@ -21,6 +21,7 @@
 #include "core/sha256.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
+#include "tests/testing/cross_border.h"
 #include "tests/testing/status_matchers.h"
 
 namespace credence::sim {
@@ -28,16 +29,7 @@ namespace {
 
 constexpr std::int64_t kAsOf = 1790812800;  // 2026-10-01T00:00:00Z
 
-std::shared_ptr<const Engine> CrossBorder() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    auto compiled = Engine::Compile(*loaded);
-    EXPECT_TRUE(compiled.ok()) << compiled.status();
-    return compiled.ok() ? *compiled : nullptr;
-  }();
-  return engine;
-}
+std::shared_ptr<const Engine> CrossBorder() { return testing::CrossBorderEngine(); }
 
 std::size_t FeatureIndex(const Engine& engine, const std::string& name) {
   const auto& names = engine.info().feature_names;
