@@ -17,6 +17,7 @@
 #include "core/sha256.h"
 #include "credence/thread_pool.h"
 #include "credence/version.h"
+#include "customs/lifecycle.h"
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
 #include "decision/decider.h"
@@ -108,6 +109,8 @@ struct [[gnu::visibility("hidden")]] Engine::Impl {
   std::optional<explain::ReasonCatalog> reasons;
   std::optional<rules::RuleSets> rule_sets;
   std::optional<decision::ComplianceScorer> compliance;
+  // The customs credit lifecycle (compliance.lifecycle); unset when the bundle has none.
+  std::optional<customs::CreditLifecycle> lifecycle;
   std::vector<decision::DecisionTable> tables;
   // The deciding table (index into tables) and its "outcome" / "limit" outputs; -1 = none.
   int decision_table = -1;
@@ -129,8 +132,11 @@ struct [[gnu::visibility("hidden")]] Engine::Impl {
   // Score steps after ingest and features, in order.
   void ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values, int max_reasons,
                    v1::ScoreResponse& response) const;
-  void EvaluateRulesAndTables(const v1::ScoreRequest& request, std::span<const double> values,
-                              v1::ScoreResponse& response, decision::Decider& decider) const;
+  void EvaluateRulesAndTables(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                              std::span<const double> values, v1::ScoreResponse& response,
+                              decision::Decider& decider) const;
+  void ScoreCompliance(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                       v1::ScoreResponse& response) const;
   void Decide(decision::Decider& decider, v1::ScoreResponse& response) const;
   void AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const;
   void AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
@@ -314,6 +320,12 @@ Status Engine::Impl::CompileRulesAndTables(CompileScope& scope) {
     if (!scorer.ok()) return scope.Fail(scorer.status());
     compliance_grades = scorer->grades();
     compliance = std::move(scorer).value();
+    if (bundle.compliance().has_lifecycle()) {
+      auto compiled = customs::CreditLifecycle::Compile(bundle.compliance().lifecycle(),
+                                                        compliance_grades, "compliance.lifecycle");
+      if (!compiled.ok()) return scope.Fail(compiled.status());
+      lifecycle = std::move(compiled).value();
+    }
   }
   auto env = rules::MakeEnvironment(info.feature_names);
   if (!env.ok()) return scope.Fail(env.status());
@@ -407,7 +419,7 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
   e.ScoreCredit(request, values, max_reasons, response);
   decision::Decider decider(e.info.base_currency, e.fx->base_exponent());
   if (e.needs_activation || e.compliance) {
-    e.EvaluateRulesAndTables(request, values, response, decider);
+    e.EvaluateRulesAndTables(request, in, values, response, decider);
   }
   e.Decide(decider, response);
   if (options.include_features || request.options().include_features()) {
@@ -456,6 +468,7 @@ void Engine::Impl::ScoreCredit(const v1::ScoreRequest& request, std::span<const 
 // Rule sets, the compliance score and every decision table, over one activation; the
 // deciding table and the rule hits propose outcomes.
 void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
+                                          const io::IngestedRequest& in,
                                           std::span<const double> values,
                                           v1::ScoreResponse& response,
                                           decision::Decider& decider) const {
@@ -471,7 +484,7 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
     }
   }
   rules::BindFlags(response.rule_hits(), activation);
-  if (compliance) *response.mutable_compliance() = compliance->Score(response.rule_hits());
+  if (compliance) ScoreCompliance(request, in, response);
   rules::BindCompliance(response.compliance(), activation);
   for (std::size_t t = 0; t < tables.size(); ++t) {
     decision::TableOutcome outcome = tables[t].Evaluate(activation);
@@ -492,6 +505,20 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
     *response.add_decision_tables() = std::move(outcome.result);
   }
   for (const v1::RuleHit& h : response.rule_hits()) decider.ProposeRule(h);
+}
+
+// The compliance score and grade: rule hits, the credit lifecycle's dishonest information
+// and the official customs grade (decision/compliance.h, customs/lifecycle.h).
+void Engine::Impl::ScoreCompliance(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                                   v1::ScoreResponse& response) const {
+  std::vector<v1::CreditInformation> information;
+  if (lifecycle) information = lifecycle->Evaluate(in.events, in.as_of);
+  decision::ComplianceFacts facts{information, &request.enterprise().customs_grade(),
+                                  request.as_of()};
+  *response.mutable_compliance() = compliance->Score(response.rule_hits(), facts);
+  for (v1::CreditInformation& item : information) {
+    *response.mutable_compliance()->add_information() = std::move(item);
+  }
 }
 
 // The credit grade band proposes last; then the decision and its reason codes: those of

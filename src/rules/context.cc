@@ -1,11 +1,14 @@
 // The request variables: one table that declares, binds and explains. See context.h.
 #include "rules/context.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <algorithm>
 #include <map>
 
 #include "expr/analysis.h"
 #include "expr/time_util.h"
+#include "io/credentials.h"
 #include "io/json_records.h"
 #include "rules/rule_set.h"
 
@@ -29,6 +32,45 @@ Value Strings(const std::vector<std::string>& items) {
 }
 
 const v1::Enterprise& Enterprise(const RequestView& v) { return v.request->enterprise(); }
+
+Type TimeMap() { return Type::Map(Type::String(), Type::Timestamp()); }
+
+// Adds key -> t to `entries`, keeping the later (latest = true) or earlier time of a repeated key.
+void KeepTime(std::map<std::string, google::protobuf::Timestamp>& entries, const std::string& key,
+              const google::protobuf::Timestamp& t, bool latest) {
+  auto [it, inserted] = entries.emplace(key, t);
+  if (!inserted && (google::protobuf::operator>(t, it->second)) == latest) it->second = t;
+}
+
+Value TimeMapValue(const std::map<std::string, google::protobuf::Timestamp>& entries) {
+  expr::MapValue out;
+  std::string unused;
+  for (const auto& [key, t] : entries) out.Insert(Value::String(key), Time(t), &unused);
+  return Value::Map(std::move(out));
+}
+
+// Expired certifications -> valid_until, or not yet valid ones -> valid_from.
+Value Certifications(const RequestView& v, io::Validity which) {
+  std::map<std::string, google::protobuf::Timestamp> entries;
+  for (const auto& c : Enterprise(v).certifications()) {
+    if (io::CertificationValidity(c, v.request->as_of()) != which) continue;
+    const bool expired = which == io::Validity::kExpired;
+    KeepTime(entries, c.scheme() + ":" + c.level(), expired ? c.valid_until() : c.valid_from(),
+             expired);
+  }
+  return TimeMapValue(entries);
+}
+
+// Expired licences -> expires_at, or not yet valid ones -> granted_at.
+Value Licences(const RequestView& v, io::Validity which) {
+  std::map<std::string, google::protobuf::Timestamp> entries;
+  for (const auto& l : Enterprise(v).licences()) {
+    if (io::LicenceValidity(l, v.request->as_of()) != which) continue;
+    const bool expired = which == io::Validity::kExpired;
+    KeepTime(entries, l.type(), expired ? l.expires_at() : l.granted_at(), expired);
+  }
+  return TimeMapValue(entries);
+}
 
 // The distinct flags of non-errored hits, in first-raised order.
 Value Flags(const RequestView& v) {
@@ -77,20 +119,51 @@ const RequestVariable kVariables[] = {
      [](const RequestView& v) -> Get {
        std::vector<std::string> items;
        for (const auto& c : Enterprise(v).certifications()) {
+         if (io::CertificationValidity(c, v.request->as_of()) != io::Validity::kValid) continue;
          items.push_back(c.scheme() + ":" + c.level());
        }
        return Strings(items);
      },
-     "unset", "the enterprise's certifications as \"scheme:level\", e.g. \"AEO:advanced\""},
+     "unset",
+     "the enterprise's certifications valid at as_of, as \"scheme:level\", e.g. "
+     "\"AEO:advanced\""},
     {"enterprise.licences", &StringList, kRequest,
      [](const RequestView& v) -> Get {
        std::vector<std::string> items;
        for (const auto& l : Enterprise(v).licences()) {
-         if (l.status() == v1::LICENCE_STATUS_ACTIVE) items.push_back(l.type());
+         if (io::LicenceValidity(l, v.request->as_of()) == io::Validity::kValid) {
+           items.push_back(l.type());
+         }
        }
        return Strings(items);
      },
-     "unset", "the types of the enterprise's ACTIVE licences"},
+     "unset", "the types of the enterprise's licences valid at as_of"},
+    {"enterprise.expired_certifications", &TimeMap, kRequest,
+     [](const RequestView& v) -> Get { return Certifications(v, io::Validity::kExpired); }, "unset",
+     "certifications expired at as_of: \"scheme:level\" -> valid_until (the latest)"},
+    {"enterprise.pending_certifications", &TimeMap, kRequest,
+     [](const RequestView& v) -> Get { return Certifications(v, io::Validity::kNotYetValid); },
+     "unset",
+     "certifications not yet valid at as_of: \"scheme:level\" -> valid_from (the earliest)"},
+    {"enterprise.expired_licences", &TimeMap, kRequest,
+     [](const RequestView& v) -> Get { return Licences(v, io::Validity::kExpired); }, "unset",
+     "licences expired at as_of: type -> expires_at (the latest; 1970-01-01T00:00:00Z when an "
+     "EXPIRED licence has no date)"},
+    {"enterprise.pending_licences", &TimeMap, kRequest,
+     [](const RequestView& v) -> Get { return Licences(v, io::Validity::kNotYetValid); }, "unset",
+     "licences not yet valid at as_of: type -> granted_at (the earliest)"},
+    {"enterprise.customs_grade", &Type::String, kRequest,
+     [](const RequestView& v) -> Get {
+       if (Enterprise(v).customs_grade().grade().empty()) return std::nullopt;
+       return Value::String(Enterprise(v).customs_grade().grade());
+     },
+     "unset", "the official customs credit grade; unbound when the request has none"},
+    {"enterprise.customs_grade_effective_at", &Type::Timestamp, kRequest,
+     [](const RequestView& v) -> Get {
+       if (Enterprise(v).customs_grade().grade().empty()) return std::nullopt;
+       return Time(Enterprise(v).customs_grade().effective_at());
+     },
+     "unset", "when the official customs grade took effect; unbound when there is none"},
     {"credit.available", &Type::Bool, kCredit,
      [](const RequestView& v) -> Get { return Value::Bool(v.credit->available()); }, "unavailable",
      "whether the credit model produced a result"},
@@ -128,6 +201,21 @@ const RequestVariable kVariables[] = {
        return Value::String(v.compliance->grade());
      },
      "unavailable", "the compliance grade (decision tables only)"},
+    {"compliance.watch", &Type::Bool, kCompliance,
+     [](const RequestView& v) -> Get {
+       if (!v.compliance->available()) return std::nullopt;
+       return Value::Bool(v.compliance->watch());
+     },
+     "unavailable",
+     "the composite alone would reach a statutory grade: on watch (decision tables only)"},
+    {"compliance.official_agrees", &Type::Bool, kCompliance,
+     [](const RequestView& v) -> Get {
+       if (!v.compliance->has_official()) return std::nullopt;
+       return Value::Bool(v.compliance->official().agrees());
+     },
+     "unset",
+     "the compliance grade equals the official customs grade in force; unbound without one "
+     "(decision tables only)"},
     {"flags", &StringList, VariableStage::kFlags,
      [](const RequestView& v) -> Get { return Flags(v); }, "unset",
      "the flags raised by rule hits, in first-raised order (decision tables only)"},
@@ -151,6 +239,13 @@ std::string DescribeValue(const Value& v) {
       out += (i ? ", " : "") + DescribeValue(v.list()[i]);
     }
     return out + "]";
+  }
+  if (v.is_map()) {
+    std::string out = "{";
+    for (const auto& [key, value] : v.map().entries()) {
+      out += (out.size() > 1 ? ", " : "") + DescribeValue(key) + ": " + DescribeValue(value);
+    }
+    return out + "}";
   }
   return v.DebugString();
 }

@@ -11,10 +11,14 @@
 //   request_id             string
 //   enterprise.id, .name, .zone, .sector, .country                      string
 //   enterprise.registered_at      timestamp (unbound when absent)
-//   enterprise.certifications     list(string), "scheme:level" ("AEO:advanced")
-//   enterprise.licences           list(string), the types of ACTIVE licences
+//   enterprise.certifications     list(string), "scheme:level" ("AEO:advanced"), valid at as_of
+//   enterprise.licences           list(string), the types of licences valid at as_of
+//   enterprise.expired_certifications, .pending_certifications   map(string, timestamp)
+//   enterprise.expired_licences, .pending_licences               map(string, timestamp)
+//   enterprise.customs_grade string, .customs_grade_effective_at timestamp (unbound if none)
 //   credit.available bool, credit.pd double, credit.score double, credit.grade string
-//   compliance.available bool, compliance.score double, compliance.grade string
+//   compliance.available bool, compliance.score double, compliance.grade string,
+//   compliance.watch bool, compliance.official_agrees bool
 //   flags                  list(string), the flags raised by rule hits so far
 //
 // **Example**:

@@ -158,11 +158,15 @@ TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
   expr::Environment env = Env();
   v1::ScoreRequest r = testing::MakeRequest();
   *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(testing::kAsOfSeconds);
+  r.mutable_enterprise()->mutable_customs_grade()->set_grade("regular");
+  *r.mutable_enterprise()->mutable_customs_grade()->mutable_effective_at() =
+      testing::Ts(testing::kAsOfSeconds);
   v1::CreditResult credit;
   credit.set_available(true);
   credit.set_grade("AA");
   v1::ComplianceResult compliance;
   compliance.set_available(true);
+  compliance.mutable_official()->set_agrees(true);
   google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
   hits.Add()->set_flag("x");
   expr::Activation a;
@@ -185,7 +189,7 @@ TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
     EXPECT_FALSE(v.description.empty()) << v.name;
     ++checked;
   }
-  EXPECT_EQ(checked, 18);
+  EXPECT_EQ(checked, 26);
 }
 
 // `credence explain` used its own copy of the variables and showed credit.grade = "" when
