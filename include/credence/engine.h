@@ -141,7 +141,8 @@ class CREDENCE_EXPORT Engine {
   // the state of request.enterprise.id) and decides it with the bundle's screening rules:
   // the features are those of the state after the event, as of the state's latest event,
   // and equal ComputeFeatures on the same history. An event whose id the state already holds
-  // is not applied again (disposition DUPLICATE, features as they are).
+  // is neither applied nor decided again: the response has disposition DUPLICATE, outcome
+  // UNSPECIFIED and no audit.as_of (a host answers it from its decision log; Screener does).
   // Errors (the state is then unchanged): INVALID_ARGUMENT for a bad request (field paths
   // under "event", "enterprise") or a state of another enterprise; OUT_OF_RANGE for a limit
   // or an event later than the allowed lateness behind the state's latest event;

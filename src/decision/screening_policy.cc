@@ -39,8 +39,11 @@ Result<ScreeningPolicy> ScreeningPolicy::Compile(const v1::ScreeningPolicy& poli
   out.block_points_ = policy.block_points();
   if (policy.has_allowed_lateness()) {
     const auto& d = policy.allowed_lateness();
-    const auto ns = static_cast<__int128>(d.seconds()) * 1'000'000'000 + d.nanos();
-    if (ns < 0 || ns > kMaxLateness || d.nanos() < 0 || d.nanos() >= 1'000'000'000) {
+    // Seconds beyond a year are refused before multiplying, so nothing overflows.
+    const bool in_range = d.seconds() >= 0 && d.seconds() <= kMaxLateness / 1'000'000'000 &&
+                          d.nanos() >= 0 && d.nanos() < 1'000'000'000;
+    const std::int64_t ns = in_range ? d.seconds() * 1'000'000'000 + d.nanos() : -1;
+    if (!in_range || ns > kMaxLateness) {
       return InvalidArgumentError("allowed_lateness must be between 0 and 365 days",
                                   at("allowed_lateness"));
     }

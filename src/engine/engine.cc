@@ -111,7 +111,7 @@ struct Engine::Impl {
   Status CompileMetadataAndCurrency(const CompileScope& scope);
   Status CompileFeatures(const CompileScope& scope);
   Status CompileScreening(const CompileScope& scope);  // lists, screening rules and policy
-  Status CompileModels(CompileScope& scope);  // and the digest
+  Status CompileModels(CompileScope& scope);           // and the digest
   Status CompileGradeScales(CompileScope& scope);
   Status CompileCredit(const CompileScope& scope);
   Status CompileReasons(const CompileScope& scope);
@@ -248,9 +248,8 @@ Status Engine::Impl::CompileModels(CompileScope& scope) {
 
 // Errors are located and recorded by Screening::Compile itself.
 Status Engine::Impl::CompileScreening(const CompileScope& scope) {
-  const internal::ScreeningInputs in{scope.bundle, scope.map,  scope.issues,
-                                     options.bundle_dir, *fx, *plan,
-                                     info,         options.request_limits};
+  const internal::ScreeningInputs in{scope.bundle, scope.map, scope.issues, options.bundle_dir,
+                                     *fx,          *plan,     info,         options.request_limits};
   auto compiled = internal::Screening::Compile(in, &screening_files);
   if (!compiled.ok()) return compiled.status();
   screening = std::move(compiled).value();

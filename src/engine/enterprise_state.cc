@@ -28,7 +28,7 @@ v1::EnterpriseState EnterpriseState::ToProto() const {
   v1::EnterpriseState out;
   out.set_format_version(1);
   out.set_enterprise_id(impl_->enterprise_id);
-  *out.mutable_enterprise() = impl_->enterprise;
+  out.mutable_enterprise()->ParseFromString(impl_->enterprise);
   if (impl_->online) {
     impl_->online->Save(out.mutable_features());
     if (impl_->online->started()) *out.mutable_as_of() = io::TimestampOf(impl_->online->clock());

@@ -2,6 +2,8 @@
 // screening one event. See screening.h and docs/screening.md.
 #include "engine/screening.h"
 
+#include <google/protobuf/arena.h>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -173,6 +175,20 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
   if (Status lists = CheckListNames(in.bundle.screening(), list_names); !lists.ok()) {
     return fail(lists);
   }
+  std::set<std::string> read;
+  for (const v1::RuleSet& set : in.bundle.screening().rule_sets()) {
+    for (const v1::Rule& rule : set.rules()) {
+      auto names = expr::ReferencedNames(rule.condition());
+      if (names.ok()) read.insert(names->begin(), names->end());
+    }
+  }
+  for (const rules::RequestVariable& v : rules::RequestVariables()) {
+    if ((v.stage == rules::VariableStage::kRequest || v.stage == rules::VariableStage::kEvent) &&
+        read.count(std::string(v.name))) {
+      s->variables_.push_back(&v);
+    }
+  }
+  std::erase_if(s->lists_, [&](const auto& l) { return read.count(l.first) == 0; });
   auto sets =
       rules::RuleSets::Compile(in.bundle.screening().rule_sets(), *env, in.info.feature_names, {},
                                &in.map, in.issues, "screening.rule_sets");
@@ -197,6 +213,27 @@ Status Screening::CheckState(const EnterpriseState::Impl& st,
   return OkStatus();
 }
 
+// The bundle's rates with the request's over them: cached in the state while the request's
+// rates stay the same (the request's own fx_rates are not ingested again).
+Result<const io::FxTable*> Screening::FxFor(const v1::ScreenRequest& request,
+                                            EnterpriseState::Impl& st) const {
+  if (request.fx_rates().empty()) return fx_;
+  const auto& rates = request.fx_rates();
+  const bool same =
+      st.fx && std::equal(rates.begin(), rates.end(), st.fx_key.begin(), st.fx_key.end(),
+                          [](const v1::FxRate& r, const auto& k) {
+                            return r.currency_code() == k.first && r.rate() == k.second;
+                          });
+  if (!same) {
+    auto merged = fx_->WithOverrides(rates, "fx_rates");
+    if (!merged.ok()) return merged.status();
+    st.fx = std::move(merged).value();
+    st.fx_key.clear();
+    for (const v1::FxRate& r : rates) st.fx_key.emplace_back(r.currency_code(), r.rate());
+  }
+  return &*st.fx;
+}
+
 Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
                                              EnterpriseState& state) const {
   EnterpriseState::Impl& st = EnterpriseStateAccess::Of(state);
@@ -211,40 +248,69 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
         request.has_event() ? "event time is required" : "event is required",
         {.field_path = request.has_event() ? "event.time" : "event"});
   }
-  // The event as a one-event request: validated and converted exactly as batch ingest does.
-  v1::ScoreRequest one;
+  // The event as a one-event request: validated and converted exactly as batch ingest does
+  // (built on an arena: the copies cost no allocation).
+  alignas(8) char block[8192];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = block;
+  arena_options.initial_block_size = sizeof block;
+  google::protobuf::Arena arena(arena_options);
+  auto& one = *google::protobuf::Arena::CreateMessage<v1::ScoreRequest>(&arena);
   one.set_request_id(request.request_id());
-  *one.mutable_enterprise() = request.enterprise();
-  *one.add_events() = request.event();
-  *one.mutable_fx_rates() = request.fx_rates();
+  // Borrowed, not copied (released again before the arena goes).
+  one.unsafe_arena_set_allocated_enterprise(const_cast<v1::Enterprise*>(&request.enterprise()));
+  one.mutable_events()->UnsafeArenaAddAllocated(const_cast<v1::Event*>(&request.event()));
+  struct Release {
+    v1::ScoreRequest& r;
+    ~Release() {
+      r.unsafe_arena_release_enterprise();
+      r.mutable_events()->UnsafeArenaReleaseLast();
+    }
+  } release{one};
   *one.mutable_as_of() = request.event().time();
   if (st.online && st.online->started()) {
     const auto t = core::ToTimeNs(request.event().time().seconds(), request.event().time().nanos());
     if (t && *t < st.online->clock()) *one.mutable_as_of() = io::TimestampOf(st.online->clock());
   }
-  auto ingested = io::Ingest(one, *fx_, limits_);
+  CREDENCE_ASSIGN_OR_RETURN(const io::FxTable* fx, FxFor(request, st));
+  auto ingested = io::Ingest(one, *fx, limits_);
   if (!ingested.ok()) return AtEvent(ingested.status());
   const io::EventTable& table = ingested->events;
   if (!st.online) st.online.emplace(plan_);
-  auto applied = st.online->Apply(table, 0, st.online->Bind(table));
+  auto applied = st.online->ApplyRow(table, 0);
   if (!applied.ok()) {
     return applied.status().WithLocation({.field_path = "event.time"});
   }
   st.enterprise_id = enterprise_id;
-  st.enterprise = request.enterprise();
+  if (std::string e = io::DeterministicBytes(request.enterprise()); e != st.enterprise) {
+    st.enterprise = std::move(e);
+  }
   st.bundle_name = info_->name;
   st.bundle_digest = info_->digest;
-  const bool duplicate = *applied == features::OnlineState::Applied::kDuplicate;
-  ++(duplicate ? st.duplicates : st.applied);
-  std::vector<double> values(plan_->defs().names.size());
-  st.online->Evaluate(RegisteredAt(request.enterprise()), values);
-
   v1::ScreenResponse response;
   response.set_request_id(request.request_id());
   response.set_enterprise_id(enterprise_id);
   response.set_event_id(request.event().id());
-  response.set_disposition(duplicate ? v1::EVENT_DISPOSITION_DUPLICATE
-                                     : v1::EVENT_DISPOSITION_APPLIED);
+  v1::Audit* audit = response.mutable_audit();
+  audit->set_engine_version(CREDENCE_VERSION_STRING);
+  audit->set_bundle_name(info_->name);
+  audit->set_bundle_version(info_->version);
+  audit->set_bundle_digest(info_->digest);
+  if (*applied == features::OnlineState::Applied::kDuplicate) {
+    // Nothing is decided again: the answer depends on nothing but the request, so a re-run
+    // gives the same bytes whatever the state has seen since (docs/screening.md).
+    ++st.duplicates;
+    response.set_disposition(v1::EVENT_DISPOSITION_DUPLICATE);
+    response.set_decided_by("duplicate");
+    response.add_warnings("event '" + request.event().id() +
+                          "' is already in the enterprise's state; it was not applied or "
+                          "decided again (answer it from the decision log)");
+    return response;
+  }
+  ++st.applied;
+  std::vector<double> values(plan_->defs().names.size());
+  st.online->Evaluate(RegisteredAt(request.enterprise()), values);
+  response.set_disposition(v1::EVENT_DISPOSITION_APPLIED);
   Decide(request, one, table, values, response);
   if (request.options().include_features()) {
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -254,11 +320,6 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
       f->set_missing(std::isnan(values[i]));
     }
   }
-  v1::Audit* audit = response.mutable_audit();
-  audit->set_engine_version(CREDENCE_VERSION_STRING);
-  audit->set_bundle_name(info_->name);
-  audit->set_bundle_version(info_->version);
-  audit->set_bundle_digest(info_->digest);
   *audit->mutable_as_of() = io::TimestampOf(st.online->clock());
   return response;
 }
@@ -271,9 +332,13 @@ void Screening::Decide(const v1::ScreenRequest& request, const v1::ScoreRequest&
   if (rules_->rule_count() > 0) {
     expr::Activation activation;
     activation.set_features(values);
-    rules::BindRequest(one, activation);
-    const rules::EventView view{&request.event(), &event};
-    rules::BindEvent(view, activation);
+    const rules::EventView event_view{&request.event(), &event};
+    const rules::RequestView view{.request = &one, .event = &event_view};
+    for (const rules::RequestVariable* v : variables_) {
+      if (std::optional<expr::Value> value = v->get(view)) {
+        activation.Bind(std::string(v->name), *std::move(value));
+      }
+    }
     for (const auto& [name, list] : lists_) activation.Bind(name, list);
     rules_->Evaluate(values, activation, response.mutable_rule_hits());
     for (const v1::RuleHit& h : response.rule_hits()) {
@@ -295,7 +360,7 @@ Result<EnterpriseState> Screening::BuildState(const v1::ScoreRequest& request) c
   EnterpriseState state;
   EnterpriseState::Impl& st = EnterpriseStateAccess::Of(state);
   st.enterprise_id = request.enterprise().id();
-  st.enterprise = request.enterprise();
+  st.enterprise = io::DeterministicBytes(request.enterprise());
   st.bundle_name = info_->name;
   st.bundle_digest = info_->digest;
   st.online.emplace(plan_);
@@ -325,7 +390,7 @@ Result<EnterpriseState> Screening::LoadState(std::string_view bytes) const {
     st.online.emplace(std::move(online));
   }
   st.enterprise_id = saved.enterprise_id();
-  st.enterprise = saved.enterprise();
+  st.enterprise = io::DeterministicBytes(saved.enterprise());
   st.applied = saved.events_applied();
   st.duplicates = saved.duplicates();
   st.bundle_name = saved.bundle_name();
@@ -341,7 +406,9 @@ Result<FeatureVector> Screening::StateFeatures(const EnterpriseState& state) con
   CREDENCE_RETURN_IF_ERROR(CheckState(st, st.enterprise_id));
   FeatureVector out;
   out.values.resize(plan_->defs().names.size());
-  st.online->Evaluate(RegisteredAt(st.enterprise), out.values);
+  v1::Enterprise enterprise;
+  enterprise.ParseFromString(st.enterprise);
+  st.online->Evaluate(RegisteredAt(enterprise), out.values);
   return out;
 }
 

@@ -24,16 +24,23 @@
 #include "features/feature_plan.h"
 #include "features/online_state.h"
 #include "io/ingest.h"
+#include "rules/context.h"
 #include "rules/rule_set.h"
 
 namespace credence {
 
 struct EnterpriseState::Impl {
   std::string enterprise_id;
-  v1::Enterprise enterprise;  // as last screened
+  // The enterprise as last screened, as its deterministic encoding: compared (not copied)
+  // on every event, parsed when the state is saved or read.
+  std::string enterprise;
   std::optional<features::OnlineState> online;
   std::uint64_t applied = 0, duplicates = 0;
   std::string bundle_name, bundle_digest;
+  // The bundle's rates with the last request's fx_rates over them, and those rates (as
+  // bytes): consecutive events of an enterprise usually send the same rates.
+  std::vector<std::pair<std::string, std::string>> fx_key;
+  std::optional<io::FxTable> fx;
 };
 
 namespace internal {
@@ -77,6 +84,8 @@ class Screening {
   Status CompileLists(const ScreeningInputs& in,
                       std::vector<std::pair<std::string, std::string>>* files);
   Status CheckState(const EnterpriseState::Impl& st, const std::string& enterprise_id) const;
+  Result<const io::FxTable*> FxFor(const v1::ScreenRequest& request,
+                                   EnterpriseState::Impl& st) const;
   void Decide(const v1::ScreenRequest& request, const v1::ScoreRequest& one,
               const io::EventTable& event, std::span<const double> values,
               v1::ScreenResponse& response) const;
@@ -88,6 +97,9 @@ class Screening {
   std::optional<rules::RuleSets> rules_;
   std::optional<decision::ScreeningPolicy> policy_;
   std::vector<std::pair<std::string, expr::Value>> lists_;  // "lists.<name>" -> list(string)
+  // The request and event variables (rules/context.h) the screening rules read: only those
+  // are bound for each event.
+  std::vector<const rules::RequestVariable*> variables_;
 };
 
 }  // namespace internal

@@ -90,6 +90,7 @@ struct OnlineState::Rep {
   std::vector<SliceStats> slices;
   std::vector<TrendStats> trends;
   std::vector<LinkStats> links;
+  std::vector<BoundFilter> scratch_bound;  // ApplyRow's (only the row's kinds are bound)
 
   // --- events (online_state.cc)
   std::uint32_t NewSlot();

@@ -196,6 +196,21 @@ std::vector<std::string> OnlineState::TakeReleasedIds() {
   return std::exchange(rep_->released, {});
 }
 
+Result<OnlineState::Applied> OnlineState::ApplyRow(const io::EventTable& table, std::size_t row) {
+  std::vector<BoundFilter>& bound = rep_->scratch_bound;
+  bound.resize(rep_->defs.filters.size());
+  const auto kind = static_cast<std::size_t>(table.kind[row]);
+  if (kind < rep_->layout.batch.filters_by_kind.size()) {
+    for (int f : rep_->layout.batch.filters_by_kind[kind]) {
+      const auto u = static_cast<std::size_t>(f);
+      bound[u] = rep_->defs.filters[u].only_kinds
+                     ? BoundFilter{&rep_->defs.filters[u]}
+                     : BindFilter(rep_->defs.filters[u], table.strings);
+    }
+  }
+  return Apply(table, row, bound);
+}
+
 std::vector<BoundFilter> OnlineState::Bind(const io::EventTable& table) const {
   std::vector<BoundFilter> bound;
   bound.reserve(rep_->defs.filters.size());

@@ -82,6 +82,9 @@ class OnlineState {
 
   // The plan's filters bound to `table`'s strings, for Apply on its rows.
   std::vector<BoundFilter> Bind(const io::EventTable& table) const;
+  // Apply with the filters bound for this row only (those accepting its kind): the cheap
+  // way to apply one event of a one-event table.
+  Result<Applied> ApplyRow(const io::EventTable& table, std::size_t row);
 
   // Applies row `row` of `table` (ingested: validated, money converted). kDuplicate leaves
   // the state unchanged. Errors: OUT_OF_RANGE when the event is earlier than the clock by
