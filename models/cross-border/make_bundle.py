@@ -650,13 +650,15 @@ screen_rule("sc17_chargeback_rate_excessive",
             f"{D} §1.5: Visa standard 0.9%, excessive 1.8%", points=30)
 screen_rule("sc18_dispute_burst", "disputes_2d >= 5.0", "Five or more disputes opened within 48 hours: 30 points.",
             f"{D} §3 P02 (VAMP); synthesis for the window", points=30)
-screen_rule("sc19_dormant_reactivation", "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_2d >= 10.0",
-            "Ten or more orders in 48 hours after 88 days without any: review.",
+screen_rule("sc19_dormant_reactivation",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && orders_2d >= 10.0",
+            "Ten or more orders in 48 hours after 88 days without any, by an enterprise that had sold before "
+            "(not a new seller's first orders): review.",
             "account takeover and bust-out patterns: dormancy, then a burst (synthesis)", outcome="REVIEW",
             message="{orders_2d} orders in 48 hours after {orders_prior_88d} in the 88 days before")
 screen_rule("sc20_dormant_new_markets",
-            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && order_destinations_2d >= 4.0",
-            "After 88 dormant days, orders to four or more destinations within 48 hours: block.",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && order_destinations_2d >= 4.0",
+            "After 88 dormant days (having sold before), orders to four or more destinations within 48 hours: block.",
             "bust-out through new markets (synthesis)", outcome="REJECT",
             message="{order_destinations_2d} destinations in 48 hours after a dormant period")
 screen_rule("sc21_destination_spread", "event.kind == 'ORDER' && order_destinations_2d >= 6.0 && orders_2d < 30.0",

@@ -189,6 +189,16 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
     }
   }
   std::erase_if(s->lists_, [&](const auto& l) { return read.count(l.first) == 0; });
+  std::vector<int> slots;
+  for (const v1::RuleSet& set : in.bundle.screening().rule_sets()) {
+    for (const v1::Rule& rule : set.rules()) {
+      for (const std::string& name : rules::TemplateFeatureNames(rule.message())) read.insert(name);
+    }
+  }
+  for (std::size_t i = 0; i < in.info.feature_names.size(); ++i) {
+    if (read.count(in.info.feature_names[i])) slots.push_back(static_cast<int>(i));
+  }
+  s->needed_ = s->plan_->Needs(slots);
   auto sets =
       rules::RuleSets::Compile(in.bundle.screening().rule_sets(), *env, in.info.feature_names, {},
                                &in.map, in.issues, "screening.rule_sets");
@@ -308,8 +318,11 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
     return response;
   }
   ++st.applied;
-  std::vector<double> values(plan_->defs().names.size());
-  st.online->Evaluate(RegisteredAt(request.enterprise()), values);
+  std::vector<double>& values = st.values;
+  values.resize(plan_->defs().names.size());
+  const bool all = request.options().include_features();
+  st.online->Evaluate(RegisteredAt(request.enterprise()), values,
+                      all ? std::span<const char>() : std::span<const char>(needed_));
   response.set_disposition(v1::EVENT_DISPOSITION_APPLIED);
   Decide(request, one, table, values, response);
   if (request.options().include_features()) {

@@ -41,6 +41,7 @@ struct EnterpriseState::Impl {
   // bytes): consecutive events of an enterprise usually send the same rates.
   std::vector<std::pair<std::string, std::string>> fx_key;
   std::optional<io::FxTable> fx;
+  std::vector<double> values;  // the features of the last event (reused)
 };
 
 namespace internal {
@@ -100,6 +101,9 @@ class Screening {
   // The request and event variables (rules/context.h) the screening rules read: only those
   // are bound for each event.
   std::vector<const rules::RequestVariable*> variables_;
+  // The features the rules read (conditions and messages) and their inputs: all a response
+  // without include_features needs.
+  std::vector<char> needed_;
 };
 
 }  // namespace internal

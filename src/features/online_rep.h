@@ -90,7 +90,8 @@ struct OnlineState::Rep {
   std::vector<SliceStats> slices;
   std::vector<TrendStats> trends;
   std::vector<LinkStats> links;
-  std::vector<BoundFilter> scratch_bound;  // ApplyRow's (only the row's kinds are bound)
+  std::vector<BoundFilter> scratch_bound;      // ApplyRow's (only the row's kinds are bound)
+  mutable std::vector<double> scratch_values;  // Evaluate's per-slot values
 
   // --- events (online_state.cc)
   std::uint32_t NewSlot();

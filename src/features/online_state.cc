@@ -308,9 +308,30 @@ core::TimeNs WindowEnd(core::TimeNs clock, const CompiledWindow& w) {
 
 }  // namespace
 
-void OnlineState::Evaluate(std::optional<core::TimeNs> registered_at, std::span<double> out) const {
+std::vector<char> OnlinePlan::Needs(std::span<const int> slots) const {
+  std::vector<char> needed(defs_.features.size(), 0);
+  std::vector<int> todo(slots.begin(), slots.end());
+  while (!todo.empty()) {
+    const auto s = static_cast<std::size_t>(todo.back());
+    todo.pop_back();
+    if (needed[s]) continue;
+    needed[s] = 1;
+    const CompiledFeature& f = defs_.features[s];
+    if (f.kind == Kind::kRatio || f.kind == Kind::kGrowth) {
+      if (f.a >= 0) todo.push_back(f.a);
+      if (f.b >= 0) todo.push_back(f.b);
+    }
+  }
+  return needed;
+}
+
+void OnlineState::Evaluate(std::optional<core::TimeNs> registered_at, std::span<double> out,
+                           std::span<const char> needed) const {
   const Rep& r = *rep_;
-  std::vector<double> slot_values(r.defs.features.size(), std::numeric_limits<double>::quiet_NaN());
+  // Reused: a fresh vector of this size per event would be a large-bin allocation, which
+  // makes glibc consolidate its free lists every time.
+  std::vector<double>& slot_values = r.scratch_values;
+  slot_values.assign(r.defs.features.size(), std::numeric_limits<double>::quiet_NaN());
   double scale = 1;
   for (int k = 0; k < r.defs.base_exponent; ++k) scale *= 10;
   for (std::size_t s = 0; s < r.layout.slices.size(); ++s) {
@@ -327,6 +348,7 @@ void OnlineState::Evaluate(std::optional<core::TimeNs> registered_at, std::span<
       w.last_time = r.records[l.at(hi - 1)].time;
     }
     for (int slot : spec.features) {
+      if (!needed.empty() && !needed[static_cast<std::size_t>(slot)]) continue;
       const CompiledFeature& f = r.defs.features[static_cast<std::size_t>(slot)];
       const int group = r.layout.slot_group[static_cast<std::size_t>(slot)];
       double v = std::numeric_limits<double>::quiet_NaN();

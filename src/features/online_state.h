@@ -64,6 +64,9 @@ class OnlinePlan {
   const OnlineLayout& layout() const { return layout_; }
   const std::string& fingerprint() const { return fingerprint_; }
   core::DurationNs lateness() const { return layout_.lateness; }
+  // Per slot: whether it is one of `slots` or an input (through ratios and growths, hidden
+  // prior windows included) of one.
+  std::vector<char> Needs(std::span<const int> slots) const;
 
  private:
   FeatureDefinitions defs_;
@@ -94,8 +97,11 @@ class OnlineState {
   // Moves the clock to `t` (no earlier than the clock): windows slide as for an event at t.
   void AdvanceTo(core::TimeNs t);
 
-  // Every feature as of the clock, in bundle order (NaN = missing). REQUIRES: started().
-  void Evaluate(std::optional<core::TimeNs> registered_at, std::span<double> out) const;
+  // Every feature as of the clock, in bundle order (NaN = missing); with `needed` (from
+  // OnlinePlan::Needs), only the windowed features it marks are computed (the others are
+  // NaN). REQUIRES: started().
+  void Evaluate(std::optional<core::TimeNs> registered_at, std::span<double> out,
+                std::span<const char> needed = {}) const;
 
   const OnlinePlan& plan() const;
   bool started() const;
