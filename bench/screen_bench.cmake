@@ -10,5 +10,5 @@ target_compile_definitions(screen_bench PRIVATE CREDENCE_SOURCE_DIR="${PROJECT_S
 credence_set_warnings(screen_bench)
 if(CREDENCE_BUILD_TESTS)
   add_test(NAME screen_bench_smoke
-           COMMAND screen_bench "--benchmark_filter=BM_Screen/.*/history:1000$")
+           COMMAND screen_bench "--benchmark_filter=BM_Screen/.*/history:1000/")
 endif()
