@@ -76,6 +76,18 @@ WireFormat ToWireFormat(int format) {
   return static_cast<WireFormat>(format);
 }
 
+// The output lines of a serialized batch (each record's bytes: its response or its error
+// record) and the number of records that failed.
+std::pair<py::list, std::size_t> Lines(const std::vector<SerializedResult>& results) {
+  std::size_t failed = 0;
+  py::list out(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].status.ok()) ++failed;
+    out[i] = py::bytes(results[i].bytes);
+  }
+  return {std::move(out), failed};
+}
+
 class PyEngine {
  public:
   explicit PyEngine(std::shared_ptr<const Engine> engine) : engine_(std::move(engine)) {}
@@ -144,14 +156,7 @@ class PyEngine {
                                     .out_format = WireFormat::kJson,
                                     .error_records = true,
                                     .first_index = first_index};
-    std::vector<SerializedResult> results = Run(records, options, threads);
-    std::size_t failed = 0;
-    py::list out(results.size());
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].status.ok()) ++failed;
-      out[i] = py::bytes(results[i].bytes);
-    }
-    return {std::move(out), failed};
+    return Lines(Run(records, options, threads));
   }
 
  private:
@@ -226,13 +231,7 @@ class PyScreener {
                                .value();
       }
     }
-    std::size_t failed = 0;
-    py::list out(results.size());
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].status.ok()) ++failed;
-      out[i] = py::bytes(results[i].bytes);
-    }
-    return {std::move(out), failed};
+    return Lines(results);
   }
 
   // The features of an enterprise's stored state as of its latest event (None when it has

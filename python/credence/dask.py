@@ -274,6 +274,13 @@ def _client(args):
     return Client(args.scheduler), None
 
 
+def _cluster_arguments(parser):
+    parser.add_argument("--scheduler", required=True,
+                        help="address of a Dask scheduler (tcp://host:8786), or 'local'")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of a local cluster (default: cores)")
+
+
 def _main(argv):
     parser = argparse.ArgumentParser(prog="python3 -m credence.dask",
                                      description="Distributed batch scoring on Dask.")
@@ -284,10 +291,7 @@ def _main(argv):
     score.add_argument("--in", dest="input", required=True,
                        help="directory of JSON Lines partitions, or a glob")
     score.add_argument("--out", required=True, help="output directory")
-    score.add_argument("--scheduler", required=True,
-                       help="address of a Dask scheduler (tcp://host:8786), or 'local'")
-    score.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                       help="worker processes of a local cluster (default: cores)")
+    _cluster_arguments(score)
     score.add_argument("--threads-per-task", type=int, default=1,
                        help="C++ scoring threads per partition task (default 1)")
     score.add_argument("--retries", type=int, default=2,
@@ -299,10 +303,7 @@ def _main(argv):
     screen.add_argument("--in", dest="input", required=True,
                         help="JSON Lines ScreenRequests in time order")
     screen.add_argument("--out", required=True, help="decisions (JSON Lines), written atomically")
-    screen.add_argument("--scheduler", required=True,
-                        help="address of a Dask scheduler (tcp://host:8786), or 'local'")
-    screen.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="worker processes of a local cluster (default: cores)")
+    _cluster_arguments(screen)
     screen.add_argument("--partitions", type=int, default=0,
                         help="partitions (default: twice the workers); keep it for a state dir")
     args = parser.parse_args(argv)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "features/link_measure.h"
 #include "features/quantile.h"
 #include "features/trend_slope.h"
 
@@ -190,38 +191,14 @@ bool LinkStats::Erase(const LinkGroup& group, std::uint32_t base, std::uint64_t 
 }
 
 double LinkStats::Measure(const CompiledFeature& f, std::int64_t count) const {
-  const auto linked = static_cast<std::int64_t>(linked_.size());
-  switch (f.measure) {
-    case v1::LINK_MEASURE_SHARE_LINKED:
-      if (count > 0) return static_cast<double>(linked) / static_cast<double>(count);
-      break;
-    case v1::LINK_MEASURE_SHARE_UNLINKED:
-      if (count > 0) return static_cast<double>(count - linked) / static_cast<double>(count);
-      break;
-    case v1::LINK_MEASURE_COUNT_LINKED:
-      return static_cast<double>(linked);
-    case v1::LINK_MEASURE_COUNT_UNLINKED:
-      return static_cast<double>(count - linked);
-    case v1::LINK_MEASURE_DURATION_MEAN:
-      if (linked > 0) {
-        return static_cast<double>(total_ns_) / static_cast<double>(linked) /
-               static_cast<double>(core::kNanosPerDay);
-      }
-      break;
-    case v1::LINK_MEASURE_DURATION_QUANTILE:
-      if (linked > 0) return TreeQuantile(durations_, f.quantile, Days);
-      break;
-    case v1::LINK_MEASURE_DURATION_SHARE_ABOVE:
-      if (linked > 0) {
-        const auto at_most = static_cast<std::int64_t>(durations_.order_of_key(
-            {static_cast<Int128>(f.threshold), std::numeric_limits<std::uint64_t>::max()}));
-        return static_cast<double>(linked - at_most) / static_cast<double>(linked);
-      }
-      break;
-    default:
-      break;
-  }
-  return kNaN;
+  auto quantile = [&] { return TreeQuantile(durations_, f.quantile, Days); };
+  auto above = [&] {
+    const auto at_most = static_cast<std::int64_t>(durations_.order_of_key(
+        {static_cast<Int128>(f.threshold), std::numeric_limits<std::uint64_t>::max()}));
+    return static_cast<std::int64_t>(linked_.size()) - at_most;
+  };
+  return LinkMeasureValue(f, count, static_cast<std::int64_t>(linked_.size()), total_ns_, quantile,
+                          above);
 }
 
 namespace {

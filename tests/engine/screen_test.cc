@@ -14,6 +14,7 @@
 #include "credence/engine.h"
 #include "sim/simulator.h"
 #include "tests/testing/builders.h"
+#include "tests/testing/cross_border.h"
 #include "tests/testing/status_matchers.h"
 
 namespace credence {
@@ -26,13 +27,7 @@ using ::credence::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::shared_ptr<const Engine> CrossBorder() {
-  auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-  EXPECT_TRUE(loaded.ok()) << loaded.status();
-  auto engine = Engine::Compile(*loaded);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  return *engine;
-}
+std::shared_ptr<const Engine> CrossBorder() { return testing::CrossBorderEngine(); }
 
 v1::ScreenRequest ScreenOf(const v1::ScoreRequest& r, const v1::Event& e, bool features) {
   v1::ScreenRequest s;

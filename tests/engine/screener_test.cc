@@ -11,6 +11,7 @@
 #include <map>
 
 #include "sim/stream.h"
+#include "tests/testing/cross_border.h"
 #include "tests/testing/status_matchers.h"
 
 namespace credence {
@@ -19,13 +20,7 @@ namespace {
 using ::credence::testing::StatusIs;
 using ::testing::HasSubstr;
 
-std::shared_ptr<const Engine> CrossBorder() {
-  auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-  EXPECT_TRUE(loaded.ok()) << loaded.status();
-  auto engine = Engine::Compile(*loaded);
-  EXPECT_TRUE(engine.ok()) << engine.status();
-  return *engine;
-}
+std::shared_ptr<const Engine> CrossBorder() { return testing::CrossBorderEngine(); }
 
 std::vector<v1::ScreenRequest> Stream(std::uint64_t enterprises, int days) {
   sim::StreamOptions o;
@@ -43,7 +38,7 @@ std::vector<v1::ScreenRequest> Stream(std::uint64_t enterprises, int days) {
 
 // Every response as bytes (errors as their status text).
 std::vector<std::string> RunAll(Screener& screener, const std::vector<v1::ScreenRequest>& requests,
-                             std::size_t window, int threads) {
+                                std::size_t window, int threads) {
   std::vector<std::string> out;
   for (std::size_t at = 0; at < requests.size(); at += window) {
     const std::size_t n = std::min(window, requests.size() - at);
@@ -100,9 +95,9 @@ TEST(ScreenerTest, RunAgainAfterAnInterruptionAnswersEveryEventAsAnUninterrupted
       ASSERT_TRUE(store.ok()) << store.status();
       Screener first(engine, *store);
       RunAll(first,
-          std::vector<v1::ScreenRequest>(requests.begin(),
-                                         requests.begin() + static_cast<std::ptrdiff_t>(cut)),
-          300, 2);
+             std::vector<v1::ScreenRequest>(requests.begin(),
+                                            requests.begin() + static_cast<std::ptrdiff_t>(cut)),
+             300, 2);
     }
     auto store = OpenRocksDbStateStore(dir.string());
     ASSERT_TRUE(store.ok()) << store.status();

@@ -196,32 +196,14 @@ TEST(FeaturePlanTest, MatchesNaiveReferenceOnRandomHistories) {
   EXPECT_GT(compared, 100'000);
   EXPECT_GT(exact, compared / 4);
   EXPECT_GT(nonzero, compared / 10) << "the random histories should exercise non-trivial values";
-  for (const char* what : {"AGGREGATE_OP_COUNT",
-                           "AGGREGATE_OP_SUM",
-                           "AGGREGATE_OP_MEAN",
-                           "AGGREGATE_OP_MIN",
-                           "AGGREGATE_OP_MAX",
-                           "AGGREGATE_OP_STDDEV_POP",
-                           "AGGREGATE_OP_STDDEV_SAMP",
-                           "AGGREGATE_OP_QUANTILE",
-                           "AGGREGATE_OP_DISTINCT_COUNT",
-                           "AGGREGATE_OP_FIRST",
-                           "AGGREGATE_OP_LAST",
-                           "AGGREGATE_OP_DAYS_SINCE_FIRST",
-                           "AGGREGATE_OP_DAYS_SINCE_LAST",
-                           "AGGREGATE_OP_TOP_K_SHARE",
-                           "AGGREGATE_OP_HHI",
-                           "LINK_MEASURE_SHARE_LINKED",
-                           "LINK_MEASURE_SHARE_UNLINKED",
-                           "LINK_MEASURE_COUNT_LINKED",
-                           "LINK_MEASURE_COUNT_UNLINKED",
-                           "LINK_MEASURE_DURATION_MEAN",
-                           "LINK_MEASURE_DURATION_QUANTILE",
-                           "LINK_MEASURE_DURATION_SHARE_ABOVE",
-                           "trend",
-                           "ratio",
-                           "growth",
-                           "days_since_registration"}) {
+  for (const char* what : kEveryAggregateOp) {
+    EXPECT_GT(non_missing[what], 50) << what << " is rarely non-missing in the random test";
+  }
+  for (const char* what :
+       {"LINK_MEASURE_SHARE_LINKED", "LINK_MEASURE_SHARE_UNLINKED", "LINK_MEASURE_COUNT_LINKED",
+        "LINK_MEASURE_COUNT_UNLINKED", "LINK_MEASURE_DURATION_MEAN",
+        "LINK_MEASURE_DURATION_QUANTILE", "LINK_MEASURE_DURATION_SHARE_ABOVE", "trend", "ratio",
+        "growth", "days_since_registration"}) {
     EXPECT_GT(non_missing[what], 50) << what << " is rarely non-missing in the random test";
   }
 }

@@ -262,30 +262,13 @@ TEST(OnlineStateTest, EqualsBatchFeaturesAfterEveryEvent) {
   EXPECT_GT(counts.late, 50);
   EXPECT_GT(counts.duplicates, 50);
   EXPECT_GT(counts.reloads, 500);
-  for (const char* what : {"AGGREGATE_OP_COUNT",
-                           "AGGREGATE_OP_SUM",
-                           "AGGREGATE_OP_MEAN",
-                           "AGGREGATE_OP_MIN",
-                           "AGGREGATE_OP_MAX",
-                           "AGGREGATE_OP_STDDEV_POP",
-                           "AGGREGATE_OP_STDDEV_SAMP",
-                           "AGGREGATE_OP_QUANTILE",
-                           "AGGREGATE_OP_DISTINCT_COUNT",
-                           "AGGREGATE_OP_FIRST",
-                           "AGGREGATE_OP_LAST",
-                           "AGGREGATE_OP_DAYS_SINCE_FIRST",
-                           "AGGREGATE_OP_DAYS_SINCE_LAST",
-                           "AGGREGATE_OP_TOP_K_SHARE",
-                           "AGGREGATE_OP_HHI",
-                           "TREND",
-                           "RATIO",
-                           "GROWTH",
-                           "TENURE",
-                           "LINK_MEASURE_SHARE_LINKED/in",
-                           "LINK_MEASURE_SHARE_LINKED/out",
-                           "LINK_MEASURE_DURATION_MEAN/in",
-                           "LINK_MEASURE_DURATION_QUANTILE/in",
-                           "LINK_MEASURE_DURATION_SHARE_ABOVE/out"}) {
+  for (const char* what : kEveryAggregateOp) {
+    EXPECT_GT(counts.non_missing[what], 50) << what << " was rarely non-missing";
+  }
+  for (const char* what :
+       {"TREND", "RATIO", "GROWTH", "TENURE", "LINK_MEASURE_SHARE_LINKED/in",
+        "LINK_MEASURE_SHARE_LINKED/out", "LINK_MEASURE_DURATION_MEAN/in",
+        "LINK_MEASURE_DURATION_QUANTILE/in", "LINK_MEASURE_DURATION_SHARE_ABOVE/out"}) {
     EXPECT_GT(counts.non_missing[what], 50) << what << " was rarely non-missing";
   }
 }

@@ -18,6 +18,24 @@ namespace credence::features {
 
 using ::credence::testing::kDay;
 
+// Every aggregate op by name: the property tests check that each was computed (non-missing)
+// often enough.
+inline constexpr const char* kEveryAggregateOp[] = {"AGGREGATE_OP_COUNT",
+                                                    "AGGREGATE_OP_SUM",
+                                                    "AGGREGATE_OP_MEAN",
+                                                    "AGGREGATE_OP_MIN",
+                                                    "AGGREGATE_OP_MAX",
+                                                    "AGGREGATE_OP_STDDEV_POP",
+                                                    "AGGREGATE_OP_STDDEV_SAMP",
+                                                    "AGGREGATE_OP_QUANTILE",
+                                                    "AGGREGATE_OP_DISTINCT_COUNT",
+                                                    "AGGREGATE_OP_FIRST",
+                                                    "AGGREGATE_OP_LAST",
+                                                    "AGGREGATE_OP_DAYS_SINCE_FIRST",
+                                                    "AGGREGATE_OP_DAYS_SINCE_LAST",
+                                                    "AGGREGATE_OP_TOP_K_SHARE",
+                                                    "AGGREGATE_OP_HHI"};
+
 // Random feature definitions over a small vocabulary: every computation, filters drawn from
 // a few shapes so that features often share filters and windows.
 inline v1::EventFilter RandomFilter(std::mt19937_64& rng) {
