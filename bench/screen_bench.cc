@@ -133,6 +133,7 @@ void BM_ScreenLatency(benchmark::State& state) {
   // CPU time of the calling thread per event (what an idle machine would show); wall time
   // too, which on a loaded machine includes waiting for a core.
   state.counters["history_events"] = static_cast<double>(s.history.events_size());
+  state.counters["state_bytes"] = static_cast<double>(seeded.size());
   state.counters["screened"] = static_cast<double>(us.size());
   state.counters["p50_us"] = Percentile(us, 0.5);
   state.counters["p99_us"] = Percentile(us, 0.99);
