@@ -121,7 +121,8 @@ void BM_ScreenLatency(benchmark::State& state) {
       const double c0 = ThreadCpuSeconds();
       const auto t0 = std::chrono::steady_clock::now();
       auto response = engine->Screen(r, st);
-      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double cpu = ThreadCpuSeconds() - c0;
       benchmark::DoNotOptimize(response);
       us.push_back(cpu * 1e6);
@@ -294,7 +295,7 @@ void BM_ScreenDetection(benchmark::State& state) {
   }
   std::map<std::string, std::array<double, 3>> attack;  // attacks, detected, Σ delay
   std::map<std::string, std::array<double, 4>> clean;   // enterprises, flagged, events, flagged
-  std::map<std::string, int> rules_on_clean;             // what flagged them
+  std::map<std::string, int> rules_on_clean;            // what flagged them
   for (std::uint64_t i = 0; i < s.stream.labels.size(); ++i) {
     const sim::AttackLabel& label = s.stream.labels[i];
     const auto& rs = by_enterprise[label.enterprise_id];
