@@ -539,6 +539,159 @@ rule("os06_control_changes", "operating", "MEDIUM", "control_changes_365d >= 2.0
 rule("os07_market_concentration", "operating", "LOW", "destination_hhi_365d > 0.8 && orders_365d >= 20.0", -3,
      "Sales concentrated in one destination market (HHI > 0.8).", f"{D} §3 O07; synthesis")
 
+# ---------------------------------------------------------------------------------------------
+# Screening (Engine::Screen, docs/screening.md): short-window features for single events, named
+# lists and the event rules with their outcome policy. The features join FEATURES (written in
+# their dimension's section); the lists and rules go to the bundle's `lists` and `screening`
+# sections and to the generated part of docs/screening.md.
+agg("orders_1d", "payment", "Orders in the last 24 hours (screening).", ["ORDER"], 1, "COUNT", "volume", "screening velocity window")
+agg("orders_2d", "payment", "Orders in the last 48 hours (screening).", ["ORDER"], 2, "COUNT", "volume", "screening velocity window")
+agg("orders_prior_88d", "operating", "Orders in the 88 days before the last 48 hours (screening: was the account dormant?).", ["ORDER"], 88, "COUNT",
+    DOWN, "screening: dormancy before a burst", offset=2)
+agg("order_destinations_2d", "operating", "Distinct destination countries of the orders of the last 48 hours (screening).", ["ORDER"], 2, "DISTINCT_COUNT", UP,
+    "screening: sudden spread over new markets", key="DESTINATION_COUNTRY")
+agg("order_value_p95_90d", "consumer", "95th percentile of single order values over 90 days, CNY (screening: the size of a large order).", ["ORDER"], 90,
+    "QUANTILE", "scale", "screening: outlier amounts", quantile=0.95)
+agg("order_value_30d", "consumer", "Value of orders in the last 30 days, CNY (screening baseline).", ["ORDER"], 30, "SUM", "volume", "screening baseline")
+agg("refunds_1d", "consumer", "Refunds in the last 24 hours (screening).", ["REFUND"], 1, "COUNT", UP, "screening velocity window")
+agg("refunds_30d", "consumer", "Refunds in the last 30 days (screening baseline).", ["REFUND"], 30, "COUNT", UP, "screening baseline")
+agg("refund_value_1d", "consumer", "Value refunded in the last 24 hours, CNY (screening).", ["REFUND"], 1, "SUM", UP, "screening velocity window")
+agg("returns_7d", "consumer", "Returned parcels received in the last 7 days (screening).", ["RETURN"], 7, "COUNT", UP, "screening velocity window")
+agg("chargebacks_2d", "payment", "Chargebacks in the last 48 hours (screening).", ["CHARGEBACK"], 2, "COUNT", UP, "screening velocity window")
+agg("disputes_2d", "payment", "Disputes opened in the last 48 hours (screening).", ["DISPUTE_OPENED"], 2, "COUNT", UP, "screening velocity window")
+agg("payouts_1d", "payment", "Payouts received in the last 24 hours (screening).", ["PAYMENT"], 1, "COUNT", UP, "screening velocity window")
+agg("payout_value_1d", "payment", "Value of payouts in the last 24 hours, CNY (screening).", ["PAYMENT"], 1, "SUM", UP, "screening velocity window")
+agg("payout_value_90d", "payment", "Value of payouts in the last 90 days, CNY (screening baseline).", ["PAYMENT"], 90, "SUM", "volume", "screening baseline")
+agg("payout_counterparties_30d", "payment", "Distinct counterparties paying out in the last 30 days (screening).", ["PAYMENT"], 30, "DISTINCT_COUNT", UP,
+    "screening: payouts spread over receivers", key="COUNTERPARTY")
+agg("counterfeit_seizures_30d", "ip", "Counterfeit goods detained by customs in the last 30 days (screening).", ["COUNTERFEIT_SEIZURE"], 30, "COUNT", UP,
+    "screening velocity window")
+agg("ip_complaints_30d", "ip", "IP complaints received in the last 30 days (screening).", ["IP_COMPLAINT"], 30, "COUNT", UP, "screening velocity window")
+
+# Named lists (Bundle.lists): rules read them as lists.<name>.
+LISTS = [
+    ("blocked_counterparties", "lists/blocked_counterparties.txt", [],
+     "Counterparties the platform must not pay or trade with: its fraud consortium and sanctions screening results "
+     "(a file beside the bundle, one id per line; the ids here are the simulator's placeholders, replace them).",
+     "FATF Recommendation 6 (targeted financial sanctions) and 16 (payment transparency); platform consortium lists"),
+    ("high_risk_destinations", None, ["KP", "IR", "MM", "RU", "BY", "SY", "CU"],
+     "Destinations under FATF's call for action (DPRK, Iran, Myanmar) or broad EU/US restrictive measures.",
+     "FATF public statement 'High-Risk Jurisdictions subject to a Call for Action' (DPRK, Iran, Myanmar); EU restrictive measures (Russia, Belarus, Syria); US embargo (Cuba)"),
+    ("watched_hs_codes", None, ["6109", "6110", "6403", "6404", "4202", "9102", "8517", "9503", "3304", "3303"],
+     "HS headings most often detained as counterfeit: clothing, footwear, bags, watches, phones, toys, cosmetics, perfume.",
+     "European Commission, Report on the EU customs enforcement of intellectual property rights (product categories most detained)"),
+]
+BLOCKED_COUNTERPARTIES = [f"acct-blocked-{i:04d}" for i in range(1, 41)]
+
+SCREEN_POLICY = dict(review_points=40, block_points=100, lateness_days=1)
+SCREEN_RULES = []
+
+
+def screen_rule(rid, cond, desc, source, outcome=None, points=0, message=None):
+    code = rid.split("_")[0].upper()
+    SCREEN_RULES.append(dict(id=rid, cond=cond, desc=desc, source=source, outcome=outcome, points=points,
+                             code=code, message=message))
+
+
+# Lists and facts that decide alone.
+screen_rule("sc01_listed_counterparty", "event.counterparty in lists.blocked_counterparties",
+            "The event's counterparty is on the blocked list: block (payouts, orders and everything else).",
+            "FATF Rec. 6 and 16: no funds to listed parties; the list is the platform's", outcome="REJECT",
+            message="counterparty is on the blocked list")
+screen_rule("sc02_high_risk_destination", "event.destination_country in lists.high_risk_destinations",
+            "Goods or payments bound for a high-risk or sanctioned destination: review.",
+            "FATF call for action; EU/US restrictive measures (lists.high_risk_destinations)", outcome="REVIEW")
+screen_rule("sc03_watched_goods_after_seizure",
+            "event.kind == 'CUSTOMS_DECLARATION' && 'hs_code' in event.attributes && "
+            "event.attributes['hs_code'] in lists.watched_hs_codes && counterfeit_seizures_3y >= 1.0",
+            "A declaration of goods in a counterfeit-prone heading by an enterprise with a counterfeit seizure in three years.",
+            f"{D} §3 I04; EU customs IPR enforcement report (most detained headings)", outcome="REVIEW")
+screen_rule("sc04_counterfeit_seizure", "event.kind == 'COUNTERFEIT_SEIZURE'",
+            "Customs detained counterfeit goods of the enterprise: 40 points (review on its own).",
+            f"{D} §3 I02/I04", points=40, message="{counterfeit_seizures_30d} seizures in 30 days")
+screen_rule("sc05_counterfeit_burst", "counterfeit_seizures_30d >= 3.0",
+            "Three or more counterfeit seizures within 30 days: block until reviewed.",
+            f"{D} §1.5: marketplaces close shops after repeated serious infringements", outcome="REJECT",
+            message="{counterfeit_seizures_30d} counterfeit seizures in 30 days")
+screen_rule("sc06_smuggling_finding", "event.kind == 'CUSTOMS_INSPECTION' && event.status == 'smuggling'",
+            "An inspection found smuggling: block.", f"{D} §1.1 Order 251 item 1", outcome="REJECT")
+screen_rule("sc07_licence_revoked", "event.kind == 'LICENCE_REVOKED'",
+            "A licence was revoked: block until the enterprise's right to trade is re-established.", f"{D} §3 R01",
+            outcome="REJECT")
+screen_rule("sc08_dishonest_listing", "event.kind == 'CUSTOM' && event.custom_kind == 'dishonest_listing'",
+            "The enterprise was listed as dishonest: review (serious listings block through sc09).", f"{D} §1.1 Order 282",
+            outcome="REVIEW")
+screen_rule("sc09_serious_dishonest_listing",
+            "event.kind == 'CUSTOM' && event.custom_kind == 'dishonest_listing' && event.status == 'serious'",
+            "A serious-dishonest listing: block.", f"{D} §3 R03 (veto)", outcome="REJECT")
+screen_rule("sc10_serious_penalty", "event.kind == 'ADMINISTRATIVE_PENALTY' && event.status == 'serious'",
+            "An administrative penalty classed serious: 40 points (review on its own).", f"{D} §1.1 Order 282 minor/general/serious",
+            points=40)
+# Velocity: bursts against the enterprise's own baseline.
+screen_rule("sc11_refund_burst", "refunds_1d >= 8.0 && refunds_1d > 4.0 * refunds_30d / 30.0 + 3.0",
+            "At least 8 refunds in 24 hours and over four times the daily refund rate of the last 30 days (+3): review.",
+            "refund abuse and cash-out patterns (synthesis; calibrated on the simulated population)", outcome="REVIEW",
+            message="{refunds_1d} refunds in 24 h against {refunds_30d} in 30 days")
+screen_rule("sc12_refund_flood", "refunds_1d >= 20.0 && refunds_1d > 8.0 * refunds_30d / 30.0 + 5.0",
+            "At least 20 refunds in 24 hours and over eight times the usual daily rate (+5): block.",
+            "refund abuse (synthesis)", outcome="REJECT", message="{refunds_1d} refunds in 24 hours")
+screen_rule("sc13_refund_value_spike", "refund_value_1d > 0.5 * order_value_30d && refund_value_1d > 5000.0",
+            "More refunded in 24 hours than half the order value of the last 30 days (and over CNY 5,000): 30 points.",
+            "refund abuse by value (synthesis)", points=30,
+            message="refunded {refund_value_1d} CNY in 24 h against {order_value_30d} CNY of orders in 30 days")
+screen_rule("sc14_refund_above_large_order",
+            "event.kind == 'REFUND' && event.has_amount && orders_90d >= 5.0 && event.amount > 2.0 * order_value_p95_90d",
+            "A single refund above twice the 95th percentile of order values: 20 points.",
+            "refunds larger than any plausible order (synthesis)", points=20)
+screen_rule("sc15_chargeback_burst", "chargebacks_2d >= 3.0",
+            "Three or more chargebacks within 48 hours: review.",
+            f"{D} §1.5 card programmes (chargeback monitoring); synthesis for the 48 h window", outcome="REVIEW",
+            message="{chargebacks_2d} chargebacks in 48 hours")
+screen_rule("sc16_chargeback_flood", "chargebacks_2d >= 8.0",
+            "Eight or more chargebacks within 48 hours: block.", "card-testing and friendly-fraud bursts (synthesis)",
+            outcome="REJECT")
+screen_rule("sc17_chargeback_rate_excessive",
+            "event.kind == 'CHARGEBACK' && orders_90d >= 100.0 && chargeback_rate_90d > 0.018",
+            "A chargeback while the 90-day chargeback rate is above 1.8% (Visa's excessive level): 30 points.",
+            f"{D} §1.5: Visa standard 0.9%, excessive 1.8%", points=30)
+screen_rule("sc18_dispute_burst", "disputes_2d >= 5.0", "Five or more disputes opened within 48 hours: 30 points.",
+            f"{D} §3 P02 (VAMP); synthesis for the window", points=30)
+screen_rule("sc19_dormant_reactivation",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && orders_2d >= 10.0",
+            "Ten or more orders in 48 hours after 88 days without any, by an enterprise that had sold before "
+            "(not a new seller's first orders): review.",
+            "account takeover and bust-out patterns: dormancy, then a burst (synthesis)", outcome="REVIEW",
+            message="{orders_2d} orders in 48 hours after {orders_prior_88d} in the 88 days before")
+screen_rule("sc20_dormant_new_markets",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && order_destinations_2d >= 4.0",
+            "After 88 dormant days (having sold before), orders to four or more destinations within 48 hours: block.",
+            "bust-out through new markets (synthesis)", outcome="REJECT",
+            message="{order_destinations_2d} destinations in 48 hours after a dormant period")
+screen_rule("sc21_destination_spread", "event.kind == 'ORDER' && order_destinations_2d >= 6.0 && orders_2d < 30.0",
+            "Six or more destinations within 48 hours from fewer than 30 orders: 25 points.",
+            f"{D} §3 O07 (destination concentration); synthesis", points=25)
+screen_rule("sc22_large_order_outlier",
+            "event.kind == 'ORDER' && event.has_amount && orders_90d >= 20.0 && event.amount > 10.0 * order_value_p95_90d",
+            "An order above ten times the 95th percentile of the last 90 days: 30 points.",
+            "amount outliers (synthesis)", points=30)
+screen_rule("sc23_payout_spike",
+            "event.kind == 'PAYMENT' && payout_value_1d > 3.0 * payout_value_90d / 6.0 + 20000.0",
+            "Payouts of the last 24 hours above three typical fortnightly payouts (+ CNY 20,000): review.",
+            "cash-out before exit (synthesis: marketplaces pay out every two weeks)", outcome="REVIEW",
+            message="{payout_value_1d} CNY paid out in 24 h; {payout_value_90d} CNY in 90 days")
+screen_rule("sc24_payout_receivers_spread", "event.kind == 'PAYMENT' && payout_counterparties_30d >= 4.0",
+            "Payouts from four or more counterparties within 30 days: 20 points.", "layering through many receivers (synthesis)",
+            points=20)
+screen_rule("sc25_large_payout_young_enterprise",
+            "event.kind == 'PAYMENT' && event.has_amount && event.amount > 100000.0 && tenure_days < 180.0",
+            "A payout above CNY 100,000 to an enterprise registered less than 180 days ago: 40 points.",
+            f"{D} §3 O01 (new firm + surge)", points=40)
+screen_rule("sc26_ip_complaint_burst", "ip_complaints_30d >= 5.0",
+            "Five or more IP complaints within 30 days: 25 points.", f"{D} §3 I01 (Amazon: ≤ 5 per 180 days)", points=25)
+screen_rule("sc27_return_burst", "returns_7d >= 15.0 && returns_7d > 0.5 * orders_1d * 7.0 + 5.0",
+            "A burst of returns against the current order rate: 20 points.", f"{D} §3 K05; synthesis", points=20)
+
+
 WEIGHTS = {"customs": 3, "tax": 2, "payment": 2, "logistics": 1, "consumer": 1, "ip": 1.5, "credentials": 2, "operating": 1}
 GRADES = [("advanced_certified", 95), ("certified", 85), ("regular", 60), ("dishonest", 40), ("seriously_dishonest", 0)]
 
@@ -914,8 +1067,82 @@ credit {{
           f"output_entries: {q(str(lim))} description: {q(desc)} }}")
     w("}")
     w('decision { table: "policy" }')
+    write_screening_section(w)
     with open(path, "w") as fh:
         fh.write("\n".join(out) + "\n")
+
+
+def write_screening_section(w):
+    w("\n# --- Screening: named lists and event rules (docs/screening.md) ---------------------------")
+    for name, file, values, desc, source in LISTS:
+        w("lists {")
+        w(f"  name: {q(name)}")
+        w(f"  description: {q(desc)}")
+        for v in values:
+            w(f"  values: {q(v)}")
+        if file:
+            w(f"  file: {q(file)}")
+        w("}")
+    w("screening {")
+    w(f"  review_points: {SCREEN_POLICY['review_points']}")
+    w(f"  block_points: {SCREEN_POLICY['block_points']}")
+    w(f"  allowed_lateness {{ seconds: {SCREEN_POLICY['lateness_days'] * DAY} }}")
+    w("  rule_sets {")
+    w('    id: "screening"')
+    w('    description: "Event rules of the cross-border bundle; every rule is documented in docs/screening.md."')
+    for r in SCREEN_RULES:
+        w("    rules {")
+        w(f"      id: {q(r['id'])}")
+        w(f"      description: {q(r['desc'])}")
+        w(f"      condition: {q(r['cond'])}")
+        if r["points"]:
+            w(f"      points: {r['points']}")
+        if r["outcome"]:
+            w(f"      outcome: OUTCOME_{r['outcome']}")
+        w(f"      reason_code: {q(r['code'])}")
+        if r["message"]:
+            w(f"      message: {q(r['message'])}")
+        w("    }")
+    w("  }")
+    w("}")
+
+
+def write_blocked_list(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write("# Blocked counterparties (GENERATED by models/cross-border/make_bundle.py): placeholders\n"
+                 "# that `credence simulate --stream` pays in its listed_payout scenario. Replace them with\n"
+                 "# the platform's consortium and sanctions screening results, one id per line.\n")
+        for c in BLOCKED_COUNTERPARTIES:
+            fh.write(c + "\n")
+
+
+SCREENING_BEGIN = "<!-- BEGIN generated by models/cross-border/make_bundle.py: do not edit -->"
+SCREENING_END = "<!-- END generated -->"
+
+
+def write_screening_doc(path):
+    """Rewrites the generated part of docs/screening.md (between the markers)."""
+    src = os.path.join(ROOT, "docs", "screening.md")
+    with open(src) as fh:
+        text = fh.read()
+    begin, end = text.index(SCREENING_BEGIN), text.index(SCREENING_END)
+    outcome = {"REJECT": "block", "REVIEW": "review", None: ""}
+    L = [SCREENING_BEGIN, "",
+         f"Policy: review at {SCREEN_POLICY['review_points']} points, block at {SCREEN_POLICY['block_points']}; "
+         f"allowed lateness {SCREEN_POLICY['lateness_days']} day. {len(SCREEN_RULES)} rules in the rule set `screening`; "
+         "the reason code is the upper-cased id prefix.", "",
+         "| rule | condition | outcome | points | what it catches | source |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in SCREEN_RULES:
+        L.append(f"| `{r['id']}` | `{md_escape(r['cond'])}` | {outcome[r['outcome']]} | {r['points'] or ''} | "
+                 f"{md_escape(r['desc'])} | {md_escape(r['source'])} |")
+    L += ["", "Lists:", "", "| list | values | what it holds | source |", "| --- | --- | --- | --- |"]
+    for name, file, values, desc, source in LISTS:
+        held = f"`{file}` ({len(BLOCKED_COUNTERPARTIES)} placeholder ids)" if file else ", ".join(values)
+        L.append(f"| `lists.{name}` | {md_escape(held)} | {md_escape(desc)} | {md_escape(source)} |")
+    L += ["", SCREENING_END]
+    with open(path, "w") as fh:
+        fh.write(text[:begin] + "\n".join(L) + text[end + len(SCREENING_END):])
 
 
 def md_escape(s):
@@ -1117,7 +1344,9 @@ def main():
     import tempfile
     targets = [(write_bundle, os.path.join(ROOT, "models", "cross-border", "bundle.textproto")),
                (write_indicators, os.path.join(ROOT, "docs", "indicators.md")),
-               (write_compliance, os.path.join(ROOT, "docs", "compliance.md"))]
+               (write_compliance, os.path.join(ROOT, "docs", "compliance.md")),
+               (write_blocked_list, os.path.join(ROOT, "models", "cross-border", "lists", "blocked_counterparties.txt")),
+               (write_screening_doc, os.path.join(ROOT, "docs", "screening.md"))]
     if "--check" in sys.argv[1:]:
         # CTest: the committed files are what this script generates.
         stale = []
@@ -1142,7 +1371,7 @@ def main():
         return
     for write, path in targets:
         write(path)
-    print(f"{len(FEATURES)} features, {len(RULES)} rules")
+    print(f"{len(FEATURES)} features, {len(RULES)} rules, {len(SCREEN_RULES)} screening rules")
 
 
 if __name__ == "__main__":

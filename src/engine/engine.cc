@@ -4,9 +4,6 @@
 // too; decision::Decider decides the outcome from the proposals the stages make.
 #include "credence/engine.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -22,10 +19,12 @@
 #include "decision/credit_scale.h"
 #include "decision/decider.h"
 #include "decision/decision_table.h"
+#include "engine/screening.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
 #include "io/ingest.h"
+#include "io/proto_bytes.h"
 #include "models/model.h"
 #include "rules/context.h"
 #include "rules/rule_set.h"
@@ -37,16 +36,6 @@ std::string_view Version() noexcept { return CREDENCE_VERSION_STRING; }
 namespace {
 
 constexpr int kMaxReasonCodes = 64;
-
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 bool ValidBundleName(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
@@ -118,11 +107,15 @@ struct [[gnu::visibility("hidden")]] Engine::Impl {
   int limit_output = -1;
   // Whether any rule or table reads the request variables (an activation is needed).
   bool needs_activation = false;
+  // Screening (screening.h) and the list files it read, hashed into the digest.
+  std::unique_ptr<internal::Screening> screening;
+  std::vector<std::pair<std::string, std::string>> screening_files;
 
   // Compile steps, in order. Each returns the first error, located and recorded.
   Status CompileMetadataAndCurrency(const CompileScope& scope);
   Status CompileFeatures(const CompileScope& scope);
-  Status CompileModels(CompileScope& scope);  // and the digest
+  Status CompileScreening(const CompileScope& scope);  // lists, screening rules and policy
+  Status CompileModels(CompileScope& scope);           // and the digest
   Status CompileGradeScales(CompileScope& scope);
   Status CompileCredit(const CompileScope& scope);
   Status CompileReasons(const CompileScope& scope);
@@ -164,6 +157,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   if (impl->options.bundle_dir.empty()) impl->options.bundle_dir = loaded.directory;
   CREDENCE_RETURN_IF_ERROR(impl->CompileMetadataAndCurrency(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileFeatures(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileScreening(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileModels(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileGradeScales(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileCredit(scope));
@@ -213,7 +207,7 @@ Status Engine::Impl::CompileModels(CompileScope& scope) {
   const features::FeaturePlan& feature_plan = *plan;
   auto feature_index = [&feature_plan](std::string_view name) { return feature_plan.Find(name); };
   core::Sha256 sha;
-  sha.Update(DeterministicBytes(bundle));
+  sha.Update(io::DeterministicBytes(bundle));
   for (int i = 0; i < bundle.models_size(); ++i) {
     const v1::Model& m = bundle.models(i);
     const std::string path = Indexed("models", i);
@@ -250,7 +244,22 @@ Status Engine::Impl::CompileModels(CompileScope& scope) {
     if (!compiled.ok()) return scope.Fail(compiled.status());
     models.push_back(std::move(compiled).value());
   }
+  for (const auto& [file, bytes] : screening_files) {  // list files, as model files
+    sha.Update(file);
+    sha.Update(std::string_view("\0", 1));
+    sha.Update(bytes);
+  }
   info.digest = "sha256:" + sha.FinishHex();
+  return Status();
+}
+
+// Errors are located and recorded by Screening::Compile itself.
+Status Engine::Impl::CompileScreening(const CompileScope& scope) {
+  const internal::ScreeningInputs in{scope.bundle, scope.map, scope.issues, options.bundle_dir,
+                                     *fx,          *plan,     info,         options.request_limits};
+  auto compiled = internal::Screening::Compile(in, &screening_files);
+  if (!compiled.ok()) return compiled.status();
+  screening = std::move(compiled).value();
   return Status();
 }
 
@@ -398,6 +407,23 @@ Result<FeatureVector> Engine::ComputeFeatures(const v1::ScoreRequest& request) c
   out.values.assign(impl_->plan->size(), 0.0);
   impl_->plan->Evaluate(in, out.values);
   return out;
+}
+
+Result<v1::ScreenResponse> Engine::Screen(const v1::ScreenRequest& request,
+                                          EnterpriseState& state) const {
+  return impl_->screening->Screen(request, state);
+}
+
+Result<EnterpriseState> Engine::BuildState(const v1::ScoreRequest& request) const {
+  return impl_->screening->BuildState(request);
+}
+
+Result<EnterpriseState> Engine::LoadState(std::string_view bytes) const {
+  return impl_->screening->LoadState(bytes);
+}
+
+Result<FeatureVector> Engine::StateFeatures(const EnterpriseState& state) const {
+  return impl_->screening->StateFeatures(state);
 }
 
 Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,

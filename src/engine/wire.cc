@@ -1,4 +1,5 @@
-// Implements ParseRequest and SerializeResponse from credence/engine.h.
+// Implements ParseRequest and SerializeResponse (credence/engine.h) and ParseScreenRequest
+// and SerializeScreenResponse (credence/screener.h): one parser and one printer per format.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
@@ -7,44 +8,55 @@
 #include <string>
 
 #include "credence/engine.h"
+#include "credence/screener.h"
 
 namespace credence {
 
-Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
-                                      const RequestLimits& limits) {
+namespace {
+
+// Parses one message into `message`; `name` names its type in errors ("ScoreRequest").
+Status ParseInto(std::string_view bytes, WireFormat format, const RequestLimits& limits,
+                 const std::string& name, google::protobuf::Message* message) {
   if (bytes.size() > limits.max_request_bytes) {
     return OutOfRangeError("request of " + std::to_string(bytes.size()) +
                            " bytes exceeds the limit of " +
                            std::to_string(limits.max_request_bytes));
   }
-  v1::ScoreRequest request;
   switch (format) {
     case WireFormat::kBinary:
-      if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-        return DataLossError("malformed binary ScoreRequest (truncated, corrupt or invalid UTF-8)");
+      if (!message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        return DataLossError("malformed binary " + name + " (truncated, corrupt or invalid UTF-8)");
       }
-      return request;
+      return OkStatus();
     case WireFormat::kJson: {
       google::protobuf::util::JsonParseOptions options;
       auto status = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(bytes.data(), bytes.size()), &request, options);
+          google::protobuf::StringPiece(bytes.data(), bytes.size()), message, options);
       if (!status.ok()) {
-        return InvalidArgumentError("malformed JSON ScoreRequest: " +
+        return InvalidArgumentError("malformed JSON " + name + ": " +
                                     std::string(status.message()));
       }
-      return request;
+      return OkStatus();
     }
-    case WireFormat::kText: {
-      if (!google::protobuf::TextFormat::ParseFromString(std::string(bytes), &request)) {
-        return InvalidArgumentError("malformed text-format ScoreRequest");
+    case WireFormat::kText:
+      if (!google::protobuf::TextFormat::ParseFromString(std::string(bytes), message)) {
+        return InvalidArgumentError("malformed text-format " + name);
       }
-      return request;
-    }
+      return OkStatus();
   }
   return InvalidArgumentError("unknown wire format");
 }
 
-Result<std::string> SerializeResponse(const v1::ScoreResponse& response, WireFormat format) {
+template <typename M>
+Result<M> ParseMessage(std::string_view bytes, WireFormat format, const RequestLimits& limits,
+                       const std::string& name) {
+  M message;
+  CREDENCE_RETURN_IF_ERROR(ParseInto(bytes, format, limits, name, &message));
+  return message;
+}
+
+Result<std::string> SerializeMessage(const google::protobuf::Message& response, WireFormat format,
+                                     const std::string& name) {
   std::string out;
   switch (format) {
     case WireFormat::kBinary: {
@@ -52,7 +64,7 @@ Result<std::string> SerializeResponse(const v1::ScoreResponse& response, WireFor
       google::protobuf::io::CodedOutputStream coded(&stream);
       coded.SetSerializationDeterministic(true);
       if (!response.SerializeToCodedStream(&coded)) {
-        return InternalError("cannot serialize ScoreResponse");
+        return InternalError("cannot serialize " + name);
       }
       break;
     }
@@ -61,18 +73,42 @@ Result<std::string> SerializeResponse(const v1::ScoreResponse& response, WireFor
       options.add_whitespace = false;
       auto status = google::protobuf::util::MessageToJsonString(response, &out, options);
       if (!status.ok()) {
-        return InternalError("cannot print ScoreResponse as JSON: " +
-                             std::string(status.message()));
+        return InternalError("cannot print " + name + " as JSON: " + std::string(status.message()));
       }
       break;
     }
     case WireFormat::kText:
       if (!google::protobuf::TextFormat::PrintToString(response, &out)) {
-        return InternalError("cannot print ScoreResponse as text");
+        return InternalError("cannot print " + name + " as text");
       }
       break;
   }
   return out;
+}
+
+}  // namespace
+
+Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
+                                      const RequestLimits& limits) {
+  return ParseMessage<v1::ScoreRequest>(bytes, format, limits, "ScoreRequest");
+}
+
+Result<std::string> SerializeResponse(const v1::ScoreResponse& response, WireFormat format) {
+  return SerializeMessage(response, format, "ScoreResponse");
+}
+
+Result<v1::ScreenRequest> ParseScreenRequest(std::string_view bytes, WireFormat format,
+                                             const RequestLimits& limits) {
+  return ParseMessage<v1::ScreenRequest>(bytes, format, limits, "ScreenRequest");
+}
+
+Status ParseScreenRequest(std::string_view bytes, WireFormat format, const RequestLimits& limits,
+                          v1::ScreenRequest* out) {
+  return ParseInto(bytes, format, limits, "ScreenRequest", out);
+}
+
+Result<std::string> SerializeScreenResponse(const v1::ScreenResponse& response, WireFormat format) {
+  return SerializeMessage(response, format, "ScreenResponse");
 }
 
 }  // namespace credence

@@ -2,6 +2,7 @@
 #include "lint/bundle_lint.h"
 
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <utility>
@@ -20,10 +21,12 @@ std::vector<LintFinding> UnusedFeatures(const v1::Bundle& bundle) {
     if (!names.ok()) return;
     for (const std::string& n : *names) used.insert(n.substr(0, n.find('.')));
   };
-  for (const auto& set : bundle.rule_sets()) {
-    for (const auto& rule : set.rules()) {
-      use_expr(rule.condition());
-      for (const auto& n : rules::TemplateFeatureNames(rule.message())) used.insert(n);
+  for (const auto* sets : {&bundle.rule_sets(), &bundle.screening().rule_sets()}) {
+    for (const auto& set : *sets) {
+      for (const auto& rule : set.rules()) {
+        use_expr(rule.condition());
+        for (const auto& n : rules::TemplateFeatureNames(rule.message())) used.insert(n);
+      }
     }
   }
   for (const auto& table : bundle.decision_tables()) {
@@ -57,21 +60,31 @@ std::vector<LintFinding> UnusedFeatures(const v1::Bundle& bundle) {
   return out;
 }
 
-std::vector<LintFinding> NeverFiringRules(const v1::Bundle& bundle) {
-  std::vector<LintFinding> out;
-  for (int s = 0; s < bundle.rule_sets_size(); ++s) {
-    const auto& set = bundle.rule_sets(s);
+namespace {
+
+void AddNeverFiring(const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
+                    const std::string& path, std::vector<LintFinding>& out) {
+  for (int s = 0; s < sets.size(); ++s) {
+    const auto& set = sets[s];
     for (int r = 0; r < set.rules_size(); ++r) {
       auto parsed = expr::Parse(set.rules(r).condition());
       if (!parsed.ok()) continue;  // a compile error reports it
       std::string why;
       if (expr::AnalyzeCondition(*parsed->root, &why) == expr::Satisfiability::kNever) {
         out.push_back(
-            {"rule_sets[" + std::to_string(s) + "].rules[" + std::to_string(r) + "].condition",
+            {path + "[" + std::to_string(s) + "].rules[" + std::to_string(r) + "].condition",
              "rule '" + set.id() + "/" + set.rules(r).id() + "' can never fire: " + why});
       }
     }
   }
+}
+
+}  // namespace
+
+std::vector<LintFinding> NeverFiringRules(const v1::Bundle& bundle) {
+  std::vector<LintFinding> out;
+  AddNeverFiring(bundle.rule_sets(), "rule_sets", out);
+  AddNeverFiring(bundle.screening().rule_sets(), "screening.rule_sets", out);
   return out;
 }
 
@@ -122,6 +135,51 @@ std::vector<LintFinding> PossiblyOverlappingRows(const v1::Bundle& bundle) {
                    std::to_string(b) + " may overlap (not provably disjoint on " + unsure + ")"});
         }
       }
+    }
+  }
+  return out;
+}
+
+}  // namespace credence::lint
+
+namespace credence::lint {
+
+std::vector<LintFinding> ScreeningFindings(const v1::Bundle& bundle) {
+  std::vector<LintFinding> out;
+  std::set<std::string> read;
+  const auto& sets = bundle.screening().rule_sets();
+  // event.kind compared with a literal that is no EventKind name (without EVENT_KIND_).
+  static const std::regex kKindLiteral(
+      R"re(event\.kind\s*(==|!=)\s*['"]([^'"]*)['"]|['"]([^'"]*)['"]\s*(==|!=)\s*event\.kind)re");
+  for (int s = 0; s < sets.size(); ++s) {
+    for (int r = 0; r < sets[s].rules_size(); ++r) {
+      const v1::Rule& rule = sets[s].rules(r);
+      const std::string path =
+          "screening.rule_sets[" + std::to_string(s) + "].rules[" + std::to_string(r) + "]";
+      const std::string who = "screening rule '" + sets[s].id() + "/" + rule.id() + "'";
+      if (auto names = expr::ReferencedNames(rule.condition()); names.ok()) {
+        for (const std::string& n : *names) read.insert(n);
+      }
+      for (std::sregex_iterator it(rule.condition().begin(), rule.condition().end(), kKindLiteral),
+           end;
+           it != end; ++it) {
+        const std::string kind = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
+        v1::EventKind parsed;
+        if (!v1::EventKind_Parse("EVENT_KIND_" + kind, &parsed)) {
+          out.push_back({path + ".condition", who + " compares event.kind with '" + kind +
+                                                  "', which is no event kind (\"ORDER\", "
+                                                  "\"PAYMENT\", ...): it never matches"});
+        }
+      }
+      if (rule.outcome() == v1::OUTCOME_UNSPECIFIED && rule.points() == 0) {
+        out.push_back({path, who + " has neither an outcome nor points: a hit changes nothing"});
+      }
+    }
+  }
+  for (int i = 0; i < bundle.lists_size(); ++i) {
+    if (!read.count("lists." + bundle.lists(i).name())) {
+      out.push_back({"lists[" + std::to_string(i) + "].name",
+                     "list '" + bundle.lists(i).name() + "' is not read by any screening rule"});
     }
   }
   return out;

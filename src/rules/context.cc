@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "expr/analysis.h"
@@ -24,6 +25,7 @@ Value Time(const google::protobuf::Timestamp& t) {
 }
 
 Type StringList() { return Type::List(Type::String()); }
+Type StringDynMap() { return Type::Map(Type::String(), Type::Dyn()); }
 
 Value Strings(const std::vector<std::string>& items) {
   expr::ListValue out;
@@ -83,7 +85,71 @@ Value Flags(const RequestView& v) {
   return Strings(seen);
 }
 
+// ---- Screening: the event being decided ----------------------------------------------------
+
+const io::Attribute* RowAttribute(const io::EventTable& t, std::string_view key) {
+  const std::int32_t id = t.strings.Find(key);
+  for (std::uint32_t k = t.attr_begin[0]; id != io::StringPool::kNoString && k < t.attr_begin[1];
+       ++k) {
+    if (t.attributes[k].key == id) return &t.attributes[k];
+  }
+  return nullptr;
+}
+
+// event.attributes as a map, keys sorted (protobuf maps iterate in no particular order).
+Value EventAttributes(const EventView& e) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : e.event->attributes()) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  expr::MapValue map;
+  std::string error;
+  for (const std::string& key : keys) {
+    const v1::AttributeValue& a = e.event->attributes().at(key);
+    Value v;
+    switch (a.value_case()) {
+      case v1::AttributeValue::kStringValue:
+        v = Value::String(a.string_value());
+        break;
+      case v1::AttributeValue::kIntValue:
+        v = Value::Int(a.int_value());
+        break;
+      case v1::AttributeValue::kDoubleValue:
+        v = Value::Double(a.double_value());
+        break;
+      case v1::AttributeValue::kBoolValue:
+        v = Value::Bool(a.bool_value());
+        break;
+      case v1::AttributeValue::kMoneyValue: {
+        const io::Attribute* converted = RowAttribute(*e.table, key);
+        v = Value::Double(converted != nullptr ? converted->double_value : 0);
+        break;
+      }
+      case v1::AttributeValue::kTimestampValue:
+        v = Time(a.timestamp_value());
+        break;
+      default:
+        continue;
+    }
+    map.Insert(Value::String(key), std::move(v), &error);
+  }
+  return Value::Map(std::move(map));
+}
+
+std::string KindName(const v1::Event& e) {
+  const std::string& full = v1::EventKind_Name(e.kind());
+  constexpr std::string_view kPrefix = "EVENT_KIND_";
+  return full.rfind(kPrefix, 0) == 0 ? full.substr(kPrefix.size()) : full;
+}
+
+// An event.* string getter.
+template <const std::string& (v1::Event::*field)() const>
+Get EventString(const RequestView& v) {
+  if (v.event == nullptr) return std::nullopt;
+  return Value::String((v.event->event->*field)());
+}
+
 constexpr VariableStage kRequest = VariableStage::kRequest;
+constexpr VariableStage kEvent = VariableStage::kEvent;
 constexpr VariableStage kCredit = VariableStage::kCredit;
 constexpr VariableStage kCompliance = VariableStage::kCompliance;
 
@@ -219,6 +285,58 @@ const RequestVariable kVariables[] = {
     {"flags", &StringList, VariableStage::kFlags,
      [](const RequestView& v) -> Get { return Flags(v); }, "unset",
      "the flags raised by rule hits, in first-raised order (decision tables only)"},
+    {"event.id", &Type::String, kEvent, &EventString<&v1::Event::id>, "unset",
+     "the id of the event being screened (screening rules only)"},
+    {"event.kind", &Type::String, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr) return std::nullopt;
+       return Value::String(KindName(*v.event->event));
+     },
+     "unset", "the event's kind without EVENT_KIND_: \"ORDER\", \"REFUND\", \"CUSTOM\", ..."},
+    {"event.custom_kind", &Type::String, kEvent, &EventString<&v1::Event::custom_kind>, "unset",
+     "the name of a custom event (kind \"CUSTOM\"), else \"\""},
+    {"event.time", &Type::Timestamp, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr) return std::nullopt;
+       return Time(v.event->event->time());
+     },
+     "unset", "when the event happened"},
+    {"event.amount", &Type::Double, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr || std::isnan(v.event->table->amount[0])) return std::nullopt;
+       return Value::Double(v.event->table->amount[0]);
+     },
+     "unset", "the amount in base-currency major units; unbound when the event has none"},
+    {"event.has_amount", &Type::Bool, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr) return std::nullopt;
+       return Value::Bool(!std::isnan(v.event->table->amount[0]));
+     },
+     "unset", "whether the event has an amount (event.amount is unbound without one)"},
+    {"event.currency", &Type::String, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr) return std::nullopt;
+       return Value::String(v.event->event->amount().currency_code());
+     },
+     "unset", "the currency the amount was sent in (\"\" without an amount)"},
+    {"event.counterparty", &Type::String, kEvent, &EventString<&v1::Event::counterparty>, "unset",
+     "the other party of the event"},
+    {"event.destination_country", &Type::String, kEvent,
+     &EventString<&v1::Event::destination_country>, "unset", "ISO 3166-1 alpha-2, or \"\""},
+    {"event.origin_country", &Type::String, kEvent, &EventString<&v1::Event::origin_country>,
+     "unset", "ISO 3166-1 alpha-2, or \"\""},
+    {"event.channel", &Type::String, kEvent, &EventString<&v1::Event::channel>, "unset",
+     "the event's channel"},
+    {"event.status", &Type::String, kEvent, &EventString<&v1::Event::status>, "unset",
+     "the event's status"},
+    {"event.reference_id", &Type::String, kEvent, &EventString<&v1::Event::reference_id>, "unset",
+     "the id of the event this one refers to, or \"\""},
+    {"event.attributes", &StringDynMap, kEvent,
+     [](const RequestView& v) -> Get {
+       if (v.event == nullptr) return std::nullopt;
+       return EventAttributes(*v.event);
+     },
+     "unset", "the event's attributes by name (money in base-currency major units)"},
 };
 
 const RequestVariable* FindVariable(std::string_view name) {
@@ -255,6 +373,7 @@ std::string DescribeValue(const Value& v) {
 std::span<const RequestVariable> RequestVariables() { return kVariables; }
 
 bool IsReservedName(std::string_view name) {
+  if (name == "lists") return true;
   return std::any_of(std::begin(kVariables), std::end(kVariables), [&](const RequestVariable& v) {
     return v.name.substr(0, v.name.find('.')) == name;
   });
@@ -271,10 +390,27 @@ Result<expr::Environment> MakeEnvironment(const std::vector<std::string>& featur
     CREDENCE_RETURN_IF_ERROR(env.DeclareFeature(feature_names[i], static_cast<int>(i)));
   }
   for (const RequestVariable& v : kVariables) {
+    if (v.stage == VariableStage::kEvent) continue;  // screening rules only
     CREDENCE_RETURN_IF_ERROR(env.Declare(std::string(v.name), v.type()));
   }
   return env;
 }
+
+Result<expr::Environment> MakeScreeningEnvironment(const std::vector<std::string>& feature_names,
+                                                   const std::vector<std::string>& list_names) {
+  CREDENCE_ASSIGN_OR_RETURN(expr::Environment env, MakeEnvironment(feature_names));
+  for (const RequestVariable& v : kVariables) {
+    if (v.stage == VariableStage::kEvent) {
+      CREDENCE_RETURN_IF_ERROR(env.Declare(std::string(v.name), v.type()));
+    }
+  }
+  for (const std::string& name : list_names) {
+    CREDENCE_RETURN_IF_ERROR(env.Declare(ListVariable(name), StringList()));
+  }
+  return env;
+}
+
+std::string ListVariable(std::string_view name) { return "lists." + std::string(name); }
 
 void Bind(VariableStage stage, const RequestView& view, expr::Activation& activation) {
   for (const RequestVariable& v : kVariables) {
@@ -300,6 +436,10 @@ void BindCompliance(const v1::ComplianceResult& compliance, expr::Activation& ac
 void BindFlags(const google::protobuf::RepeatedPtrField<v1::RuleHit>& hits,
                expr::Activation& activation) {
   Bind(VariableStage::kFlags, {.hits = &hits}, activation);
+}
+
+void BindEvent(const EventView& event, expr::Activation& activation) {
+  Bind(VariableStage::kEvent, {.event = &event}, activation);
 }
 
 std::string DescribeReads(std::string_view expression, const v1::ScoreRequest& request,

@@ -20,6 +20,10 @@ int DiffCommand(int argc, char** argv);
 int ReportCommand(int argc, char** argv);
 // credence predict: runs one model over a CSV (tools/credence/predict.cc).
 int PredictCommand(int argc, char** argv);
+// credence screen: screens a stream of events against durable states (tools/credence/screen.cc).
+int ScreenCommand(int argc, char** argv);
+// credence state: inspects and seeds the screening state store (tools/credence/state_cmd.cc).
+int StateCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

@@ -97,6 +97,7 @@ int ValidateCommand(int argc, char** argv) {
     std::vector<lint::LintFinding> findings = lint::UnusedFeatures(loaded->bundle);
     for (auto& f : lint::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
     for (auto& f : lint::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
+    for (auto& f : lint::ScreeningFindings(loaded->bundle)) findings.push_back(std::move(f));
     for (const auto& f : findings) {
       PrintDiagnostic({Issue::Severity::kWarning,
                        InvalidArgumentError(f.message, loaded->source_map.Locate(f.field_path))});
