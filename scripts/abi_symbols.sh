@@ -24,12 +24,12 @@ exported() {
 }
 
 # Strong definitions in the top-level namespace credence of a static archive (module
-# namespaces, *_internal namespaces and pimpl Impl members are private by construction).
+# namespaces, internal and *_internal namespaces and pimpl Impl members are private by construction).
 public_definitions() {
   local modules
   modules=$(cd "$root/src" && ls -d -- */ | tr -d / | paste -sd '|')
   nm -C --defined-only "$1" 2>/dev/null | grep -E '^[0-9a-f]+ [TDBR] credence::' |
-    sed -E 's/^[0-9a-f]+ [TDBR] //' | grep -vE "^credence::(v1|${modules}|[a-z_]+_internal)::" |
+    sed -E 's/^[0-9a-f]+ [TDBR] //' | grep -vE "^credence::(v1|${modules}|internal|[a-z_]+_internal)::" |
     grep -vE "::Impl::" | LC_ALL=C sort -u
 }
 
