@@ -7,6 +7,8 @@
 #include <string>
 
 #include "credence/engine.h"
+#include "io/json_shape.h"
+#include "io/utf8_fields.h"
 
 namespace credence {
 
@@ -21,19 +23,18 @@ Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
   switch (format) {
     case WireFormat::kBinary:
       if (!request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        if (auto bad = io::FindInvalidUtf8InWire(bytes, *v1::ScoreRequest::descriptor())) {
+          return DataLossError("malformed binary ScoreRequest: invalid UTF-8 in a string field",
+                               {.field_path = *bad});
+        }
         return DataLossError("malformed binary ScoreRequest (truncated, corrupt or invalid UTF-8)");
       }
       return request;
-    case WireFormat::kJson: {
-      google::protobuf::util::JsonParseOptions options;
-      auto status = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(bytes.data(), bytes.size()), &request, options);
-      if (!status.ok()) {
-        return InvalidArgumentError("malformed JSON ScoreRequest: " +
-                                    std::string(status.message()));
-      }
+    case WireFormat::kJson:
+      // Shape, syntax, UTF-8 and number ranges first, located (io/json_shape.h).
+      CREDENCE_RETURN_IF_ERROR(
+          io::ParseJsonMessage(bytes, &request, "malformed JSON ScoreRequest"));
       return request;
-    }
     case WireFormat::kText: {
       if (!google::protobuf::TextFormat::ParseFromString(std::string(bytes), &request)) {
         return InvalidArgumentError("malformed text-format ScoreRequest");
