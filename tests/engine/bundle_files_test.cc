@@ -119,5 +119,20 @@ TEST_F(BundleFilesTest, ModelPathThatIsADirectorySaysSo) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("is a directory, not a file")));
 }
 
+TEST_F(BundleFilesTest, ModelFileErrorsNameTheTreeAndField) {
+  std::ifstream in(root_ / "bundle" / "models" / "gbm.json");
+  std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "\"left_children\":[1,-1,-1]";
+  ASSERT_NE(json.find(from), std::string::npos);
+  json.replace(json.find(from), from.size(), "\"left_children\":\"x\"");
+  std::ofstream(root_ / "bundle" / "models" / "bad.json") << json;
+  WriteBundle(root_ / "bundle", "models/bad.json");
+  EXPECT_THAT(Compile(),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("model file models/bad.json: "
+                                 "learner.gradient_booster.model.trees[0].left_children: tree 0: "
+                                 "'left_children' is string, expected an array")));
+}
+
 }  // namespace
 }  // namespace credence
