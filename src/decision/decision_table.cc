@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/excerpt.h"
 #include "decision/row_overlap.h"
 #include "expr/analysis.h"
 #include "expr/parser.h"
@@ -192,7 +193,7 @@ class TableCompiler {
       const expr::Type& type = input_types_[static_cast<std::size_t>(i)];
       for (const UnaryTest& test : entry->tests) {
         if (CannotMatch(test, type)) {
-          Error(ep, "entry '" + row.input_entries(i) + "' cannot match input '" +
+          Error(ep, "entry '" + core::Excerpt(row.input_entries(i)) + "' cannot match input '" +
                         t_.inputs(i).name() + "' of type " + type.ToString());
           break;
         }
@@ -204,7 +205,7 @@ class TableCompiler {
       auto v = expr::EvaluateConstant(row.output_entries(o));
       if (!v.ok()) {
         Error(rp + ".output_entries[" + std::to_string(o) + "]",
-              "output entry '" + row.output_entries(o) +
+              "output entry '" + core::Excerpt(row.output_entries(o)) +
                   "' is not a literal: " + std::string(v.status().message()));
         outs.emplace_back();
         continue;
@@ -240,7 +241,7 @@ class TableCompiler {
         auto v = expr::EvaluateConstant(p);
         if (!v.ok()) {
           Error(path_ + ".outputs[" + std::to_string(o) + "].priority",
-                "priority '" + p + "' is not a literal");
+                "priority '" + core::Excerpt(p) + "' is not a literal");
           continue;
         }
         prio.push_back(*v);

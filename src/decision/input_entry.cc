@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "core/excerpt.h"
+
 namespace credence::decision {
 namespace {
 
@@ -152,7 +154,7 @@ class EntryParser {
   }
 
   Status Error(std::string_view what) const {
-    return InvalidArgumentError("input entry '" + std::string(s_) + "': " + std::string(what) +
+    return InvalidArgumentError("input entry '" + core::Excerpt(s_) + "': " + std::string(what) +
                                 " at offset " + std::to_string(i_));
   }
   void SkipSpace() {

@@ -218,3 +218,26 @@ TEST(ParserTest, LongFlatExpressionWithinLimitsParses) {
 
 }  // namespace
 }  // namespace credence::expr
+
+namespace credence::expr {
+namespace {
+
+// A 90 KB expression is not echoed in full: a window of a few hundred bytes around the
+// caret (issue 13, cause 12).
+TEST(ParserTest, FormatErrorOfAHugeLineShowsAWindow) {
+  const std::string src = "x == '" + std::string(90'000, 'a') + "' && )";
+  Result<ParsedExpr> r = Parse(src);
+  ASSERT_FALSE(r.ok());
+  const std::string text = FormatError(src, r.status());
+  EXPECT_LT(text.size(), 600u) << text;
+  EXPECT_NE(text.find("' && )"), std::string::npos) << text;
+  // The caret still sits under the ')'.
+  const auto first = text.find(" | ");
+  const auto second = text.find(" | ", first + 3);
+  const std::string line = text.substr(first + 3, text.find('\n', first) - first - 3);
+  const std::string caret = text.substr(second + 3, text.find('\n', second) - second - 3);
+  EXPECT_EQ(line[caret.size() - 1], ')');
+}
+
+}  // namespace
+}  // namespace credence::expr
