@@ -3,7 +3,6 @@
 // apart by their content.
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
 #include <string>
