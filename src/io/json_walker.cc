@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <optional>
@@ -253,7 +254,13 @@ class Walker {
       if (out != nullptr) out->push_back(kValue[k]);
       return OkStatus();
     }
-    if (e != 'u') return Syntax("unknown escape \\" + std::string(1, e), at);
+    if (e != 'u') {
+      // Quote the character only when it is printable ASCII: it may be any byte.
+      const auto c = static_cast<unsigned char>(e);
+      char shown[16];
+      std::snprintf(shown, sizeof shown, c >= 0x20 && c < 0x7F ? "\\%c" : "byte 0x%02X", c);
+      return Syntax(std::string("unknown escape ") + shown, at);
+    }
     CREDENCE_ASSIGN_OR_RETURN(std::uint32_t cp, Hex4(at));
     if (cp >= 0xDC00 && cp <= 0xDFFF)
       return Error(StatusCode::kInvalidArgument, "lone low surrogate escape in a string", at);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "credence/bundle.h"
 #include "credence/engine.h"
 #include "credence/v1/bundle.pb.h"
@@ -156,6 +157,16 @@ TEST(JsonShapeTest, InvalidUtf8AndLoneSurrogatesAreRefused) {
                           BundleFormat::kJson, "b.json")
                   .status(),
               FailsAt(StatusCode::kInvalidArgument, 1, 41, "metadata.version"));
+}
+
+// Found by request_json_fuzzer: an escape of a byte that is not ASCII was quoted raw, so the
+// error message itself was not UTF-8 (and would have broken a JSON Lines error record).
+TEST(JsonShapeTest, UnknownEscapeOfAnyByteGivesAValidMessage) {
+  const Status s = CheckRequest("{\"requestId\":\"\\\x8b\"}");
+  EXPECT_THAT(s, StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown escape byte 0x8B")));
+  EXPECT_TRUE(core::IsValidUtf8(s.message()));
+  EXPECT_THAT(CheckRequest(R"({"requestId":"\q"})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown escape \\q")));
 }
 
 TEST(JsonShapeTest, RepeatedFieldsEnumsAndOneofs) {
