@@ -79,6 +79,13 @@ Status ParseArray(const KeyValue& kv, std::size_t expected, const std::string& w
     }
     T v{};
     if (!ParseNumber(token, &v)) {
+      const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+      if (ec == std::errc::result_out_of_range && ptr == token.data() + token.size()) {
+        return OutOfRangeError("LightGBM text: " + where + ": '" + std::string(kv.key) +
+                                   "' value '" + std::string(token.substr(0, 40)) +
+                                   "' is out of range",
+                               {.line = kv.line});
+      }
       return Invalid(kv.line, where + ": '" + std::string(kv.key) + "' value '" +
                                   std::string(token.substr(0, 40)) + "' is not a number");
     }
