@@ -177,13 +177,15 @@ TEST(CsvTest, HugeCellsAreNotEchoedInFull) {
   EXPECT_LT(labels.status().message().size(), 500u);
   EXPECT_NE(labels.status().message().find("(1048576 bytes)"), std::string::npos);
   // A header name that long, in a row error.
-  auto reader = CsvReader::Open(big + ",x\n\"unterminated\n", "h.csv");
+  const std::string text = big + ",x\n\"unterminated\n";  // must outlive the reader
+  auto reader = CsvReader::Open(text, "h.csv");
   ASSERT_TRUE(reader.ok()) << reader.status();
   std::vector<std::string> cells;
   auto next = reader->Next(cells);
   ASSERT_FALSE(next.ok());
   EXPECT_LT(next.status().message().size(), 500u);
-  auto dup = CsvReader::Open(big + "," + big + "\n", "d.csv");
+  const std::string twice = big + "," + big + "\n";
+  auto dup = CsvReader::Open(twice, "d.csv");
   ASSERT_FALSE(dup.ok());
   EXPECT_LT(dup.status().message().size(), 500u);
 }
