@@ -217,6 +217,19 @@ Status ReadArray(const Json& tree, std::size_t t, const std::string& path, const
   return OkStatus();
 }
 
+// A declared count of trees (gbtree_model_param.num_trees) must be the count present: a file
+// that declares 10^6 trees and holds one is cut or forged.
+Status CheckDeclaredTrees(const Json& model, const std::string& mpath, std::size_t present) {
+  const Json* gp = Field(model, "gbtree_model_param");
+  if (gp == nullptr) return OkStatus();
+  CREDENCE_ASSIGN_OR_RETURN(std::int64_t declared, IntParam(*gp, mpath + ".gbtree_model_param",
+                                                            "num_trees", -1, /*required=*/false));
+  if (declared == -1 || declared == static_cast<std::int64_t>(present)) return OkStatus();
+  return Invalid(mpath + ".gbtree_model_param.num_trees",
+                 "num_trees declares " + std::to_string(declared) + " trees, the file has " +
+                     std::to_string(present));
+}
+
 Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options, TreeSpec* spec) {
   const std::string path = "learner.gradient_booster.model.trees[" + std::to_string(t) + "]";
   if (!tree.is_object()) return Invalid(path, "tree " + std::to_string(t) + " is not an object");
@@ -413,17 +426,7 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                                std::to_string(options.max_trees),
                            {.field_path = mpath + ".trees"});
   }
-  // A declared count of trees must be the count present: a file that declares 10^6 trees and
-  // holds one is cut or forged.
-  if (const Json* gp = Field(*model, "gbtree_model_param"); gp != nullptr) {
-    CREDENCE_ASSIGN_OR_RETURN(std::int64_t declared, IntParam(*gp, mpath + ".gbtree_model_param",
-                                                              "num_trees", -1, /*required=*/false));
-    if (declared != -1 && declared != static_cast<std::int64_t>(trees->size())) {
-      return Invalid(mpath + ".gbtree_model_param.num_trees",
-                     "num_trees declares " + std::to_string(declared) + " trees, the file has " +
-                         std::to_string(trees->size()));
-    }
-  }
+  CREDENCE_RETURN_IF_ERROR(CheckDeclaredTrees(*model, mpath, trees->size()));
   if (const Json* tree_info = Field(*model, "tree_info"); tree_info != nullptr) {
     if (!tree_info->is_array()) return Invalid(mpath + ".tree_info", "expected an array");
     if (tree_info->size() != trees->size()) {
