@@ -62,6 +62,17 @@ inline void ScoreAndCheck(const Engine& engine, const v1::ScoreRequest& request)
   if (!again.ok() || *again != *json) __builtin_trap();
 }
 
+// The body of the request targets: ParseRequest in `format`, then ScoreAndCheck with the
+// starter bundle.
+inline void FuzzRequest(std::string_view bytes, WireFormat format) {
+  auto request = ParseRequest(bytes, format);
+  if (!request.ok()) {
+    CheckStatus(request.status());
+    return;
+  }
+  ScoreAndCheck(StarterEngine(), *request);
+}
+
 }  // namespace credence::fuzz
 
 #endif  // CREDENCE_FUZZ_FUZZ_UTIL_H_

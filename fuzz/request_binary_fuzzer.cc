@@ -8,12 +8,7 @@
 #include "fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  auto request = credence::ParseRequest(bytes, credence::WireFormat::kBinary);
-  if (!request.ok()) {
-    credence::fuzz::CheckStatus(request.status());
-    return 0;
-  }
-  credence::fuzz::ScoreAndCheck(credence::fuzz::StarterEngine(), *request);
+  credence::fuzz::FuzzRequest(std::string_view(reinterpret_cast<const char*>(data), size),
+                              credence::WireFormat::kBinary);
   return 0;
 }

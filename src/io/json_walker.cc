@@ -316,18 +316,39 @@ class Walker {
     return s_.substr(start, pos_ - start);
   }
 
+  // At an opening '{' or '[': consumes it; true when `close` follows at once (empty).
+  bool OpenEmpty(char close) {
+    ++pos_;
+    SkipSpace();
+    if (Peek() != close) return false;
+    ++pos_;
+    return true;
+  }
+
+  // After a member or element: true when ',' follows (another one comes), false when `close`
+  // ends the object or array; a syntax error otherwise.
+  Result<bool> More(char close) {
+    SkipSpace();
+    if (Peek() == ',') {
+      ++pos_;
+      return true;
+    }
+    if (Peek() == close) {
+      ++pos_;
+      return false;
+    }
+    const std::string inside = close == '}' ? "an object" : "an array";
+    if (AtEnd()) return Syntax("the document ends inside " + inside, pos_);
+    return Syntax(std::string("expected ',' or '") + close + "'", pos_);
+  }
+
   // ---- Values -------------------------------------------------------------------------
 
   // A message's object at pos_ ('{').
   Status Message(const Descriptor& d, int depth) {
     if (depth > kMaxJsonDepth) return Deep();
-    ++pos_;
     FieldSet seen(d), non_null(d);
-    SkipSpace();
-    if (Peek() == '}') {
-      ++pos_;
-      return OkStatus();
-    }
+    if (OpenEmpty('}')) return OkStatus();
     while (true) {
       SkipSpace();
       const std::size_t key_at = pos_;
@@ -364,16 +385,8 @@ class Walker {
       if (Peek() != 'n') non_null.Add(f->index());
       CREDENCE_RETURN_IF_ERROR(FieldValue(*f, depth));
       path_.pop_back();
-      SkipSpace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (Peek() == '}') {
-        ++pos_;
-        return OkStatus();
-      }
-      return Syntax(AtEnd() ? "the document ends inside an object" : "expected ',' or '}'", pos_);
+      CREDENCE_ASSIGN_OR_RETURN(bool more, More('}'));
+      if (!more) return OkStatus();
     }
   }
 
@@ -403,12 +416,7 @@ class Walker {
 
   Status Array(const FieldDescriptor& f, int depth) {
     if (depth > kMaxJsonDepth) return Deep();
-    ++pos_;
-    SkipSpace();
-    if (Peek() == ']') {
-      ++pos_;
-      return OkStatus();
-    }
+    if (OpenEmpty(']')) return OkStatus();
     for (std::int64_t i = 0;; ++i) {
       path_.push_back({.index = i});
       CREDENCE_ASSIGN_OR_RETURN(JsonKind kind, ValueKind());
@@ -416,28 +424,15 @@ class Walker {
       if (!JsonKindAllowed(f, true, kind)) return KindError(f, true, kind);
       CREDENCE_RETURN_IF_ERROR(Element(f, kind, depth));
       path_.pop_back();
-      SkipSpace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (Peek() == ']') {
-        ++pos_;
-        return OkStatus();
-      }
-      return Syntax(AtEnd() ? "the document ends inside an array" : "expected ',' or ']'", pos_);
+      CREDENCE_ASSIGN_OR_RETURN(bool more, More(']'));
+      if (!more) return OkStatus();
     }
   }
 
   Status MapObject(const FieldDescriptor& f, int depth) {
     if (depth > kMaxJsonDepth) return Deep();
     const FieldDescriptor& value = *f.message_type()->map_value();
-    ++pos_;
-    SkipSpace();
-    if (Peek() == '}') {
-      ++pos_;
-      return OkStatus();
-    }
+    if (OpenEmpty('}')) return OkStatus();
     while (true) {
       SkipSpace();
       if (Peek() != '"') return Syntax("expected a map key in double quotes", pos_);
@@ -452,16 +447,8 @@ class Walker {
       if (!JsonKindAllowed(value, true, kind)) return KindError(value, true, kind);
       CREDENCE_RETURN_IF_ERROR(Element(value, kind, depth));
       path_.pop_back();
-      SkipSpace();
-      if (Peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (Peek() == '}') {
-        ++pos_;
-        return OkStatus();
-      }
-      return Syntax(AtEnd() ? "the document ends inside an object" : "expected ',' or '}'", pos_);
+      CREDENCE_ASSIGN_OR_RETURN(bool more, More('}'));
+      if (!more) return OkStatus();
     }
   }
 
@@ -515,12 +502,7 @@ class Walker {
       case JsonKind::kObject:
       case JsonKind::kArray: {
         const bool object = kind == JsonKind::kObject;
-        ++pos_;
-        SkipSpace();
-        if (Peek() == (object ? '}' : ']')) {
-          ++pos_;
-          return OkStatus();
-        }
+        if (OpenEmpty(object ? '}' : ']')) return OkStatus();
         while (true) {
           SkipSpace();
           if (object) {
@@ -531,16 +513,8 @@ class Walker {
             ++pos_;
           }
           CREDENCE_RETURN_IF_ERROR(AnyValue(depth + 1));
-          SkipSpace();
-          if (Peek() == ',') {
-            ++pos_;
-            continue;
-          }
-          if (Peek() == (object ? '}' : ']')) {
-            ++pos_;
-            return OkStatus();
-          }
-          return Syntax(object ? "expected ',' or '}'" : "expected ',' or ']'", pos_);
+          CREDENCE_ASSIGN_OR_RETURN(bool more, More(object ? '}' : ']'));
+          if (!more) return OkStatus();
         }
       }
       default:
