@@ -1,6 +1,10 @@
 // CheckJson: one pass over a JSON document against a message descriptor, with the shape
 // rules of json_shape.cc, JSON syntax, UTF-8, number ranges and positions. See
 // json_shape.h.
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+#include <google/protobuf/util/time_util.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -464,10 +468,12 @@ class Walker {
         return AnyValue(depth + 1);  // ListValue or Value
       case JsonKind::kString: {
         const std::size_t at = pos_;
-        const bool scalar = f.cpp_type() != FieldDescriptor::CPPTYPE_STRING &&
-                            f.cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE;
+        const bool message = f.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+        const bool time = message && IsTime(*f.message_type());
+        const bool scalar = !message && f.cpp_type() != FieldDescriptor::CPPTYPE_STRING;
         std::string text;
-        CREDENCE_RETURN_IF_ERROR(String(scalar ? &text : nullptr));
+        CREDENCE_RETURN_IF_ERROR(String(scalar || time ? &text : nullptr));
+        if (time) return CheckTime(*f.message_type(), text, at);
         return scalar ? CheckScalarString(f, text, at) : OkStatus();
       }
       case JsonKind::kNumber: {
@@ -523,6 +529,27 @@ class Walker {
   }
 
   // ---- Scalars ------------------------------------------------------------------------
+
+  static bool IsTime(const Descriptor& d) {
+    return d.full_name() == "google.protobuf.Timestamp" ||
+           d.full_name() == "google.protobuf.Duration";
+  }
+
+  // A Timestamp ("2026-01-01T00:00:00Z", RFC 3339) or Duration ("3.5s") string, as protobuf
+  // will read it; refused here so that the error has a location.
+  Status CheckTime(const Descriptor& d, const std::string& text, std::size_t at) {
+    const bool timestamp = d.full_name() == "google.protobuf.Timestamp";
+    google::protobuf::Timestamp ts;
+    google::protobuf::Duration duration;
+    const bool ok = timestamp ? google::protobuf::util::TimeUtil::FromString(text, &ts)
+                              : google::protobuf::util::TimeUtil::FromString(text, &duration);
+    if (ok) return OkStatus();
+    return Error(StatusCode::kInvalidArgument,
+                 std::string(timestamp ? "not an RFC 3339 timestamp" : "not a duration") +
+                     " (like " + (timestamp ? "\"2026-01-31T00:00:00Z\"" : "\"3600s\"") + "): \"" +
+                     core::Excerpt(text, 64) + "\"",
+                 at);
+  }
 
   // A string standing for a bool, enum or number field.
   Status CheckScalarString(const FieldDescriptor& f, const std::string& text, std::size_t at) {

@@ -106,6 +106,19 @@ TEST(JsonShapeTest, UnknownFieldInPrettyJsonIsLocatedOnItsLine) {
                           HasSubstr("unknown field 'tiem' in credence.v1.Event")));
 }
 
+TEST(JsonShapeTest, MalformedTimesAreLocated) {
+  EXPECT_THAT(CheckRequest("{\n  \"asOf\": \"2026-13-01T00:00:00Z\"\n}"),
+              FailsAt(StatusCode::kInvalidArgument, 2, 11, "as_of"));
+  EXPECT_THAT(CheckRequest(R"({"asOf":"yesterday"})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not an RFC 3339 timestamp")));
+  EXPECT_THAT(CheckJson(R"({"features":[{"window":{"trailing":"90 days"}}]})",
+                        *v1::Bundle::descriptor()),
+              FailsAt(StatusCode::kInvalidArgument, 1, 36, "features[0].window.trailing"));
+  EXPECT_THAT(CheckJson(R"({"features":[{"window":{"trailing":"7776000s"}}]})",
+                        *v1::Bundle::descriptor()),
+              ::credence::testing::IsOk());
+}
+
 TEST(JsonShapeTest, SyntaxErrorsCarryLineAndColumn) {
   EXPECT_THAT(CheckRequest("{\n  \"requestId\": \"r\",\n  \"asOf\" \"x\"\n}"),
               FailsAt(StatusCode::kInvalidArgument, 3, 10, ""));
