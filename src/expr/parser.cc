@@ -53,8 +53,7 @@ class Parser {
 
   std::string Describe(const Token& t) {
     if (t.kind == Tok::kEof) return "end of input";
-    return "'" + std::string(src_.substr(t.offset, std::min<std::size_t>(t.end - t.offset, 20))) +
-           "'";
+    return "'" + core::Excerpt(src_.substr(t.offset, t.end - t.offset), 20) + "'";
   }
 
   void Next() {
