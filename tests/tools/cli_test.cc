@@ -176,6 +176,20 @@ TEST(CliTest, ValidateShowsAWindowOfAHugeLine) {
   std::filesystem::remove_all(dir);
 }
 
+// A JSON bundle's syntax error has line, column and a caret (issue 13, cause 12).
+TEST(CliTest, ValidateLocatesJsonSyntaxErrors) {
+  const std::string dir = TempPath("jsonsyntax");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bundle.json") << "{\n  \"metadata\": {\"name\": \"x\",}\n}\n";
+  CliRun v = Cli("validate " + dir, true);
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_THAT(v.out, HasSubstr("bundle.json:2:28: error: malformed JSON bundle: JSON syntax error: "
+                               "expected a field name in double quotes [metadata]"));
+  EXPECT_THAT(v.out, HasSubstr("  \"metadata\": {\"name\": \"x\",}\n"
+                               "                             ^"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliTest, ValidateAcceptsTheStarterBundle) {
   CliRun v = Cli("validate " + Src("models/starter"));
   EXPECT_EQ(v.exit_code, 0);
