@@ -195,8 +195,11 @@ class CREDENCE_EXPORT EngineHandle {
 
 // Byte-level helpers for hosts and tools.
 
-// Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary, INVALID_ARGUMENT for
-// malformed JSON/text or invalid UTF-8, OUT_OF_RANGE when larger than `limits`.
+// Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary (naming the field when a
+// string is not UTF-8); INVALID_ARGUMENT for malformed JSON/text, invalid UTF-8 and JSON of
+// the wrong shape (an array inside an array, an unknown field, ...), with line:column and
+// field path for JSON; OUT_OF_RANGE for a JSON number that does not fit its field and when
+// larger than `limits`.
 CREDENCE_EXPORT Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
                                                       const RequestLimits& limits = {});
 // Serializes a response deterministically (binary: deterministic map order; JSON: protobuf's

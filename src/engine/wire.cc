@@ -9,6 +9,8 @@
 
 #include "credence/engine.h"
 #include "credence/screener.h"
+#include "io/json_shape.h"
+#include "io/utf8_fields.h"
 
 namespace credence {
 
@@ -25,19 +27,16 @@ Status ParseInto(std::string_view bytes, WireFormat format, const RequestLimits&
   switch (format) {
     case WireFormat::kBinary:
       if (!message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        if (auto bad = io::FindInvalidUtf8InWire(bytes, *message->GetDescriptor())) {
+          return DataLossError("malformed binary " + name + ": invalid UTF-8 in a string field",
+                               {.field_path = *bad});
+        }
         return DataLossError("malformed binary " + name + " (truncated, corrupt or invalid UTF-8)");
       }
       return OkStatus();
-    case WireFormat::kJson: {
-      google::protobuf::util::JsonParseOptions options;
-      auto status = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(bytes.data(), bytes.size()), message, options);
-      if (!status.ok()) {
-        return InvalidArgumentError("malformed JSON " + name + ": " +
-                                    std::string(status.message()));
-      }
-      return OkStatus();
-    }
+    case WireFormat::kJson:
+      // Shape, syntax, UTF-8 and number ranges first, located (io/json_shape.h).
+      return io::ParseJsonMessage(bytes, message, "malformed JSON " + name);
     case WireFormat::kText:
       if (!google::protobuf::TextFormat::ParseFromString(std::string(bytes), message)) {
         return InvalidArgumentError("malformed text-format " + name);

@@ -7,7 +7,9 @@
 #include <string>
 #include <utility>
 
+#include "decision/decision_table.h"
 #include "decision/input_entry.h"
+#include "decision/row_overlap.h"
 #include "expr/analysis.h"
 #include "expr/parser.h"
 #include "rules/rule_set.h"
@@ -93,48 +95,42 @@ std::vector<LintFinding> PossiblyOverlappingRows(const v1::Bundle& bundle) {
   for (int t = 0; t < bundle.decision_tables_size(); ++t) {
     const auto& table = bundle.decision_tables(t);
     if (table.hit_policy() != v1::DECISION_HIT_POLICY_UNIQUE) continue;
-    std::vector<std::vector<std::optional<decision::InputEntry>>> rows;
-    for (const auto& row : table.rows()) {
-      std::vector<std::optional<decision::InputEntry>> entries;
+    // Rows with a bad entry or the wrong width are compile errors; they are left out.
+    std::vector<std::vector<decision::EntryShape>> rows;
+    std::vector<int> row_numbers;
+    for (int r = 0; r < table.rows_size(); ++r) {
+      const auto& row = table.rows(r);
+      if (row.input_entries_size() != table.inputs_size()) continue;
+      std::vector<decision::EntryShape> shapes;
       for (const auto& text : row.input_entries()) {
         auto e = decision::ParseInputEntry(text);
-        entries.push_back(e.ok() ? std::optional<decision::InputEntry>(std::move(e).value())
-                                 : std::nullopt);
+        if (!e.ok()) break;
+        shapes.push_back(decision::ShapeOf(*e));
       }
-      rows.push_back(std::move(entries));
+      if (shapes.size() != static_cast<std::size_t>(table.inputs_size())) continue;
+      rows.push_back(std::move(shapes));
+      row_numbers.push_back(r);
     }
-    for (std::size_t a = 0; a < rows.size(); ++a) {
-      for (std::size_t b = a + 1; b < rows.size(); ++b) {
-        if (rows[a].size() != rows[b].size()) continue;
-        bool disjoint = false, maybe = false;
-        std::string unsure;
-        for (std::size_t i = 0; i < rows[a].size() && !disjoint; ++i) {
-          if (!rows[a][i] || !rows[b][i]) {
-            disjoint = true;  // a bad entry is a compile error; nothing to add
-            break;
-          }
-          switch (decision::RelateEntries(*rows[a][i], *rows[b][i])) {
-            case decision::EntryRelation::kDisjoint:
-              disjoint = true;
-              break;
-            case decision::EntryRelation::kMaybe:
-              maybe = true;
-              if (!unsure.empty()) unsure += ", ";
-              unsure += i < static_cast<std::size_t>(table.inputs_size())
-                            ? "'" + table.inputs(static_cast<int>(i)).name() + "'"
-                            : std::to_string(i);
-              break;
-            case decision::EntryRelation::kOverlap:
-              break;
-          }
-        }
-        if (!disjoint && maybe) {
-          out.push_back(
-              {"decision_tables[" + std::to_string(t) + "].rows[" + std::to_string(b) + "]",
-               "UNIQUE table '" + table.id() + "': rows " + std::to_string(a) + " and " +
-                   std::to_string(b) + " may overlap (not provably disjoint on " + unsure + ")"});
-        }
+    const decision::RowOverlaps found = decision::FindRowOverlaps(
+        rows, decision::OverlapKind::kPossible, decision::kMaxReportedOverlaps);
+    const std::string where = "decision_tables[" + std::to_string(t) + "]";
+    for (const decision::RowPair& p : found.pairs) {
+      const std::string a = std::to_string(row_numbers[p.a]);
+      const std::string b = std::to_string(row_numbers[p.b]);
+      std::string unsure;
+      for (std::size_t c : p.maybe_columns) {
+        if (!unsure.empty()) unsure += ", ";
+        unsure += "'" + table.inputs(static_cast<int>(c)).name() + "'";
       }
+      out.push_back({where + ".rows[" + b + "]",
+                     "UNIQUE table '" + table.id() + "': rows " + a + " and " + b +
+                         " may overlap (not provably disjoint on " + unsure + ")"});
+    }
+    if (found.truncated) {
+      out.push_back({where + ".rows", "UNIQUE table '" + table.id() +
+                                          "': more rows may overlap; only the first " +
+                                          std::to_string(decision::kMaxReportedOverlaps) +
+                                          " pairs found are listed"});
     }
   }
   return out;

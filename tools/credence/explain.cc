@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command_line.h"
@@ -344,6 +345,12 @@ int ExplainCommand(int argc, char** argv) {
     if (one.ok()) {
       count = 1;
       if (wanted.empty() || one->request_id() == wanted) request = std::move(one).value();
+    } else if (std::string_view(one.status().message()).find("after the end of the document") ==
+               std::string_view::npos) {
+      // One document (pretty-printed or not) that is wrong: its error, located by line and
+      // column in the file, not line 1 of a JSON Lines reading.
+      std::cerr << "credence explain: " << one.status().WithLocation({.file = args.in}) << "\n";
+      return 2;
     }
   }
   // ... or a stream of them.
