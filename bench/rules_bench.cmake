@@ -5,5 +5,5 @@ if(NOT LUA54_FOUND)
   message(STATUS "rules_bench: liblua5.4-dev not found, rules_bench not built")
 else()
   credence_add_benchmark(rules_bench SOURCES ${CMAKE_CURRENT_LIST_DIR}/rules_bench.cc
-                         LIBS PkgConfig::LUA54)
+                         MODULES rules LIBS PkgConfig::LUA54)
 endif()

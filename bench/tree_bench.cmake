@@ -33,8 +33,8 @@ else()
   else()
     target_link_libraries(credence_tree_bench PRIVATE benchmark::benchmark_main)
   endif()
-  target_include_directories(credence_tree_bench PRIVATE ${credence_SOURCE_DIR}/src
-                                                         ${CREDENCE_XGBOOST_INCLUDE_DIR})
+  credence_use_modules(credence_tree_bench MODULES models)
+  target_include_directories(credence_tree_bench PRIVATE ${CREDENCE_XGBOOST_INCLUDE_DIR})
   target_link_libraries(credence_tree_bench PRIVATE credence_internal
                                                     ${CREDENCE_XGBOOST_LIBRARY})
   target_compile_definitions(credence_tree_bench PRIVATE

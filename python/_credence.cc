@@ -25,6 +25,8 @@
 #include "credence/bundle.h"
 #include "credence/engine.h"
 #include "credence/predictor.h"
+#include "credence/screener.h"
+#include "credence/state_store.h"
 #include "credence/status.h"
 #include "sim/simulator.h"
 
@@ -74,6 +76,18 @@ WireFormat ToWireFormat(int format) {
   return static_cast<WireFormat>(format);
 }
 
+// The output lines of a serialized batch (each record's bytes: its response or its error
+// record) and the number of records that failed.
+std::pair<py::list, std::size_t> Lines(const std::vector<SerializedResult>& results) {
+  std::size_t failed = 0;
+  py::list out(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results[i].status.ok()) ++failed;
+    out[i] = py::bytes(results[i].bytes);
+  }
+  return {std::move(out), failed};
+}
+
 class PyEngine {
  public:
   explicit PyEngine(std::shared_ptr<const Engine> engine) : engine_(std::move(engine)) {}
@@ -97,6 +111,7 @@ class PyEngine {
   }
 
   const BundleInfo& info() const { return engine_->info(); }
+  const std::shared_ptr<const Engine>& engine() const { return engine_; }
 
   // One request in `format`; the response in `out_format`.
   py::bytes Score(const py::bytes& request, int format, int out_format,
@@ -141,14 +156,7 @@ class PyEngine {
                                     .out_format = WireFormat::kJson,
                                     .error_records = true,
                                     .first_index = first_index};
-    std::vector<SerializedResult> results = Run(records, options, threads);
-    std::size_t failed = 0;
-    py::list out(results.size());
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (!results[i].status.ok()) ++failed;
-      out[i] = py::bytes(results[i].bytes);
-    }
-    return {std::move(out), failed};
+    return Lines(Run(records, options, threads));
   }
 
  private:
@@ -171,6 +179,80 @@ class PyEngine {
 
  private:
   std::shared_ptr<const Engine> engine_;
+};
+
+// ---- screen: events against durable states (credence/screener.h) --------------------------
+
+// A credence::Screener over a RocksDB store. Thread-compatible: the Python wrapper
+// (credence.Screener) serializes calls with a lock.
+class PyScreener {
+ public:
+  PyScreener(const PyEngine& engine, const std::string& state_dir, bool sync) {
+    py::gil_scoped_release release;
+    std::shared_ptr<StateStore> store =
+        ValueOrThrow(OpenRocksDbStateStore(state_dir, {.sync = sync}));
+    screener_ = std::make_unique<Screener>(engine.engine(), std::move(store));
+  }
+
+  // One request in `format`; the response in `out_format`, committed before it returns.
+  py::bytes Screen(const py::bytes& request, int format, int out_format) {
+    const WireFormat in = ToWireFormat(format), out = ToWireFormat(out_format);
+    std::string bytes = request;
+    std::string response;
+    {
+      py::gil_scoped_release release;
+      v1::ScreenRequest parsed = ValueOrThrow(ParseScreenRequest(bytes, in));
+      v1::ScreenResponse screened = ValueOrThrow(screener_->Screen(parsed));
+      response = ValueOrThrow(SerializeScreenResponse(screened, out));
+    }
+    return py::bytes(response);
+  }
+
+  // JSON Lines records (blank ones removed) to the lines `credence screen` writes; a record
+  // that fails gets the error record of index `indices[i]` (its position in the whole
+  // stream). Returns (lines, number of error records).
+  std::pair<py::list, std::size_t> ScreenJsonLines(const std::vector<std::string>& records,
+                                                   const std::vector<std::size_t>& indices,
+                                                   int threads) {
+    if (indices.size() != records.size()) {
+      Throw(InvalidArgumentError("one index per record is required"));
+    }
+    std::vector<SerializedResult> results;
+    {
+      py::gil_scoped_release release;
+      std::vector<std::string_view> views(records.begin(), records.end());
+      results = ValueOrThrow(screener_->ScreenSerialized(
+          views, {.in_format = WireFormat::kJson, .out_format = WireFormat::kJson},
+          {.threads = threads}));
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].status.ok()) continue;
+        results[i].bytes = SerializeErrorRecord(indices[i], results[i].request_id,
+                                                results[i].status, WireFormat::kJson)
+                               .value();
+      }
+    }
+    return Lines(results);
+  }
+
+  // The features of an enterprise's stored state as of its latest event (None when it has
+  // no state): (as_of ns, values in bundle order).
+  py::object Features(const std::string& enterprise_id) {
+    std::optional<std::pair<std::int64_t, std::vector<double>>> result;
+    {
+      py::gil_scoped_release release;
+      std::optional<EnterpriseState> state = ValueOrThrow(screener_->Load(enterprise_id));
+      if (state) {
+        const v1::EnterpriseState saved = state->ToProto();
+        result.emplace(saved.as_of().seconds() * 1'000'000'000 + saved.as_of().nanos(),
+                       ValueOrThrow(screener_->engine().StateFeatures(*state)).values);
+      }
+    }
+    if (!result) return py::none();
+    return py::make_tuple(result->first, result->second);
+  }
+
+ private:
+  std::unique_ptr<Screener> screener_;
 };
 
 // ---- predict: a model over a matrix of feature rows ----------------------------------------
@@ -333,6 +415,14 @@ PYBIND11_MODULE(_credence, m) {
            py::arg("threads") = 0, py::arg("first_index") = 0)
       .def("features", &PyEngine::Features, py::arg("request"), py::arg("format"));
 
+  py::class_<PyScreener>(m, "Screener")
+      .def(py::init<const PyEngine&, const std::string&, bool>(), py::arg("engine"),
+           py::arg("state_dir"), py::arg("sync"))
+      .def("screen", &PyScreener::Screen, py::arg("request"), py::arg("format"),
+           py::arg("out_format"))
+      .def("screen_json_lines", &PyScreener::ScreenJsonLines, py::arg("records"),
+           py::arg("indices"), py::arg("threads"))
+      .def("features", &PyScreener::Features, py::arg("enterprise_id"));
   m.def("simulate", &Simulate, py::arg("first"), py::arg("count"), py::arg("seed"),
         py::arg("as_of_seconds"), py::arg("history_days"), py::arg("json"));
 

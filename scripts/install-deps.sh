@@ -11,6 +11,8 @@ packages=(
   libboost-math-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libabsl-dev nlohmann-json3-dev
+  # The screening state store (credence/state_store.h).
+  librocksdb-dev
   python3
   # Parity tests and the tree benchmark compare with XGBoost itself.
   python3-xgboost python3-numpy libxgboost-dev

@@ -3,17 +3,23 @@
 # CMake (find_package(credence CONFIG) -> credence::credence) and pkg-config (credence.pc).
 # Every consumer scores the first example request; its output must equal `credence score`.
 #   BUILD_DIR=build   reuse this configured build tree (default: build; built if needed)
+#   CREDENCE_CLI=path the `credence` whose output is expected (default: the one of BUILD_DIR,
+#                     built if needed); a library-only tree borrows another tree's CLI
 #   KEEP=1            keep the temporary prefix and consumer build
-# Works for a static (default) or shared (-DBUILD_SHARED_LIBS=ON) build tree.
+# Works for a static (default) or shared (-DBUILD_SHARED_LIBS=ON) build tree; with a shared
+# one it also checks that every consumer loads the installed libcredence.so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
+targets=(credence)
+if [[ -z "${CREDENCE_CLI:-}" ]]; then targets+=(credence_cli); fi
 if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
-  TARGETS="credence credence_cli" bash scripts/build.sh
+  TARGETS="${targets[*]}" bash scripts/build.sh
 else
-  cmake --build "$BUILD_DIR" -j "$JOBS" --target credence credence_cli
+  cmake --build "$BUILD_DIR" -j "$JOBS" --target "${targets[@]}"
 fi
+cli=${CREDENCE_CLI:-$BUILD_DIR/tools/credence}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/credence-consumer.XXXXXX")
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$tmp"' EXIT; fi
 prefix="$tmp/prefix"
@@ -26,12 +32,13 @@ for f in include/credence/engine.h include/credence/c_api.h include/credence/v1/
   [[ -f "$prefix/$f" ]] || { echo "test_consumer: $f was not installed" >&2; exit 1; }
 done
 ls "$prefix"/lib*/libcredence.* >/dev/null
+shared=$(ls "$prefix"/lib*/libcredence.so 2>/dev/null || true)
 cfg=$(ls "$prefix"/lib*/cmake/credence/credenceConfig.cmake)
 pc=$(ls "$prefix"/lib*/pkgconfig/credence.pc)
 
 bundle=models/starter
 requests=examples/requests.jsonl
-"$BUILD_DIR/tools/credence" score --bundle "$bundle" --in "$requests" --out "$tmp/expected.jsonl"
+"$cli" score --bundle "$bundle" --in "$requests" --out "$tmp/expected.jsonl"
 expected=$(head -n 1 "$tmp/expected.jsonl")
 
 check() {  # name, output
@@ -42,12 +49,22 @@ check() {  # name, output
   fi
   echo "test_consumer: $1 ok"
 }
+loads_shared() {  # program: with a shared libcredence, it must load the installed one
+  [[ -z "$shared" ]] && return
+  local resolved
+  resolved=$(ldd "$1" | awk '$1 ~ /^libcredence\.so/ { print $3 }')
+  if [[ "$(realpath "$resolved" 2>/dev/null)" != "$(realpath "$shared")" ]]; then
+    echo "test_consumer: $1 does not load $shared (ldd: ${resolved:-none})" >&2
+    exit 1
+  fi
+}
 
 # 1. CMake package.
 cmake -S tests/consumer -B "$tmp/cmake-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/configure.log" || { cat "$tmp/configure.log" >&2; exit 1; }
 grep -o "credence .* from .*" "$tmp/configure.log" || true
 cmake --build "$tmp/cmake-build" -j "$JOBS" >/dev/null
+for p in consumer c_consumer; do loads_shared "$tmp/cmake-build/$p"; done
 check "find_package consumer (C++)" "$("$tmp/cmake-build/consumer" "$bundle" "$requests")"
 check "find_package consumer (C)" "$("$tmp/cmake-build/c_consumer" "$bundle" "$requests")"
 
@@ -59,11 +76,13 @@ export PKG_CONFIG_PATH="$(dirname "$pc")${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 rpath="-Wl,-rpath,$(pkg-config --variable=libdir credence)"
 # shellcheck disable=SC2046
 c++ -std=c++20 -O1 -o "$tmp/pc_consumer" tests/consumer/consumer.cc $(pkg-config --cflags --libs credence) "$rpath"
+loads_shared "$tmp/pc_consumer"
 check "pkg-config consumer (C++)" "$("$tmp/pc_consumer" "$bundle" "$requests")"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Wextra -Wpedantic -Werror -c -o "$tmp/c_consumer.o" tests/consumer/c_consumer.c \
   $(pkg-config --cflags credence)
 # shellcheck disable=SC2046
 cc -o "$tmp/pc_c_consumer" "$tmp/c_consumer.o" $(pkg-config --libs credence) "$rpath"
+loads_shared "$tmp/pc_c_consumer"
 check "pkg-config consumer (C)" "$("$tmp/pc_c_consumer" "$bundle" "$requests")"
-echo "test_consumer: installed package works (prefix $prefix)"
+echo "test_consumer: installed ${shared:+shared }package works (prefix $prefix)"

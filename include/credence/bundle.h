@@ -9,9 +9,9 @@
 //   if (!loaded.ok()) { std::cerr << loaded.status() << "\n"; return 1; }
 //   auto engine = credence::Engine::Compile(*loaded);
 //
-// Errors carry the file and, for text format, line and column. A LoadedBundle remembers
-// where every field of a text-format bundle was written, so that compile errors later point
-// at the line of the bad feature or rule.
+// Errors carry the file and, for text format and JSON, line and column. A LoadedBundle
+// remembers where every field of a text-format or JSON bundle was written, so that compile
+// errors later point at the line of the bad feature or rule.
 //
 // Functions here are thread-safe; LoadedBundle is an immutable value after loading.
 #ifndef CREDENCE_BUNDLE_H_
@@ -35,8 +35,8 @@ enum class BundleFormat : int {
   kBinary = 3,  // protobuf binary encoding (.binpb, .pb)
 };
 
-// Where each field of a text-format bundle was written: field path → line and column.
-// Paths look like "features[2].window.trailing". Empty for JSON and binary bundles.
+// Where each field of a text-format or JSON bundle was written: field path → line and
+// column. Paths look like "features[2].window.trailing". Empty for binary bundles.
 class CREDENCE_EXPORT BundleSourceMap {
  public:
   BundleSourceMap();
@@ -74,8 +74,11 @@ struct LoadedBundle {
 CREDENCE_EXPORT BundleFormat DetectBundleFormat(std::string_view bytes);
 
 // Parses a bundle from memory. `name` appears in error locations ("<memory>" if empty).
-// Errors: INVALID_ARGUMENT (with line:col for text) on a syntax or schema error, DATA_LOSS on
-// undecodable binary, OUT_OF_RANGE when larger than 1 GiB.
+// Errors: INVALID_ARGUMENT (with line:col for text and JSON, a field path where it applies)
+// on a syntax or schema error, JSON of the wrong shape (an array inside an array, ...) and
+// invalid UTF-8 in any format; OUT_OF_RANGE for a JSON number that does not fit its field
+// and when larger than 1 GiB; DATA_LOSS on otherwise undecodable binary. See
+// docs/bundle_format.md.
 CREDENCE_EXPORT Result<LoadedBundle> ParseBundle(std::string_view bytes,
                                                  BundleFormat format = BundleFormat::kAuto,
                                                  std::string_view name = {});

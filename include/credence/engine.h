@@ -26,12 +26,14 @@
 #include <vector>
 
 #include "credence/bundle.h"
+#include "credence/enterprise_state.h"
 #include "credence/export.h"
 #include "credence/options.h"
 #include "credence/result.h"
 #include "credence/status.h"
 #include "credence/v1/bundle.pb.h"
 #include "credence/v1/score.pb.h"
+#include "credence/v1/screen.pb.h"
 
 namespace credence {
 
@@ -135,6 +137,28 @@ class CREDENCE_EXPORT Engine {
   // The features of one request, as the models and rules see them.
   Result<FeatureVector> ComputeFeatures(const v1::ScoreRequest& request) const;
 
+  // Screening (docs/screening.md). Applies request.event to `state` (an empty state becomes
+  // the state of request.enterprise.id) and decides it with the bundle's screening rules:
+  // the features are those of the state after the event, as of the state's latest event,
+  // and equal ComputeFeatures on the same history. An event whose id the state already holds
+  // is neither applied nor decided again: the response has disposition DUPLICATE, outcome
+  // UNSPECIFIED and no audit.as_of (a host answers it from its decision log; Screener does).
+  // Errors (the state is then unchanged): INVALID_ARGUMENT for a bad request (field paths
+  // under "event", "enterprise") or a state of another enterprise; OUT_OF_RANGE for a limit
+  // or an event later than the allowed lateness behind the state's latest event;
+  // FAILED_PRECONDITION for a state built with other feature definitions.
+  Result<v1::ScreenResponse> Screen(const v1::ScreenRequest& request, EnterpriseState& state) const;
+  // The state of request.enterprise after its whole history, as of request.as_of: what an
+  // online platform starts from when it hands over from batch scoring. Its features equal
+  // ComputeFeatures(request). Errors: Score's for a bad request.
+  Result<EnterpriseState> BuildState(const v1::ScoreRequest& request) const;
+  // A state from EnterpriseState::Serialize bytes. Errors: DATA_LOSS for bytes that are not
+  // a valid state; FAILED_PRECONDITION for a state built with other feature definitions.
+  Result<EnterpriseState> LoadState(std::string_view bytes) const;
+  // The features of a state as of its latest event. FAILED_PRECONDITION when it is empty or
+  // was built with other feature definitions.
+  Result<FeatureVector> StateFeatures(const EnterpriseState& state) const;
+
   const BundleInfo& info() const noexcept;
 
  private:
@@ -171,8 +195,11 @@ class CREDENCE_EXPORT EngineHandle {
 
 // Byte-level helpers for hosts and tools.
 
-// Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary, INVALID_ARGUMENT for
-// malformed JSON/text or invalid UTF-8, OUT_OF_RANGE when larger than `limits`.
+// Parses a ScoreRequest. Errors: DATA_LOSS for malformed binary (naming the field when a
+// string is not UTF-8); INVALID_ARGUMENT for malformed JSON/text, invalid UTF-8 and JSON of
+// the wrong shape (an array inside an array, an unknown field, ...), with line:column and
+// field path for JSON; OUT_OF_RANGE for a JSON number that does not fit its field and when
+// larger than `limits`.
 CREDENCE_EXPORT Result<v1::ScoreRequest> ParseRequest(std::string_view bytes, WireFormat format,
                                                       const RequestLimits& limits = {});
 // Serializes a response deterministically (binary: deterministic map order; JSON: protobuf's

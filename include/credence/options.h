@@ -35,9 +35,10 @@ struct RequestLimits {
 };
 
 struct CompileOptions {
-  // Folder that model files named in the bundle resolve against. A path that escapes it is
-  // INVALID_ARGUMENT. Default: empty = the loaded bundle's own folder (see LoadBundle), or
-  // the current directory for a bundle built in memory.
+  // Folder that model files named in the bundle resolve against. A path that escapes it,
+  // also through a symbolic link (the file's real path must lie inside the folder's real
+  // path), is INVALID_ARGUMENT. Default: empty = the loaded bundle's own folder (see
+  // LoadBundle), or the current directory for a bundle built in memory.
   std::string bundle_dir;
   // Features in one bundle. Default: 10,000.
   std::size_t max_features = 10'000;

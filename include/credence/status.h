@@ -65,7 +65,7 @@ enum class StatusCode : int {
 CREDENCE_EXPORT std::string_view StatusCodeName(StatusCode code) noexcept;
 
 // Where an error applies. Parts that are unknown stay empty / 0 / -1.
-struct SourceLocation {
+struct CREDENCE_EXPORT SourceLocation {
   std::string file;               // "models/starter/bundle.textproto"
   int line = 0;                   // 1-based; 0 = unknown
   int column = 0;                 // 1-based; 0 = unknown
@@ -78,6 +78,11 @@ struct SourceLocation {
   // "file:line:col: field_path: event N" with absent parts left out; "" when empty().
   std::string ToString() const;
 };
+
+class Status;
+// Same code, message and location (both OK counts as equal). Declared here, outside the
+// class, so that it can be exported; Status names it as a friend.
+CREDENCE_EXPORT bool operator==(const Status& a, const Status& b) noexcept;
 
 class [[nodiscard]] CREDENCE_EXPORT Status {
  public:

@@ -380,8 +380,8 @@ def rule(rid, dim, sev, cond, points, desc, source, outcome=None, cap=None, flag
 
 # Customs
 rule("cu01_smuggling", "customs", "BLOCK", "smuggling_inspections_2y >= 1.0 || smuggling_penalties_2y >= 1.0", -100,
-     "A smuggling finding (inspection or administrative penalty) in two years: at most 'dishonest' and reject.",
-     f"{D} §1.1 Order 251 item 1; §3 C03", outcome="REJECT", cap="dishonest", flag="smuggling",
+     "A smuggling finding (inspection or administrative penalty) in two years: points only; the dishonest grade, its repair and its end follow from the lifecycle causes smuggling_penalty and smuggling_finding.",
+     f"{D} §1.1 Order 251 item 1; §3 C03", flag="smuggling",
      message="{smuggling_inspections_2y} smuggling findings, {smuggling_penalties_2y} smuggling penalties in two years")
 rule("cu02_violation_ratio_and_penalties", "customs", "BLOCK",
      "customs_violation_ratio > 0.001 && customs_penalty_amount_365d > 1000000.0", -60,
@@ -413,7 +413,8 @@ rule("cu10_paper_exports", "customs", "HIGH", "declared_to_sales_ratio_365d > 2.
      f"{D} §1.4 export-refund red flags; synthesis", outcome="REVIEW", flag="paper_exports")
 # Tax
 rule("tx01_tax_arrears_90d", "tax", "BLOCK", "tax_payments_over_90d_late_3y >= 1.0", -60,
-     "Taxes paid more than three months late: at most 'dishonest'.", f"{D} §1.1 Order 251 item 3; §3 C10", outcome="REJECT", cap="dishonest")
+     "Taxes paid more than three months late in three years: points only; the dishonest grade follows from the lifecycle causes tax_arrears and tax_paid_beyond_limit.",
+     f"{D} §1.1 Order 251 item 3; §3 C10")
 rule("tx02_late_tax_payments", "tax", "MEDIUM", "tax_payments_late_365d >= 2.0", -15,
      "Two or more late tax payments in a year.", f"{D} §1.2 tax credit (deduction scoring)")
 rule("tx03_refund_claim_surge", "tax", "MEDIUM", "tax_refund_claim_growth > 1.0 && tax_refund_claim_value_365d > 100000.0", -15,
@@ -488,16 +489,17 @@ rule("ip02_upheld_365d", "ip", "MEDIUM", "ip_complaints_upheld_365d >= 3.0", -15
 rule("ip03_counterfeit_seizure", "ip", "HIGH", "counterfeit_seizures_365d >= 1.0", -35,
      "Counterfeit goods detained by customs in the last year.", f"{D} §3 I02/I04", outcome="REVIEW", flag="counterfeit")
 rule("ip04_repeat_counterfeit", "ip", "BLOCK", "counterfeit_seizures_3y >= 3.0", -60,
-     "Three or more counterfeit seizures in three years: at most 'dishonest'.", f"{D} §3 I02 (serious infringement); synthesis",
-     outcome="REJECT", cap="dishonest")
+     "Three or more counterfeit seizures in three years: at most 'regular' (repeated seizures are not a listed dishonest fact of the measures; they fail the AEO law-abiding standard).",
+     f"{D} §3 I02 (serious infringement); synthesis", outcome="REJECT", cap="regular")
 rule("ip05_many_rights_holders", "ip", "LOW", "ip_complainants_365d >= 3.0", -8,
      "Complaints from three or more rights holders in a year.", f"{D} §3 I01; synthesis")
 # Credentials and penalties
 rule("cr01_serious_dishonest", "credentials", "BLOCK", "serious_dishonest_listings_5y >= 1.0", -100,
-     "Listed as seriously dishonest in the last five years: 'seriously_dishonest' whatever the points.",
-     f"{D} §1.1 Order 282 serious dishonest; §3 R03 (veto)", outcome="REJECT", cap="seriously_dishonest", flag="serious_dishonest")
+     "Listed as seriously dishonest in the last five years: reject; the grade follows from the lifecycle cause serious_dishonest_listing.",
+     f"{D} §1.1 Order 282 serious dishonest; §3 R03 (veto)", outcome="REJECT", flag="serious_dishonest")
 rule("cr02_dishonest", "credentials", "BLOCK", "dishonest_listings_5y >= 1.0", -50,
-     "Listed as dishonest in the last five years: at most 'dishonest'.", f"{D} §1.1 Order 282", outcome="REVIEW", cap="dishonest")
+     "Listed as dishonest in the last five years: review; the grade follows from the lifecycle's listing causes (repairable, ending after two years).",
+     f"{D} §1.1 Order 282", outcome="REVIEW")
 rule("cr03_licence_revoked", "credentials", "HIGH", "licence_revocations_3y >= 1.0", -40,
      "A licence revoked in the last three years: at most 'regular'.", f"{D} §1.2 NDRC: licence revocation is serious dishonest information",
      outcome="REVIEW", cap="regular")
@@ -506,7 +508,7 @@ rule("cr04_no_customs_registration", "credentials", "HIGH", "!('customs_registra
 rule("cr05_abnormal_listing", "credentials", "MEDIUM", "abnormal_listings_3y >= 1.0", -20,
      "On the abnormal-operation list in the last three years: at most 'regular'.", f"{D} §1.2 SAMR abnormal list; §1.1 Order 237 Art. 7–8", cap="regular")
 rule("cr06_serious_penalty", "credentials", "HIGH", "serious_penalties_3y >= 1.0", -30,
-     "A penalty classed serious in three years: at most 'regular'.", f"{D} §1.1 Order 282 severity classes", cap="regular")
+     "A penalty classed serious in three years: points; its cap comes from the lifecycle's serious class.", f"{D} §1.1 Order 282 severity classes")
 rule("cr07_repeated_penalties", "credentials", "MEDIUM", "penalties_3y >= 3.0", -20,
      "Three or more administrative penalties in three years.", f"{D} §3 R04; synthesis")
 rule("cr08_late_annual_report", "credentials", "LOW", "late_annual_reports_2y >= 1.0", -5,
@@ -519,6 +521,10 @@ rule("cr10_not_aeo", "credentials", "INFO", "!('AEO:advanced' in enterprise.cert
 rule("cr11_not_advanced_aeo", "credentials", "INFO",
      "'AEO:certified' in enterprise.certifications && !('AEO:advanced' in enterprise.certifications)", 0,
      "A certified but not advanced-certified AEO: at most 'certified'.", f"{D} §1.1 Order 282", cap="certified")
+rule("cr12_aeo_expired", "credentials", "INFO",
+     "'AEO:advanced' in enterprise.expired_certifications || 'AEO:certified' in enterprise.expired_certifications", 0,
+     "An AEO certificate that expired before as_of (it no longer counts; cr10/cr11 cap the grade).",
+     "Order 251: advanced AEOs re-examined every 5 years [S4]", flag="aeo_expired")
 # Operating stability
 rule("os01_new_enterprise", "operating", "LOW", "tenure_days < 365.0", -10,
      "Registered less than a year ago.", f"{D} §3 O01", flag="new")
@@ -535,8 +541,251 @@ rule("os06_control_changes", "operating", "MEDIUM", "control_changes_365d >= 2.0
 rule("os07_market_concentration", "operating", "LOW", "destination_hhi_365d > 0.8 && orders_365d >= 20.0", -3,
      "Sales concentrated in one destination market (HHI > 0.8).", f"{D} §3 O07; synthesis")
 
+# ---------------------------------------------------------------------------------------------
+# Screening (Engine::Screen, docs/screening.md): short-window features for single events, named
+# lists and the event rules with their outcome policy. The features join FEATURES (written in
+# their dimension's section); the lists and rules go to the bundle's `lists` and `screening`
+# sections and to the generated part of docs/screening.md.
+agg("orders_1d", "payment", "Orders in the last 24 hours (screening).", ["ORDER"], 1, "COUNT", "volume", "screening velocity window")
+agg("orders_2d", "payment", "Orders in the last 48 hours (screening).", ["ORDER"], 2, "COUNT", "volume", "screening velocity window")
+agg("orders_prior_88d", "operating", "Orders in the 88 days before the last 48 hours (screening: was the account dormant?).", ["ORDER"], 88, "COUNT",
+    DOWN, "screening: dormancy before a burst", offset=2)
+agg("order_destinations_2d", "operating", "Distinct destination countries of the orders of the last 48 hours (screening).", ["ORDER"], 2, "DISTINCT_COUNT", UP,
+    "screening: sudden spread over new markets", key="DESTINATION_COUNTRY")
+agg("order_value_p95_90d", "consumer", "95th percentile of single order values over 90 days, CNY (screening: the size of a large order).", ["ORDER"], 90,
+    "QUANTILE", "scale", "screening: outlier amounts", quantile=0.95)
+agg("order_value_30d", "consumer", "Value of orders in the last 30 days, CNY (screening baseline).", ["ORDER"], 30, "SUM", "volume", "screening baseline")
+agg("refunds_1d", "consumer", "Refunds in the last 24 hours (screening).", ["REFUND"], 1, "COUNT", UP, "screening velocity window")
+agg("refunds_30d", "consumer", "Refunds in the last 30 days (screening baseline).", ["REFUND"], 30, "COUNT", UP, "screening baseline")
+agg("refund_value_1d", "consumer", "Value refunded in the last 24 hours, CNY (screening).", ["REFUND"], 1, "SUM", UP, "screening velocity window")
+agg("returns_7d", "consumer", "Returned parcels received in the last 7 days (screening).", ["RETURN"], 7, "COUNT", UP, "screening velocity window")
+agg("chargebacks_2d", "payment", "Chargebacks in the last 48 hours (screening).", ["CHARGEBACK"], 2, "COUNT", UP, "screening velocity window")
+agg("disputes_2d", "payment", "Disputes opened in the last 48 hours (screening).", ["DISPUTE_OPENED"], 2, "COUNT", UP, "screening velocity window")
+agg("payouts_1d", "payment", "Payouts received in the last 24 hours (screening).", ["PAYMENT"], 1, "COUNT", UP, "screening velocity window")
+agg("payout_value_1d", "payment", "Value of payouts in the last 24 hours, CNY (screening).", ["PAYMENT"], 1, "SUM", UP, "screening velocity window")
+agg("payout_value_90d", "payment", "Value of payouts in the last 90 days, CNY (screening baseline).", ["PAYMENT"], 90, "SUM", "volume", "screening baseline")
+agg("payout_counterparties_30d", "payment", "Distinct counterparties paying out in the last 30 days (screening).", ["PAYMENT"], 30, "DISTINCT_COUNT", UP,
+    "screening: payouts spread over receivers", key="COUNTERPARTY")
+agg("counterfeit_seizures_30d", "ip", "Counterfeit goods detained by customs in the last 30 days (screening).", ["COUNTERFEIT_SEIZURE"], 30, "COUNT", UP,
+    "screening velocity window")
+agg("ip_complaints_30d", "ip", "IP complaints received in the last 30 days (screening).", ["IP_COMPLAINT"], 30, "COUNT", UP, "screening velocity window")
+
+# Named lists (Bundle.lists): rules read them as lists.<name>.
+LISTS = [
+    ("blocked_counterparties", "lists/blocked_counterparties.txt", [],
+     "Counterparties the platform must not pay or trade with: its fraud consortium and sanctions screening results "
+     "(a file beside the bundle, one id per line; the ids here are the simulator's placeholders, replace them).",
+     "FATF Recommendation 6 (targeted financial sanctions) and 16 (payment transparency); platform consortium lists"),
+    ("high_risk_destinations", None, ["KP", "IR", "MM", "RU", "BY", "SY", "CU"],
+     "Destinations under FATF's call for action (DPRK, Iran, Myanmar) or broad EU/US restrictive measures.",
+     "FATF public statement 'High-Risk Jurisdictions subject to a Call for Action' (DPRK, Iran, Myanmar); EU restrictive measures (Russia, Belarus, Syria); US embargo (Cuba)"),
+    ("watched_hs_codes", None, ["6109", "6110", "6403", "6404", "4202", "9102", "8517", "9503", "3304", "3303"],
+     "HS headings most often detained as counterfeit: clothing, footwear, bags, watches, phones, toys, cosmetics, perfume.",
+     "European Commission, Report on the EU customs enforcement of intellectual property rights (product categories most detained)"),
+]
+BLOCKED_COUNTERPARTIES = [f"acct-blocked-{i:04d}" for i in range(1, 41)]
+
+SCREEN_POLICY = dict(review_points=40, block_points=100, lateness_days=1)
+SCREEN_RULES = []
+
+
+def screen_rule(rid, cond, desc, source, outcome=None, points=0, message=None):
+    code = rid.split("_")[0].upper()
+    SCREEN_RULES.append(dict(id=rid, cond=cond, desc=desc, source=source, outcome=outcome, points=points,
+                             code=code, message=message))
+
+
+# Lists and facts that decide alone.
+screen_rule("sc01_listed_counterparty", "event.counterparty in lists.blocked_counterparties",
+            "The event's counterparty is on the blocked list: block (payouts, orders and everything else).",
+            "FATF Rec. 6 and 16: no funds to listed parties; the list is the platform's", outcome="REJECT",
+            message="counterparty is on the blocked list")
+screen_rule("sc02_high_risk_destination", "event.destination_country in lists.high_risk_destinations",
+            "Goods or payments bound for a high-risk or sanctioned destination: review.",
+            "FATF call for action; EU/US restrictive measures (lists.high_risk_destinations)", outcome="REVIEW")
+screen_rule("sc03_watched_goods_after_seizure",
+            "event.kind == 'CUSTOMS_DECLARATION' && 'hs_code' in event.attributes && "
+            "event.attributes['hs_code'] in lists.watched_hs_codes && counterfeit_seizures_3y >= 1.0",
+            "A declaration of goods in a counterfeit-prone heading by an enterprise with a counterfeit seizure in three years.",
+            f"{D} §3 I04; EU customs IPR enforcement report (most detained headings)", outcome="REVIEW")
+screen_rule("sc04_counterfeit_seizure", "event.kind == 'COUNTERFEIT_SEIZURE'",
+            "Customs detained counterfeit goods of the enterprise: 40 points (review on its own).",
+            f"{D} §3 I02/I04", points=40, message="{counterfeit_seizures_30d} seizures in 30 days")
+screen_rule("sc05_counterfeit_burst", "counterfeit_seizures_30d >= 3.0",
+            "Three or more counterfeit seizures within 30 days: block until reviewed.",
+            f"{D} §1.5: marketplaces close shops after repeated serious infringements", outcome="REJECT",
+            message="{counterfeit_seizures_30d} counterfeit seizures in 30 days")
+screen_rule("sc06_smuggling_finding", "event.kind == 'CUSTOMS_INSPECTION' && event.status == 'smuggling'",
+            "An inspection found smuggling: block.", f"{D} §1.1 Order 251 item 1", outcome="REJECT")
+screen_rule("sc07_licence_revoked", "event.kind == 'LICENCE_REVOKED'",
+            "A licence was revoked: block until the enterprise's right to trade is re-established.", f"{D} §3 R01",
+            outcome="REJECT")
+screen_rule("sc08_dishonest_listing", "event.kind == 'CUSTOM' && event.custom_kind == 'dishonest_listing'",
+            "The enterprise was listed as dishonest: review (serious listings block through sc09).", f"{D} §1.1 Order 282",
+            outcome="REVIEW")
+screen_rule("sc09_serious_dishonest_listing",
+            "event.kind == 'CUSTOM' && event.custom_kind == 'dishonest_listing' && event.status == 'serious'",
+            "A serious-dishonest listing: block.", f"{D} §3 R03 (veto)", outcome="REJECT")
+screen_rule("sc10_serious_penalty", "event.kind == 'ADMINISTRATIVE_PENALTY' && event.status == 'serious'",
+            "An administrative penalty classed serious: 40 points (review on its own).", f"{D} §1.1 Order 282 minor/general/serious",
+            points=40)
+# Velocity: bursts against the enterprise's own baseline.
+screen_rule("sc11_refund_burst", "refunds_1d >= 8.0 && refunds_1d > 4.0 * refunds_30d / 30.0 + 3.0",
+            "At least 8 refunds in 24 hours and over four times the daily refund rate of the last 30 days (+3): review.",
+            "refund abuse and cash-out patterns (synthesis; calibrated on the simulated population)", outcome="REVIEW",
+            message="{refunds_1d} refunds in 24 h against {refunds_30d} in 30 days")
+screen_rule("sc12_refund_flood", "refunds_1d >= 20.0 && refunds_1d > 8.0 * refunds_30d / 30.0 + 5.0",
+            "At least 20 refunds in 24 hours and over eight times the usual daily rate (+5): block.",
+            "refund abuse (synthesis)", outcome="REJECT", message="{refunds_1d} refunds in 24 hours")
+screen_rule("sc13_refund_value_spike", "refund_value_1d > 0.5 * order_value_30d && refund_value_1d > 5000.0",
+            "More refunded in 24 hours than half the order value of the last 30 days (and over CNY 5,000): 30 points.",
+            "refund abuse by value (synthesis)", points=30,
+            message="refunded {refund_value_1d} CNY in 24 h against {order_value_30d} CNY of orders in 30 days")
+screen_rule("sc14_refund_above_large_order",
+            "event.kind == 'REFUND' && event.has_amount && orders_90d >= 5.0 && event.amount > 2.0 * order_value_p95_90d",
+            "A single refund above twice the 95th percentile of order values: 20 points.",
+            "refunds larger than any plausible order (synthesis)", points=20)
+screen_rule("sc15_chargeback_burst", "chargebacks_2d >= 3.0",
+            "Three or more chargebacks within 48 hours: review.",
+            f"{D} §1.5 card programmes (chargeback monitoring); synthesis for the 48 h window", outcome="REVIEW",
+            message="{chargebacks_2d} chargebacks in 48 hours")
+screen_rule("sc16_chargeback_flood", "chargebacks_2d >= 8.0",
+            "Eight or more chargebacks within 48 hours: block.", "card-testing and friendly-fraud bursts (synthesis)",
+            outcome="REJECT")
+screen_rule("sc17_chargeback_rate_excessive",
+            "event.kind == 'CHARGEBACK' && orders_90d >= 100.0 && chargeback_rate_90d > 0.018",
+            "A chargeback while the 90-day chargeback rate is above 1.8% (Visa's excessive level): 30 points.",
+            f"{D} §1.5: Visa standard 0.9%, excessive 1.8%", points=30)
+screen_rule("sc18_dispute_burst", "disputes_2d >= 5.0", "Five or more disputes opened within 48 hours: 30 points.",
+            f"{D} §3 P02 (VAMP); synthesis for the window", points=30)
+screen_rule("sc19_dormant_reactivation",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && orders_2d >= 10.0",
+            "Ten or more orders in 48 hours after 88 days without any, by an enterprise that had sold before "
+            "(not a new seller's first orders): review.",
+            "account takeover and bust-out patterns: dormancy, then a burst (synthesis)", outcome="REVIEW",
+            message="{orders_2d} orders in 48 hours after {orders_prior_88d} in the 88 days before")
+screen_rule("sc20_dormant_new_markets",
+            "event.kind == 'ORDER' && orders_prior_88d == 0.0 && orders_365d > orders_2d && order_destinations_2d >= 4.0",
+            "After 88 dormant days (having sold before), orders to four or more destinations within 48 hours: block.",
+            "bust-out through new markets (synthesis)", outcome="REJECT",
+            message="{order_destinations_2d} destinations in 48 hours after a dormant period")
+screen_rule("sc21_destination_spread", "event.kind == 'ORDER' && order_destinations_2d >= 6.0 && orders_2d < 30.0",
+            "Six or more destinations within 48 hours from fewer than 30 orders: 25 points.",
+            f"{D} §3 O07 (destination concentration); synthesis", points=25)
+screen_rule("sc22_large_order_outlier",
+            "event.kind == 'ORDER' && event.has_amount && orders_90d >= 20.0 && event.amount > 10.0 * order_value_p95_90d",
+            "An order above ten times the 95th percentile of the last 90 days: 30 points.",
+            "amount outliers (synthesis)", points=30)
+screen_rule("sc23_payout_spike",
+            "event.kind == 'PAYMENT' && payout_value_1d > 3.0 * payout_value_90d / 6.0 + 20000.0",
+            "Payouts of the last 24 hours above three typical fortnightly payouts (+ CNY 20,000): review.",
+            "cash-out before exit (synthesis: marketplaces pay out every two weeks)", outcome="REVIEW",
+            message="{payout_value_1d} CNY paid out in 24 h; {payout_value_90d} CNY in 90 days")
+screen_rule("sc24_payout_receivers_spread", "event.kind == 'PAYMENT' && payout_counterparties_30d >= 4.0",
+            "Payouts from four or more counterparties within 30 days: 20 points.", "layering through many receivers (synthesis)",
+            points=20)
+screen_rule("sc25_large_payout_young_enterprise",
+            "event.kind == 'PAYMENT' && event.has_amount && event.amount > 100000.0 && tenure_days < 180.0",
+            "A payout above CNY 100,000 to an enterprise registered less than 180 days ago: 40 points.",
+            f"{D} §3 O01 (new firm + surge)", points=40)
+screen_rule("sc26_ip_complaint_burst", "ip_complaints_30d >= 5.0",
+            "Five or more IP complaints within 30 days: 25 points.", f"{D} §3 I01 (Amazon: ≤ 5 per 180 days)", points=25)
+screen_rule("sc27_return_burst", "returns_7d >= 15.0 && returns_7d > 0.5 * orders_1d * 7.0 + 5.0",
+            "A burst of returns against the current order rate: 20 points.", f"{D} §3 K05; synthesis", points=20)
+
+
 WEIGHTS = {"customs": 3, "tax": 2, "payment": 2, "logistics": 1, "consumer": 1, "ip": 1.5, "credentials": 2, "operating": 1}
 GRADES = [("advanced_certified", 95), ("certified", 85), ("regular", 60), ("dishonest", 40), ("seriously_dishonest", 0)]
+
+# ---------------------------------------------------------------------------------------------
+# Customs credit lifecycle (GACC Order 282): grades from facts, points for the rest.
+# Statutory grades are reached only through a trigger (a rule's grade cap or an active piece of
+# dishonest information); the composite never puts an enterprise there.
+STATUTORY = ["dishonest", "seriously_dishonest"]
+WATCH_REASONS = 4
+
+# Public sources of the lifecycle figures (cited as [key] in causes, classes and docs). The
+# official text of Order 282 was not found in the searchable stores; every figure below is a
+# bundle parameter naming where it comes from, to be confirmed against the official text.
+SOURCES = [
+    ("G1", "GACC, interpretation of Order 282 (English, 2026-01-27): five grades, minor/general/serious dishonest information, credit repair and error tolerance",
+     "https://www.cceeccic.org/435861947.html"),
+    ("G2", "GACC press briefing of 2026-02-12 (CCTV): in force 1 April 2026; repair and fault-tolerance mechanisms",
+     "https://www.cnsonews.com.cn/lang/English/507078.html"),
+    ("G3", "Re-publications summarising Order 282 (five grades, three information classes, repair)",
+     "http://sharelogis.com/send_desc/10970.html, http://www.myjeyom.cn/send_desc/10975.html"),
+    ("G4", "GACC draft of the revised measures (征求意见稿, 2025-07-04); only its first articles could be read",
+     "https://focustax.cn/home/index/article?id=25705&types=1"),
+    ("S1", "Order 251 Art. 22, dishonest criteria: smuggling, violation ratio and penalty amount, taxes unpaid 3 months (secondary)",
+     "https://ssopdot.com/blog/6829.html"),
+    ("S2", "Order 251, credit repair on application: 1 year after a smuggling-penalty identification, 6 months for ratio/amount cases (secondary)",
+     "https://ssopdot.com/blog/6808.html"),
+    ("S3", "Order 251: customs repairs on its own after 2 years without recurrence; serious-dishonest list not repairable on application",
+     "http://waytogo.com.cn/Article/jwsxqyrhsq.html"),
+    ("S4", "Order 251: advanced certified enterprises re-examined every 5 years (every 3 years under Orders 225/237)",
+     "https://m.etongguan.com/articles/hglswm954.html"),
+    ("S5", "GACC Announcement 2023 No. 170: non-intentional violations of non-broker enterprises not counted for dishonest status (error tolerance precedent)",
+     "http://www.anqiu.gov.cn/xxgk/snab/202312/t20231222_6279974.html"),
+    ("S6", "Order 225 (2014) Art. 7: customs discloses penalty information for 5 years",
+     "http://crsrw.com/qiyezixun/161977.html"),
+    ("S7", "NDRC credit-repair measures (adopted 2025-11-19, in force 2026-04-01): minor information in principle not disclosed (at most 3 months); general 3 months to 1 year; serious 1 to 3 years; repair after the minimum (secondary)",
+     "http://www.jnyxfs.com/news/79c1199909.html"),
+]
+
+# Classes of dishonest information: (class, grade cap, points, disclosure days, repairable,
+# repair after days, source). Points go to the cause's dimension while the information counts.
+CLASSES = [
+    ("MINOR", "", -5, 90, True, 0,
+     "[S7] at most 3 months, repairable once the legal duty is met; points: synthesis"),
+    ("GENERAL", "", -15, 365, True, 90,
+     "[S7] 3 months to 1 year, repair after the 3-month minimum; points: synthesis"),
+    ("SERIOUS", "regular", -40, 1095, False, 0,
+     "[S7] up to 3 years; not repairable as the issue and Order 251 treat serious cases [S3] "
+     "(NDRC allows repair after 1 year: unconfirmed for customs); cap 'regular' (no AEO grade while "
+     "it counts): synthesis"),
+]
+TOLERANCE_DAYS = 365
+TOLERANCE_SOURCE = "[G1][G2] error tolerance for first minor violations; [S5] precedent; the 365-day window is synthesis"
+
+# Causes of dishonest information, first match wins: id, description, filter, grade cap,
+# default class, duration days (None = the class's disclosure), repairable, repair wait days,
+# cleared_by filter, dimension, source.
+CAUSES = []
+
+
+def cause(cid, desc, filter_, cap, cls, duration, repairable, wait, dim, source, cleared=None):
+    CAUSES.append(dict(id=cid, desc=desc, filter=filter_, cap=cap, cls=cls, duration=duration,
+                       repairable=repairable, wait=wait, dim=dim, source=source, cleared=cleared))
+
+
+cause("serious_dishonest_listing", "Listed as seriously dishonest (dishonest_listing, status serious)",
+      filt(["CUSTOM"], statuses=["serious"], custom=["dishonest_listing"]), "seriously_dishonest", "SERIOUS",
+      1825, False, None, "credentials", "[G1] seriously dishonest grade; [S3] not repairable; 5 years [S6]")
+cause("smuggling_penalty", "Administrative penalty for smuggling (attribute smuggling = true)",
+      filt(["ADMINISTRATIVE_PENALTY"], attrs=[("smuggling", "EQ", "bool", True)]), "dishonest", "GENERAL",
+      730, True, 365, "customs", "[S1] Art. 22(1)-(2); repair after 1 year [S2]; ends after 2 years [S3]")
+cause("smuggling_finding", "Inspection finding of smuggling (status smuggling)",
+      filt(["CUSTOMS_INSPECTION"], statuses=["smuggling"]), "dishonest", "GENERAL",
+      730, True, 365, "customs", "[S1] Art. 22(1)-(2); repair after 1 year [S2]; ends after 2 years [S3]")
+cause("listing_violation_ratio", "Dishonest listing for the violation-ratio and penalty-amount test (attribute cause = violation_ratio)",
+      filt(["CUSTOM"], custom=["dishonest_listing"], attrs=[("cause", "EQ", "string", "violation_ratio")]), "dishonest", "GENERAL",
+      730, True, 180, "customs", "[S1] Art. 22(3); repair after 6 months [S2]; ends after 2 years [S3]")
+cause("listing_tax_arrears", "Dishonest listing for taxes unpaid beyond the limit (attribute cause = tax_arrears)",
+      filt(["CUSTOM"], custom=["dishonest_listing"], attrs=[("cause", "EQ", "string", "tax_arrears")]), "dishonest", "GENERAL",
+      730, True, 90, "tax", "[S1] Art. 22(4); repair wait 3 months: unconfirmed ([S2] is cut off there; [S7] minimum)")
+cause("dishonest_listing", "Dishonest listing for another or an unnamed cause (dishonest_listing)",
+      filt(["CUSTOM"], custom=["dishonest_listing"]), "dishonest", "GENERAL",
+      730, True, 365, "credentials", "[G1]; the longest wait of [S2] since the cause is not named; ends after 2 years [S3]")
+cause("tax_arrears", "Taxes unpaid more than three months after the deadline (tax_payment, status overdue, sent when the limit passes)",
+      filt(["TAX_PAYMENT"], statuses=["overdue"]), "dishonest", "GENERAL",
+      730, True, 90, "tax", "[S1] Art. 22(4): dishonest until paid; repair wait after payment 3 months: unconfirmed [S7]",
+      cleared=filt(["TAX_PAYMENT"], statuses=["paid", "late", "on_time"]))
+cause("tax_paid_beyond_limit", "Taxes paid more than 90 days late (tax_payment, days_late > 90)",
+      filt(["TAX_PAYMENT"], attrs=[("days_late", "GT", "int", 90)]), "dishonest", "GENERAL",
+      730, True, 90, "tax", "[S1] Art. 22(4), identified at the payment; repair wait 3 months: unconfirmed [S7]")
+cause("administrative_penalty", "Other administrative penalty (its class decides its effect)",
+      filt(["ADMINISTRATIVE_PENALTY"]), "", "GENERAL",
+      None, True, 0, "credentials", "[G1] minor/general/serious with differentiated treatment")
 
 # Placeholder credit model: hand-set logistic coefficients (feature, coefficient, reference, impute, cap_lower, cap_upper).
 LOGISTIC_INTERCEPT = -3.6
@@ -595,7 +844,7 @@ def all_reason_codes():
 # a monotonic scorecard; the counter-notice share is smoothed toward 1 for the same reason.
 RISK_DIRECTIONS = {UP: "INCREASING", DOWN: "DECREASING", EXT: "TWO_SIDED",
                    "deviation from 1 ↑": "TWO_SIDED", "volume": "NONE",
-                   "volume (denominator)": "NONE"}
+                   "volume (denominator)": "NONE", "scale": "NONE"}
 # Counts that grow with the size of the business: the rate built on them carries the risk, so
 # they are not risks (nor reasons) of their own.
 SIZE_PROPORTIONAL = {
@@ -718,9 +967,10 @@ REASON_LEVELS = [
 
 
 def level_codes():
-    """(code, feature, text, from_value) after the catalogue's codes."""
-    first = len(all_reason_codes()) + 1
-    return [("PD%02d" % (first + i), feat, text, v) for i, (feat, v, text, _) in enumerate(REASON_LEVELS)]
+    """(code, feature, text, from_value): PL01, PL02, ... in REASON_LEVELS order, a series of
+    their own (like the PH codes) so that adding features to the catalogue never renumbers
+    them."""
+    return [("PL%02d" % (i + 1), feat, text, v) for i, (feat, v, text, _) in enumerate(REASON_LEVELS)]
 
 
 def risk_direction(f):
@@ -821,6 +1071,51 @@ DECISION = [
 
 def sev(s):
     return f"SEVERITY_{s}"
+
+
+def dur(days):
+    return f"{{ seconds: {days * DAY} }}"
+
+
+def write_lifecycle(w):
+    """The grade policy and the credit lifecycle, inside `compliance { ... }`."""
+    w("  policy {")
+    for g in STATUTORY:
+        w(f"    statutory_grades: {q(g)}")
+    w(f"    watch_reasons: {WATCH_REASONS}")
+    w("  }")
+    w("  lifecycle {")
+    w('    class_attribute: "dishonest_class"')
+    w("    class_from_status: true")
+    for cls, cap, points, disclosure, repairable, after, source in CLASSES:
+        parts = [f"dishonest_class: DISHONEST_CLASS_{cls}"]
+        if cap:
+            parts.append(f"grade_cap: {q(cap)}")
+        parts += [f"points: {points}", f"disclosure {dur(disclosure)}"]
+        if repairable:
+            parts += ["repairable: true", f"repair_after {dur(after)}"]
+        parts.append(f"source: {q(source)}")
+        w("    classes { " + " ".join(parts) + " }")
+    w(f"    tolerance {{ window {dur(TOLERANCE_DAYS)} source: {q(TOLERANCE_SOURCE)} }}")
+    for c in CAUSES:
+        w("    causes {")
+        w(f"      id: {q(c['id'])}")
+        w(f"      description: {q(c['desc'])}")
+        w("      " + c["filter"])
+        if c["cap"]:
+            w(f"      grade_cap: {q(c['cap'])}")
+        w(f"      default_class: DISHONEST_CLASS_{c['cls']}")
+        if c["duration"] is not None:
+            w(f"      duration {dur(c['duration'])}")
+        if c["repairable"]:
+            w("      repairable: true")
+            w(f"      repair_wait {dur(c['wait'])}")
+        if c["cleared"]:
+            w("      " + c["cleared"].replace("filter", "cleared_by", 1))
+        w(f"      dimension: {DIMS[c['dim']]}")
+        w(f"      source: {q(c['source'])}")
+        w("    }")
+    w("  }")
 
 
 def write_bundle(path):
@@ -983,6 +1278,7 @@ credit {{
         w(f"  weights {{ dimension: {DIMS[dim]} weight: {wt} }}")
     for g, m in GRADES:
         w(f"  grades {{ grade: {q(g)} min_score: {m} }}")
+    write_lifecycle(w)
     w("}\n")
     w("rule_sets {")
     w('  id: "compliance"')
@@ -1019,8 +1315,82 @@ credit {{
           f"output_entries: {q(limit_entry(lim))} description: {q(desc)} }}")
     w("}")
     w(f'decision {{ table: "policy" limit_cap: {q(LIMIT_CAP)} }}')
+    write_screening_section(w)
     with open(path, "w") as fh:
         fh.write("\n".join(out) + "\n")
+
+
+def write_screening_section(w):
+    w("\n# --- Screening: named lists and event rules (docs/screening.md) ---------------------------")
+    for name, file, values, desc, source in LISTS:
+        w("lists {")
+        w(f"  name: {q(name)}")
+        w(f"  description: {q(desc)}")
+        for v in values:
+            w(f"  values: {q(v)}")
+        if file:
+            w(f"  file: {q(file)}")
+        w("}")
+    w("screening {")
+    w(f"  review_points: {SCREEN_POLICY['review_points']}")
+    w(f"  block_points: {SCREEN_POLICY['block_points']}")
+    w(f"  allowed_lateness {{ seconds: {SCREEN_POLICY['lateness_days'] * DAY} }}")
+    w("  rule_sets {")
+    w('    id: "screening"')
+    w('    description: "Event rules of the cross-border bundle; every rule is documented in docs/screening.md."')
+    for r in SCREEN_RULES:
+        w("    rules {")
+        w(f"      id: {q(r['id'])}")
+        w(f"      description: {q(r['desc'])}")
+        w(f"      condition: {q(r['cond'])}")
+        if r["points"]:
+            w(f"      points: {r['points']}")
+        if r["outcome"]:
+            w(f"      outcome: OUTCOME_{r['outcome']}")
+        w(f"      reason_code: {q(r['code'])}")
+        if r["message"]:
+            w(f"      message: {q(r['message'])}")
+        w("    }")
+    w("  }")
+    w("}")
+
+
+def write_blocked_list(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write("# Blocked counterparties (GENERATED by models/cross-border/make_bundle.py): placeholders\n"
+                 "# that `credence simulate --stream` pays in its listed_payout scenario. Replace them with\n"
+                 "# the platform's consortium and sanctions screening results, one id per line.\n")
+        for c in BLOCKED_COUNTERPARTIES:
+            fh.write(c + "\n")
+
+
+SCREENING_BEGIN = "<!-- BEGIN generated by models/cross-border/make_bundle.py: do not edit -->"
+SCREENING_END = "<!-- END generated -->"
+
+
+def write_screening_doc(path):
+    """Rewrites the generated part of docs/screening.md (between the markers)."""
+    src = os.path.join(ROOT, "docs", "screening.md")
+    with open(src) as fh:
+        text = fh.read()
+    begin, end = text.index(SCREENING_BEGIN), text.index(SCREENING_END)
+    outcome = {"REJECT": "block", "REVIEW": "review", None: ""}
+    L = [SCREENING_BEGIN, "",
+         f"Policy: review at {SCREEN_POLICY['review_points']} points, block at {SCREEN_POLICY['block_points']}; "
+         f"allowed lateness {SCREEN_POLICY['lateness_days']} day. {len(SCREEN_RULES)} rules in the rule set `screening`; "
+         "the reason code is the upper-cased id prefix.", "",
+         "| rule | condition | outcome | points | what it catches | source |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in SCREEN_RULES:
+        L.append(f"| `{r['id']}` | `{md_escape(r['cond'])}` | {outcome[r['outcome']]} | {r['points'] or ''} | "
+                 f"{md_escape(r['desc'])} | {md_escape(r['source'])} |")
+    L += ["", "Lists:", "", "| list | values | what it holds | source |", "| --- | --- | --- | --- |"]
+    for name, file, values, desc, source in LISTS:
+        held = f"`{file}` ({len(BLOCKED_COUNTERPARTIES)} placeholder ids)" if file else ", ".join(values)
+        L.append(f"| `lists.{name}` | {md_escape(held)} | {md_escape(desc)} | {md_escape(source)} |")
+    L += ["", SCREENING_END]
+    with open(path, "w") as fh:
+        fh.write(text[:begin] + "\n".join(L) + text[end + len(SCREENING_END):])
 
 
 def md_escape(s):
@@ -1051,8 +1421,14 @@ def write_indicators(path):
          "repayments carry `days_past_due` (int); tax payments `days_late` (int); refund claims",
          "`invoice_lag_days` (int); shipments `tracking_valid` and deliveries `on_time` (bool); FX",
          "receipts `third_party` (bool); listings and reports are custom events",
-         "`dishonest_listing` (status `general`/`serious`), `abnormal_operation_listing`,",
-         "`annual_report` (status `on_time`/`late`) and `control_change`.", "",
+         "`dishonest_listing` (status `general`/`serious`, attribute `cause`: `smuggling`,",
+         "`violation_ratio`, `tax_arrears` or `other`), `abnormal_operation_listing`,",
+         "`annual_report` (status `on_time`/`late`) and `control_change`. The customs credit",
+         "lifecycle ([compliance.md](compliance.md)) also reads tax payments with status `overdue`",
+         "(taxes unpaid three months after the deadline, cleared by a payment whose `reference_id`",
+         "names them), an optional string attribute `dishonest_class` (`minor`/`general`/`serious`)",
+         "on penalties and findings, and the credit-repair events (application, outcome `granted` /",
+         "`rejected`).", "",
          f"{len(FEATURES)} indicators.", ""]
     for dim in DIMS:
         fs = [f for f in FEATURES if f["dim"] == dim]
@@ -1082,23 +1458,97 @@ def write_compliance(path):
         L.append(f"| {DIM_TITLES[dim]} | {wt} |")
     L += ["", f"(total weight {total_w:g}). Customs carries the largest weight because the grade models",
           "the customs enterprise credit grade; tax, payment and credentials follow.", "",
-          "## Grades", "",
+          "## Grades: facts decide, points position", "",
           "Five classes modelled on the customs enterprise credit grades of GACC Order 282 (in force",
-          "since 1 April 2026; domain §1.1): advanced certified, certified, regular, dishonest,",
-          "seriously dishonest. The first grade whose minimum the composite reaches:", "",
-          "| grade | composite ≥ |", "| --- | --- |"]
+          "since 1 April 2026; [G1], [G2]): advanced certified, certified, regular, dishonest,",
+          "seriously dishonest. The composite positions an enterprise *within* what the facts allow:", "",
+          "| grade | composite ≥ | reached |", "| --- | --- | --- |"]
     for g, m in GRADES:
-        L.append(f"| `{g}` | {m} |")
-    L += ["", "The 95 cut-off for `advanced_certified` follows the AEO standard's pass mark (total ≥ 95 out",
-          "of 100 with no failed item; domain §1.1 \"AEO standards — scoring mechanics\"). Because only",
-          "AEO enterprises hold the two certified grades under Order 282, the rules `cr10_not_aeo` and",
-          "`cr11_not_advanced_aeo` cap every other enterprise at `regular` and every AEO that is not",
-          "advanced-certified at `certified`, whatever the points.", "",
-          "**Vetoes.** After the points, the grade is lowered to the worst `grade_cap` among the",
-          "rule hits: a smuggling finding, the Order 251 violation-ratio-and-penalty test, taxes more",
-          "than three months overdue, a dishonest listing or repeated counterfeit seizures cap at",
-          "`dishonest`; a serious-dishonest listing caps at `seriously_dishonest`. An errored hit",
-          "(a rule that read a missing feature) applies no points and no cap.", "",
+        how = "only through a trigger (statutory)" if g in STATUTORY else "by the composite, unless a trigger caps lower"
+        L.append(f"| `{g}` | {m if g not in STATUTORY else '—'} | {how} |")
+    L += ["", "1. **Points grade.** The first grade whose minimum the composite reaches (the 95 cut-off for",
+          "   `advanced_certified` follows the AEO standard's pass mark, total ≥ 95 with no failed item;",
+          "   domain §1.1). The response reports it as `compliance.points_grade`.",
+          "2. **Statutory grades are never reached on points.** `dishonest` and `seriously_dishonest`",
+          "   follow from listed facts (smuggling, the violation-ratio-and-penalty test, taxes unpaid",
+          "   beyond the limit, listings; [S1], [G1]). A composite that would fall into one leaves the",
+          "   enterprise `regular` **on watch** (`compliance.watch`, the request variable",
+          f"   `compliance.watch`), and `compliance.watch_reasons` names the {WATCH_REASONS} rule hits or pieces of",
+          "   information that cost the most points.",
+          "3. **Triggers cap.** The grade is then lowered to the worst cap in force: a rule hit's",
+          "   `grade_cap` or an active piece of dishonest information (below). Every cap in force is in",
+          "   `compliance.triggers`; the ones that decide the grade are `binding`, so every dishonest or",
+          "   seriously dishonest grade names the trigger(s) that caused it.",
+          "4. **AEO preconditions.** Only AEOs hold the certified grades: `cr10_not_aeo` caps every",
+          "   enterprise without a *valid* AEO certificate at `regular`, `cr11_not_advanced_aeo` every",
+          "   certified AEO at `certified`. A certificate counts only when as_of lies in",
+          "   [valid_from, valid_until); expired ones are in `enterprise.expired_certifications` with",
+          "   their end (rule `cr12_aeo_expired` flags them). The measures re-examine advanced certified",
+          "   enterprises every 5 years under Order 251 ([S4]; 3 years before), so a certificate older",
+          "   than its re-examination date should carry that `valid_until`.", "",
+          "An errored hit (a rule that read a missing feature) applies no points and no cap.", "",
+          "## Credit lifecycle: dishonest information, repair and tolerance", "",
+          "The `compliance.lifecycle` section of the bundle finds each piece of dishonest information in",
+          "the history (an event matching a cause; the first matching cause wins), classes it, and works",
+          "out where it stands at as_of. The response lists every piece in",
+          "`compliance.information`; `credence explain` prints, for each cap, when it started, when it",
+          "ends or can be repaired, and why.", "",
+          "- **Class** (minor / general / serious, [G1]): the event's string attribute",
+          "  `dishonest_class`, else its status when that is `minor`, `general` or `serious` (penalties",
+          "  already carry one), else the cause's default class (**general** unless stated).",
+          "- **While it counts** it adds its class's points to the cause's dimension and caps the grade at",
+          "  the worse of the cause's cap and the class's cap.",
+          "- **It stops counting** at identification (or clearing) + the cause's duration (else the",
+          "  class's disclosure period), or when a **granted repair** ends it earlier.",
+          "- **Repair**: an event `EVENT_KIND_CREDIT_REPAIR_APPLICATION` (reference_id = the",
+          "  information's event id) and an `EVENT_KIND_CREDIT_REPAIR_OUTCOME` (reference_id = the",
+          "  application, status `granted` or `rejected`). A grant counts only when the cause and the",
+          "  class are repairable, the condition is cleared, and the waiting period (the longer of the",
+          "  cause's wait and the class's `repair_after`, counted from identification or clearing) has",
+          "  passed; any other grant is reported as `granted_not_eligible` and not applied.",
+          "- **Clearing**: for taxes unpaid beyond the limit the information counts, and cannot be",
+          "  repaired, until a payment referencing it (reference_id) arrives; the wait and the duration",
+          "  count from the payment.",
+          f"- **Error tolerance**: a minor piece of a cause without a statutory cap, with no other minor",
+          f"  piece in the {TOLERANCE_DAYS} days before it, is tolerated: it never counts ({TOLERANCE_SOURCE}).", "",
+          "### Classes", "",
+          "| class | grade cap | points | disclosure (days) | repairable | repair after (days) | source |",
+          "| --- | --- | --- | --- | --- | --- | --- |"]
+    for cls, cap, points, disclosure, repairable, after, source in CLASSES:
+        L.append(f"| {cls.lower()} | {cap or '—'} | {points} | {disclosure} | {'yes' if repairable else 'no'} | "
+                 f"{after if repairable else '—'} | {md_escape(source)} |")
+    L += ["", "### Causes (first match wins)", "",
+          "| cause | events | grade cap | default class | duration (days) | repair wait (days) | cleared by | dimension | source |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in CAUSES:
+        cleared = "a payment referencing it" if c["cleared"] else "—"
+        dur_text = str(c["duration"]) if c["duration"] is not None else "class disclosure"
+        wait = str(c["wait"]) if c["repairable"] else "not repairable"
+        L.append(f"| `{c['id']}` | {md_escape(c['desc'])} | {c['cap'] or '—'} | {c['cls'].lower()} | {dur_text} | "
+                 f"{wait} | {cleared} | {DIM_TITLES[c['dim']]} | {md_escape(c['source'])} |")
+    L += ["", "The violation-ratio-and-penalty test computed by the engine itself (`cu02`, `cu03`) is a",
+          "**condition trigger**: it caps while the trailing-year condition holds and ends when it no",
+          "longer does; an official listing for that test (`dishonest_listing` with attribute",
+          "`cause = violation_ratio`) is information with the 6-month repair wait.", "",
+          "### Which figures are confirmed", "",
+          "The official text of Order 282 was not available; the five grades, the three classes, credit",
+          "repair and error tolerance are confirmed by GACC's own interpretation and briefing ([G1], [G2]).",
+          "**Every period and point value above is a bundle parameter, unconfirmed for Order 282**: the",
+          "waiting periods (1 year, 6 months) and the 2-year end are Order 251's ([S2], [S3]); the class",
+          "disclosure periods are the NDRC's general credit-repair measures ([S7]); the tax-arrears wait,",
+          "the tolerance window, the class points and caps are synthesis. Change them in",
+          "`models/cross-border/make_bundle.py` once the official text is read.", "",
+          "## Official grade and reconciliation", "",
+          "A request may carry the grade the enterprise officially holds (`enterprise.customs_grade`:",
+          "grade, `effective_at`, reference). The response's `compliance.official` compares it with the",
+          "engine's grade: `same`, `engine_stricter` (naming the binding triggers), `engine_more_lenient`",
+          "(naming repaired or ended information, or saying that no trigger in force supports a",
+          "statutory grade), `not_in_force` (effective after as_of) or `unknown_grade`. Decision tables",
+          "read `compliance.official_agrees`; `credence report` tabulates official × engine grades.", "",
+          "### Sources", ""]
+    for key, what, url in SOURCES:
+        L.append(f"- [{key}] {what} — {url}")
+    L += ["",
           f"## Rules ({len(RULES)})", "",
           "Rule ids start with the dimension (cu customs, tx tax, pf payment and financing, lg",
           "logistics, cp consumer protection, ip intellectual property, cr credentials and",
@@ -1148,7 +1598,9 @@ def main():
     import tempfile
     targets = [(write_bundle, os.path.join(ROOT, "models", "cross-border", "bundle.textproto")),
                (write_indicators, os.path.join(ROOT, "docs", "indicators.md")),
-               (write_compliance, os.path.join(ROOT, "docs", "compliance.md"))]
+               (write_compliance, os.path.join(ROOT, "docs", "compliance.md")),
+               (write_blocked_list, os.path.join(ROOT, "models", "cross-border", "lists", "blocked_counterparties.txt")),
+               (write_screening_doc, os.path.join(ROOT, "docs", "screening.md"))]
     if "--check" in sys.argv[1:]:
         # CTest: the committed files are what this script generates.
         stale = []
@@ -1173,7 +1625,7 @@ def main():
         return
     for write, path in targets:
         write(path)
-    print(f"{len(FEATURES)} features, {len(RULES)} rules")
+    print(f"{len(FEATURES)} features, {len(RULES)} rules, {len(SCREEN_RULES)} screening rules")
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ import os as _os
 from . import _credence
 from ._credence import Error
 
-__all__ = ["Engine", "Error", "load", "load_bytes", "output_names", "predict", "simulate",
-           "version"]
+__all__ = ["Engine", "Error", "Screener", "load", "load_bytes", "output_names", "predict",
+           "simulate", "version"]
 
 # Wire formats of credence::WireFormat.
 _BINARY, _JSON, _TEXT = 1, 2, 3
@@ -139,6 +139,51 @@ class Engine:
         missing."""
         data, fmt = _encode_request(request)
         return dict(zip(self._impl.feature_names, self._impl.features(data, fmt)))
+
+
+class Screener:
+    """Screening with durable state: an Engine and a RocksDB state store in `state_dir`
+    (created when missing). screen() applies one event to its enterprise's state, decides it
+    with the bundle's screening rules and commits state and decision before returning
+    (docs/screening.md). One Screener per state_dir at a time (RocksDB locks the folder);
+    calls are serialized, so threads may share one."""
+
+    def __init__(self, bundle, state_dir, sync=True):
+        """`bundle` is a path or an Engine; `sync=False` commits without syncing the
+        write-ahead log (survives a killed process, not a power loss)."""
+        import threading
+        self.engine = bundle if isinstance(bundle, Engine) else Engine.load(bundle)
+        self._impl = _credence.Screener(self.engine._impl, _os.fspath(state_dir), bool(sync))
+        self._lock = threading.Lock()
+
+    def screen(self, request, raw=False):
+        """Screens one ScreenRequest (dict, JSON str or binary bytes). Returns the
+        ScreenResponse as a dict, or as binary bytes with raw=True. Raises Error for a request
+        that cannot be read or screened (the state is then unchanged)."""
+        data, fmt = _encode_request(request)
+        with self._lock:
+            out = self._impl.screen(data, fmt, _BINARY if raw else _JSON)
+        return out if raw else _json.loads(out)
+
+    def screen_json_lines(self, lines, threads=0, indices=None):
+        """JSON Lines in, the lines `credence screen` writes out (a response or an error
+        record per record; blank lines skipped). An error record's index is the record's
+        position, or indices[k] for the k-th record when given. Returns (lines as bytes,
+        number of error records)."""
+        records = [x.encode() if isinstance(x, str) else bytes(x) for x in lines]
+        records = [r for r in records if r.strip(b" \t\r")]
+        if indices is None:
+            indices = list(range(len(records)))
+        with self._lock:
+            return self._impl.screen_json_lines(records, list(indices), threads)
+
+    def features(self, enterprise_id):
+        """{name: value} of an enterprise's state as of its latest event, or None."""
+        with self._lock:
+            got = self._impl.features(enterprise_id)
+        if got is None:
+            return None
+        return dict(zip(self.engine.feature_names, got[1]))
 
 
 def load(path):

@@ -1,4 +1,4 @@
-"""Distributed batch scoring on Dask.
+"""Distributed batch scoring and event screening on Dask.
 
     python3 -m credence.dask score --bundle B --in PARTITIONED_INPUT --out OUTPUT \\
         --scheduler ADDRESS|local [--workers N] [--threads-per-task T] [--retries R]
@@ -23,6 +23,19 @@ Exit status: 0 every record scored; 1 some records failed (their error records a
 output, as with the CLI); 3 some partitions failed; 2 usage or bundle error.
 
 From Python: run_score(bundle, inputs, out_dir, client) returns the manifest.
+
+    python3 -m credence.dask screen --bundle B --state-dir DIR --in EVENTS --out DECISIONS \\
+        --scheduler ADDRESS|local [--workers N] [--partitions P]
+
+replays an event log (JSON Lines ScreenRequests, e.g. from `credence simulate --stream`):
+its records are partitioned by enterprise (CRC-32 of the enterprise id, modulo P), each
+partition is screened in input order by one Dask task against its own state store
+DIR/part-NNNN (so an enterprise always lands in the same store when P stays the same), and
+DECISIONS receives one line per record in input order, exactly what
+`credence screen --in EVENTS` writes in one process (error records carry the record's
+position in EVENTS). The log and the decisions are held in the client's memory. Exit status:
+0 every record screened, 1 some failed, 3 a partition failed, 2 usage or bundle error.
+From Python: run_screen(bundle, lines, state_dir, client, partitions) returns the lines.
 """
 
 import argparse
@@ -163,6 +176,111 @@ def run_score(bundle, inputs, out_dir, client, threads=1, retries=2):
     return manifest
 
 
+def screen_partition(lines, indices, bundle, digest, state_dir, threads=1):
+    """Screens one partition (its records in input order) against the store `state_dir`.
+    Runs on a worker; returns (output lines, number of error records)."""
+    engine = _engine(bundle, digest)
+    screener = credence.Screener(engine, state_dir)
+    try:
+        return screener.screen_json_lines(lines, threads=threads, indices=indices)
+    finally:
+        del screener  # closes the store (RocksDB locks it while open)
+
+
+def partition_of(line, partitions):
+    """The partition of one JSON Lines record: CRC-32 of its enterprise id (a record that
+    does not parse has no id; it fails alike in every partition)."""
+    import zlib
+    try:
+        enterprise = json.loads(line).get("enterprise", {}).get("id", "")
+    except (ValueError, AttributeError):
+        enterprise = ""
+    if not isinstance(enterprise, str):
+        enterprise = ""
+    return zlib.crc32(enterprise.encode("utf-8", "surrogatepass")) % partitions
+
+
+def run_screen(bundle, lines, state_dir, client, partitions, threads=1, retries=0):
+    """Screens `lines` (JSON Lines records, blank ones skipped) partitioned by enterprise;
+    returns (output lines in input order, number of error records)."""
+    bundle = os.path.abspath(bundle)
+    engine = credence.load(bundle)
+    records = [x for x in lines if x.strip(b" \t\r")]
+    parts = [([], []) for _ in range(partitions)]
+    for index, line in enumerate(records):
+        part = parts[partition_of(line, partitions)]
+        part[0].append(line)
+        part[1].append(index)
+    os.makedirs(state_dir, exist_ok=True)
+    futures = []
+    for p, (part_lines, indices) in enumerate(parts):
+        if not part_lines:
+            continue
+        store = os.path.abspath(os.path.join(state_dir, "part-%04d" % p))
+        futures.append((indices, client.submit(screen_partition, part_lines, indices, bundle,
+                                               engine.digest, store, threads, retries=retries,
+                                               pure=False,
+                                               key="credence-screen-%04d-%s" % (p, uuid.uuid4().hex))))
+    out = [None] * len(records)
+    failed = 0
+    for indices, future in futures:
+        part_out, part_failed = future.result()
+        failed += part_failed
+        for index, line in zip(indices, part_out):
+            out[index] = line
+    return out, failed
+
+
+def _screen_main(args):
+    try:
+        credence.load(args.bundle)
+        with open(args.input, "rb") as f:
+            lines = f.read().split(b"\n")
+    except (credence.Error, OSError) as e:
+        print("credence.dask: %s" % e, file=sys.stderr)
+        return 2
+    client, cluster = _client(args)
+    try:
+        out, failed = run_screen(args.bundle, lines, args.state_dir, client,
+                                 args.partitions or 2 * args.workers)
+    except Exception as e:  # a partition failed after its retries
+        print("credence.dask: screening failed: %s: %s" % (type(e).__name__, e),
+              file=sys.stderr)
+        return 3
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    directory = os.path.dirname(os.path.abspath(args.out))
+    tmp = os.path.join(directory, ".%s.tmp.%d" % (os.path.basename(args.out), os.getpid()))
+    with open(tmp, "wb") as f:
+        for line in out:
+            f.write(line)
+            f.write(b"\n")
+    os.replace(tmp, args.out)
+    print("credence.dask: %d records screened, %d failed" % (len(out) - failed, failed),
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _client(args):
+    import logging
+    from dask.distributed import Client, LocalCluster
+
+    if args.scheduler == "local":
+        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(cluster), cluster
+    return Client(args.scheduler), None
+
+
+def _cluster_arguments(parser):
+    parser.add_argument("--scheduler", required=True,
+                        help="address of a Dask scheduler (tcp://host:8786), or 'local'")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of a local cluster (default: cores)")
+
+
 def _main(argv):
     parser = argparse.ArgumentParser(prog="python3 -m credence.dask",
                                      description="Distributed batch scoring on Dask.")
@@ -173,15 +291,24 @@ def _main(argv):
     score.add_argument("--in", dest="input", required=True,
                        help="directory of JSON Lines partitions, or a glob")
     score.add_argument("--out", required=True, help="output directory")
-    score.add_argument("--scheduler", required=True,
-                       help="address of a Dask scheduler (tcp://host:8786), or 'local'")
-    score.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                       help="worker processes of a local cluster (default: cores)")
+    _cluster_arguments(score)
     score.add_argument("--threads-per-task", type=int, default=1,
                        help="C++ scoring threads per partition task (default 1)")
     score.add_argument("--retries", type=int, default=2,
                        help="times Dask retries a failed partition (default 2)")
+    screen = sub.add_parser("screen", help="screen an event log partitioned by enterprise")
+    screen.add_argument("--bundle", required=True, help="bundle file or folder")
+    screen.add_argument("--state-dir", required=True,
+                        help="folder of the per-partition state stores (part-NNNN)")
+    screen.add_argument("--in", dest="input", required=True,
+                        help="JSON Lines ScreenRequests in time order")
+    screen.add_argument("--out", required=True, help="decisions (JSON Lines), written atomically")
+    _cluster_arguments(screen)
+    screen.add_argument("--partitions", type=int, default=0,
+                        help="partitions (default: twice the workers); keep it for a state dir")
     args = parser.parse_args(argv)
+    if args.command == "screen":
+        return _screen_main(args)
 
     try:
         inputs = list_partitions(args.input)
@@ -197,16 +324,7 @@ def _main(argv):
         print("credence.dask: %s" % e, file=sys.stderr)
         return 2
 
-    import logging
-    from dask.distributed import Client, LocalCluster
-
-    cluster = None
-    if args.scheduler == "local":
-        cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
-    else:
-        client = Client(args.scheduler)
+    client, cluster = _client(args)
     try:
         manifest = run_score(args.bundle, inputs, args.out, client,
                              threads=args.threads_per_task, retries=args.retries)

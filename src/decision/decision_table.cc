@@ -10,6 +10,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/excerpt.h"
+#include "decision/row_overlap.h"
 #include "expr/analysis.h"
 #include "expr/parser.h"
 
@@ -214,7 +216,7 @@ class TableCompiler {
       const expr::Type& type = input_types_[static_cast<std::size_t>(i)];
       for (const UnaryTest& test : entry->tests) {
         if (CannotMatch(test, type)) {
-          Error(ep, "entry '" + row.input_entries(i) + "' cannot match input '" +
+          Error(ep, "entry '" + core::Excerpt(row.input_entries(i)) + "' cannot match input '" +
                         t_.inputs(i).name() + "' of type " + type.ToString());
           break;
         }
@@ -249,10 +251,10 @@ class TableCompiler {
     }
     auto compiled = expr::Compile(text, env, {});
     if (!compiled.ok()) {
-      Report(expr::LocateInField(
-          compiled.status(),
-          who_ + ": output entry '" + text + "' is neither a literal nor a valid expression",
-          At(path)));
+      Report(expr::LocateInField(compiled.status(),
+                                 who_ + ": output entry '" + core::Excerpt(text) +
+                                     "' is neither a literal nor a valid expression",
+                                 At(path)));
       return;
     }
     info.type = (*compiled)->result_type();
@@ -285,7 +287,7 @@ class TableCompiler {
         auto v = expr::EvaluateConstant(p);
         if (!v.ok()) {
           Error(path_ + ".outputs[" + std::to_string(o) + "].priority",
-                "priority '" + p + "' is not a literal");
+                "priority '" + core::Excerpt(p) + "' is not a literal");
           continue;
         }
         prio.push_back(*v);
@@ -309,21 +311,25 @@ class TableCompiler {
     }
   }
 
-  // Under UNIQUE, two rows whose entries certainly overlap on every input.
+  // Under UNIQUE, two rows whose entries certainly overlap on every input (row_overlap.h:
+  // sorted and swept, not pairwise), at most kMaxReportedOverlaps pairs.
   void CheckUniqueOverlaps() {
     if (rep_->policy != v1::DECISION_HIT_POLICY_UNIQUE) return;
-    for (std::size_t a = 0; a < rep_->rows.size(); ++a) {
-      for (std::size_t b = a + 1; b < rep_->rows.size(); ++b) {
-        bool overlap = true;
-        for (std::size_t i = 0; i < rep_->inputs.size() && overlap; ++i) {
-          overlap = RelateEntries(rep_->rows[a][i], rep_->rows[b][i]) == EntryRelation::kOverlap;
-        }
-        if (overlap) {
-          Error(path_ + ".rows[" + std::to_string(b) + "]",
-                "rows " + std::to_string(a) + " and " + std::to_string(b) +
-                    " overlap, so the UNIQUE hit policy cannot hold");
-        }
-      }
+    std::vector<std::vector<EntryShape>> shapes;
+    shapes.reserve(rep_->rows.size());
+    for (const auto& row : rep_->rows) {
+      std::vector<EntryShape>& out = shapes.emplace_back();
+      for (const InputEntry& e : row) out.push_back(ShapeOf(e));
+    }
+    const RowOverlaps found = FindRowOverlaps(shapes, OverlapKind::kCertain, kMaxReportedOverlaps);
+    for (const RowPair& p : found.pairs) {
+      Error(path_ + ".rows[" + std::to_string(p.b) + "]",
+            "rows " + std::to_string(p.a) + " and " + std::to_string(p.b) +
+                " overlap, so the UNIQUE hit policy cannot hold");
+    }
+    if (found.truncated) {
+      Error(path_ + ".rows", "more rows overlap; only the first " +
+                                 std::to_string(kMaxReportedOverlaps) + " pairs found are listed");
     }
   }
 

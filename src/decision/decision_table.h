@@ -42,6 +42,10 @@ struct TableOutcome {
   std::vector<expr::Value> values;  // one per output
 };
 
+// Overlapping pairs of UNIQUE rows reported at most, per table (the rest are summed up in
+// one more error).
+inline constexpr std::size_t kMaxReportedOverlaps = 100;
+
 // Immutable once compiled; Evaluate is const and thread-safe.
 class DecisionTable {
  public:
@@ -49,7 +53,8 @@ class DecisionTable {
   // field paths to bundle locations. Problems go to `issues` (errors
   // and warnings, located); the first error is returned (INVALID_ARGUMENT): entry counts
   // that differ from the inputs/outputs, bad entries, entries whose literal type cannot
-  // match the input's type, rows that certainly overlap under UNIQUE, PRIORITY outputs
+  // match the input's type, rows that certainly overlap under UNIQUE (found in
+  // O(c n log n + K c), row_overlap.h; at most kMaxReportedOverlaps pairs), PRIORITY outputs
   // without a priority list or first outputs that are not literals, an aggregation outside
   // COLLECT, an output entry that is neither a literal nor a well-typed expression, SUM / MIN
   // / MAX over outputs that are not numeric. Warnings: inputs not covered (decided for

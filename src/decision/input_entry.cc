@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "core/excerpt.h"
+
 namespace credence::decision {
 namespace {
 
@@ -152,7 +154,7 @@ class EntryParser {
   }
 
   Status Error(std::string_view what) const {
-    return InvalidArgumentError("input entry '" + std::string(s_) + "': " + std::string(what) +
+    return InvalidArgumentError("input entry '" + core::Excerpt(s_) + "': " + std::string(what) +
                                 " at offset " + std::to_string(i_));
   }
   void SkipSpace() {
@@ -239,20 +241,19 @@ bool Contains(const std::vector<expr::Value>& set, const expr::Value& v) {
                      [&](const expr::Value& x) { return SameLiteralImpl(x, v); });
 }
 
-EntryRelation RelateLiteralSets(const InputEntry& a, const std::vector<expr::Value>& la,
-                                const InputEntry& b, const std::vector<expr::Value>& lb) {
+EntryRelation RelateLiteralSets(const EntryShape& a, const EntryShape& b) {
   if (a.negated && b.negated) return EntryRelation::kMaybe;
   if (a.negated || b.negated) {
     // not(N) vs S: disjoint when every literal of S is in N.
-    const auto& n = a.negated ? la : lb;
-    const auto& s = a.negated ? lb : la;
+    const auto& n = a.negated ? a.literals : b.literals;
+    const auto& s = a.negated ? b.literals : a.literals;
     for (const auto& x : s) {
       if (!Contains(n, x)) return EntryRelation::kOverlap;
     }
     return EntryRelation::kDisjoint;
   }
-  for (const auto& x : la) {
-    if (Contains(lb, x)) return EntryRelation::kOverlap;
+  for (const auto& x : a.literals) {
+    if (Contains(b.literals, x)) return EntryRelation::kOverlap;
   }
   return EntryRelation::kDisjoint;
 }
@@ -265,13 +266,6 @@ EntryRelation RelateIntervals(const std::vector<expr::Interval>& a,
     }
   }
   return EntryRelation::kDisjoint;
-}
-
-// Entries whose overlaps are not judged: negated ones, and those with a `!=` test.
-bool Unjudged(const InputEntry& e) {
-  if (e.negated) return true;
-  return std::any_of(e.tests.begin(), e.tests.end(),
-                     [](const UnaryTest& t) { return t.op == UnaryTest::Op::kNe; });
 }
 
 }  // namespace
@@ -323,18 +317,39 @@ std::optional<std::vector<expr::Interval>> EntryIntervals(const InputEntry& e) {
   return out;
 }
 
-EntryRelation RelateEntries(const InputEntry& a, const InputEntry& b) {
-  if (a.any || b.any) return EntryRelation::kOverlap;
-  EntryRelation r = EntryRelation::kMaybe;
-  auto ia = EntryIntervals(a), ib = EntryIntervals(b);
-  auto la = LiteralSet(a), lb = LiteralSet(b);
-  if (ia && ib) {
-    r = RelateIntervals(*ia, *ib);
-  } else if (la && lb) {
-    r = RelateLiteralSets(a, *la, b, *lb);
+EntryShape ShapeOf(const InputEntry& e) {
+  EntryShape shape;
+  shape.negated = e.negated;
+  shape.judged = !e.negated && std::none_of(e.tests.begin(), e.tests.end(), [](const UnaryTest& t) {
+    return t.op == UnaryTest::Op::kNe;
+  });
+  if (e.any) {
+    shape.kind = EntryShape::Kind::kAny;
+  } else if (auto intervals = EntryIntervals(e)) {
+    shape.kind = EntryShape::Kind::kIntervals;
+    shape.intervals = std::move(*intervals);
+  } else if (auto literals = LiteralSet(e)) {
+    shape.kind = EntryShape::Kind::kLiterals;
+    shape.literals = std::move(*literals);
   }
-  if (r == EntryRelation::kOverlap && (Unjudged(a) || Unjudged(b))) return EntryRelation::kMaybe;
+  return shape;
+}
+
+EntryRelation Relate(const EntryShape& a, const EntryShape& b) {
+  using Kind = EntryShape::Kind;
+  if (a.kind == Kind::kAny || b.kind == Kind::kAny) return EntryRelation::kOverlap;
+  EntryRelation r = EntryRelation::kMaybe;
+  if (a.kind == Kind::kIntervals && b.kind == Kind::kIntervals) {
+    r = RelateIntervals(a.intervals, b.intervals);
+  } else if (a.kind == Kind::kLiterals && b.kind == Kind::kLiterals) {
+    r = RelateLiteralSets(a, b);
+  }
+  if (r == EntryRelation::kOverlap && (!a.judged || !b.judged)) return EntryRelation::kMaybe;
   return r;
+}
+
+EntryRelation RelateEntries(const InputEntry& a, const InputEntry& b) {
+  return Relate(ShapeOf(a), ShapeOf(b));
 }
 
 }  // namespace credence::decision

@@ -65,6 +65,24 @@ enum class EntryRelation {
 // is reported as kMaybe (only their disjointness is judged).
 EntryRelation RelateEntries(const InputEntry& a, const InputEntry& b);
 
+// An entry prepared for relating it to many others: its intervals and literal set computed
+// once. RelateEntries(a, b) == Relate(ShapeOf(a), ShapeOf(b)).
+struct EntryShape {
+  enum class Kind {
+    kAny,        // "-": overlaps everything
+    kIntervals,  // numeric tests (EntryIntervals)
+    kLiterals,   // equal-to string or bool literals, possibly negated (a set)
+    kOther,      // anything else: never judged against anything but "-"
+  };
+  Kind kind = Kind::kOther;
+  bool negated = false;
+  bool judged = true;                     // false for negated entries and entries with a `!=` test
+  std::vector<expr::Interval> intervals;  // kIntervals
+  std::vector<expr::Value> literals;      // kLiterals
+};
+EntryShape ShapeOf(const InputEntry& e);
+EntryRelation Relate(const EntryShape& a, const EntryShape& b);
+
 }  // namespace credence::decision
 
 #endif  // CREDENCE_DECISION_INPUT_ENTRY_H_

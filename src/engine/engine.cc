@@ -4,9 +4,6 @@
 // too; decision::Decider decides the outcome from the proposals the stages make.
 #include "credence/engine.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -17,17 +14,20 @@
 #include "core/sha256.h"
 #include "credence/thread_pool.h"
 #include "credence/version.h"
+#include "customs/lifecycle.h"
 #include "decision/compliance.h"
 #include "decision/credit_scale.h"
 #include "decision/decider.h"
 #include "decision/decision_table.h"
 #include "decision/limit_policy.h"
+#include "engine/screening.h"
 #include "engine/shadow_models.h"
 #include "explain/decision_reasons.h"
 #include "explain/reasons.h"
 #include "features/feature_plan.h"
 #include "io/file.h"
 #include "io/ingest.h"
+#include "io/proto_bytes.h"
 #include "models/model.h"
 #include "rules/context.h"
 #include "rules/rule_set.h"
@@ -39,16 +39,6 @@ std::string_view Version() noexcept { return CREDENCE_VERSION_STRING; }
 namespace {
 
 constexpr int kMaxReasonCodes = 64;
-
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 bool ValidBundleName(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
@@ -97,7 +87,8 @@ double LimitMajor(const expr::Value& l) {
 
 }  // namespace
 
-struct Engine::Impl {
+// Hidden: the members are not part of the ABI even though Engine is exported.
+struct [[gnu::visibility("hidden")]] Engine::Impl {
   BundleInfo info;
   CompileOptions options;
   std::optional<io::FxTable> fx;
@@ -110,6 +101,8 @@ struct Engine::Impl {
   std::optional<explain::ReasonCatalog> reasons;
   std::optional<rules::RuleSets> rule_sets;
   std::optional<decision::ComplianceScorer> compliance;
+  // The customs credit lifecycle (compliance.lifecycle); unset when the bundle has none.
+  std::optional<customs::CreditLifecycle> lifecycle;
   std::vector<decision::DecisionTable> tables;
   // The deciding table (index into tables) and its "outcome" / "limit" outputs; -1 = none.
   int decision_table = -1;
@@ -121,11 +114,15 @@ struct Engine::Impl {
   std::optional<engine_internal::ShadowModels> shadows;
   std::optional<decision::LimitPolicy> limit_policy;
   v1::ExplanationConfig explanation;
+  // Screening (screening.h) and the list files it read, hashed into the digest.
+  std::unique_ptr<internal::Screening> screening;
+  std::vector<std::pair<std::string, std::string>> screening_files;
 
   // Compile steps, in order. Each returns the first error, located and recorded.
   Status CompileMetadataAndCurrency(const CompileScope& scope);
   Status CompileFeatures(const CompileScope& scope);
-  Status CompileModels(CompileScope& scope);  // and the digest
+  Status CompileScreening(const CompileScope& scope);  // lists, screening rules and policy
+  Status CompileModels(CompileScope& scope);           // and the digest
   Status CompileGradeScales(CompileScope& scope);
   Status CompileCredit(const CompileScope& scope);
   Status CompileReasons(const CompileScope& scope);
@@ -136,8 +133,11 @@ struct Engine::Impl {
   // Score steps after ingest and features, in order.
   void ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values, int max_reasons,
                    int model_index, v1::ScoreResponse& response) const;
-  void EvaluateRulesAndTables(const v1::ScoreRequest& request, std::span<const double> values,
-                              v1::ScoreResponse& response, decision::Decider& decider) const;
+  void EvaluateRulesAndTables(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                              std::span<const double> values, v1::ScoreResponse& response,
+                              decision::Decider& decider) const;
+  void ScoreCompliance(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                       v1::ScoreResponse& response) const;
   void Decide(decision::Decider& decider, v1::ScoreResponse& response) const;
   void AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const;
   void AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
@@ -165,6 +165,7 @@ Result<std::shared_ptr<const Engine>> Engine::Compile(const LoadedBundle& loaded
   if (impl->options.bundle_dir.empty()) impl->options.bundle_dir = loaded.directory;
   CREDENCE_RETURN_IF_ERROR(impl->CompileMetadataAndCurrency(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileFeatures(scope));
+  CREDENCE_RETURN_IF_ERROR(impl->CompileScreening(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileModels(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileGradeScales(scope));
   CREDENCE_RETURN_IF_ERROR(impl->CompileCredit(scope));
@@ -216,7 +217,7 @@ Status Engine::Impl::CompileModels(CompileScope& scope) {
   const features::FeaturePlan& feature_plan = *plan;
   auto feature_index = [&feature_plan](std::string_view name) { return feature_plan.Find(name); };
   core::Sha256 sha;
-  sha.Update(DeterministicBytes(bundle));
+  sha.Update(io::DeterministicBytes(bundle));
   for (int i = 0; i < bundle.models_size(); ++i) {
     const v1::Model& m = bundle.models(i);
     const std::string path = Indexed("models", i);
@@ -253,7 +254,22 @@ Status Engine::Impl::CompileModels(CompileScope& scope) {
     if (!compiled.ok()) return scope.Fail(compiled.status());
     models.push_back(std::move(compiled).value());
   }
+  for (const auto& [file, bytes] : screening_files) {  // list files, as model files
+    sha.Update(file);
+    sha.Update(std::string_view("\0", 1));
+    sha.Update(bytes);
+  }
   info.digest = "sha256:" + sha.FinishHex();
+  return Status();
+}
+
+// Errors are located and recorded by Screening::Compile itself.
+Status Engine::Impl::CompileScreening(const CompileScope& scope) {
+  const internal::ScreeningInputs in{scope.bundle, scope.map, scope.issues, options.bundle_dir,
+                                     *fx,          *plan,     info,         options.request_limits};
+  auto compiled = internal::Screening::Compile(in, &screening_files);
+  if (!compiled.ok()) return compiled.status();
+  screening = std::move(compiled).value();
   return Status();
 }
 
@@ -324,6 +340,12 @@ Status Engine::Impl::CompileRulesAndTables(CompileScope& scope) {
     if (!scorer.ok()) return scope.Fail(scorer.status());
     compliance_grades = scorer->grades();
     compliance = std::move(scorer).value();
+    if (bundle.compliance().has_lifecycle()) {
+      auto compiled = customs::CreditLifecycle::Compile(bundle.compliance().lifecycle(),
+                                                        compliance_grades, "compliance.lifecycle");
+      if (!compiled.ok()) return scope.Fail(compiled.status());
+      lifecycle = std::move(compiled).value();
+    }
   }
   auto env = rules::MakeEnvironment(info.feature_names);
   if (!env.ok()) return scope.Fail(env.status());
@@ -429,6 +451,23 @@ Result<FeatureVector> Engine::ComputeFeatures(const v1::ScoreRequest& request) c
   return out;
 }
 
+Result<v1::ScreenResponse> Engine::Screen(const v1::ScreenRequest& request,
+                                          EnterpriseState& state) const {
+  return impl_->screening->Screen(request, state);
+}
+
+Result<EnterpriseState> Engine::BuildState(const v1::ScoreRequest& request) const {
+  return impl_->screening->BuildState(request);
+}
+
+Result<EnterpriseState> Engine::LoadState(std::string_view bytes) const {
+  return impl_->screening->LoadState(bytes);
+}
+
+Result<FeatureVector> Engine::StateFeatures(const EnterpriseState& state) const {
+  return impl_->screening->StateFeatures(state);
+}
+
 Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
                                         const ScoreOptions& options) const {
   const Impl& e = *impl_;
@@ -454,7 +493,7 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
   }
   decision::Decider decider(e.info.base_currency, e.fx->base_exponent());
   if (e.needs_activation || e.compliance) {
-    e.EvaluateRulesAndTables(request, values, response, decider);
+    e.EvaluateRulesAndTables(request, in, values, response, decider);
   }
   e.Decide(decider, response);
   if (options.include_features || request.options().include_features()) {
@@ -504,6 +543,7 @@ void Engine::Impl::ScoreCredit(const v1::ScoreRequest& request, std::span<const 
 // Rule sets, the compliance score and every decision table, over one activation; the
 // deciding table and the rule hits propose outcomes.
 void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
+                                          const io::IngestedRequest& in,
                                           std::span<const double> values,
                                           v1::ScoreResponse& response,
                                           decision::Decider& decider) const {
@@ -519,7 +559,7 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
     }
   }
   rules::BindFlags(response.rule_hits(), activation);
-  if (compliance) *response.mutable_compliance() = compliance->Score(response.rule_hits());
+  if (compliance) ScoreCompliance(request, in, response);
   rules::BindCompliance(response.compliance(), activation);
   for (std::size_t t = 0; t < tables.size(); ++t) {
     decision::TableOutcome outcome = tables[t].Evaluate(activation);
@@ -544,6 +584,20 @@ void Engine::Impl::EvaluateRulesAndTables(const v1::ScoreRequest& request,
     if (std::string why = limit_policy->Apply(activation, decider); !why.empty()) {
       response.add_warnings("the limit cap could not be evaluated, so no limit is given: " + why);
     }
+  }
+}
+
+// The compliance score and grade: rule hits, the credit lifecycle's dishonest information
+// and the official customs grade (decision/compliance.h, customs/lifecycle.h).
+void Engine::Impl::ScoreCompliance(const v1::ScoreRequest& request, const io::IngestedRequest& in,
+                                   v1::ScoreResponse& response) const {
+  std::vector<v1::CreditInformation> information;
+  if (lifecycle) information = lifecycle->Evaluate(in.events, in.as_of);
+  decision::ComplianceFacts facts{information, &request.enterprise().customs_grade(),
+                                  request.as_of()};
+  *response.mutable_compliance() = compliance->Score(response.rule_hits(), facts);
+  for (v1::CreditInformation& item : information) {
+    *response.mutable_compliance()->add_information() = std::move(item);
   }
 }
 

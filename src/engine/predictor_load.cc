@@ -3,7 +3,6 @@
 // apart by their content.
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
 #include <string>
@@ -14,6 +13,7 @@
 #include "credence/bundle.h"
 #include "engine/predictor_impl.h"
 #include "io/file.h"
+#include "io/json_shape.h"
 
 namespace credence::engine_internal {
 namespace {
@@ -38,7 +38,9 @@ std::string_view TrimLeft(std::string_view s) {
 Result<Impl> FromTrees(Result<models::TreeEnsemble> trees, const std::string& kind,
                        const std::string& prefix) {
   if (!trees.ok()) {
-    return Status(trees.status().code(), kind + " model: " + std::string(trees.status().message()));
+    const SourceLocation* at = trees.status().location();
+    return Status(trees.status().code(), kind + " model: " + std::string(trees.status().message()),
+                  at != nullptr ? *at : SourceLocation{});
   }
   Impl out;
   out.trees = std::move(trees).value();
@@ -68,9 +70,12 @@ Result<Impl> FromModel(const v1::Model& m, const std::string& dir, const std::st
   Impl out;
   std::string file_bytes;
   if (m.has_tree_ensemble()) {
-    CREDENCE_ASSIGN_OR_RETURN(std::string resolved,
-                              io::ResolveInside(dir, m.tree_ensemble().file()));
-    CREDENCE_ASSIGN_OR_RETURN(file_bytes, io::ReadFile(resolved, kMaxModelBytes));
+    const SourceLocation field{.field_path = path + ".tree_ensemble.file"};
+    auto resolved = io::ResolveInside(dir, m.tree_ensemble().file());
+    if (!resolved.ok()) return resolved.status().WithLocation(field);
+    auto bytes = io::ReadFile(*resolved, kMaxModelBytes);
+    if (!bytes.ok()) return bytes.status().WithLocation(field);
+    file_bytes = std::move(bytes).value();
   }
   std::unordered_map<std::string, int> index;
   auto feature_index = [&](std::string_view name) {
@@ -123,10 +128,13 @@ std::optional<v1::Model> ParseModel(std::string_view bytes, std::string_view bod
                                     std::string& why) {
   v1::Model m;
   if (!body.empty() && body[0] == '{') {
-    auto parsed = google::protobuf::util::JsonStringToMessage(std::string(body), &m);
+    const Status parsed = io::ParseJsonMessage(body, &m, "invalid JSON");
     if (parsed.ok() && m.kind_case() != v1::Model::KIND_NOT_SET) return m;
-    why = parsed.ok() ? "it has no logistic, scorecard or tree_ensemble"
-                      : std::string(parsed.message());
+    why = "it has no logistic, scorecard or tree_ensemble";
+    if (!parsed.ok()) {
+      const SourceLocation* at = parsed.location();
+      why = (at != nullptr ? at->ToString() + ": " : "") + std::string(parsed.message());
+    }
     return std::nullopt;
   }
   google::protobuf::TextFormat::Parser parser;

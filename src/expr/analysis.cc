@@ -6,10 +6,13 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 #include "expr/checker.h"
+#include "expr/cost.h"
 #include "expr/evaluator.h"
 #include "expr/extensions.h"
 #include "expr/node.h"
@@ -161,16 +164,24 @@ std::optional<Comparison> AsVariableComparison(const Expr& p) {
 
 namespace internal {
 
-std::unique_ptr<Node> FoldNode(std::unique_ptr<Node> n, std::uint64_t max_steps) {
+std::unique_ptr<Node> FoldNode(std::unique_ptr<Node> n, std::uint64_t* budget) {
   if (auto decided = ShortCircuit(n)) return decided;
   for (const auto& k : n->kids) {
     if (!k || k->op != Op::kConst) return n;
   }
   if (n->op == Op::kCall && n->fn == Fn::kUnknown) return n;
   Frame f;
-  f.max_steps = max_steps;
-  Value v = Eval(*n, f);
-  if (f.exhausted || v.is_error()) return n;
+  f.max_steps = *budget;
+  Value v;
+  try {
+    v = Eval(*n, f);
+  } catch (const std::bad_alloc&) {
+    f.exhausted = true;
+  } catch (const std::length_error&) {
+    f.exhausted = true;
+  }
+  *budget -= std::min(f.steps, *budget);
+  if (f.exhausted || v.is_error() || ShallowSteps(v) > kMaxFoldedSteps) return n;
   return ConstNode(std::move(v), n->offset);
 }
 

@@ -50,9 +50,13 @@ Result<Value> EvaluateConstant(std::string_view source);
 
 namespace internal {
 // The planner's folding step for one planned node whose children are folded already:
-// its constant value when every child is a constant (unless that value is an error or
-// exceeds `max_steps`), the deciding operand of a short circuit, or `n` itself.
-std::unique_ptr<Node> FoldNode(std::unique_ptr<Node> n, std::uint64_t max_steps);
+// its constant value when every child is a constant, the deciding operand of a short
+// circuit, or `n` itself. Folding spends `*budget` (the steps left for folding the whole
+// expression) and keeps `n` when the budget runs out, when the value is an error, when it
+// is larger than kMaxFoldedSteps (64 KiB of string, 8,192 entries) or when memory runs out;
+// the evaluator then meets the same cost at run time.
+inline constexpr std::uint64_t kMaxFoldedSteps = 1024;
+std::unique_ptr<Node> FoldNode(std::unique_ptr<Node> n, std::uint64_t* budget);
 }  // namespace internal
 
 // ---- Intervals of the real line ---------------------------------------------------------

@@ -13,7 +13,9 @@
 #include <string>
 #include <utility>
 
+#include "core/excerpt.h"
 #include "core/utf8.h"
+#include "expr/extension_libraries.h"
 #include "expr/extensions.h"
 #include "expr/node.h"
 #include "expr/time_util.h"
@@ -281,7 +283,7 @@ Value ToInt(const Value& v) {
       std::int64_t r = 0;
       auto res = std::from_chars(s.data(), s.data() + s.size(), r);
       if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-        return Invalid("cannot convert '" + s + "' to int");
+        return Invalid("cannot convert '" + core::Excerpt(s) + "' to int");
       }
       return Value::Int(r);
     }
@@ -311,7 +313,7 @@ Value ToUint(const Value& v) {
       std::uint64_t r = 0;
       auto res = std::from_chars(s.data(), s.data() + s.size(), r);
       if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-        return Invalid("cannot convert '" + s + "' to uint");
+        return Invalid("cannot convert '" + core::Excerpt(s) + "' to uint");
       }
       return Value::Uint(r);
     }
@@ -336,7 +338,7 @@ Value ToDouble(const Value& v) {
         std::string copy = s;
         r = std::strtod(copy.c_str(), nullptr);
       } else if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-        return Invalid("cannot convert '" + s + "' to double");
+        return Invalid("cannot convert '" + core::Excerpt(s) + "' to double");
       }
       return Value::Double(r);
     }
@@ -379,7 +381,7 @@ Value ToBool(const Value& v) {
     if (s == "0" || s == "f" || s == "F" || s == "false" || s == "FALSE" || s == "False") {
       return Value::Bool(false);
     }
-    return Invalid("Type conversion error: cannot convert '" + s + "' to bool");
+    return Invalid("Type conversion error: cannot convert '" + core::Excerpt(s) + "' to bool");
   }
   return NoSuchOverload("bool", v);
 }
@@ -597,7 +599,7 @@ Value CallBuiltin(const Node& n, const Value* a, std::size_t count) {
       if (!a[0].is_string() || !a[1].is_string()) return NoSuchOverload(FnName(n.fn), a[0], a[1]);
       const std::string& s = a[0].string_value();
       const std::string& t = a[1].string_value();
-      if (n.fn == Fn::kContains) return Value::Bool(s.find(t) != std::string::npos);
+      if (n.fn == Fn::kContains) return Value::Bool(internal::FindBytes(s, t) != std::string::npos);
       if (n.fn == Fn::kStartsWith) return Value::Bool(s.compare(0, t.size(), t) == 0);
       return Value::Bool(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
     }

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/excerpt.h"
 #include "expr/builtins.h"
 #include "expr/extensions.h"
 
@@ -135,8 +136,8 @@ class Checker {
       return Set(e, Type::TypeType());
     }
     if (opts_.check_types) {
-      Error(e,
-            "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
+      Error(e, "undeclared reference to '" + core::Excerpt(e.name, 100) + "' (in container '" +
+                   env_.container() + "')");
     }
     e.ref = RefKind::kUndeclared;
     return Set(e, Type::Dyn());
@@ -413,11 +414,11 @@ class Checker {
     }
     if (!r) {
       if (!IsBuiltinName(e.name) && !internal::IsExtensionName(e.name)) {
-        Error(e,
-              "undeclared reference to '" + e.name + "' (in container '" + env_.container() + "')");
+        Error(e, "undeclared reference to '" + core::Excerpt(e.name, 100) + "' (in container '" +
+                     env_.container() + "')");
       } else {
-        Error(e, "found no matching overload for '" + e.name + "' applied to '" +
-                     Signature(recv, args) + "'");
+        Error(e, "found no matching overload for '" + core::Excerpt(e.name, 100) +
+                     "' applied to '" + Signature(recv, args) + "'");
       }
       return Set(e, Type::Dyn());
     }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "expr/cost.h"
 #include "expr/extension_libraries.h"
 
 namespace credence::expr::internal {
@@ -81,10 +82,21 @@ Value Call(ExtFn fn, const Value* a, std::size_t count) {
   return ExtensionNoOverload(fn);
 }
 
+// base64.encode writes 4 bytes for 3; decode copies its input once, then writes less.
+std::uint64_t Cost(ExtFn fn, const Value* a, std::size_t, std::uint64_t) {
+  if (fn == ExtFn::kBase64Encode && a[0].is_bytes()) {
+    return BytesSteps(SatMul(4, a[0].bytes_value().size() / 3 + 1));
+  }
+  if (fn == ExtFn::kBase64Decode && a[0].is_string()) {
+    return BytesSteps(SatMul(2, a[0].string_value().size()));
+  }
+  return 0;
+}
+
 }  // namespace
 
 const ExtensionLibrary& EncodersLibrary() {
-  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call};
+  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call, &Cost};
   return kLibrary;
 }
 

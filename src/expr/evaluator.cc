@@ -1,11 +1,13 @@
 // The general evaluator. See evaluator.h.
 #include "expr/evaluator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "expr/cost.h"
 #include "expr/program.h"
 
 namespace credence::expr {
@@ -14,22 +16,36 @@ namespace {
 Value Err(StatusCode code, std::string message) { return Value::Error(code, std::move(message)); }
 Value Invalid(std::string message) { return Err(StatusCode::kInvalidArgument, std::move(message)); }
 
-// Charges the cost budget for the size of a value built at run time (one step per 64 bytes
-// of string or bytes, per 8 list elements or map entries), so expressions cannot build huge
-// values (e.g. nested joins) within a step budget meant for node visits.
-Value Charge(Value v, Frame& f) {
-  std::uint64_t extra = 0;
-  if (v.is_string()) extra = v.string_value().size() / 64;
-  if (v.is_bytes()) extra = v.bytes_value().size() / 64;
-  if (v.is_list()) extra = v.list().size() / 8;
-  if (v.is_map()) extra = v.map().size() / 8;
-  if (extra == 0) return v;
-  f.steps += extra;
-  if (f.steps > f.max_steps) {
+Value Exhausted(Frame& f) {
+  f.exhausted = true;
+  return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
+}
+
+// Charges `steps` before the work they pay for; false (and the frame exhausted) when the
+// budget cannot pay.
+bool Spend(std::uint64_t steps, Frame& f) {
+  if (steps > f.max_steps - std::min(f.steps, f.max_steps)) {
+    f.steps = f.max_steps + 1;
     f.exhausted = true;
-    return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
+    return false;
   }
-  return v;
+  f.steps += steps;
+  return true;
+}
+
+// Charges the cost budget for the size of a value built at run time whose size was not
+// known in advance (comprehension results; calls charge before they run, cost.h).
+Value Charge(Value v, Frame& f) {
+  return Spend(internal::ShallowSteps(v), f) ? std::move(v) : Exhausted(f);
+}
+
+// Calls a builtin after charging what it will cost.
+Value ChargedCall(const Node& n, const Value* args, std::size_t count, Frame& f) {
+  const std::uint64_t left = f.max_steps - std::min(f.steps, f.max_steps);
+  const std::uint64_t cost = internal::CallCost(n, args, count, left);
+  if (!Spend(cost, f)) return Exhausted(f);
+  Value v = CallBuiltin(n, args, count);
+  return cost == 0 ? Charge(std::move(v), f) : v;
 }
 
 // o.optMap(x, e) and o.optFlatMap(x, e).
@@ -85,10 +101,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
   ListValue out;
   MapValue out_map;
   for (std::size_t i = 0; i < size; ++i) {
-    if (++f.steps > f.max_steps) {
-      f.exhausted = true;
-      return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
-    }
+    if (++f.steps > f.max_steps) return Exhausted(f);
     // One variable: the element (list) or key (map). Two: index/key and element/value.
     Value key = range.is_list() ? (two ? Value::Int(static_cast<std::int64_t>(i)) : range.list()[i])
                                 : range.map().entries()[i].first;
@@ -138,6 +151,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
           out.push_back(std::move(r));
         } else {
           std::string error;
+          if (!Spend(internal::EntriesSteps(out_map.size()), f)) return Exhausted(f);
           if (!out_map.Insert(std::move(key), std::move(r), &error)) return Invalid(error);
         }
         break;
@@ -179,14 +193,14 @@ Value EvalComprehension(const Node& n, Frame& f) {
       many[i] = Eval(*n.kids[i], f);
       if (many[i].is_error()) return many[i];
     }
-    return Charge(CallBuiltin(n, many.data(), count), f);
+    return ChargedCall(n, many.data(), count, f);
   }
   Value args[4];
   for (std::size_t i = 0; i < count; ++i) {
     args[i] = Eval(*n.kids[i], f);
     if (args[i].is_error()) return args[i];
   }
-  return Charge(CallBuiltin(n, args, count), f);
+  return ChargedCall(n, args, count, f);
 }
 
 // `operand.field`, `has(operand.field)` and `operand.?field` (also on optionals).
@@ -206,6 +220,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
       return Invalid("type '" + std::string(operand.type().name) +
                      "' does not support field selection");
     }
+    if (!Spend(internal::ShallowSteps(operand), f)) return Exhausted(f);  // a linear lookup
     const Value* v = operand.map().Find(n.constant);
     if (n.op == Op::kHas) return Value::Bool(v != nullptr);
     return v == nullptr ? Value::OptionalNone() : Value::Optional(*v);
@@ -214,6 +229,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
     return Invalid("type '" + std::string(operand.type().name) +
                    "' does not support field selection");
   }
+  if (!Spend(internal::ShallowSteps(operand), f)) return Exhausted(f);  // a linear lookup
   const Value* v = operand.map().Find(n.constant);  // the key, built at plan time
   if (n.op == Op::kHas) return Value::Bool(v != nullptr);
   if (v == nullptr) return Err(StatusCode::kNotFound, "no such key: '" + n.name + "'");
@@ -249,6 +265,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
       v = Value(v.optional_value());
     }
     std::string error;
+    if (!Spend(internal::EntriesSteps(m.size()), f)) return Exhausted(f);  // a linear check
     if (!m.Insert(std::move(k), std::move(v), &error)) return Invalid(error);
   }
   return Value::Map(std::move(m));
@@ -257,10 +274,7 @@ Value EvalComprehension(const Node& n, Frame& f) {
 }  // namespace
 
 Value Eval(const Node& n, Frame& f) {
-  if (++f.steps > f.max_steps) {
-    f.exhausted = true;
-    return Err(StatusCode::kResourceExhausted, "evaluation cost budget exceeded");
-  }
+  if (++f.steps > f.max_steps) return Exhausted(f);
   switch (n.op) {
     case Op::kConst:
       return n.constant;

@@ -29,8 +29,9 @@ struct Frame {
   bool exhausted = false;  // the budget ran out; the returned value is an error
 };
 
-// Evaluates `n`. Each node visited and each comprehension iteration costs a step; built
-// strings, bytes, lists and maps cost one more step per 64 bytes or 8 entries.
+// Evaluates `n`. Each node visited and each comprehension iteration costs a step; calls cost
+// what they build or scan (cost.h), charged before they run. May throw std::bad_alloc
+// (Program::Run and constant folding catch it).
 Value Eval(const Node& n, Frame& f);
 
 }  // namespace credence::expr

@@ -10,6 +10,7 @@
 #define CREDENCE_EXPR_EXTENSION_LIBRARIES_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +39,10 @@ struct ExtensionLibrary {
   std::optional<Type> (*check)(ExtFn fn, const std::vector<Type>& args);
   // On `count` evaluated, non-error arguments (receiver first).
   Value (*call)(ExtFn fn, const Value* args, std::size_t count);
+  // What `call` will cost on these arguments, in steps (cost.h), before it runs; null when
+  // no function of the library builds or scans anything large.
+  std::uint64_t (*cost)(ExtFn fn, const Value* args, std::size_t count,
+                        std::uint64_t cap) = nullptr;
 };
 
 const ExtensionLibrary& MathLibrary();
@@ -48,6 +53,10 @@ const ExtensionLibrary& OptionalLibrary();
 // The error values of extension functions: "no such overload: <name>" and others.
 Value ExtensionNoOverload(ExtFn fn);
 Value ExtensionError(std::string message);
+
+// The byte offset of the first occurrence of `needle` in `hay` at or after byte `from`, or
+// npos; linear time in the sizes (glibc's two-way memmem), whatever the inputs.
+std::size_t FindBytes(std::string_view hay, std::string_view needle, std::size_t from = 0);
 
 // Decodes UTF-8 (valid by construction) into code points, and encodes cps[from, to).
 std::vector<char32_t> DecodeUtf8(const std::string& s);

@@ -2,6 +2,8 @@
 // function. See extensions.h; the libraries are in *_ext.cc (extension_libraries.h).
 #include "expr/extensions.h"
 
+#include <string.h>  // memmem (glibc)
+
 #include <array>
 #include <utility>
 
@@ -107,6 +109,20 @@ Value CallExtension(ExtFn fn, const Value* args, std::size_t count) {
   const ExtensionLibrary* lib = Owner(fn).first;
   if (lib == nullptr) return ExtensionNoOverload(fn);
   return lib->call(fn, args, count);
+}
+
+std::uint64_t ExtensionCost(ExtFn fn, const Value* args, std::size_t count, std::uint64_t cap) {
+  const ExtensionLibrary* lib = Owner(fn).first;
+  if (lib == nullptr || lib->cost == nullptr) return 0;
+  return lib->cost(fn, args, count, cap);
+}
+
+std::size_t FindBytes(std::string_view hay, std::string_view needle, std::size_t from) {
+  if (from > hay.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  const void* hit = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return hit == nullptr ? std::string_view::npos
+                        : static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data());
 }
 
 }  // namespace credence::expr::internal

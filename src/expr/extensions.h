@@ -22,6 +22,7 @@
 #define CREDENCE_EXPR_EXTENSIONS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,10 @@ std::optional<Type> CheckExtension(ExtFn fn, const std::vector<Type>& args);
 // Evaluates on `count` non-error arguments (receiver first). Returns an error value for bad
 // arguments (no such overload, index out of range, overflow).
 Value CallExtension(ExtFn fn, const Value* args, std::size_t count);
+
+// The steps CallExtension costs on these arguments beyond the call's own visit, computed
+// before it runs (see cost.h); more than `cap` means too much (computing it stops early).
+std::uint64_t ExtensionCost(ExtFn fn, const Value* args, std::size_t count, std::uint64_t cap);
 
 }  // namespace credence::expr::internal
 

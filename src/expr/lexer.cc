@@ -67,6 +67,13 @@ void AppendEscaped(std::string& out, std::uint32_t v, bool bytes) {
 
 }  // namespace
 
+std::string_view Lexer::CharAt(std::size_t pos) const {
+  if (pos >= src_.size()) return {};
+  const auto c = static_cast<unsigned char>(src_[pos]);
+  const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  return src_.substr(pos, n);
+}
+
 void Lexer::Fail(std::size_t offset, std::string message) {
   if (failed_) return;
   failed_ = true;
@@ -108,8 +115,7 @@ Token Lexer::Next() {
   } else if (IsIdentStart(c)) {
     LexWord(t);
   } else {
-    Fail(pos_,
-         "Syntax error: token recognition error at: '" + std::string(src_.substr(pos_, 1)) + "'");
+    Fail(pos_, "Syntax error: token recognition error at: '" + std::string(CharAt(pos_)) + "'");
   }
   if (failed_) {
     Token eof;
@@ -403,7 +409,7 @@ bool Lexer::LexEscape(std::size_t esc, bool bytes, std::string& out) {
     AppendEscaped(out, v, bytes);
     return true;
   }
-  Fail(esc, std::string("Syntax error: invalid escape sequence '\\") + e + "'");
+  Fail(esc, "Syntax error: invalid escape sequence '\\" + std::string(CharAt(pos_ - 1)) + "'");
   return false;
 }
 

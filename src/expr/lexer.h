@@ -89,6 +89,8 @@ class Lexer {
 
  private:
   void Fail(std::size_t offset, std::string message);
+  // The whole UTF-8 character starting at `pos` (for messages: never part of one).
+  std::string_view CharAt(std::size_t pos) const;
   void SkipSpace();
   // Punctuation and operators at pos_; false when `c` starts no such token.
   bool LexPunctuation(char c, Token& t);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "expr/cost.h"
 #include "expr/extension_libraries.h"
 
 namespace credence::expr::internal {
@@ -197,10 +198,18 @@ Value Call(ExtFn fn, const Value* a, std::size_t count) {
   }
 }
 
+// math.greatest / math.least over a list scan it.
+std::uint64_t Cost(ExtFn fn, const Value* a, std::size_t count, std::uint64_t) {
+  if ((fn == ExtFn::kGreatest || fn == ExtFn::kLeast) && count == 1 && a[0].is_list()) {
+    return EntriesSteps(a[0].list().size());
+  }
+  return 0;
+}
+
 }  // namespace
 
 const ExtensionLibrary& MathLibrary() {
-  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call};
+  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call, &Cost};
   return kLibrary;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/excerpt.h"
 #include "core/utf8.h"
 #include "expr/lexer.h"
 #include "expr/macros.h"
@@ -52,8 +53,7 @@ class Parser {
 
   std::string Describe(const Token& t) {
     if (t.kind == Tok::kEof) return "end of input";
-    return "'" + std::string(src_.substr(t.offset, std::min<std::size_t>(t.end - t.offset, 20))) +
-           "'";
+    return "'" + core::Excerpt(src_.substr(t.offset, t.end - t.offset), 20) + "'";
   }
 
   void Next() {
@@ -546,9 +546,11 @@ std::string FormatError(std::string_view source, const Status& status) {
   std::size_t end = source.find('\n', start);
   std::string_view line =
       source.substr(start, end == std::string_view::npos ? source.npos : end - start);
-  if (line.size() > 200) return out;  // do not echo huge lines
-  out += " | " + std::string(line) + "\n";
-  out += " | " + std::string(static_cast<std::size_t>(std::max(0, loc->column - 1)), '.') + "^\n";
+  // A huge line (a 100 KB expression) is shown as a window around the column.
+  const core::LineExcerpt shown = core::ExcerptAround(line, loc->column);
+  out += " | " + shown.text + "\n";
+  out += " | " + std::string(static_cast<std::size_t>(std::max(0, shown.caret_column - 1)), '.') +
+         "^\n";
   return out;
 }
 

@@ -29,7 +29,7 @@ bool IsStringConst(const Node& k) { return k.op == Op::kConst && k.constant.is_s
 class Planner {
  public:
   Planner(std::string_view source, const Environment& env, const CompileOptions& opts)
-      : source_(source), env_(env), opts_(opts) {}
+      : source_(source), env_(env), opts_(opts), fold_budget_(opts.max_steps) {}
 
   Result<std::unique_ptr<Node>> Run(const Expr& e) {
     auto n = Build(e);
@@ -57,7 +57,7 @@ class Planner {
 
   std::unique_ptr<Node> Fold(std::unique_ptr<Node> n) {
     if (!opts_.fold_constants || !n) return n;
-    return internal::FoldNode(std::move(n), opts_.max_steps);
+    return internal::FoldNode(std::move(n), &fold_budget_);
   }
 
   std::unique_ptr<Node> Build(const Expr& e) {
@@ -212,6 +212,7 @@ class Planner {
   std::string_view source_;
   const Environment& env_;
   const CompileOptions& opts_;
+  std::uint64_t fold_budget_;  // steps left for folding constants in this expression
   Status error_;
 };
 

@@ -1,6 +1,8 @@
 // Program: compile (parse, check, plan, lower) and evaluate. See program.h.
 #include "expr/program.h"
 
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +13,12 @@
 #include "expr/planner.h"
 
 namespace credence::expr {
+namespace {
+
+// The message of the error value Run returns when an allocation failed.
+constexpr std::string_view kOutOfMemory = "out of memory";
+
+}  // namespace
 
 std::size_t CountNodes(const Node& n) {
   std::size_t c = 1;
@@ -40,18 +48,29 @@ Value Program::Run(const Activation* activation, std::span<const double> feature
     locals.resize(static_cast<std::size_t>(num_locals_));
     f.locals = locals.data();
   }
-  Value v = Eval(*root_, f);
-  *exhausted = f.exhausted;
-  return v;
+  try {
+    Value v = Eval(*root_, f);
+    *exhausted = f.exhausted;
+    return v;
+  } catch (const std::bad_alloc&) {  // the last line behind the cost budget
+  } catch (const std::length_error&) {
+  }
+  *exhausted = true;
+  return Value::Error(StatusCode::kResourceExhausted, std::string(kOutOfMemory));
+}
+
+Status Program::Exhausted(const Value& v) const {
+  if (v.is_error() && v.error().message == kOutOfMemory) {
+    return ResourceExhaustedError("evaluation ran out of memory");
+  }
+  return ResourceExhaustedError("evaluation cost budget of " + std::to_string(max_steps_) +
+                                " steps exceeded");
 }
 
 Result<Value> Program::Evaluate(const Activation& activation) const {
   bool exhausted = false;
   Value v = Run(&activation, activation.features(), &exhausted);
-  if (exhausted) {
-    return ResourceExhaustedError("evaluation cost budget of " + std::to_string(max_steps_) +
-                                  " steps exceeded");
-  }
+  if (exhausted) return Exhausted(v);
   return v;
 }
 
@@ -64,10 +83,7 @@ Result<bool> Program::EvaluateBool(std::span<const double> features,
   }
   bool exhausted = false;
   Value v = Run(extra, features, &exhausted);
-  if (exhausted) {
-    return ResourceExhaustedError("evaluation cost budget of " + std::to_string(max_steps_) +
-                                  " steps exceeded");
-  }
+  if (exhausted) return Exhausted(v);
   if (v.is_bool()) return v.bool_value();
   if (v.is_error()) return Status(v.error().code, v.error().message);
   return InvalidArgumentError("expression result is " + std::string(v.type().name) + ", not bool");
@@ -77,10 +93,7 @@ Result<double> Program::EvaluateDouble(std::span<const double> features,
                                        const Activation* extra) const {
   bool exhausted = false;
   Value v = Run(extra, features, &exhausted);
-  if (exhausted) {
-    return ResourceExhaustedError("evaluation cost budget of " + std::to_string(max_steps_) +
-                                  " steps exceeded");
-  }
+  if (exhausted) return Exhausted(v);
   if (v.is_double()) return v.double_value();
   if (v.is_int()) return static_cast<double>(v.int_value());
   if (v.is_uint()) return static_cast<double>(v.uint_value());

@@ -21,8 +21,8 @@
 // Two tiers of failure (as cel-cpp):
 //   * CEL evaluation errors (division by zero, no such key, a missing feature, overflow) are
 //     values: Evaluate() returns OK with an error Value, so `false && <error>` is still false.
-//   * Non-recoverable problems are a non-OK Status: the cost budget ran out
-//     (kResourceExhausted).
+//   * Non-recoverable problems are a non-OK Status: the cost budget ran out, or memory
+//     could not be allocated (kResourceExhausted).
 // EvaluateBool() folds both into its Result: an error value becomes a Status with the error's
 // code and message (kNotFound "no such feature value: 'x'" for a NaN feature).
 //
@@ -64,8 +64,11 @@ struct CompileOptions {
   // Default: none.
   std::optional<Type> expected_type;
   // Evaluation cost budget: each node evaluated and each comprehension iteration costs one
-  // step, and each string/bytes/list/map built at run time one more step per 64 bytes or 8
-  // entries; an evaluation that would exceed it fails with kResourceExhausted.
+  // step, and a call one more step per 64 bytes or 8 entries it builds, copies, compares or
+  // searches (cost.h), charged before it runs; an evaluation that would exceed it fails
+  // with kResourceExhausted before allocating. Strings built in one evaluation therefore
+  // total at most about 64 bytes per step (64 MB by default). An allocation that fails
+  // anyway is kResourceExhausted too ("evaluation ran out of memory"), never a crash.
   // Default: 1,000,000.
   std::uint64_t max_steps = kDefaultMaxSteps;
   // Evaluate constant subexpressions at compile time. Default: true.
@@ -133,7 +136,11 @@ class Program {
                                                         const CompileOptions&,
                                                         std::vector<Status>*);
   Program() = default;
+  // Evaluates; sets *exhausted when the budget ran out or memory could not be allocated
+  // (std::bad_alloc is caught here, so no evaluation terminates the process).
   Value Run(const Activation* activation, std::span<const double> features, bool* exhausted) const;
+  // The kResourceExhausted status for an exhausted run that returned `v`.
+  Status Exhausted(const Value& v) const;
 
   std::unique_ptr<const Node> root_;
   std::unique_ptr<const FlatProgram> flat_;  // EvaluateBool's fast path, or null

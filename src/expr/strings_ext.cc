@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/utf8.h"
+#include "expr/cost.h"
 #include "expr/extension_libraries.h"
 
 namespace credence::expr::internal {
@@ -57,27 +58,48 @@ bool IsSpace(char32_t c) {
   }
 }
 
-// Finds `needle` in `hay` (code points) at or after `from`; -1 when absent.
-std::int64_t Find(const std::vector<char32_t>& hay, const std::vector<char32_t>& needle,
-                  std::size_t from) {
-  if (needle.size() > hay.size()) return -1;
-  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<std::ptrdiff_t>(i))) {
-      return static_cast<std::int64_t>(i);
-    }
-  }
-  return -1;
+// Bytes of the UTF-8 character starting with byte `c` (valid UTF-8 by construction).
+std::size_t CharLength(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x80 ? 1 : u < 0xE0 ? 2 : u < 0xF0 ? 3 : 4;
 }
 
-std::int64_t FindLast(const std::vector<char32_t>& hay, const std::vector<char32_t>& needle,
-                      std::int64_t last_start) {
-  for (std::int64_t i =
-           std::min<std::int64_t>(last_start, static_cast<std::int64_t>(hay.size()) -
-                                                  static_cast<std::int64_t>(needle.size()));
-       i >= 0; --i) {
-    if (std::equal(needle.begin(), needle.end(), hay.begin() + i)) return i;
+std::int64_t CodePoints(std::string_view s) {
+  std::int64_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The byte offset of code point `cp` of `s` (s.size() for cp at or past the end).
+std::size_t ByteOffset(std::string_view s, std::int64_t cp) {
+  std::size_t i = 0;
+  for (; cp > 0 && i < s.size(); --cp) i += CharLength(s[i]);
+  return std::min(i, s.size());
+}
+
+// Non-overlapping occurrences of `needle` in `s`, at most `limit` (negative: no limit); an
+// empty needle occurs before every code point and at the end.
+std::uint64_t CountOccurrences(std::string_view s, std::string_view needle, std::int64_t limit) {
+  const auto max = limit < 0 ? UINT64_MAX : static_cast<std::uint64_t>(limit);
+  if (needle.empty()) return std::min(max, static_cast<std::uint64_t>(CodePoints(s)) + 1);
+  std::uint64_t n = 0;
+  for (std::size_t at = FindBytes(s, needle); n < max && at != std::string_view::npos;
+       at = FindBytes(s, needle, at + needle.size())) {
+    ++n;
   }
-  return -1;
+  return n;
+}
+
+// The code point index of the last occurrence of `needle` in `s` starting at or before code
+// point `last_start`; -1 when there is none. Searches the reversed bytes (linear time).
+std::int64_t FindLast(std::string_view s, std::string_view needle, std::int64_t last_start) {
+  const std::size_t window = std::min(s.size(), ByteOffset(s, last_start) + needle.size());
+  std::string hay(s.substr(0, window)), rev(needle);
+  std::reverse(hay.begin(), hay.end());
+  std::reverse(rev.begin(), rev.end());
+  const std::size_t r = FindBytes(hay, rev);
+  if (r == std::string::npos) return -1;
+  return CodePoints(s.substr(0, window - r - needle.size()));
 }
 
 std::string Quote(const std::string& s) {
@@ -346,15 +368,16 @@ Value CharAt(ExtFn fn, const std::string& s, const Value& index) {
 
 Value IndexOf(ExtFn fn, const std::string& s, const Value* a, std::size_t count) {
   if (!a[1].is_string() || (count == 3 && !a[2].is_int())) return ExtensionNoOverload(fn);
-  std::vector<char32_t> hay = DecodeUtf8(s), needle = DecodeUtf8(a[1].string_value());
-  std::int64_t size = static_cast<std::int64_t>(hay.size());
-  bool last = fn == ExtFn::kLastIndexOf;
-  std::int64_t start = count == 3 ? a[2].int_value() : (last ? size : 0);
+  const std::string& needle = a[1].string_value();
+  const std::int64_t size = CodePoints(s);
+  const bool last = fn == ExtFn::kLastIndexOf;
+  const std::int64_t start = count == 3 ? a[2].int_value() : (last ? size : 0);
   if (start < 0 || start > size) {
     return ExtensionError("index out of range: " + std::to_string(start));
   }
-  if (last) return Value::Int(FindLast(hay, needle, start));
-  return Value::Int(Find(hay, needle, static_cast<std::size_t>(start)));
+  if (last) return Value::Int(FindLast(s, needle, start));
+  const std::size_t at = FindBytes(s, needle, ByteOffset(s, start));
+  return Value::Int(at == std::string::npos ? -1 : CodePoints(std::string_view(s).substr(0, at)));
 }
 
 Value Substring(ExtFn fn, const std::string& s, const Value* a, std::size_t count) {
@@ -377,23 +400,26 @@ Value Replace(ExtFn fn, const std::string& s, const Value* a, std::size_t count)
   }
   const std::string& from = a[1].string_value();
   const std::string& to = a[2].string_value();
-  std::int64_t limit = count == 4 ? a[3].int_value() : -1;
+  const std::int64_t limit = count == 4 ? a[3].int_value() : -1;
+  // The size is known in advance: one allocation, which fails at once if it cannot be made.
+  const std::uint64_t k = CountOccurrences(s, from, limit);
   std::string out;
-  std::size_t pos = 0;
+  out.reserve(SatAdd(s.size(), SatMul(k, to.size())));
   std::int64_t done = 0;
   if (from.empty()) {  // Go: insert `to` before every code point and at the end
-    std::vector<char32_t> cps = DecodeUtf8(s);
-    for (std::size_t i = 0; i <= cps.size(); ++i) {
+    for (std::size_t i = 0;; i += CharLength(s[i])) {
       if (limit < 0 || done < limit) {
         out += to;
         ++done;
       }
-      if (i < cps.size()) core::AppendUtf8(out, cps[i]);
+      if (i >= s.size()) break;
+      out.append(s, i, CharLength(s[i]));
     }
     return Value::String(std::move(out));
   }
+  std::size_t pos = 0;
   while (limit < 0 || done < limit) {
-    std::size_t at = s.find(from, pos);
+    const std::size_t at = FindBytes(s, from, pos);
     if (at == std::string::npos) break;
     out.append(s, pos, at - pos);
     out += to;
@@ -407,23 +433,22 @@ Value Replace(ExtFn fn, const std::string& s, const Value* a, std::size_t count)
 Value Split(ExtFn fn, const std::string& s, const Value* a, std::size_t count) {
   if (!a[1].is_string() || (count == 3 && !a[2].is_int())) return ExtensionNoOverload(fn);
   const std::string& sep = a[1].string_value();
-  std::int64_t limit = count == 3 ? a[2].int_value() : -1;
+  const std::int64_t limit = count == 3 ? a[2].int_value() : -1;
   ListValue out;
   if (limit == 0) return Value::List(std::move(out));
   if (sep.empty()) {
-    std::vector<char32_t> cps = DecodeUtf8(s);
-    for (std::size_t i = 0; i < cps.size(); ++i) {
+    for (std::size_t i = 0; i < s.size(); i += CharLength(s[i])) {
       if (limit > 0 && static_cast<std::int64_t>(out.size()) == limit - 1) {
-        out.push_back(Value::String(EncodeUtf8(cps, i, cps.size())));
+        out.push_back(Value::String(s.substr(i)));
         break;
       }
-      out.push_back(Value::String(EncodeUtf8(cps, i, i + 1)));
+      out.push_back(Value::String(s.substr(i, CharLength(s[i]))));
     }
     return Value::List(std::move(out));
   }
   std::size_t pos = 0;
   while (limit < 0 || static_cast<std::int64_t>(out.size()) < limit - 1) {
-    std::size_t at = s.find(sep, pos);
+    const std::size_t at = FindBytes(s, sep, pos);
     if (at == std::string::npos) break;
     out.push_back(Value::String(s.substr(pos, at - pos)));
     pos = at + sep.size();
@@ -483,6 +508,92 @@ Value Call(ExtFn fn, const Value* a, std::size_t count) {
   }
 }
 
+// The bytes `%s` and the other verbs can write for `v`, at most about `cap` (the walk stops
+// once past it): strings twice over (%x writes two digits a byte), numbers 512 (%.100f of
+// 1e308), lists and maps their elements and separators.
+std::uint64_t FormatBound(const Value& v, std::uint64_t cap) {
+  std::uint64_t total = 0;
+  auto add = [&](std::uint64_t n) {
+    total = SatAdd(total, n);
+    return total <= cap;
+  };
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      return SatMul(2, v.string_value().size());
+    case Value::Kind::kBytes:
+      return SatMul(2, v.bytes_value().size());
+    case Value::Kind::kList:
+      add(2);
+      for (const Value& e : v.list()) {
+        if (!add(2) || !add(FormatBound(e, cap))) break;
+      }
+      return total;
+    case Value::Kind::kMap:
+      add(2);
+      for (const auto& [key, value] : v.map().entries()) {
+        if (!add(4) || !add(FormatBound(key, cap)) || !add(FormatBound(value, cap))) break;
+      }
+      return total;
+    default:
+      return 512;
+  }
+}
+
+// What a call costs before it runs (cost.h): the bytes it scans and builds, computed from the
+// arguments without building anything. Arguments of the wrong type cost nothing (the call
+// fails).
+std::uint64_t Cost(ExtFn fn, const Value* a, std::size_t count, std::uint64_t cap) {
+  if (fn == ExtFn::kJoin) {
+    if (!a[0].is_list()) return 0;
+    const std::uint64_t sep = count == 2 && a[1].is_string() ? a[1].string_value().size() : 0;
+    std::uint64_t bytes = 0;
+    for (const Value& e : a[0].list()) {
+      if (e.is_string()) bytes = SatAdd(bytes, SatAdd(e.string_value().size(), sep));
+    }
+    return SatAdd(BytesSteps(bytes), EntriesSteps(a[0].list().size()));
+  }
+  if (!a[0].is_string()) return 0;
+  const std::string& s = a[0].string_value();
+  const auto n = static_cast<std::uint64_t>(s.size());
+  auto arg_size = [&](std::size_t i) -> std::uint64_t {
+    return count > i && a[i].is_string() ? a[i].string_value().size() : 0;
+  };
+  auto limit = [&](std::size_t i) -> std::int64_t {
+    return count > i && a[i].is_int() ? a[i].int_value() : -1;
+  };
+  switch (fn) {
+    case ExtFn::kReplace: {
+      if (!a[1].is_string() || !a[2].is_string()) return 0;
+      const std::uint64_t k = CountOccurrences(s, a[1].string_value(), limit(3));
+      const std::uint64_t out = SatAdd(n, SatMul(k, arg_size(2)));
+      return SatAdd(BytesSteps(n), BytesSteps(out));
+    }
+    case ExtFn::kSplit: {
+      if (!a[1].is_string() || limit(2) == 0) return 0;
+      const std::int64_t l = limit(2);
+      const std::uint64_t parts =
+          a[1].string_value().empty()
+              ? std::min<std::uint64_t>(static_cast<std::uint64_t>(CodePoints(s)),
+                                        l > 0 ? static_cast<std::uint64_t>(l) : UINT64_MAX)
+              : CountOccurrences(s, a[1].string_value(), l > 0 ? l - 1 : -1) + 1;
+      return SatAdd(BytesSteps(SatMul(2, n)), parts);  // one step per string built
+    }
+    case ExtFn::kFormat: {
+      std::uint64_t bytes = n;
+      if (a[1].is_list()) bytes = SatAdd(bytes, FormatBound(a[1], SatMul(cap, kBytesPerStep)));
+      return BytesSteps(SatMul(2, bytes));  // map arguments are rendered twice
+    }
+    case ExtFn::kQuote:  // 4 bytes of code point per character, up to 4 bytes out per byte
+      return BytesSteps(SatMul(8, n));
+    case ExtFn::kIndexOf:
+      return BytesSteps(SatAdd(n, arg_size(1)));
+    case ExtFn::kLastIndexOf:  // reversed copies
+      return BytesSteps(SatMul(2, SatAdd(n, arg_size(1))));
+    default:  // charAt, substring, trim, reverse, lower/upperAscii: decoded, then built
+      return BytesSteps(SatMul(5, n));
+  }
+}
+
 std::optional<Type> Check(ExtFn fn, const std::vector<Type>& a) {
   auto is = [](const Type& t, K k) { return t.is_dyn() || t.kind() == k; };
   switch (fn) {
@@ -531,7 +642,7 @@ std::optional<Type> Check(ExtFn fn, const std::vector<Type>& a) {
 }  // namespace
 
 const ExtensionLibrary& StringsLibrary() {
-  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call};
+  static const ExtensionLibrary kLibrary{kFunctions, &Check, &Call, &Cost};
   return kLibrary;
 }
 

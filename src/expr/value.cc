@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/excerpt.h"
 #include "expr/time_util.h"
 
 namespace credence::expr {
@@ -191,7 +192,7 @@ bool MapValue::Insert(Value key, Value value, std::string* error) {
     return false;
   }
   if (Find(key) != nullptr) {
-    if (error) *error = "repeated map key: " + key.DebugString();
+    if (error) *error = "repeated map key: " + core::Excerpt(key.DebugString());
     return false;
   }
   entries_.emplace_back(std::move(key), std::move(value));

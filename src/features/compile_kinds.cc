@@ -105,6 +105,13 @@ int DefinitionCompiler::CompileFilter(const v1::EventFilter& ef, const std::stri
   return it->second;
 }
 
+Result<CompiledFilter> DefinitionCompiler::CompileOneFilter(const v1::EventFilter& filter,
+                                                            const std::string& path) && {
+  const int id = CompileFilter(filter, path, "");
+  if (!first_.ok()) return first_;
+  return std::move(defs_.filters[static_cast<std::size_t>(id)]);
+}
+
 ValueId DefinitionCompiler::CompileValue(const v1::Value& v, const std::string& path,
                                          const std::string& who) {
   if (!v1::ValueSource_IsValid(v.source())) {

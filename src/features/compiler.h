@@ -34,6 +34,11 @@ class DefinitionCompiler {
   Result<FeatureDefinitions> Compile(
       const google::protobuf::RepeatedPtrField<v1::Feature>& features, std::size_t max_features) &&;
 
+  // One filter on its own, for evaluators outside the feature plan (the customs credit
+  // lifecycle): the same checks as a feature's filter, errors at `path` (".kinds", ...).
+  Result<CompiledFilter> CompileOneFilter(const v1::EventFilter& filter,
+                                          const std::string& path) &&;
+
  private:
   void Report(StatusCode code, const std::string& path, const std::string& message);
   void Invalid(const std::string& path, const std::string& message);

@@ -33,6 +33,8 @@ int FeaturePlan::Find(std::string_view name) const {
   return it == rep_->defs.index.end() ? -1 : it->second;
 }
 
+const FeatureDefinitions& FeaturePlan::definitions() const { return rep_->defs; }
+
 Result<FeaturePlan> FeaturePlan::Compile(
     const google::protobuf::RepeatedPtrField<v1::Feature>& features, int base_currency_exponent,
     std::size_t max_features, const BundleSourceMap* source_map, std::vector<Issue>* issues) {

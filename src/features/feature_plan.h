@@ -29,6 +29,7 @@
 #include "credence/result.h"
 #include "credence/status.h"
 #include "credence/v1/bundle.pb.h"
+#include "features/plan_definition.h"
 #include "io/ingest.h"
 
 namespace credence::features {
@@ -55,6 +56,8 @@ class FeaturePlan {
   const std::vector<std::string>& names() const;
   // Index of `name`, or -1.
   int Find(std::string_view name) const;
+  // What each feature is (for other evaluators, e.g. the online state of online_state.h).
+  const FeatureDefinitions& definitions() const;
 
   // Computes every feature of `request` into `out`. REQUIRES: out.size() == size().
   // Cost O(events + matches + Σ slice ranges + features); all scratch is local to the call.

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string_view>
 
+#include "features/link_measure.h"
 #include "features/quantile.h"
 
 namespace credence::features {
@@ -137,46 +138,22 @@ void LinkMeasures::Pass(const CompiledFeature& f, const SliceRange& range, const
 double LinkMeasures::Measure(const CompiledFeature& f, const SliceRange& range,
                              const LinkIndex& links, const io::EventTable& t) {
   if (!ready_ || filter_ != f.link_filter || outbound_ != f.outbound) Pass(f, range, links, t);
-  const std::int64_t count = range.count();
-  const std::int64_t linked = linked_;
-  switch (f.measure) {
-    case v1::LINK_MEASURE_SHARE_LINKED:
-      if (count > 0) return static_cast<double>(linked) / static_cast<double>(count);
-      break;
-    case v1::LINK_MEASURE_SHARE_UNLINKED:
-      if (count > 0) return static_cast<double>(count - linked) / static_cast<double>(count);
-      break;
-    case v1::LINK_MEASURE_COUNT_LINKED:
-      return static_cast<double>(linked);
-    case v1::LINK_MEASURE_COUNT_UNLINKED:
-      return static_cast<double>(count - linked);
-    case v1::LINK_MEASURE_DURATION_MEAN:
-      if (linked > 0) {
-        return static_cast<double>(total_ns_) / static_cast<double>(linked) /
-               static_cast<double>(core::kNanosPerDay);
+  auto quantile = [&] {
+    if (!collected_) {
+      durations_.clear();
+      for (Int128 d : link_ns_) {
+        durations_.push_back(static_cast<double>(d) / static_cast<double>(core::kNanosPerDay));
       }
-      break;
-    case v1::LINK_MEASURE_DURATION_QUANTILE:
-      if (!collected_) {
-        durations_.clear();
-        for (Int128 d : link_ns_) {
-          durations_.push_back(static_cast<double>(d) / static_cast<double>(core::kNanosPerDay));
-        }
-        collected_ = true;
-      }
-      if (linked > 0) return Quantile7(durations_, f.quantile);
-      break;
-    case v1::LINK_MEASURE_DURATION_SHARE_ABOVE:
-      if (linked > 0) {
-        std::int64_t above = 0;
-        for (Int128 d : link_ns_) above += d > f.threshold ? 1 : 0;
-        return static_cast<double>(above) / static_cast<double>(linked);
-      }
-      break;
-    default:
-      break;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
+      collected_ = true;
+    }
+    return Quantile7(durations_, f.quantile);
+  };
+  auto above = [&] {
+    std::int64_t n = 0;
+    for (Int128 d : link_ns_) n += d > f.threshold ? 1 : 0;
+    return n;
+  };
+  return LinkMeasureValue(f, range.count(), linked_, total_ns_, quantile, above);
 }
 
 }  // namespace credence::features

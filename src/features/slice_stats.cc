@@ -1,13 +1,13 @@
 // Per-slice statistics of the batch path. See slice_stats.h and docs/features.md.
 #include "features/slice_stats.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "features/event_row.h"
 #include "features/quantile.h"
+#include "features/trend_slope.h"
 
 namespace credence::features {
 namespace {
@@ -287,10 +287,7 @@ double SliceEvaluator::Trend(const CompiledFeature& f) {
       bins_[j] += x;
     }
   }
-  const Eigen::Map<const Eigen::ArrayXd> y(bins_.data(), f.periods);
-  const Eigen::ArrayXd dx =
-      Eigen::ArrayXd::LinSpaced(f.periods, 0, f.periods - 1) - (f.periods - 1) / 2.0;
-  return (dx * (y - y.mean())).sum() / dx.square().sum();
+  return TrendSlope(bins_);
 }
 
 }  // namespace credence::features

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/excerpt.h"
 #include "core/utf8.h"
 
 namespace credence::fit {
@@ -42,7 +43,7 @@ Status CsvReader::Error(StatusCode code, std::size_t line, const std::string& me
                         std::size_t column) const {
   std::string text = message;
   if (column != kNoColumn && column < header_.size()) {
-    text += " (column '" + header_[column] + "')";
+    text += " (column '" + core::Excerpt(header_[column], 64) + "')";
   } else if (column != kNoColumn && header_.empty()) {
     text += " (header column " + std::to_string(column + 1) + ")";
   }
@@ -71,8 +72,9 @@ Status CsvReader::ReadHeader() {
                                   {.file = file_name_, .line = 1});
     }
     if (!seen.insert(name).second) {
-      return InvalidArgumentError("duplicate header: column '" + name + "' appears twice",
-                                  {.file = file_name_, .line = 1});
+      return InvalidArgumentError(
+          "duplicate header: column '" + core::Excerpt(name, 64) + "' appears twice",
+          {.file = file_name_, .line = 1});
     }
     header_.push_back(std::move(name));
   }
@@ -282,8 +284,8 @@ Result<std::vector<int>> LabelColumn(const CsvTable& table, std::size_t col) {
     double v;
     if (!ParseNumericField(table.Field(r, col), v) || !(v == 0 || v == 1)) {
       return InvalidArgumentError(
-          "label column '" + table.header()[col] + "' holds '" + std::string(table.Field(r, col)) +
-              "'; labels must be 0 (good) or 1 (bad)",
+          "label column '" + core::Excerpt(table.header()[col], 64) + "' holds '" +
+              core::Excerpt(table.Field(r, col)) + "'; labels must be 0 (good) or 1 (bad)",
           {.file = table.file_name(), .line = static_cast<int>(table.LineOf(r))});
     }
     labels[r] = static_cast<int>(v);

@@ -3,16 +3,18 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/reflection.h>
 #include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "core/excerpt.h"
 #include "core/utf8.h"
 #include "credence/bundle.h"
 #include "io/file.h"
+#include "io/json_shape.h"
+#include "io/utf8_fields.h"
 
 namespace credence {
 
@@ -132,6 +134,47 @@ BundleFormat FormatFromExtension(std::string_view path) {
   return BundleFormat::kAuto;
 }
 
+// 1-based line and column (in characters) of byte `offset` of `text`.
+std::pair<int, int> LineColumn(std::string_view text, std::size_t offset) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// A text-format bundle: valid UTF-8 throughout (comments too), parsed with a source map,
+// and no string field made invalid by escapes ("\377").
+Status ParseText(std::string_view bytes, const std::string& file, LoadedBundle& out) {
+  if (std::size_t bad = 0; !core::IsValidUtf8(bytes, &bad)) {
+    const auto [line, column] = LineColumn(bytes, bad);
+    return InvalidArgumentError("invalid UTF-8 at byte " + std::to_string(bad),
+                                {.file = file, .line = line, .column = column});
+  }
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  google::protobuf::TextFormat::ParseInfoTree tree;
+  parser.RecordErrorsTo(&errors);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(std::string(bytes), &out.bundle)) {
+    return InvalidArgumentError(
+        errors.has_error_ ? core::Excerpt(errors.message_) : "malformed text-format bundle",
+        {.file = file, .line = errors.line_, .column = errors.column_});
+  }
+  auto& rep = BundleSourceMapBuilder::MutableRep(out.source_map);
+  BundleSourceMapBuilder::Build(out.bundle, tree, "", rep);
+  if (auto bad = io::FindInvalidUtf8(out.bundle)) {
+    return InvalidArgumentError("invalid UTF-8 in a string (written with escapes)",
+                                out.source_map.Locate(*bad));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 BundleFormat DetectBundleFormat(std::string_view bytes) {
@@ -159,35 +202,26 @@ Result<LoadedBundle> ParseBundle(std::string_view bytes, BundleFormat format,
   out.path = name.empty() ? std::string() : std::string(name);
   BundleSourceMapBuilder::MutableRep(out.source_map).file = file;
   switch (format) {
-    case BundleFormat::kText: {
-      google::protobuf::TextFormat::Parser parser;
-      FirstErrorCollector errors;
-      google::protobuf::TextFormat::ParseInfoTree tree;
-      parser.RecordErrorsTo(&errors);
-      parser.WriteLocationsTo(&tree);
-      if (!parser.ParseFromString(std::string(bytes), &out.bundle)) {
-        return InvalidArgumentError(
-            errors.has_error_ ? errors.message_ : std::string("malformed text-format bundle"),
-            {.file = file, .line = errors.line_, .column = errors.column_});
-      }
-      BundleSourceMapBuilder::Build(out.bundle, tree, "",
-                                    BundleSourceMapBuilder::MutableRep(out.source_map));
+    case BundleFormat::kText:
+      CREDENCE_RETURN_IF_ERROR(ParseText(bytes, file, out));
       break;
-    }
     case BundleFormat::kJson: {
-      google::protobuf::util::JsonParseOptions options;
-      options.ignore_unknown_fields = false;
-      auto status = google::protobuf::util::JsonStringToMessage(
-          google::protobuf::StringPiece(bytes.data(), bytes.size()), &out.bundle, options);
-      if (!status.ok()) {
-        return InvalidArgumentError("malformed JSON bundle: " + std::string(status.message()),
-                                    {.file = file});
-      }
+      auto& locations = BundleSourceMapBuilder::MutableRep(out.source_map).locations;
+      const io::JsonFieldVisitor visit = [&locations](const std::string& path, int line,
+                                                      int column) {
+        locations.emplace(path, std::make_pair(line, column));
+      };
+      CREDENCE_RETURN_IF_ERROR(io::ParseJsonMessage(bytes, &out.bundle, "malformed JSON bundle",
+                                                    {.file = file, .visit = &visit}));
       break;
     }
     case BundleFormat::kBinary:
       if (bytes.size() > static_cast<std::size_t>(INT32_MAX) ||
           !out.bundle.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        if (auto bad = io::FindInvalidUtf8InWire(bytes, *v1::Bundle::descriptor())) {
+          return InvalidArgumentError("invalid UTF-8 in a string field",
+                                      {.file = file, .field_path = *bad});
+        }
         return DataLossError("malformed binary bundle (not a credence.v1.Bundle)", {.file = file});
       }
       break;

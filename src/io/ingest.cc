@@ -12,6 +12,7 @@
 #include "core/currency.h"
 #include "core/utf8.h"
 #include "credence/v1/event.pb.h"
+#include "io/credentials.h"
 
 namespace credence::io {
 namespace {
@@ -235,6 +236,13 @@ Status ValidateEnterprise(const v1::ScoreRequest& request, const RequestLimits& 
     CREDENCE_RETURN_IF_ERROR(CheckString(l.type(), p.Field("type"), -1, limits));
     CREDENCE_RETURN_IF_ERROR(CheckString(l.number(), p.Field("number"), -1, limits));
   }
+  // Credential dates and the official customs grade (io/credentials.h).
+  const FieldRef grade{"enterprise.customs_grade"};
+  CREDENCE_RETURN_IF_ERROR(
+      CheckString(e.customs_grade().grade(), grade.Field("grade"), -1, limits));
+  CREDENCE_RETURN_IF_ERROR(
+      CheckString(e.customs_grade().reference(), grade.Field("reference"), -1, limits));
+  CREDENCE_RETURN_IF_ERROR(ValidateCredentialDates(e));
   return CheckAttributes(e.attributes(), FieldRef{"enterprise.attributes"}, -1, limits);
 }
 

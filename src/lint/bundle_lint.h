@@ -32,14 +32,21 @@ struct LintFinding {
 // other feature (ratio, growth).
 std::vector<LintFinding> UnusedFeatures(const v1::Bundle& bundle);
 
-// Rules whose condition parses and can never be true (expr::AnalyzeCondition says kNever).
+// Rules (compliance and screening) whose condition parses and can never be true
+// (expr::AnalyzeCondition says kNever).
 std::vector<LintFinding> NeverFiringRules(const v1::Bundle& bundle);
 
 // Pairs of rows of UNIQUE tables that are not provably disjoint on some input while not
 // certainly overlapping on all of them (rows that certainly overlap are compile errors).
 // Entries are provably disjoint when both are numeric comparisons/ranges whose intervals do
-// not meet, or both are lists of equal-to literals with no literal in common.
+// not meet, or both are lists of equal-to literals with no literal in common. Found by a
+// sweep, not pairwise (decision/row_overlap.h); at most decision::kMaxReportedOverlaps pairs
+// per table, then one finding saying more exist.
 std::vector<LintFinding> PossiblyOverlappingRows(const v1::Bundle& bundle);
+
+// Screening (Bundle.screening, Bundle.lists): lists no screening rule reads, comparisons of
+// event.kind with a name that is no event kind, rules with neither an outcome nor points.
+std::vector<LintFinding> ScreeningFindings(const v1::Bundle& bundle);
 
 }  // namespace credence::lint
 

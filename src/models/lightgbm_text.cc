@@ -79,6 +79,13 @@ Status ParseArray(const KeyValue& kv, std::size_t expected, const std::string& w
     }
     T v{};
     if (!ParseNumber(token, &v)) {
+      const auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+      if (ec == std::errc::result_out_of_range && ptr == token.data() + token.size()) {
+        return OutOfRangeError("LightGBM text: " + where + ": '" + std::string(kv.key) +
+                                   "' value '" + std::string(token.substr(0, 40)) +
+                                   "' is out of range",
+                               {.line = kv.line});
+      }
       return Invalid(kv.line, where + ": '" + std::string(kv.key) + "' value '" +
                                   std::string(token.substr(0, 40)) + "' is not a number");
     }
@@ -254,6 +261,22 @@ Status ReadTree(const std::vector<KeyValue>& block, int header_line, std::size_t
   return OkStatus();
 }
 
+// The header's tree_sizes lists one byte size per tree; a file that declares more trees than
+// it holds (or fewer) is cut or forged.
+Status CheckDeclaredTrees(const std::vector<KeyValue>& header, std::size_t present) {
+  const KeyValue* sizes = Find(header, "tree_sizes");
+  if (sizes == nullptr) return OkStatus();
+  std::size_t declared = 0;
+  for (std::string_view s = sizes->value; !s.empty();) {
+    const std::size_t sp = s.find(' ');
+    if (sp != 0) ++declared;
+    s = sp == std::string_view::npos ? std::string_view() : s.substr(sp + 1);
+  }
+  if (declared == present) return OkStatus();
+  return Invalid(sizes->line, "tree_sizes declares " + std::to_string(declared) +
+                                  " trees, the file has " + std::to_string(present));
+}
+
 }  // namespace
 
 Result<TreeEnsemble> LoadLightgbmText(std::string_view text, const TreeLoadOptions& options) {
@@ -367,6 +390,7 @@ Result<TreeEnsemble> LoadLightgbmText(std::string_view text, const TreeLoadOptio
     }
   }
 
+  CREDENCE_RETURN_IF_ERROR(CheckDeclaredTrees(header, blocks.size()));
   spec.trees.resize(blocks.size());
   bool has_counts = true;
   for (std::size_t t = 0; t < blocks.size(); ++t) {

@@ -72,8 +72,12 @@ Result<BundleModel> BundleModel::Compile(const v1::Model& model,
                                   {.field_path = tp + ".format"});
   }
   if (!loaded.ok()) {
+    // Where in the model file: its line (LightGBM) or JSON path (XGBoost).
+    SourceLocation inner;
+    if (const SourceLocation* at = loaded.status().location()) inner = *at;
+    inner.file = te.file();
     return Status(loaded.status().code(),
-                  "model file '" + te.file() + "': " + std::string(loaded.status().message()),
+                  "model file " + inner.ToString() + ": " + std::string(loaded.status().message()),
                   {.field_path = tp + ".file"});
   }
   rep->trees = std::move(loaded).value();

@@ -12,6 +12,7 @@
 // Every float in the file is a float32 printed in shortest form, so the document is parsed
 // with float as its number type: each value is read straight into float (no double
 // rounding on the way).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
@@ -25,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/excerpt.h"
 #include "models/tree_ensemble.h"
 #include "models/tree_spec.h"
 
@@ -56,11 +58,49 @@ class ErrorPositionSax : public nlohmann::json_sax<Json> {
   bool start_array(std::size_t) override { return true; }
   bool end_array() override { return true; }
   bool parse_error(std::size_t pos, const std::string&,
-                   const nlohmann::detail::exception&) override {
+                   const nlohmann::detail::exception& e) override {
     position = pos;
+    id = e.id;
+    what = e.what();
     return false;
   }
+  int id = 0;
+  std::string what;
 };
+
+// Why a document did not parse, located by line and column: OUT_OF_RANGE for a number beyond
+// float32 (1e39, 1e400), DATA_LOSS for a document that ends early, INVALID_ARGUMENT else.
+Status ParseError(std::string_view text) {
+  ErrorPositionSax sax;
+  Json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, /*strict=*/true);
+  if (sax.position >= text.size() && sax.id != 406) {
+    return DataLossError("XGBoost JSON: the document ends early (truncated file?)");
+  }
+  // nlohmann counts the offending character; report where it starts.
+  const std::size_t at = sax.position > 0 ? std::min(sax.position - 1, text.size()) : 0;
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  const std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
+  if (sax.id == 406) {  // nlohmann: "number overflow parsing '...'"
+    return OutOfRangeError(
+        "XGBoost JSON: a number at " + where + " is out of range (beyond float32)",
+        {.line = line, .column = column});
+  }
+  std::string reason = sax.what;
+  if (const auto colon = reason.find(": "); colon != std::string::npos) {
+    reason = reason.substr(colon + 2);
+  }
+  return InvalidArgumentError("XGBoost JSON: not valid JSON at " + where + " (byte " +
+                                  std::to_string(at) + "): " + core::Excerpt(reason),
+                              {.line = line, .column = column});
+}
 
 Status Invalid(const std::string& path, const std::string& message) {
   return InvalidArgumentError(message, {.field_path = path});
@@ -94,12 +134,17 @@ Result<std::int64_t> IntParam(const Json& obj, const std::string& path, const ch
     return fallback;
   }
   if (v->is_number_integer()) return v->get<std::int64_t>();
-  if (!v->is_string()) return Invalid(path + "." + key, "expected a string holding an integer");
+  if (!v->is_string()) {
+    return Invalid(path + "." + key, "'" + std::string(key) + "' is " +
+                                         std::string(v->type_name()) +
+                                         ", expected a string holding an integer");
+  }
   const std::string& s = v->get_ref<const std::string&>();
   std::int64_t out = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size()) {
-    return Invalid(path + "." + key, "'" + s + "' is not an integer");
+    return Invalid(path + "." + key,
+                   "'" + std::string(key) + "': '" + core::Excerpt(s) + "' is not an integer");
   }
   return out;
 }
@@ -122,21 +167,27 @@ Result<float> ParseBaseScore(const Json& param, const std::string& path) {
   float out = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(out)) {
-    return Invalid(path + ".base_score", "'" + std::string(s) + "' is not a finite number");
+    return Invalid(path + ".base_score", "'" + core::Excerpt(s) + "' is not a finite number");
   }
   return out;
 }
 
-// Reads array `key` of exactly `n` numbers. Fewer elements is kDataLoss (a cut file);
-// more, or a wrong element type, is kInvalidArgument.
+// Reads array `key` of tree `t`: exactly `n` numbers. Fewer elements is kDataLoss (a cut
+// file); more, or a wrong element type, is kInvalidArgument. Messages name the tree and field.
 template <typename T>
-Status ReadArray(const Json& tree, const std::string& path, const char* key, std::size_t n,
-                 bool integer, std::vector<T>* out) {
+Status ReadArray(const Json& tree, std::size_t t, const std::string& path, const char* key,
+                 std::size_t n, bool integer, std::vector<T>* out) {
+  const std::string who = "tree " + std::to_string(t) + ": '" + key + "'";
   const Json* a = Field(tree, key);
-  if (a == nullptr) return Invalid(path, "missing field '" + std::string(key) + "'");
-  if (!a->is_array()) return Invalid(path + "." + key, "expected an array");
+  if (a == nullptr) {
+    return Invalid(path, "tree " + std::to_string(t) + ": missing field '" + key + "'");
+  }
+  if (!a->is_array()) {
+    return Invalid(path + "." + key,
+                   who + " is " + std::string(a->type_name()) + ", expected an array");
+  }
   if (a->size() != n) {
-    const std::string msg = "'" + std::string(key) + "' has " + std::to_string(a->size()) +
+    const std::string msg = who + " has " + std::to_string(a->size()) +
                             " elements, num_nodes says " + std::to_string(n);
     return a->size() < n ? DataLossError(msg, {.field_path = path + "." + key})
                          : Invalid(path + "." + key, msg);
@@ -144,19 +195,21 @@ Status ReadArray(const Json& tree, const std::string& path, const char* key, std
   out->resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Json& e = (*a)[i];
+    const std::string at = path + "." + key + "[" + std::to_string(i) + "]";
     if (integer) {
       if (e.is_boolean()) {
         (*out)[i] = static_cast<T>(e.get<bool>() ? 1 : 0);
       } else if (e.is_number_integer()) {
         (*out)[i] = static_cast<T>(e.get<std::int64_t>());
       } else {
-        return Invalid(path + "." + key + "[" + std::to_string(i) + "]",
-                       "node " + std::to_string(i) + ": expected an integer");
+        return Invalid(at, "tree " + std::to_string(t) + " node " + std::to_string(i) + ": '" +
+                               key + "' is " + std::string(e.type_name()) +
+                               ", expected an integer");
       }
     } else {
       if (!e.is_number()) {
-        return Invalid(path + "." + key + "[" + std::to_string(i) + "]",
-                       "node " + std::to_string(i) + ": expected a number");
+        return Invalid(at, "tree " + std::to_string(t) + " node " + std::to_string(i) + ": '" +
+                               key + "' is " + std::string(e.type_name()) + ", expected a number");
       }
       (*out)[i] = static_cast<T>(e.get<float>());
     }
@@ -164,11 +217,29 @@ Status ReadArray(const Json& tree, const std::string& path, const char* key, std
   return OkStatus();
 }
 
+// A declared count of trees (gbtree_model_param.num_trees) must be the count present: a file
+// that declares 10^6 trees and holds one is cut or forged.
+Status CheckDeclaredTrees(const Json& model, const std::string& mpath, std::size_t present) {
+  const Json* gp = Field(model, "gbtree_model_param");
+  if (gp == nullptr) return OkStatus();
+  CREDENCE_ASSIGN_OR_RETURN(std::int64_t declared, IntParam(*gp, mpath + ".gbtree_model_param",
+                                                            "num_trees", -1, /*required=*/false));
+  if (declared == -1 || declared == static_cast<std::int64_t>(present)) return OkStatus();
+  return Invalid(mpath + ".gbtree_model_param.num_trees",
+                 "num_trees declares " + std::to_string(declared) + " trees, the file has " +
+                     std::to_string(present));
+}
+
 Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options, TreeSpec* spec) {
   const std::string path = "learner.gradient_booster.model.trees[" + std::to_string(t) + "]";
   if (!tree.is_object()) return Invalid(path, "tree " + std::to_string(t) + " is not an object");
-  CREDENCE_ASSIGN_OR_RETURN(const Json* param,
-                            Require(tree, path, "tree_param", Json::value_t::object));
+  auto param_or = Require(tree, path, "tree_param", Json::value_t::object);
+  if (!param_or.ok()) {
+    return Status(param_or.status().code(),
+                  "tree " + std::to_string(t) + ": " + std::string(param_or.status().message()),
+                  *param_or.status().location());
+  }
+  const Json* param = *param_or;
   CREDENCE_ASSIGN_OR_RETURN(std::int64_t num_nodes,
                             IntParam(*param, path + ".tree_param", "num_nodes", 0, true));
   if (num_nodes <= 0) {
@@ -191,14 +262,15 @@ Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options,
   const auto n = static_cast<std::size_t>(num_nodes);
   std::vector<float> split_conditions;
   std::vector<std::int64_t> default_left;
-  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "left_children", n, true, &spec->left));
-  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "right_children", n, true, &spec->right));
-  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "split_indices", n, true, &spec->feature));
-  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "split_conditions", n, false, &split_conditions));
-  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "default_left", n, true, &default_left));
+  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "left_children", n, true, &spec->left));
+  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "right_children", n, true, &spec->right));
+  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "split_indices", n, true, &spec->feature));
+  CREDENCE_RETURN_IF_ERROR(
+      ReadArray(tree, t, path, "split_conditions", n, false, &split_conditions));
+  CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "default_left", n, true, &default_left));
   if (Field(tree, "split_type") != nullptr) {
     std::vector<std::int64_t> split_type;
-    CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "split_type", n, true, &split_type));
+    CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "split_type", n, true, &split_type));
     for (std::size_t i = 0; i < n; ++i) {
       if (split_type[i] != 0 && spec->left[i] >= 0) {
         return UnimplementedError("tree " + std::to_string(t) + " node " + std::to_string(i) +
@@ -209,7 +281,8 @@ Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options,
   }
   std::vector<float> cover;
   const bool has_cover = Field(tree, "sum_hessian") != nullptr;
-  if (has_cover) CREDENCE_RETURN_IF_ERROR(ReadArray(tree, path, "sum_hessian", n, false, &cover));
+  if (has_cover)
+    CREDENCE_RETURN_IF_ERROR(ReadArray(tree, t, path, "sum_hessian", n, false, &cover));
 
   spec->threshold.resize(n);
   spec->leaf_value.resize(n);
@@ -256,15 +329,7 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                            std::to_string(options.max_input_bytes));
   }
   Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/false);
-  if (doc.is_discarded()) {
-    ErrorPositionSax sax;
-    Json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, /*strict=*/true);
-    if (sax.position >= text.size()) {
-      return DataLossError("XGBoost JSON: the document ends early (truncated file?)");
-    }
-    return InvalidArgumentError("XGBoost JSON: not valid JSON (error at byte " +
-                                std::to_string(sax.position) + ")");
-  }
+  if (doc.is_discarded()) return ParseError(text);
   if (!doc.is_object()) return InvalidArgumentError("XGBoost JSON: the document is not an object");
 
   EnsembleSpec spec;
@@ -361,6 +426,7 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                                std::to_string(options.max_trees),
                            {.field_path = mpath + ".trees"});
   }
+  CREDENCE_RETURN_IF_ERROR(CheckDeclaredTrees(*model, mpath, trees->size()));
   if (const Json* tree_info = Field(*model, "tree_info"); tree_info != nullptr) {
     if (!tree_info->is_array()) return Invalid(mpath + ".tree_info", "expected an array");
     if (tree_info->size() != trees->size()) {

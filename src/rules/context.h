@@ -11,11 +11,27 @@
 //   request_id             string
 //   enterprise.id, .name, .zone, .sector, .country                      string
 //   enterprise.registered_at      timestamp (unbound when absent)
-//   enterprise.certifications     list(string), "scheme:level" ("AEO:advanced")
-//   enterprise.licences           list(string), the types of ACTIVE licences
+//   enterprise.certifications     list(string), "scheme:level" ("AEO:advanced"), valid at as_of
+//   enterprise.licences           list(string), the types of licences valid at as_of
+//   enterprise.expired_certifications, .pending_certifications   map(string, timestamp)
+//   enterprise.expired_licences, .pending_licences               map(string, timestamp)
+//   enterprise.customs_grade string, .customs_grade_effective_at timestamp (unbound if none)
 //   credit.available bool, credit.pd double, credit.score double, credit.grade string
-//   compliance.available bool, compliance.score double, compliance.grade string
+//   compliance.available bool, compliance.score double, compliance.grade string,
+//   compliance.watch bool, compliance.official_agrees bool
 //   flags                  list(string), the flags raised by rule hits so far
+//
+// Screening rules (Bundle.screening, docs/screening.md) see two more kinds of variable:
+//
+//   event.id, .kind ("ORDER", "REFUND", ... the EventKind name without EVENT_KIND_),
+//   .custom_kind, .currency, .counterparty, .destination_country, .origin_country, .channel,
+//   .status, .reference_id                                              string
+//   event.time             timestamp
+//   event.amount           double, base-currency major units (unbound without an amount)
+//   event.has_amount       bool
+//   event.attributes       map(string, dyn): string, int, double, bool, timestamp; money in
+//                          base-currency major units
+//   lists.<name>           list(string), each named list of the bundle
 //
 // **Example**:
 //
@@ -38,8 +54,16 @@
 #include "credence/v1/score.pb.h"
 #include "expr/checker.h"
 #include "expr/program.h"
+#include "io/event_table.h"
 
 namespace credence::rules {
+
+// The event a screening rule decides: the message as sent and its ingested row (row 0 of
+// `table`: amount and money attributes in the base currency).
+struct EventView {
+  const v1::Event* event = nullptr;
+  const io::EventTable* table = nullptr;
+};
 
 // What rules can see of one request as it is scored: the request and, once computed, the
 // credit and compliance results and the rule hits so far. A null pointer is not known yet.
@@ -48,6 +72,7 @@ struct RequestView {
   const v1::CreditResult* credit = nullptr;
   const v1::ComplianceResult* compliance = nullptr;
   const google::protobuf::RepeatedPtrField<v1::RuleHit>* hits = nullptr;
+  const EventView* event = nullptr;  // screening only
 };
 
 // The step of scoring after which a variable is known (and bound).
@@ -56,6 +81,7 @@ enum class VariableStage {
   kCredit,      // credit.*: after the credit model, before rules run
   kCompliance,  // compliance.*: after the rules, for decision tables
   kFlags,       // flags: after the rules, for decision tables
+  kEvent,       // event.*: screening rules only, bound from the event being decided
 };
 
 // One request variable.
@@ -77,9 +103,13 @@ std::span<const RequestVariable> RequestVariables();
 // component of each request variable: "as_of", "enterprise", ...).
 bool IsReservedName(std::string_view name);
 
-// Declares every feature (by slot, in `feature_names` order) and the request variables.
-// Errors: INVALID_ARGUMENT when a feature name is reserved (IsReservedName).
+// Declares every feature (by slot, in `feature_names` order) and the request variables
+// (not event.*). Errors: INVALID_ARGUMENT when a feature name is reserved (IsReservedName).
 Result<expr::Environment> MakeEnvironment(const std::vector<std::string>& feature_names);
+// The environment of screening rules: MakeEnvironment's, event.* and `lists.<name>` (a
+// list(string)) for every name of `list_names`.
+Result<expr::Environment> MakeScreeningEnvironment(const std::vector<std::string>& feature_names,
+                                                   const std::vector<std::string>& list_names);
 
 // Binds the variables of `stage` from `view` (unbound ones are left out).
 void Bind(VariableStage stage, const RequestView& view, expr::Activation& activation);
@@ -92,6 +122,10 @@ void BindCompliance(const v1::ComplianceResult& compliance, expr::Activation& ac
 // Binds `flags` to the distinct flags of `hits` (non-errored), in first-raised order.
 void BindFlags(const google::protobuf::RepeatedPtrField<v1::RuleHit>& hits,
                expr::Activation& activation);
+// Binds event.* (screening).
+void BindEvent(const EventView& event, expr::Activation& activation);
+// The name of the variable that holds list `name`: "lists.<name>".
+std::string ListVariable(std::string_view name);
 
 // For explanations: "name = value" for every variable and feature `expression` reads, in
 // first-use order, comma-separated ("refund_rate_90d = 0.35, enterprise.zone = \"FTZ\"");

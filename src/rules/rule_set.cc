@@ -156,7 +156,8 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
                                    const expr::Environment& env,
                                    const std::vector<std::string>& feature_names,
                                    const std::vector<std::string>& compliance_grades,
-                                   Locator locator, std::vector<Issue>* issues) {
+                                   Locator locator, std::vector<Issue>* issues,
+                                   const std::string& path) {
   auto rep = std::make_unique<Rep>();
   rep->defs = sets;
   Status first;
@@ -170,7 +171,7 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
   std::unordered_set<std::string> set_ids;
   for (int s = 0; s < rep->defs.size(); ++s) {
     const v1::RuleSet& set = rep->defs[s];
-    const std::string sp = "rule_sets[" + std::to_string(s) + "]";
+    const std::string sp = path + "[" + std::to_string(s) + "]";
     if (set.id().empty() || !set_ids.insert(set.id()).second) {
       report(InvalidArgumentError("rule set ids must be non-empty and unique", at(sp + ".id")));
     }

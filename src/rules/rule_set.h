@@ -58,12 +58,14 @@ class RuleSets {
   // Compiles every condition (type bool) and template against `env`. Every problem is added
   // to `issues` (if non-null) with the rule's field path and bundle location; the first is
   // returned: INVALID_ARGUMENT for a syntax, type or name error, an empty or duplicate id,
-  // an unknown grade cap; OUT_OF_RANGE for expression limits.
+  // an unknown grade cap; OUT_OF_RANGE for expression limits. Field paths start with
+  // `path` ("rule_sets", or "screening.rule_sets" for screening rules).
   static Result<RuleSets> Compile(const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
                                   const expr::Environment& env,
                                   const std::vector<std::string>& feature_names,
                                   const std::vector<std::string>& compliance_grades,
-                                  Locator locator, std::vector<Issue>* issues);
+                                  Locator locator, std::vector<Issue>* issues,
+                                  const std::string& path = "rule_sets");
 
   RuleSets(RuleSets&&) noexcept;
   RuleSets& operator=(RuleSets&&) noexcept;

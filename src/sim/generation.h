@@ -82,6 +82,10 @@ void AddComplaintsAndPenalties(Generation& g, Builder& b);
 void AddRegistryEvents(Generation& g, Builder& b);
 // Labels for the 12 months after as_of, drawn from the latent risk.
 void DrawLabels(Generation& g);
+// The customs credit lifecycle (customs_credit.cc): certificate validity, listing causes,
+// overdue taxes, repair applications and outcomes, the official grade. Runs after the labels
+// on its own random stream, so it changes no earlier draw.
+void AddCustomsCredit(Generation& g, Builder& b);
 
 }  // namespace credence::sim
 

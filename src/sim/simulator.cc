@@ -66,6 +66,7 @@ SimulatedEnterprise SimulateEnterprise(const SimOptions& options, std::uint64_t 
   AddComplaintsAndPenalties(g, b);
   AddRegistryEvents(g, b);
   DrawLabels(g);
+  AddCustomsCredit(g, b);
   return std::move(g.out);
 }
 

@@ -341,3 +341,21 @@ TEST(DecisionTableTest, NotEqualRowsCountForCoverage) {
 
 }  // namespace
 }  // namespace credence::decision
+
+namespace credence::decision {
+namespace {
+
+// A 100 KB entry is not echoed in full (issue 13, cause 12).
+TEST(DecisionTableTest, HugeEntriesAreNotEchoedInFull) {
+  const std::string junk(100'000, '#');
+  auto table = CompileTable(
+      "id: 't' inputs { name: 'rate' expression: 'refund_rate' } "
+      "outputs { name: 'o' } rows { input_entries: '" +
+      junk + "' output_entries: '" + junk + "' }");
+  ASSERT_FALSE(table.ok());
+  EXPECT_LT(table.status().message().size(), 600u);
+  EXPECT_THAT(std::string(table.status().message()), HasSubstr("(100000 bytes)"));
+}
+
+}  // namespace
+}  // namespace credence::decision

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "core/utf8.h"
 #include "tests/expr/test_util.h"
 #include "tests/testing/status_matchers.h"
 
@@ -214,6 +215,55 @@ TEST(ParserTest, LongFlatExpressionWithinLimitsParses) {
   std::string expr = "false";
   for (int i = 0; i < 14999; ++i) expr += " || x";
   EXPECT_THAT(Parse(expr), IsOk());
+}
+
+}  // namespace
+}  // namespace credence::expr
+
+namespace credence::expr {
+namespace {
+
+// A 90 KB expression is not echoed in full: a window of a few hundred bytes around the
+// caret (issue 13, cause 12).
+TEST(ParserTest, FormatErrorOfAHugeLineShowsAWindow) {
+  const std::string src = "x == '" + std::string(90'000, 'a') + "' && )";
+  Result<ParsedExpr> r = Parse(src);
+  ASSERT_FALSE(r.ok());
+  const std::string text = FormatError(src, r.status());
+  EXPECT_LT(text.size(), 600u) << text;
+  EXPECT_NE(text.find("' && )"), std::string::npos) << text;
+  // The caret still sits under the ')'.
+  const auto first = text.find(" | ");
+  const auto second = text.find(" | ", first + 3);
+  const std::string line = text.substr(first + 3, text.find('\n', first) - first - 3);
+  const std::string caret = text.substr(second + 3, text.find('\n', second) - second - 3);
+  EXPECT_EQ(line[caret.size() - 1], ')');
+}
+
+}  // namespace
+}  // namespace credence::expr
+
+namespace credence::expr {
+namespace {
+
+// Found by bundle_json_fuzzer: the lexer quoted one byte of a multi-byte character, so the
+// error message (and a bundle's diagnostic, a JSON error record) was not valid UTF-8. Every
+// syntax error message quotes whole characters.
+TEST(ParserTest, SyntaxErrorsQuoteWholeCharacters) {
+  const std::string pi = "\xCF\x80", han = "\xE4\xB8\xAD";
+  const std::string cases[] = {
+      "a == " + pi,                                           // not a token
+      "'a\\" + han + "'",                                     // an escape of a non-ASCII character
+      "1 '" + han + han + han + han + han + han + han + "'",  // a 23-byte token cut for display
+      "[" + pi + "]",
+  };
+  for (const std::string& source : cases) {
+    Result<ParsedExpr> r = Parse(source);
+    ASSERT_FALSE(r.ok()) << source;
+    EXPECT_TRUE(core::IsValidUtf8(r.status().message())) << r.status().message();
+    EXPECT_TRUE(core::IsValidUtf8(FormatError(source, r.status())));
+  }
+  EXPECT_THAT(Parse("a == " + pi).status().message(), ::testing::HasSubstr("at: '" + pi + "'"));
 }
 
 }  // namespace

@@ -167,5 +167,28 @@ TEST(CsvTest, RandomInputsParseOrFailCleanly) {
   EXPECT_GT(parsed, 1000);
 }
 
+// A 1 MB cell or header name is not echoed in full in error messages (issue 13, cause 12).
+TEST(CsvTest, HugeCellsAreNotEchoedInFull) {
+  const std::string big(1 << 20, 'q');
+  auto table = CsvTable::Parse("id,bad\n1," + big + "\n", "huge.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto labels = LabelColumn(*table, 1);
+  ASSERT_FALSE(labels.ok());
+  EXPECT_LT(labels.status().message().size(), 500u);
+  EXPECT_NE(labels.status().message().find("(1048576 bytes)"), std::string::npos);
+  // A header name that long, in a row error.
+  const std::string text = big + ",x\n\"unterminated\n";  // must outlive the reader
+  auto reader = CsvReader::Open(text, "h.csv");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::vector<std::string> cells;
+  auto next = reader->Next(cells);
+  ASSERT_FALSE(next.ok());
+  EXPECT_LT(next.status().message().size(), 500u);
+  const std::string twice = big + "," + big + "\n";
+  auto dup = CsvReader::Open(twice, "d.csv");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_LT(dup.status().message().size(), 500u);
+}
+
 }  // namespace
 }  // namespace credence::fit

@@ -112,3 +112,47 @@ TEST(BundleLintTest, UniqueRowsThatMayOverlap) {
 
 }  // namespace
 }  // namespace credence::lint
+
+namespace credence::lint {
+namespace {
+
+constexpr const char* kScreening = R"pb(
+  features {
+    name: "only_screened"
+    aggregate { op: AGGREGATE_OP_COUNT }
+  }
+  lists { name: "blocked" values: "x" }
+  lists { name: "unread" values: "y" }
+  screening {
+    rule_sets {
+      id: "s"
+      rules {
+        id: "ok"
+        condition: "event.kind == 'PAYMENT' && event.counterparty in lists.blocked"
+        outcome: OUTCOME_REJECT
+      }
+      rules { id: "typo" condition: "'REFUNDS' == event.kind" points: 5 }
+      rules { id: "idle" condition: "only_screened > 3.0" }
+      rules { id: "never" condition: "only_screened > 5.0 && only_screened < 3.0" points: 1 }
+    }
+  }
+)pb";
+
+TEST(BundleLintTest, ScreeningRulesAndLists) {
+  const auto b = ParseText<v1::Bundle>(kScreening);
+  EXPECT_THAT(UnusedFeatures(b), IsEmpty());  // read by screening rules only
+  auto never = NeverFiringRules(b);
+  ASSERT_EQ(never.size(), 1u);
+  EXPECT_EQ(never[0].field_path, "screening.rule_sets[0].rules[3].condition");
+  auto found = ScreeningFindings(b);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].field_path, "screening.rule_sets[0].rules[1].condition");
+  EXPECT_THAT(found[0].message, HasSubstr("'REFUNDS', which is no event kind"));
+  EXPECT_EQ(found[1].field_path, "screening.rule_sets[0].rules[2]");
+  EXPECT_THAT(found[1].message, HasSubstr("neither an outcome nor points"));
+  EXPECT_EQ(found[2].field_path, "lists[1].name");
+  EXPECT_THAT(found[2].message, HasSubstr("'unread' is not read"));
+}
+
+}  // namespace
+}  // namespace credence::lint

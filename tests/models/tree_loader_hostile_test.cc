@@ -72,8 +72,9 @@ TEST(XgboostHostileTest, ValidBaselineLoads) {
       IsOk());
   ASSERT_OK_AND_ASSIGN(
       TreeEnsemble empty,
-      LoadXgboostJson(Replace(Replace(Model(), std::string("[") + kTree + "]", "[]"),
-                              "\"tree_info\":[0]", "\"tree_info\":[]"),
+      LoadXgboostJson(Replace(Replace(Replace(Model(), std::string("[") + kTree + "]", "[]"),
+                                      "\"tree_info\":[0]", "\"tree_info\":[]"),
+                              "\"num_trees\":\"1\"", "\"num_trees\":\"0\""),
                       {}));
   EXPECT_EQ(empty.num_trees(), 0u);
   EXPECT_EQ(empty.PredictMargin(lo), 0.0);
@@ -101,9 +102,14 @@ TEST(XgboostHostileTest, DefectsGiveSpecificErrors) {
       {"leaf_with_right_child",
        Model(Replace(kTree, "\"right_children\":[2,-1,-1]", "\"right_children\":[2,-1,2]")),
        StatusCode::kInvalidArgument, "tree 0 node 2: a leaf (left child -1) has right child 2"},
-      // Numbers beyond float range (and NaN/Infinity literals) are not valid JSON here.
-      {"infinite_threshold", Model(Replace(kTree, "[0.5,", "[1e39,")), StatusCode::kInvalidArgument,
-       "not valid JSON"},
+      // Numbers beyond float range are out of range (located); NaN/Infinity literals are not
+      // valid JSON.
+      {"infinite_threshold", Model(Replace(kTree, "[0.5,", "[1e39,")), StatusCode::kOutOfRange,
+       "a number at line 1, column "},
+      {"huge_number", Model(Replace(kTree, "[0.5,", "[1e400,")), StatusCode::kOutOfRange,
+       "is out of range (beyond float32)"},
+      {"syntax_error_located", Replace(Model(), "\"trees\":[", "\"trees\":[\n,"),
+       StatusCode::kInvalidArgument, "not valid JSON at line 2, column 1"},
       {"nan_leaf", Model(Replace(kTree, "-1.0,1.0]", "-1.0,NaN]")), StatusCode::kInvalidArgument,
        "not valid JSON"},
       {"feature_out_of_range",
@@ -113,10 +119,19 @@ TEST(XgboostHostileTest, DefectsGiveSpecificErrors) {
        StatusCode::kInvalidArgument, "missing field 'split_conditions'"},
       {"wrong_type",
        Model(Replace(kTree, "\"left_children\":[1,-1,-1]", "\"left_children\":\"x\"")),
-       StatusCode::kInvalidArgument, "expected an array"},
+       StatusCode::kInvalidArgument, "tree 0: 'left_children' is string, expected an array"},
       {"wrong_element_type",
        Model(Replace(kTree, "\"left_children\":[1,", "\"left_children\":[\"1\",")),
-       StatusCode::kInvalidArgument, "node 0: expected an integer"},
+       StatusCode::kInvalidArgument,
+       "tree 0 node 0: 'left_children' is string, expected an integer"},
+      // Declared and present tree counts must agree (issue 13, cause 13).
+      {"declared_absent_trees",
+       Replace(Model(), "\"num_trees\":\"1\"", "\"num_trees\":\"1000000\""),
+       StatusCode::kInvalidArgument, "num_trees declares 1000000 trees, the file has 1"},
+      {"declared_fewer_trees",
+       Replace(Model(kTree, "5E-1", "binary:logistic", 2), "\"num_trees\":\"2\"",
+               "\"num_trees\":\"1\""),
+       StatusCode::kInvalidArgument, "num_trees declares 1 trees, the file has 2"},
       {"short_array", Model(Replace(kTree, "\"num_nodes\":\"3\"", "\"num_nodes\":\"5\"")),
        StatusCode::kDataLoss, "'left_children' has 3 elements, num_nodes says 5"},
       {"long_array", Model(Replace(kTree, "\"num_nodes\":\"3\"", "\"num_nodes\":\"2\"")),
@@ -278,6 +293,11 @@ TEST(LightgbmHostileTest, ValidBaselineLoads) {
   ASSERT_OK_AND_ASSIGN(TreeEnsemble m, LoadLightgbmText(LgbModel(), {}));
   const double row[2] = {0.5, 3.0};
   EXPECT_EQ(m.PredictMargin(row), 1.0);
+  // tree_sizes with one entry per tree present.
+  EXPECT_THAT(
+      LoadLightgbmText(
+          Replace(LgbModel(), "feature_names=a b", "feature_names=a b\ntree_sizes=250"), {}),
+      IsOk());
 }
 
 TEST(LightgbmHostileTest, DefectsGiveSpecificErrors) {
@@ -305,6 +325,9 @@ TEST(LightgbmHostileTest, DefectsGiveSpecificErrors) {
        StatusCode::kInvalidArgument, "'leaf_value' has more than 3 values"},
       {"not_number", LgbModel(Replace(kLgbTree, "leaf_value=1 2 3", "leaf_value=1 x 3")),
        StatusCode::kInvalidArgument, "'leaf_value' value 'x' is not a number"},
+      {"number_out_of_range",
+       LgbModel(Replace(kLgbTree, "leaf_value=1 2 3", "leaf_value=1 1e400 3")),
+       StatusCode::kOutOfRange, "'leaf_value' value '1e400' is out of range"},
       {"bad_cat_index",
        LgbModel(Replace(Replace(kLgbTree, "decision_type=2 8", "decision_type=1 8"), "num_cat=0",
                         "num_cat=1\ncat_boundaries=0 1\ncat_threshold=6")),
@@ -322,6 +345,20 @@ TEST(LightgbmHostileTest, DefectsGiveSpecificErrors) {
        "expected key=value"},
       {"no_features", Replace(LgbModel(), "max_feature_idx=1", "max_feature_idx=-1"),
        StatusCode::kInvalidArgument, "max_feature_idx"},
+      // Declared and present tree counts must agree (issue 13, cause 13).
+      {"declared_absent_trees",
+       Replace(
+           LgbModel(), "feature_names=a b",
+           "feature_names=a b\ntree_sizes=" +
+               [] {
+                 std::string sizes = "100";
+                 for (int i = 1; i < 1'000'000; ++i) sizes += " 100";
+                 return sizes;
+               }()),
+       StatusCode::kInvalidArgument, "tree_sizes declares 1000000 trees, the file has 1"},
+      {"declared_no_trees",
+       Replace(LgbModel(), "feature_names=a b", "feature_names=a b\ntree_sizes="),
+       StatusCode::kInvalidArgument, "tree_sizes declares 0 trees, the file has 1"},
   };
   for (const BadCase& c : cases) {
     EXPECT_THAT(LoadLightgbmText(c.json, {}), StatusIs(c.code, HasSubstr(c.message))) << c.name;

@@ -13,7 +13,7 @@ import unittest
 import numpy as np
 
 import credence
-from common import CLI, EXAMPLES, SOURCE_DIR, STARTER, cli_score, example_lines
+from common import CROSS_BORDER, CLI, EXAMPLES, SOURCE_DIR, STARTER, cli_score, example_lines
 
 
 class LoadTest(unittest.TestCase):
@@ -391,3 +391,31 @@ class PredictTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ScreenerTest(unittest.TestCase):
+    """credence.Screener: the library's screening path with a RocksDB store."""
+
+    def test_screens_commits_and_answers_a_rerun_from_the_log(self):
+        from common import cli_screen, simulated_stream
+        import shutil
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="credence-screener.")
+        self.addCleanup(shutil.rmtree, tmp)
+        events = os.path.join(tmp, "events.jsonl")
+        lines = simulated_stream(events, enterprises=6, days=60, bad_records=False)
+        want, _ = cli_screen(events, os.path.join(tmp, "cli"))
+        screener = credence.Screener(CROSS_BORDER, os.path.join(tmp, "py"))
+        first = [screener.screen(json.loads(l)) for l in lines[:50]]
+        self.assertEqual(first[0]["outcome"], "SCREEN_OUTCOME_ALLOW")
+        self.assertEqual(first, [json.loads(w) for w in want[:50]])
+        # The whole stream again: the first 50 are answered from the decision log.
+        out, failed = screener.screen_json_lines(lines)
+        self.assertEqual(failed, 0)
+        self.assertEqual(out, want)
+        enterprise = json.loads(lines[0])["enterprise"]["id"]
+        self.assertIn("orders_90d", screener.features(enterprise))
+        self.assertIsNone(screener.features("nobody"))
+        with self.assertRaises(credence.Error) as e:
+            screener.screen({"request_id": "x", "event": {"id": "e"}})
+        self.assertEqual(e.exception.code, "INVALID_ARGUMENT")

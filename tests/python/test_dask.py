@@ -110,3 +110,31 @@ class DaskScoreTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DaskScreenTest(unittest.TestCase):
+    """python3 -m credence.dask screen on 2 workers equals one process, record for record."""
+
+    def test_partitioned_replay_equals_one_process(self):
+        from common import cli_screen, simulated_stream, CROSS_BORDER
+        tmp = tempfile.mkdtemp(prefix="credence-dask-screen.")
+        self.addCleanup(shutil.rmtree, tmp)
+        events = os.path.join(tmp, "events.jsonl")
+        lines = simulated_stream(events)
+        want, status = cli_screen(events, os.path.join(tmp, "single"))
+        self.assertEqual(status, 1)  # the bad records
+        self.assertEqual(len(want), len(lines))
+        out = os.path.join(tmp, "decisions.jsonl")
+        p = subprocess.run(
+            [sys.executable, "-m", "credence.dask", "screen", "--bundle", CROSS_BORDER,
+             "--state-dir", os.path.join(tmp, "parts"), "--in", events, "--out", out,
+             "--scheduler", "local", "--workers", "2", "--partitions", "5"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, timeout=240)
+        self.assertEqual(p.returncode, 1, p.stderr.decode())
+        with open(out, "rb") as f:
+            got = f.read().splitlines()
+        self.assertEqual(len(got), len(want))
+        for k, (g, w) in enumerate(zip(got, want)):
+            self.assertEqual(g, w, "record %d" % k)
+        self.assertEqual(len(os.listdir(os.path.join(tmp, "parts"))), 5)
+        self.assertTrue(any(b"SCREEN_OUTCOME_BLOCK" in l for l in got))

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "decision/compliance.h"
+#include "io/ingest.h"
 #include "rules/context.h"
 #include "rules/rule_set.h"
 #include "tests/testing/builders.h"
@@ -155,14 +156,25 @@ TEST(RuleContextTest, ReservedFeatureNames) {
 // is bound once its stage is known (when the request has it), with a value of its declared
 // type, and reading it through a rule gives that value.
 TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
-  expr::Environment env = Env();
+  // The screening environment declares every variable (event.* included).
+  expr::Environment env = MakeScreeningEnvironment({"refund_rate_90d"}, {"blocked"}).value();
   v1::ScoreRequest r = testing::MakeRequest();
   *r.mutable_enterprise()->mutable_registered_at() = testing::Ts(testing::kAsOfSeconds);
+  r.mutable_enterprise()->mutable_customs_grade()->set_grade("regular");
+  *r.mutable_enterprise()->mutable_customs_grade()->mutable_effective_at() =
+      testing::Ts(testing::kAsOfSeconds);
+  v1::Event* e = testing::AddEvent(r, "o1", v1::EVENT_KIND_ORDER, testing::kAsOfSeconds, 1250);
+  (*e->mutable_attributes())["hs"].set_string_value("6109");
+  auto fx = io::FxTable::Build("USD", {}, "fx_rates");
+  auto ingested = io::Ingest(r, *fx, RequestLimits{});
+  ASSERT_TRUE(ingested.ok()) << ingested.status();
+  const EventView event{e, &ingested->events};
   v1::CreditResult credit;
   credit.set_available(true);
   credit.set_grade("AA");
   v1::ComplianceResult compliance;
   compliance.set_available(true);
+  compliance.mutable_official()->set_agrees(true);
   google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
   hits.Add()->set_flag("x");
   expr::Activation a;
@@ -170,6 +182,7 @@ TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
   BindCredit(credit, a);
   BindCompliance(compliance, a);
   BindFlags(hits, a);
+  BindEvent(event, a);
   int checked = 0;
   for (const RequestVariable& v : RequestVariables()) {
     const expr::VariableDecl* decl = env.Find(v.name);
@@ -185,7 +198,10 @@ TEST(RuleContextTest, EveryDeclaredVariableIsBoundWithItsType) {
     EXPECT_FALSE(v.description.empty()) << v.name;
     ++checked;
   }
-  EXPECT_EQ(checked, 18);
+  EXPECT_EQ(checked, 40);
+  // Compliance rules and decision tables do not see the event.
+  EXPECT_EQ(Env().Find("event.amount"), nullptr);
+  EXPECT_EQ(a.Find("event.amount")->double_value(), 12.5);
 }
 
 // `credence explain` used its own copy of the variables and showed credit.grade = "" when

@@ -160,6 +160,36 @@ TEST(CliTest, BadBundleIsExitTwoWithLocation) {
   std::filesystem::remove_all(dir);
 }
 
+// A 90 KB expression on one line is shown as a window around the caret, not echoed in full
+// (issue 13, cause 12).
+TEST(CliTest, ValidateShowsAWindowOfAHugeLine) {
+  const std::string dir = TempPath("hugeline");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bundle.textproto")
+      << "metadata { name: \"x\" }\nbase_currency: \"USD\"\n"
+      << "rule_sets { id: \"r\" rules { id: \"x\" condition: \"" << std::string(90'000, ' ')
+      << "nope > 1\" } }\n";
+  CliRun v = Cli("validate " + dir, true);
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_THAT(v.out, HasSubstr("bundle.textproto:3:"));
+  EXPECT_LT(v.out.size(), 2000u) << v.out.substr(0, 2000);
+  std::filesystem::remove_all(dir);
+}
+
+// A JSON bundle's syntax error has line, column and a caret (issue 13, cause 12).
+TEST(CliTest, ValidateLocatesJsonSyntaxErrors) {
+  const std::string dir = TempPath("jsonsyntax");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/bundle.json") << "{\n  \"metadata\": {\"name\": \"x\",}\n}\n";
+  CliRun v = Cli("validate " + dir, true);
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_THAT(v.out, HasSubstr("bundle.json:2:28: error: malformed JSON bundle: JSON syntax error: "
+                               "expected a field name in double quotes [metadata]"));
+  EXPECT_THAT(v.out, HasSubstr("  \"metadata\": {\"name\": \"x\",}\n"
+                               "                             ^"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliTest, ValidateAcceptsTheStarterBundle) {
   CliRun v = Cli("validate " + Src("models/starter"));
   EXPECT_EQ(v.exit_code, 0);

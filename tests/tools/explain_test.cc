@@ -188,4 +188,17 @@ TEST(ExplainTest, ChoosingARequest) {
 }
 
 }  // namespace
+// A pretty-printed request with an unknown field: the error names the file, line 7 and the
+// field (issue 13, cause 12), not "line 1" of a JSON Lines reading.
+TEST(ExplainTest, PrettyRequestErrorIsLocated) {
+  const std::string path = ::testing::TempDir() + "pretty_request.json";
+  std::ofstream(path) << "{\n  \"requestId\": \"r-1\",\n  \"asOf\": \"2026-02-01T00:00:00Z\",\n"
+                         "  \"events\": [\n    {\n      \"id\": \"e1\",\n"
+                         "      \"tiem\": \"2026-01-01T00:00:00Z\"\n    }\n  ]\n}\n";
+  auto r = RunCli("explain --bundle " + SourcePath("models/starter") + " --in " + path, true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr(path + ":7:7: events[0].tiem: malformed JSON ScoreRequest: "
+                                      "unknown field 'tiem' in credence.v1.Event"));
+}
+
 }  // namespace credence

@@ -138,7 +138,7 @@ td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}td:first-child,th:f
 .chart text{font-size:12px;fill:#333}.bar{fill:#4a7ab8}.axis{stroke:#444}
 .frame{fill:none;stroke:#999}.diag{stroke:#bbb;stroke-dasharray:4 4}
 .cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px}
-.card b{display:block;font-size:1.4em}
+.card b{display:block;font-size:1.4em}.agree{background:#e6f0dc}
 )";
 
 void Card(std::ostream& h, const std::string& label, const std::string& value) {

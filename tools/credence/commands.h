@@ -23,6 +23,10 @@ int PredictCommand(int argc, char** argv);
 // credence monitor: calibration, drift and reasons of a decision log
 // (tools/credence/monitor.cc).
 int MonitorCommand(int argc, char** argv);
+// credence screen: screens a stream of events against durable states (tools/credence/screen.cc).
+int ScreenCommand(int argc, char** argv);
+// credence state: inspects and seeds the screening state store (tools/credence/state_cmd.cc).
+int StateCommand(int argc, char** argv);
 
 }  // namespace credence::cli
 

@@ -8,11 +8,13 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "customs/lifecycle.h"
 #include "output.h"
 #include "rules/context.h"
 #include "score_stream.h"
@@ -29,6 +31,9 @@ constexpr const char* kDescription =
     key factors of an approval);
   - the shadow models' results and the champion/challenger assignment;
   - every rule hit with its condition and the values the condition read;
+  - every grade cap in force (rule or dishonest information): when it started, when it ends
+    or can be repaired, and why; the dishonest information found in the history; the
+    official customs grade against the engine's;
   - each decision table's matched rows, with the inputs' values and the row's entries;
   - the bundle name, version and digest, and the credit model's governance.
 
@@ -173,6 +178,85 @@ void ExplainModels(std::ostream& o, const v1::ScoreResponse& r) {
   }
 }
 
+std::string Time(const google::protobuf::Timestamp& t) {
+  return google::protobuf::util::TimeUtil::ToString(t);
+}
+
+const v1::CreditInformation* FindInformation(const v1::ComplianceResult& c,
+                                             const std::string& source) {
+  for (const auto& info : c.information()) {
+    if ("lifecycle:" + info.cause() + "/" + info.event_id() == source) return &info;
+  }
+  return nullptr;
+}
+
+// When a piece of dishonest information started, ends or can be repaired.
+void ExplainLifetime(std::ostream& o, const v1::CreditInformation& info, const char* indent) {
+  o << indent << "started " << Time(info.identified_at()) << " (" << info.cause() << ", "
+    << customs::DishonestClassName(info.dishonest_class()) << ", class from " << info.class_source()
+    << ")";
+  if (info.state() == v1::CREDIT_INFORMATION_STATE_TOLERATED) {
+    o << "; tolerated as a first minor violation: it never counted\n";
+    return;
+  }
+  if (!info.has_cleared_at()) {
+    o << "; not cleared: counts until a clearing event, then for its duration";
+  } else if (info.has_repaired_at()) {
+    o << "; repaired " << Time(info.repaired_at());
+  } else {
+    o << "; ends " << Time(info.ends_at()) << " unless repaired";
+  }
+  if (!info.repairable()) {
+    o << "; not repairable";
+  } else if (info.has_repairable_from() && !info.has_repaired_at()) {
+    o << "; repairable from " << Time(info.repairable_from());
+  }
+  if (!info.repair_status().empty()) o << "; repair " << info.repair_status();
+  o << "\n";
+}
+
+// Every grade cap in force, the dishonest information of the history and the official grade.
+void ExplainCaps(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRequest& request,
+                 const v1::ScoreResponse& r) {
+  const auto& k = r.compliance();
+  o << "\nGRADE CAPS IN FORCE (* decides the grade)\n";
+  if (k.triggers_size() == 0) o << "  none\n";
+  for (const auto& t : k.triggers()) {
+    o << "  " << (t.binding() ? "* " : "  ") << t.source() << " caps at " << t.grade_cap() << "\n";
+    if (const v1::CreditInformation* info = FindInformation(k, t.source())) {
+      ExplainLifetime(o, *info, "      ");
+      o << "      why: " << info->explanation() << "\n";
+      continue;
+    }
+    const std::string id = t.source().substr(t.source().find('/') + 1);
+    const std::string set = t.source().substr(5, t.source().find('/') - 5);
+    o << "      a condition on the history as of as_of: it holds now and ends when the "
+         "condition no longer holds; no repair by application\n";
+    if (const v1::Rule* rule = FindRule(loaded.bundle, set, id)) {
+      o << "      why: " << rule->description() << "\n";
+      const std::string read = rules::DescribeReads(rule->condition(), request, r);
+      if (!read.empty()) o << "      read: " << read << "\n";
+    }
+  }
+  o << "\nDISHONEST INFORMATION\n";
+  if (k.information_size() == 0) o << "  none\n";
+  for (const auto& info : k.information()) {
+    std::string state = v1::CreditInformationState_Name(info.state());
+    state = state.substr(state.rfind('_') + 1);
+    o << "  " << info.event_id() << " " << state;
+    if (!info.grade_cap().empty()) o << ", caps at " << info.grade_cap();
+    if (info.points() != 0) o << ", " << FormatNumber(info.points()) << " points";
+    o << "\n";
+    ExplainLifetime(o, info, "    ");
+  }
+  if (k.has_official()) {
+    const auto& c = k.official();
+    o << "\nOFFICIAL CUSTOMS GRADE\n  " << c.official_grade() << " effective "
+      << Time(c.effective_at()) << ": " << c.difference() << " (engine " << k.grade() << ")\n";
+    for (const auto& why : c.reasons()) o << "    " << why << "\n";
+  }
+}
+
 // Each decision table's policy, inputs with the values they read, matched rows and result.
 void ExplainTables(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRequest& request,
                    const v1::ScoreResponse& r) {
@@ -248,7 +332,16 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   const auto& k = r.compliance();
   o << "COMPLIANCE\n";
   if (k.available()) {
-    o << "  score " << FormatNumber(k.score()) << "  grade " << k.grade() << "\n";
+    o << "  score " << FormatNumber(k.score()) << "  grade " << k.grade();
+    if (!k.points_grade().empty() && k.points_grade() != k.grade()) {
+      o << "  (the composite alone: " << k.points_grade() << ")";
+    }
+    o << "\n";
+    if (k.watch()) {
+      o << "  ON WATCH: the composite alone reaches " << k.points_grade()
+        << ", a statutory grade that only a trigger can give; the costliest hits:\n";
+      for (const auto& w : k.watch_reasons()) o << "    " << w << "\n";
+    }
     for (const auto& d : k.dimensions()) {
       o << "    " << DimensionLabel(d.dimension()) << ": score " << FormatNumber(d.score())
         << ", points " << FormatNumber(d.points()) << ", " << d.hits() << " hit(s)\n";
@@ -300,6 +393,7 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
     }
   }
 
+  ExplainCaps(o, loaded, request, r);
   ExplainTables(o, loaded, request, r);
   ExplainModels(o, r);
   for (const auto& w : r.warnings()) o << "\nwarning: " << w << "\n";
@@ -336,6 +430,12 @@ int ExplainCommand(int argc, char** argv) {
     if (one.ok()) {
       count = 1;
       if (wanted.empty() || one->request_id() == wanted) request = std::move(one).value();
+    } else if (std::string_view(one.status().message()).find("after the end of the document") ==
+               std::string_view::npos) {
+      // One document (pretty-printed or not) that is wrong: its error, located by line and
+      // column in the file, not line 1 of a JSON Lines reading.
+      std::cerr << "credence explain: " << one.status().WithLocation({.file = args.in}) << "\n";
+      return 2;
     }
   }
   // ... or a stream of them.

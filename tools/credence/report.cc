@@ -28,7 +28,8 @@ namespace {
 constexpr const char* kDescription =
     R"(Scores every request of FILE and writes one self-contained HTML file (inline CSS and SVG
 charts; no scripts, no external assets): population summary, decisions, credit and
-compliance grade distributions, a credit score histogram, compliance by dimension, the
+compliance grade distributions, official × engine compliance grades (the reconciliation with
+the official customs grade requests carry), a credit score histogram, compliance by dimension, the
 most frequent rule hits and reasons, and breakdowns by zone and by sector. Statistics are
 those of `credence metrics` (docs/fit.md): AUC, KS, Gini, and PSI / CSI over 10 bins cut at
 the baseline's deciles (R type 7), NaN in an 11th "missing" bin, a zero share counted as
@@ -95,7 +96,20 @@ struct Population {
   std::vector<std::string> request_ids;  // with a credit PD, parallel to pds
   std::vector<double> pds;
   std::vector<std::vector<double>> features;  // [feature][record], only with a baseline
+  // Official customs grade ("(none)" when not given) x engine compliance grade.
+  std::map<std::pair<std::string, std::string>, std::size_t> official_engine;
+  std::map<std::string, std::size_t> differences;  // OfficialGradeCheck.difference
+  std::size_t watch = 0;
 };
+
+// Counts one scored request into the reconciliation of official and engine grades.
+void CountReconciliation(const v1::ScoreRequest& q, const v1::ComplianceResult& c,
+                         Population& pop) {
+  const std::string& official = q.enterprise().customs_grade().grade();
+  ++pop.official_engine[{official.empty() ? "(none)" : official, c.grade()}];
+  if (c.has_official()) ++pop.differences[c.official().difference()];
+  if (c.watch()) ++pop.watch;
+}
 
 std::string Dim(v1::Dimension d) {
   std::string name = v1::Dimension_Name(d);
@@ -153,6 +167,7 @@ bool ScorePopulation(const std::string& path, const std::string& format, const E
     }
     if (s.compliance().available()) {
       ++pop.compliance_available;
+      CountReconciliation(q, s.compliance(), pop);
       pop.compliance_scores.push_back(s.compliance().score());
       for (const auto& d : s.compliance().dimensions()) {
         auto& [sum, n] = pop.dimension_scores[Dim(d.dimension())];
@@ -297,6 +312,38 @@ void WriteGrades(std::ostream& h, const Population& pop, const v1::Bundle& bundl
     << BarChart("chart-compliance-grades", All(pop.compliance_grades, compliance_order));
 }
 
+// Official customs grade (rows) x engine grade (columns), in the bundle's grade order; the
+// diagonal is where they agree.
+void WriteReconciliation(std::ostream& h, const Population& pop, const v1::Bundle& bundle) {
+  std::vector<std::string> rows, cols;
+  for (const auto& g : bundle.compliance().grades()) rows.push_back(g.grade());
+  cols = rows;
+  for (const auto& [key, n] : pop.official_engine) {
+    if (std::find(rows.begin(), rows.end(), key.first) == rows.end()) rows.push_back(key.first);
+    if (std::find(cols.begin(), cols.end(), key.second) == cols.end()) cols.push_back(key.second);
+  }
+  h << "<h2 id=\"reconciliation\">Official × engine compliance grade</h2><p>";
+  std::size_t checked = 0;
+  for (const auto& [d, n] : pop.differences) checked += n;
+  h << checked << " requests carry an official customs grade";
+  for (const auto& [d, n] : pop.differences) h << "; " << HtmlEscape(d) << " " << Pct(n, checked);
+  h << ". " << pop.watch
+    << " on watch (the composite alone would reach a statutory grade).</p><table "
+       "id=\"table-reconciliation\"><tr><th>official \\ engine</th>";
+  for (const auto& c : cols) h << "<th>" << HtmlEscape(c) << "</th>";
+  h << "</tr>";
+  for (const auto& r : rows) {
+    h << "<tr><td>" << HtmlEscape(r) << "</td>";
+    for (const auto& c : cols) {
+      const auto it = pop.official_engine.find({r, c});
+      const std::size_t n = it == pop.official_engine.end() ? 0 : it->second;
+      h << (r == c ? "<td class=\"agree\">" : "<td>") << n << "</td>";
+    }
+    h << "</tr>";
+  }
+  h << "</table>\n";
+}
+
 void WriteScoreDistribution(std::ostream& h, const std::vector<double>& sorted) {
   h << "<h2 id=\"scores\">Credit score distribution</h2>";
   if (!sorted.empty()) {
@@ -410,6 +457,7 @@ std::string RenderReport(const ReportInputs& r, const Population& pop, const Pop
   WriteHead(h, r, title);
   WriteSummary(h, pop, sorted);
   WriteGrades(h, pop, r.loaded.bundle);
+  if (pop.compliance_available > 0) WriteReconciliation(h, pop, r.loaded.bundle);
   WriteScoreDistribution(h, sorted);
   WriteDimensions(h, pop);
   h << "<h2 id=\"rules\">Top rule hits</h2>" << BarChart("chart-rule-hits", Top(pop.rule_hits, 15));

@@ -163,14 +163,7 @@ std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
                kMaxReasonCodes, &a.stream.score.max_reason_codes)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  for (auto [name, text, target] : {std::tuple{"format", &a.format, &a.in_format},
-                                    std::tuple{"out-format", &a.out_format, &a.out_format_given}}) {
-    if (!cl.Given(name)) continue;
-    auto f = ParseRecordFormat(*text);
-    if (!f.ok()) return cl.UsageError("--" + std::string(name) + ": " + f.status().ToString());
-    *target = *f;
-  }
-  return std::nullopt;
+  return ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 
 #include "credence/thread_pool.h"
 #include "output.h"
@@ -28,6 +29,20 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }
 
 }  // namespace
+
+std::optional<int> ParseFormatOptions(const CommandLine& cl, const std::string& format,
+                                      const std::string& out_format,
+                                      std::optional<RecordFormat>* in,
+                                      std::optional<RecordFormat>* out) {
+  for (auto [name, text, target] :
+       {std::tuple{"format", &format, in}, std::tuple{"out-format", &out_format, out}}) {
+    if (!cl.Given(name)) continue;
+    auto f = ParseRecordFormat(*text);
+    if (!f.ok()) return cl.UsageError("--" + std::string(name) + ": " + f.status().ToString());
+    *target = *f;
+  }
+  return std::nullopt;
+}
 
 RecordFormat DetectRecordFormat(const std::string& path, std::istream& in) {
   for (const char* ext : {".pb", ".bin", ".binpb"}) {

@@ -7,6 +7,7 @@
 
 #include "command_line.h"
 #include "commands.h"
+#include "core/excerpt.h"
 #include "credence/engine.h"
 #include "lint/bundle_lint.h"
 #include "lint/governance_lint.h"
@@ -60,9 +61,14 @@ void PrintDiagnostic(const Issue& issue) {
   if (where != nullptr && where->line > 0) {
     const std::string text = SourceLine(where->file, where->line);
     if (!text.empty()) {
-      std::cerr << "  " << text << "\n  ";
-      for (int i = 1; i < where->column && i <= static_cast<int>(text.size()); ++i) {
-        std::cerr << (text[static_cast<std::size_t>(i - 1)] == '\t' ? '\t' : ' ');
+      // A huge line (a 100 KB expression) is shown as a window around the column.
+      const core::LineExcerpt shown = core::ExcerptAround(text, where->column);
+      std::cerr << "  " << shown.text << "\n  ";
+      int column = 1;
+      for (std::size_t i = 0; i < shown.text.size() && column < shown.caret_column; ++i) {
+        if ((static_cast<unsigned char>(shown.text[i]) & 0xC0) == 0x80) continue;
+        std::cerr << (shown.text[i] == '\t' ? '\t' : ' ');
+        ++column;
       }
       std::cerr << "^\n";
     }
@@ -102,6 +108,7 @@ int ValidateCommand(int argc, char** argv) {
     for (auto& f : lint::NeverFiringRules(loaded->bundle)) findings.push_back(std::move(f));
     for (auto& f : lint::PossiblyOverlappingRows(loaded->bundle)) findings.push_back(std::move(f));
     for (auto& f : lint::MissingGovernance(loaded->bundle)) findings.push_back(std::move(f));
+    for (auto& f : lint::ScreeningFindings(loaded->bundle)) findings.push_back(std::move(f));
     for (const auto& f : findings) {
       PrintDiagnostic({Issue::Severity::kWarning,
                        InvalidArgumentError(f.message, loaded->source_map.Locate(f.field_path))});

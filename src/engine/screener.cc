@@ -1,0 +1,290 @@
+// Screener: screening with durable state, through a StateStore. See credence/screener.h and
+// docs/screening.md ("Store").
+#include "credence/screener.h"
+
+#include <google/protobuf/arena.h>
+
+#include <list>
+#include <mutex>
+#include <unordered_map>
+
+#include "credence/thread_pool.h"
+
+namespace credence {
+
+struct Screener::Cache {
+  struct Entry {
+    EnterpriseState state;
+    std::list<std::string>::iterator lru;
+  };
+  std::size_t capacity = 0;
+  std::unordered_map<std::string, Entry> states;
+  std::list<std::string> lru;  // most recently used first
+
+  void Touch(const std::string& id, Entry& e) { lru.splice(lru.begin(), lru, e.lru); }
+  Entry& Insert(const std::string& id, EnterpriseState state) {
+    lru.push_front(id);
+    return states.insert_or_assign(id, Entry{std::move(state), lru.begin()}).first->second;
+  }
+  void Evict() {
+    while (states.size() > capacity && !lru.empty()) {
+      states.erase(lru.back());
+      lru.pop_back();
+    }
+  }
+  void Clear() {
+    states.clear();
+    lru.clear();
+  }
+};
+
+Screener::Screener(std::shared_ptr<const Engine> engine, std::shared_ptr<StateStore> store,
+                   ScreenerOptions options)
+    : engine_(std::move(engine)), store_(std::move(store)), cache_(std::make_unique<Cache>()) {
+  cache_->capacity = std::max<std::size_t>(1, options.cache_states);
+}
+
+Screener::~Screener() = default;
+
+namespace {
+
+// The events of one enterprise in a batch, and what screening them produced.
+struct Group {
+  std::string enterprise_id;
+  std::vector<std::size_t> requests;  // indices into the batch, in input order
+  EnterpriseState* state = nullptr;
+  std::optional<EnterpriseState> loaded;  // from the store (not cached yet)
+  bool dirty = false;
+  std::string state_bytes;
+  std::vector<StateCommit::Decision> decisions;
+  std::vector<StateCommit::Forget> forget;
+  Status error;  // the store failed
+};
+
+std::vector<Group> GroupByEnterprise(std::span<const v1::ScreenRequest* const> requests) {
+  std::vector<Group> groups;
+  std::unordered_map<std::string_view, std::size_t> index;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::string& id = requests[i]->enterprise().id();
+    auto [it, added] = index.try_emplace(id, groups.size());
+    if (added) groups.push_back(Group{id, {}});
+    groups[it->second].requests.push_back(i);
+  }
+  return groups;
+}
+
+// The logged response of an applied event, answered for `request`: the same response with
+// the request's request_id.
+Result<std::optional<v1::ScreenResponse>> Logged(
+    StateStore& store, const Group& g, const std::unordered_map<std::string, std::string>& pending,
+    const v1::ScreenRequest& request) {
+  std::optional<std::string> bytes;
+  if (auto it = pending.find(request.event().id()); it != pending.end()) {
+    bytes = it->second;
+  } else {
+    CREDENCE_ASSIGN_OR_RETURN(bytes, store.LoadDecision(g.enterprise_id, request.event().id()));
+  }
+  if (!bytes) return std::optional<v1::ScreenResponse>();
+  v1::ScreenResponse response;
+  if (!response.ParseFromString(*bytes)) {
+    return DataLossError("the decision log holds a corrupt response for event '" +
+                         request.event().id() + "' of enterprise '" + g.enterprise_id + "'");
+  }
+  response.set_request_id(request.request_id());
+  return std::optional<v1::ScreenResponse>(std::move(response));
+}
+
+// Screens the events of one enterprise in order.
+void ScreenGroup(const Engine& engine, StateStore& store,
+                 std::span<const v1::ScreenRequest* const> requests, Group& g,
+                 std::vector<std::optional<Result<v1::ScreenResponse>>>& results) {
+  std::unordered_map<std::string, std::string> pending;  // decisions logged in this batch
+  for (std::size_t i : g.requests) {
+    const v1::ScreenRequest& request = *requests[i];
+    if (g.state->Contains(request.event().id())) {
+      auto logged = Logged(store, g, pending, request);
+      if (!logged.ok()) {
+        g.error = logged.status();
+        return;
+      }
+      if (*logged) {
+        results[i].emplace(std::move(**logged));
+        continue;
+      }
+    }
+    Result<v1::ScreenResponse> r = engine.Screen(request, *g.state);
+    if (r.ok()) {
+      g.dirty = true;
+      if (r->disposition() == v1::EVENT_DISPOSITION_APPLIED) {
+        std::string bytes = SerializeScreenResponse(*r, WireFormat::kBinary).value();
+        pending[request.event().id()] = bytes;
+        g.decisions.push_back({g.enterprise_id, request.event().id(), std::move(bytes)});
+      }
+    }
+    results[i].emplace(std::move(r));
+  }
+  for (std::string& id : g.state->TakeReleasedEventIds()) {
+    g.forget.push_back({g.enterprise_id, std::move(id)});
+  }
+  if (g.dirty) g.state_bytes = g.state->Serialize();
+}
+
+}  // namespace
+
+Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenBatch(
+    std::span<const v1::ScreenRequest> requests, const BatchOptions& batch) {
+  std::vector<const v1::ScreenRequest*> pointers;
+  pointers.reserve(requests.size());
+  for (const v1::ScreenRequest& r : requests) pointers.push_back(&r);
+  return ScreenPointers(pointers, batch);
+}
+
+Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
+    std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch) {
+  std::vector<Group> groups = GroupByEnterprise(requests);
+  // States: from the cache, else from the store (in parallel), else new.
+  for (Group& g : groups) {
+    auto it = cache_->states.find(g.enterprise_id);
+    if (it != cache_->states.end()) g.state = &it->second.state;
+  }
+  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, groups.size(), [&](std::size_t k) {
+    Group& g = groups[k];
+    if (g.state != nullptr || g.enterprise_id.empty()) return;
+    auto bytes = store_->LoadState(g.enterprise_id);
+    if (!bytes.ok()) {
+      g.error = bytes.status();
+      return;
+    }
+    if (!*bytes) return;
+    auto state = engine_->LoadState(**bytes);
+    if (!state.ok()) {
+      g.error = state.status();
+      return;
+    }
+    g.loaded.emplace(std::move(state).value());
+  }));
+  EnterpriseState no_enterprise;  // requests without an enterprise id fail in Screen
+  for (Group& g : groups) {
+    if (!g.error.ok()) return g.error;
+    if (g.enterprise_id.empty()) {
+      g.state = &no_enterprise;
+    } else if (g.state == nullptr) {
+      g.state =
+          &cache_->Insert(g.enterprise_id, g.loaded ? std::move(*g.loaded) : EnterpriseState())
+               .state;
+    }
+  }
+  std::vector<std::optional<Result<v1::ScreenResponse>>> slots(requests.size());
+  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, groups.size(), [&](std::size_t k) {
+    ScreenGroup(*engine_, *store_, requests, groups[k], slots);
+  }));
+  StateCommit commit;
+  for (Group& g : groups) {
+    if (!g.error.ok()) {
+      cache_->Clear();  // states in memory are ahead of the store
+      return g.error;
+    }
+    if (g.dirty && !g.enterprise_id.empty()) {
+      commit.states.push_back({g.enterprise_id, std::move(g.state_bytes)});
+    }
+    for (auto& d : g.decisions) commit.decisions.push_back(std::move(d));
+    for (auto& f : g.forget) commit.forget.push_back(std::move(f));
+    if (!g.enterprise_id.empty())
+      cache_->Touch(g.enterprise_id, cache_->states.at(g.enterprise_id));
+  }
+  if (Status s = store_->Commit(commit); !s.ok()) {
+    cache_->Clear();
+    return s;
+  }
+  cache_->Evict();
+  std::vector<Result<v1::ScreenResponse>> results;
+  results.reserve(slots.size());
+  for (auto& s : slots) results.push_back(std::move(*s));
+  return results;
+}
+
+Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
+    std::span<const std::string_view> records, const SerializedOptions& options,
+    const BatchOptions& batch) {
+  if (options.error_records && options.out_format == WireFormat::kText) {
+    return InvalidArgumentError("error records are written in JSON or binary, not text format");
+  }
+  std::vector<SerializedResult> out(records.size());
+  // Parsed onto one arena: freed at once, without a free() per field.
+  google::protobuf::Arena arena;
+  std::vector<v1::ScreenRequest*> parsed(records.size());
+  for (auto*& p : parsed) p = google::protobuf::Arena::CreateMessage<v1::ScreenRequest>(&arena);
+  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, records.size(), [&](std::size_t i) {
+    Status s = ParseScreenRequest(records[i], options.in_format, RequestLimits{}, parsed[i]);
+    if (s.ok()) {
+      out[i].request_id = parsed[i]->request_id();
+    } else {
+      out[i].status = std::move(s);
+      parsed[i] = nullptr;
+    }
+  }));
+  std::vector<const v1::ScreenRequest*> requests;
+  std::vector<std::size_t> where;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed[i] == nullptr) continue;
+    requests.push_back(parsed[i]);
+    where.push_back(i);
+  }
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<Result<v1::ScreenResponse>> screened,
+                            ScreenPointers(requests, batch));
+  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, where.size(), [&](std::size_t k) {
+    SerializedResult& r = out[where[k]];
+    if (!screened[k].ok()) {
+      r.status = screened[k].status();
+      return;
+    }
+    auto bytes = SerializeScreenResponse(*screened[k], options.out_format);
+    if (bytes.ok()) {
+      r.bytes = std::move(bytes).value();
+    } else {
+      r.status = bytes.status();
+    }
+  }));
+  if (options.error_records) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].status.ok()) continue;
+      out[i].bytes = SerializeErrorRecord(options.first_index + i, out[i].request_id, out[i].status,
+                                          options.out_format)
+                         .value();
+    }
+  }
+  return out;
+}
+
+Result<v1::ScreenResponse> Screener::Screen(const v1::ScreenRequest& request) {
+  CREDENCE_ASSIGN_OR_RETURN(std::vector<Result<v1::ScreenResponse>> results,
+                            ScreenBatch(std::span(&request, 1), {.threads = 1}));
+  return std::move(results[0]);
+}
+
+Status Screener::Seed(const v1::ScoreRequest& history) {
+  CREDENCE_ASSIGN_OR_RETURN(EnterpriseState state, engine_->BuildState(history));
+  StateCommit commit;
+  commit.states.push_back({state.enterprise_id(), state.Serialize()});
+  if (Status s = store_->Commit(commit); !s.ok()) {
+    cache_->Clear();
+    return s;
+  }
+  const std::string id = state.enterprise_id();
+  if (auto it = cache_->states.find(id); it != cache_->states.end()) {
+    cache_->lru.erase(it->second.lru);
+    cache_->states.erase(it);
+  }
+  cache_->Insert(id, std::move(state));
+  cache_->Evict();
+  return OkStatus();
+}
+
+Result<std::optional<EnterpriseState>> Screener::Load(std::string_view enterprise_id) {
+  CREDENCE_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->LoadState(enterprise_id));
+  if (!bytes) return std::optional<EnterpriseState>();
+  CREDENCE_ASSIGN_OR_RETURN(EnterpriseState state, engine_->LoadState(*bytes));
+  return std::optional<EnterpriseState>(std::move(state));
+}
+
+}  // namespace credence

@@ -1,0 +1,2 @@
+// Fixture for the layering text check (tests/CMakeLists.txt): the bottom module.
+#include "credence/status.h"

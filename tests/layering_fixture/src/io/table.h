@@ -1,0 +1,2 @@
+// Fixture: io uses core, as declared.
+#include "core/base.h"
