@@ -1,4 +1,5 @@
 // credence validate: compiles a bundle and prints its diagnostics like a compiler.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -9,6 +10,8 @@
 #include "commands.h"
 #include "credence/engine.h"
 #include "lint/bundle_lint.h"
+#include "printable.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -39,28 +42,53 @@ std::string SourceLine(const std::string& path, int line) {
   return {};
 }
 
+// The part of a source line shown under a diagnostic, made printable, and the caret's offset
+// in it: at most kExcerptBytes of the line around the column (1-based, in bytes), cut at
+// character boundaries, a cut marked by "...", tabs shown as spaces. A 100 KB expression
+// shows as one short line.
+struct Excerpt {
+  std::string text;
+  std::size_t caret = 0;
+};
+constexpr std::size_t kExcerptBytes = 160;
+
+Excerpt SourceExcerpt(std::string source_line, int column) {
+  std::replace(source_line.begin(), source_line.end(), '\t', ' ');  // one column each
+  const std::string_view line = source_line;
+  const std::size_t at = std::min(line.size(), static_cast<std::size_t>(std::max(column, 1) - 1));
+  auto continuation = [&](std::size_t i) {
+    return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80;
+  };
+  std::size_t begin = at > kExcerptBytes / 2 ? at - kExcerptBytes / 2 : 0;
+  while (begin < at && continuation(begin)) ++begin;
+  std::size_t end = std::min(line.size(), begin + kExcerptBytes);
+  while (end > at && continuation(end)) --end;
+  const std::string head = begin > 0 ? "..." : "";
+  return {head + Printable(line.substr(begin, end - begin)) + (end < line.size() ? "..." : ""),
+          head.size() + PrintableWidth(line.substr(begin, at - begin))};
+}
+
 void PrintDiagnostic(const Issue& issue) {
   const Status& s = issue.status;
   const SourceLocation* where = s.location();
   const char* severity = issue.severity == Issue::Severity::kError ? "error" : "warning";
   std::string prefix;
   if (where != nullptr && !where->file.empty()) {
-    prefix = where->file;
+    prefix = Printable(where->file);
     if (where->line > 0) prefix += ":" + std::to_string(where->line);
     if (where->column > 0) prefix += ":" + std::to_string(where->column);
     prefix += ": ";
   }
-  std::cerr << prefix << severity << ": " << s.message();
-  if (where != nullptr && !where->field_path.empty()) std::cerr << " [" << where->field_path << "]";
+  std::cerr << prefix << severity << ": " << PrintableMessage(s.message());
+  if (where != nullptr && !where->field_path.empty()) {
+    std::cerr << " [" << Printable(where->field_path) << "]";
+  }
   std::cerr << " (" << StatusCodeName(s.code()) << ")\n";
   if (where != nullptr && where->line > 0) {
     const std::string text = SourceLine(where->file, where->line);
     if (!text.empty()) {
-      std::cerr << "  " << text << "\n  ";
-      for (int i = 1; i < where->column && i <= static_cast<int>(text.size()); ++i) {
-        std::cerr << (text[static_cast<std::size_t>(i - 1)] == '\t' ? '\t' : ' ');
-      }
-      std::cerr << "^\n";
+      const Excerpt excerpt = SourceExcerpt(text, where->column);
+      std::cerr << "  " << excerpt.text << "\n  " << std::string(excerpt.caret, ' ') << "^\n";
     }
   }
 }
@@ -75,6 +103,10 @@ int ValidateCommand(int argc, char** argv) {
       .Positionals("BUNDLE", 1, 1, &bundle)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
+  if (Status s = CheckInput("BUNDLE", bundle[0], InputKind::kFileOrFolder); !s.ok()) {
+    PrintDiagnostic({Issue::Severity::kError, s});
+    return 1;
+  }
   auto loaded = LoadBundle(bundle[0]);
   if (!loaded.ok()) {
     PrintDiagnostic({Issue::Severity::kError, loaded.status()});
@@ -105,8 +137,8 @@ int ValidateCommand(int argc, char** argv) {
   }
   if (engine.ok()) {
     const BundleInfo& info = (*engine)->info();
-    std::cout << info.name << " " << info.version << ": " << info.feature_names.size()
-              << " features; " << info.digest << "\n";
+    std::cout << Printable(info.name + " " + info.version) << ": " << info.feature_names.size()
+              << " features; " << Printable(info.digest) << "\n";
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
   return errors == 0 && (warnings == 0 || !werror) ? 0 : 1;
