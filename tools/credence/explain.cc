@@ -231,14 +231,21 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   for (const auto& w : r.warnings()) o << "\nwarning: " << P(w) << "\n";
 }
 
-// True when the first non-blank line of `text` is a JSON document by itself: the text is a
-// stream of JSON Lines, not one pretty-printed object.
-bool FirstLineIsJson(std::string_view text) {
-  const std::size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return false;
-  const std::size_t end = text.find('\n', begin);
-  return nlohmann::json::accept(
-      text.substr(begin, end == std::string_view::npos ? end : end - begin));
+// True when `text` reads as JSON Lines rather than one pretty-printed object: its first
+// non-blank line, or a later line that starts with '{', is a JSON document by itself.
+bool LooksLikeJsonLines(std::string_view text) {
+  bool first = true;
+  for (std::size_t begin = 0; begin < text.size();) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(begin, end - begin);
+    begin = end + 1;
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos) continue;
+    if ((first || line[start] == '{') && nlohmann::json::accept(line)) return true;
+    first = false;
+  }
+  return false;
 }
 
 // The request of `text` that `wanted` names (the only one when `wanted` is empty). Errors
@@ -250,7 +257,7 @@ Result<v1::ScoreRequest> FindRequest(const std::string& text, const std::string&
   if (first != std::string::npos && text[first] == '{') {
     auto one = ParseRequest(text, WireFormat::kJson);
     if (one.ok() && (wanted.empty() || one->request_id() == wanted)) return one;
-    if (one.ok() || !FirstLineIsJson(text)) {
+    if (one.ok() || !LooksLikeJsonLines(text)) {
       if (!one.ok()) return one.status().WithLocation({.file = path});
       return NotFoundError("no request with id '" + wanted + "' in " + path);
     }

@@ -254,6 +254,10 @@ Result<std::optional<Column>> NumericColumn(const FitArgs& args, const fit::CsvT
 // --exclude; --categorical ones as categories, the others numeric when they are).
 Result<TrainingData> LoadTrainingData(const FitArgs& args) {
   CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable table, fit::CsvTable::Read(args.in));
+  if (table.rows() == 0) {
+    return InvalidArgumentError("no rows to fit: the file holds only its header",
+                                {.file = args.in, .line = 1});
+  }
   TrainingData d{std::move(table), {}, {}, {}};
   const int label_col = d.table.ColumnIndex(args.label);
   if (label_col < 0) {

@@ -126,7 +126,9 @@ int MetricsCommand(int argc, char** argv) {
     auto expected = ScoreColumn(*baseline, a.score);
     if (!expected.ok()) return Fail(expected.status());
     auto psi = fit::Psi(*expected, *scores, psi_options);
-    if (!psi.ok()) return Fail(psi.status());
+    if (!psi.ok()) {
+      return Fail(psi.status().WithLocation({.file = expected->empty() ? a.expected : a.in}));
+    }
     out["psi"] = psi->psi;
   }
   std::cout << DumpJson(out) << "\n";

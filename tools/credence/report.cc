@@ -68,7 +68,7 @@ std::optional<int> ParseReportArgs(int argc, char** argv, ReportArgs& a) {
       .Threads("scoring threads, 0 to 256 (default 0: all cores)", &a.stream.threads)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  if (std::string same = SameFileError({{"--out", &a.out}, {"--in", &a.in}}); !same.empty()) {
+  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
     return cl.UsageError(same);
   }
   for (const std::string* other : {&a.baseline, &a.labels}) {

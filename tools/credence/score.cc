@@ -178,6 +178,9 @@ std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
     if (!f.ok()) return cl.UsageError("--" + std::string(name) + ": " + f.status().ToString());
     *target = *f;
   }
+  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
+    return cl.UsageError(same);
+  }
   return std::nullopt;
 }
 

@@ -32,12 +32,14 @@ constexpr const char* kEpilog =
 2 on a usage error.
 )";
 
-// The `line`-th line (1-based) of `path`, or "".
+// The `line`-th line (1-based) of `path` without its line end, or "".
 std::string SourceLine(const std::string& path, int line) {
   std::ifstream f(path);
   std::string text;
   for (int i = 1; std::getline(f, text); ++i) {
-    if (i == line) return text;
+    if (i != line) continue;
+    if (!text.empty() && text.back() == '\r') text.pop_back();  // a CRLF line end
+    return text;
   }
   return {};
 }
