@@ -175,7 +175,7 @@ BUNDLE_JSON = [
           r"bundle\.json:\d+:\d+", r"bundle\.json:\d+:\d+",
           pending="lib:12 JSON syntax errors give line:col"),
     *both("truncated", json_bundle(lambda fx: fx.starter_json[: len(fx.starter_json) // 2]),
-          r"bundle\.json.*error", r"bundle\.json"),
+          JSON_AT + r".*error", JSON_AT, pending="lib:12 JSON syntax errors give line:col"),
     *both("unknown_field", json_bundle(json_edit(lambda d: d.update(bogus=1))),
           r"bundle\.json.*bogus", r"bogus"),
     *both("object_for_array", json_bundle(json_edit(lambda d: d.update(features={}))),
@@ -223,7 +223,7 @@ BUNDLE_JSON = [
                                            ', "base_currency": "EUR"}'),
              r"", exit=(0, 1)),
     validate("very_long_key", json_bundle(lambda fx: '{"' + "k" * (4 << 20) + '": 1}'),
-             r"bundle\.json.*error", exit=1, pending="lib:12 excerpts are cut around the caret",
+             r"bundle\.json.*error", exit=1,
              check=lambda w, code, out, err: [] if len(err) < 8000 else
              ["a 4 MB key echoed in full"]),
 ]

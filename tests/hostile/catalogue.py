@@ -319,6 +319,9 @@ def main():
             print("%s/%s%s" % (c, case.name, tag))
         print("%d cases" % len(selected))
         return 0
+    if not dev_null_is_a_device():
+        sys.exit("/dev/null is not a character device on this machine (something renamed a "
+                 "file over it); restore it: mknod -m 666 /dev/null c 1 3")
     options.work = tempfile.mkdtemp(prefix="credence_hostile_")
     try:
         fixtures = Fixtures(options.source, options.convert, options.work)
@@ -326,6 +329,11 @@ def main():
     finally:
         if not options.keep:
             shutil.rmtree(options.work, ignore_errors=True)
+
+
+def dev_null_is_a_device():
+    import stat
+    return stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def run_all(selected, fixtures, options):
@@ -365,6 +373,8 @@ def run_all(selected, fixtures, options):
             print("  " + n)
     if pending_passed:
         print("%d pending cases already pass" % len(pending_passed))
+    if not dev_null_is_a_device():
+        failed.append("(the run left /dev/null a regular file)")
     if failed:
         print("%d FAILED:" % len(failed))
         for n in failed:

@@ -55,6 +55,11 @@ TEST(PrintableTest, MessagesKeepTheirLinesIndented) {
   EXPECT_EQ(PrintableMessage("bad token\n  a + \x1b\n    ^\n"),
             "bad token\n    a + \\x1b\n      ^");
   EXPECT_EQ(PrintableMessage("x\rcredence score: ok"), "x\\rcredence score: ok");
+  // A line quoting a megabyte keeps its head and its tail (the reason); other lines stay.
+  const std::string huge(1 << 20, 'k');
+  EXPECT_EQ(PrintableMessage("bad key " + huge + ": too long\n^"),
+            "bad key " + std::string(492, 'k') + " ... (1048594 bytes) ... " +
+                std::string(490, 'k') + ": too long\n  ^");
 }
 
 // Whatever the bytes, the result holds no byte a terminal acts on: no C0 control, no DEL, no

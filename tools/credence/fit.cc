@@ -622,7 +622,7 @@ int FitCommand(int argc, char** argv) {
   const Status fitted = args.scorecard
                             ? FitScorecardModel(args, *data, model, report, outputs.logistic_text)
                             : FitLogisticModel(args, *data, model, report);
-  if (!fitted.ok()) return Fail(fitted);
+  if (!fitted.ok()) return Fail(fitted.WithLocation({.file = args.in}));  // the data's file
   report["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return WriteOutputs(outputs, model, report);

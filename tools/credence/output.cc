@@ -74,7 +74,8 @@ std::string Reason(int err) { return err != 0 ? std::strerror(err) : "unknown er
 
 }  // namespace
 
-// A std::streambuf over a file descriptor that keeps the errno of its first failed write.
+// A std::streambuf over a file descriptor that keeps the errno of its first failed write
+// (std::ofstream loses it). Owns the descriptor. Thread-compatible.
 class OutputFile::FdBuf : public std::streambuf {
  public:
   explicit FdBuf(int fd) : fd_(fd), buffer_(1 << 16) { Reset(); }

@@ -36,18 +36,12 @@ void AppendEscape(std::string& out, char32_t cp) {
   out += buf;
 }
 
-// Appends the printable form of `s`; line breaks are kept (followed by `indent`) when
-// `keep_lines`.
-void AppendPrintable(std::string& out, std::string_view s, bool keep_lines) {
+// Appends the printable form of `s`.
+void AppendPrintable(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7F) {
       out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    if (c == '\n' && keep_lines) {
-      out += "\n  ";
       ++i;
       continue;
     }
@@ -67,20 +61,41 @@ void AppendPrintable(std::string& out, std::string_view s, bool keep_lines) {
   }
 }
 
+// The offset of the character boundary at or before `i` in `s`.
+std::size_t BoundaryAtOrBefore(std::string_view s, std::size_t i) {
+  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+
+// `line` when it is at most `max_bytes` long; otherwise its head and its tail (where a
+// message says why) around " ... (N bytes) ... ", cut at character boundaries.
+std::string CutMiddle(std::string_view line, std::size_t max_bytes) {
+  if (line.size() <= max_bytes) return std::string(line);
+  const std::size_t head = BoundaryAtOrBefore(line, max_bytes / 2);
+  const std::size_t tail = BoundaryAtOrBefore(line, line.size() - max_bytes / 2);
+  return std::string(line.substr(0, head)) + " ... (" + std::to_string(line.size()) +
+         " bytes) ... " + std::string(line.substr(tail));
+}
+
 }  // namespace
 
 std::string Printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  AppendPrintable(out, s, false);
+  AppendPrintable(out, s);
   return out;
 }
 
 std::string PrintableMessage(std::string_view s) {
   while (!s.empty() && s.back() == '\n') s.remove_suffix(1);
   std::string out;
-  out.reserve(s.size());
-  AppendPrintable(out, s, true);
+  for (std::size_t begin = 0; begin <= s.size();) {
+    std::size_t end = s.find('\n', begin);
+    if (end == std::string_view::npos) end = s.size();
+    if (begin > 0) out += "\n  ";
+    AppendPrintable(out, CutMiddle(s.substr(begin, end - begin), kMaxMessageLineBytes));
+    begin = end + 1;
+  }
   return out;
 }
 

@@ -24,9 +24,16 @@ namespace credence::cli {
 // `s` with every character above escaped, line breaks included: one line of text.
 std::string Printable(std::string_view s);
 
+// The longest line of a message printed whole; of a longer one, the first and the last
+// kMaxMessageLineBytes / 2 bytes are printed.
+inline constexpr std::size_t kMaxMessageLineBytes = 1000;
+
 // The same for a message of several lines (a status whose message quotes a source line and
 // a caret): line breaks are kept, and every line after the first is indented by two spaces,
-// so no text inside a message can begin a line of its own.
+// so no text inside a message can begin a line of its own. A line longer than
+// kMaxMessageLineBytes (a message quoting a 1 MB value) keeps its head and its tail, where
+// the reason is, around " ... (N bytes) ... ": a terminal gets a few lines per message,
+// whatever the input.
 std::string PrintableMessage(std::string_view s);
 
 // `s` when it is at most `max_bytes` long; otherwise its first `max_bytes` bytes (cut at a

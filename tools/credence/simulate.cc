@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -83,7 +84,13 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
   }
   a.options.as_of_seconds = as_of.seconds();
   if (Status s = sim::ValidateOptions(a.options); !s.ok()) {
-    return cl.UsageError(std::string(s.message()));
+    // The simulator names its fields; the user gave options.
+    std::string message(s.message());
+    for (auto [field, option] :
+         {std::pair{"as_of", "--as-of"}, {"history_days", "--history-days"}}) {
+      if (message.rfind(field, 0) == 0) message.replace(0, std::strlen(field), option);
+    }
+    return cl.UsageError(message);
   }
   if (std::string same = SameFileError({{"--out", &a.out}, {"--labels", &a.labels}});
       !same.empty()) {
