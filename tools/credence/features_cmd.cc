@@ -195,15 +195,9 @@ int FeaturesCommand(int argc, char** argv) {
     PrintError("features", in.status().message());
     return 2;
   }
-  if (Status s = a.labels.empty() ? OkStatus() : CheckInput("--labels", a.labels); !s.ok()) {
-    PrintError("features", s.message());
-    return 2;
-  }
+  if (!CheckInputs("features", {{"--labels", &a.labels}})) return 2;
   OutputFile out(a.out);
-  if (!out.ok()) {
-    PrintError("features", out.error());
-    return 2;
-  }
+  if (!Opened("features", out)) return 2;
   auto engine = LoadEngine("features", a.bundle);
   if (engine == nullptr) return 2;
   LabelTable labels;

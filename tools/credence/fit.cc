@@ -601,10 +601,7 @@ int WriteOutputs(FitOutputs& outputs, const v1::Model& model, const Json& report
 int FitCommand(int argc, char** argv) {
   FitArgs args;
   if (std::optional<int> exit = ParseFitArgs(argc, argv, args)) return *exit;
-  if (Status s = CheckInput("--in", args.in); !s.ok()) {
-    PrintError("fit", s.message());
-    return 2;
-  }
+  if (!CheckInputs("fit", {{"--in", &args.in}})) return 2;
   FitOutputs outputs(args);
   if (std::string error = outputs.OpenError(); !error.empty()) {
     PrintError("fit", error);

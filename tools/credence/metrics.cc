@@ -84,13 +84,7 @@ int MetricsCommand(int argc, char** argv) {
       .Integer("bins", "N", "PSI bins, 2 to 1000; default 10", 2, 1000, &a.bins)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
-  for (Status s : {CheckInput("--in", a.in),
-                   a.expected.empty() ? OkStatus() : CheckInput("--expected", a.expected)}) {
-    if (!s.ok()) {
-      PrintError("metrics", s.message());
-      return 2;
-    }
-  }
+  if (!CheckInputs("metrics", {{"--in", &a.in}, {"--expected", &a.expected}})) return 2;
   fit::PsiOptions psi_options;
   psi_options.bins = a.bins;
   auto table = fit::CsvTable::Read(a.in);

@@ -242,6 +242,12 @@ bool CommitAll(std::initializer_list<OutputFile*> outputs, std::string* error) {
   return true;
 }
 
+bool Opened(std::string_view command, OutputFile& out) {
+  if (out.ok()) return true;
+  PrintError(command, out.error());
+  return false;
+}
+
 bool SameOutput(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty() || a == "-" || b == "-") return false;
   if (a == b) return true;

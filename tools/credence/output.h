@@ -65,6 +65,9 @@ class OutputFile {
   std::string error_;
 };
 
+// True when `out` is open; otherwise false, after printing "credence COMMAND: <its error>".
+bool Opened(std::string_view command, OutputFile& out);
+
 // Commits several outputs together: every one is flushed and closed first, and only when
 // all of them were written are they renamed. On any failure nothing is renamed, every
 // temporary file is removed, and `*error` says which output failed and why (a rename that

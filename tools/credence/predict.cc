@@ -152,18 +152,12 @@ int PredictCommand(int argc, char** argv) {
   const PredictOutput output = args.margin     ? PredictOutput::kMargin
                                : args.contribs ? PredictOutput::kContributions
                                                : PredictOutput::kPrediction;
-  for (Status s :
-       {CheckInput("--model", args.model, InputKind::kFileOrFolder), CheckInput("--in", args.in)}) {
-    if (!s.ok()) {
-      PrintError("predict", s.message());
-      return 2;
-    }
-  }
-  OutputFile out_file(args.out);
-  if (!out_file.ok()) {
-    PrintError("predict", out_file.error());
+  if (!CheckInputs("predict",
+                   {{"--model", &args.model, InputKind::kFileOrFolder}, {"--in", &args.in}})) {
     return 2;
   }
+  OutputFile out_file(args.out);
+  if (!Opened("predict", out_file)) return 2;
   auto loaded = Predictor::Load(args.model, {.model_id = args.model_id});
   if (!loaded.ok()) {
     PrintError("predict", loaded.status());

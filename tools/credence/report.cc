@@ -614,20 +614,13 @@ std::string RenderReport(const ReportInputs& r, const Population& pop, const Pop
 int ReportCommand(int argc, char** argv) {
   ReportArgs args;
   if (std::optional<int> exit = ParseReportArgs(argc, argv, args)) return *exit;
-  for (const auto& [option, path] :
-       {std::pair{"--in", &args.in}, std::pair{"--labels", &args.labels},
-        std::pair{"--baseline", &args.baseline}}) {
-    if (path->empty() && std::string(option) != "--in") continue;
-    if (Status s = CheckInput(option, *path); !s.ok()) {
-      PrintError("report", s.message());
-      return 2;
-    }
-  }
-  OutputFile out(args.out);
-  if (!out.ok()) {
-    PrintError("report", out.error());
+  if (!CheckInputs(
+          "report",
+          {{"--in", &args.in}, {"--labels", &args.labels}, {"--baseline", &args.baseline}})) {
     return 2;
   }
+  OutputFile out(args.out);
+  if (!Opened("report", out)) return 2;
   LoadedBundle loaded;
   auto engine = LoadEngine("report", args.bundle, &loaded);
   if (engine == nullptr) return 2;

@@ -211,10 +211,7 @@ int ScoreCommand(int argc, char** argv) {
   ScoreIo io;
   if (std::optional<int> exit = OpenScoreIo(args, io)) return *exit;
   OutputFile out(args.out);
-  if (!out.ok()) {
-    PrintError("score", out.error());
-    return 2;
-  }
+  if (!Opened("score", out)) return 2;
   LoadedBundle loaded;
   auto engine = LoadEngine("score", args.bundle, &loaded);
   if (engine == nullptr) return 2;

@@ -412,6 +412,17 @@ Status CheckInput(const std::string& option, const std::string& path, InputKind 
                               ", a FIFO or '-' for stdin)");
 }
 
+bool CheckInputs(std::string_view command, std::initializer_list<InputPath> inputs) {
+  for (const InputPath& input : inputs) {
+    if (input.path->empty()) continue;
+    if (Status s = CheckInput(input.option, *input.path, input.kind); !s.ok()) {
+      PrintError(command, s.message());
+      return false;
+    }
+  }
+  return true;
+}
+
 Result<std::unique_ptr<std::istream>> OpenInput(const std::string& option,
                                                 const std::string& path) {
   CREDENCE_RETURN_IF_ERROR(CheckInput(option, path));

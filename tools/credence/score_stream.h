@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -191,6 +192,17 @@ enum class InputKind {
 //   reason: Permission denied, Not a directory, ...).
 Status CheckInput(const std::string& option, const std::string& path,
                   InputKind kind = InputKind::kFile);
+
+// One input option of a command and its value, for CheckInputs.
+struct InputPath {
+  std::string option;
+  const std::string* path;  // "" when the option was not given: nothing to check
+  InputKind kind = InputKind::kFile;
+};
+
+// CheckInput for every given input; false, after printing "credence COMMAND: message" for the
+// first one that cannot be read, when any cannot.
+bool CheckInputs(std::string_view command, std::initializer_list<InputPath> inputs);
 
 // Opens `path` ("-" = stdin) for reading as the input of `option`, after CheckInput.
 Result<std::unique_ptr<std::istream>> OpenInput(const std::string& option, const std::string& path);

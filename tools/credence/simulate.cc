@@ -188,17 +188,11 @@ int SimulateCommand(int argc, char** argv) {
   SimulateArgs a;
   if (std::optional<int> exit = ParseSimulateArgs(argc, argv, a)) return *exit;
   OutputFile out(a.out);
-  if (!out.ok()) {
-    PrintError("simulate", out.error());
-    return 2;
-  }
+  if (!Opened("simulate", out)) return 2;
   std::unique_ptr<OutputFile> labels;
   if (!a.labels.empty()) {
     labels = std::make_unique<OutputFile>(a.labels, "--labels");
-    if (!labels->ok()) {
-      PrintError("simulate", labels->error());
-      return 2;
-    }
+    if (!Opened("simulate", *labels)) return 2;
     labels->stream() << sim::kLabelsHeader << "\n";
   }
   const RequestEncoder encoder(a.format == "pb");
