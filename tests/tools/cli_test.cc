@@ -148,7 +148,8 @@ TEST(CliTest, BadBundleIsExitTwoWithLocation) {
   std::ofstream(dir + "/bundle.textproto")
       << "metadata { name: \"x\" }\nbase_currency: \"USD\"\nfeatures {\n  name: \"a\"\n  ratio { "
          "numerator: \"nope\" denominator: \"a\" }\n}\n";
-  CliRun r = Cli("score --bundle " + dir + " --in /dev/null", true);
+  std::ofstream(dir + "/empty.jsonl").close();
+  CliRun r = Cli("score --bundle " + dir + " --in " + dir + "/empty.jsonl", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, HasSubstr(dir + "/bundle.textproto:5:"));
   CliRun v = Cli("validate " + dir, true);

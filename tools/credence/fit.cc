@@ -24,6 +24,7 @@
 #include "fit/scorecard_builder.h"
 #include "fit/selection.h"
 #include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -139,6 +140,13 @@ std::optional<int> ParseFitArgs(int argc, char** argv, FitArgs& a) {
       if (cl.Given(o)) return cl.UsageError(std::string("--") + o + " needs --scorecard");
     }
   }
+  if (std::string same = SameFileError({{"--in", &a.in},
+                                        {"--out", &a.out},
+                                        {"--report", &a.report},
+                                        {"--logistic-out", &a.logistic_out}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
   if (a.model_id.empty()) a.model_id = a.scorecard ? "scorecard" : "logistic";
   return std::nullopt;
 }
@@ -158,7 +166,7 @@ struct TrainingData {
 };
 
 int Fail(const Status& s) {
-  std::cerr << "credence fit: " << s.ToString() << "\n";
+  PrintError("fit", s);
   return 1;
 }
 
@@ -187,20 +195,35 @@ Json Metrics(const std::vector<double>& margin, const std::vector<int>& labels) 
   return j;
 }
 
-Status WriteText(const std::string& path, const std::string& text) {
-  OutputFile out(path);
-  if (!out.ok()) return InvalidArgumentError(out.error());
-  out.stream() << text;
-  if (!out.Commit()) return DataLossError(out.error());
-  return OkStatus();
-}
-
-Status WriteModel(const std::string& path, const v1::Model& model) {
+// The model in protobuf text format, with its header.
+Result<std::string> ModelText(const v1::Model& model) {
   std::string text;
   google::protobuf::TextFormat::Printer printer;
   if (!printer.PrintToString(model, &text)) return InternalError("cannot print the model");
-  return WriteText(path, kModelHeader + text);
+  return kModelHeader + text;
 }
+
+// The outputs of one run (--out, --report, --logistic-out), opened before any work so that
+// an unwritable one fails the run at once, and committed together: all of them or none.
+struct FitOutputs {
+  OutputFile model;
+  std::unique_ptr<OutputFile> report, logistic;
+  std::string logistic_text;  // set by FitScorecardModel with --logistic-out
+
+  explicit FitOutputs(const FitArgs& a) : model(a.out, "--out") {
+    if (!a.report.empty()) report = std::make_unique<OutputFile>(a.report, "--report");
+    if (!a.logistic_out.empty()) {
+      logistic = std::make_unique<OutputFile>(a.logistic_out, "--logistic-out");
+    }
+  }
+  // The first output that could not be opened, or "".
+  std::string OpenError() {
+    for (OutputFile* o : {&model, report.get(), logistic.get()}) {
+      if (o != nullptr && !o->ok()) return o->error();
+    }
+    return "";
+  }
+};
 
 double Sigmoid(double m) {
   return m >= 0 ? 1 / (1 + std::exp(-m)) : std::exp(m) / (1 + std::exp(m));
@@ -213,9 +236,9 @@ Result<std::optional<Column>> NumericColumn(const FitArgs& args, const fit::CsvT
   Column col{name, c, {}};
   std::size_t bad_row = 0;
   if (!fit::NumericColumn(table, c, col.values, bad_row)) {
-    std::cerr << "credence fit: note: skipping column '" << name << "': non-numeric value '"
-              << table.Field(bad_row, c) << "' at " << args.in << ":" << table.LineOf(bad_row)
-              << "\n";
+    PrintError("fit", "note: skipping column '" + name + "': non-numeric value '" +
+                          Shortened(table.Field(bad_row, c)) + "' at " + args.in + ":" +
+                          std::to_string(table.LineOf(bad_row)));
     return std::optional<Column>();
   }
   for (std::size_t r = 0; r < col.values.size(); ++r) {
@@ -231,6 +254,10 @@ Result<std::optional<Column>> NumericColumn(const FitArgs& args, const fit::CsvT
 // --exclude; --categorical ones as categories, the others numeric when they are).
 Result<TrainingData> LoadTrainingData(const FitArgs& args) {
   CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable table, fit::CsvTable::Read(args.in));
+  if (table.rows() == 0) {
+    return InvalidArgumentError("no rows to fit: the file holds only its header",
+                                {.file = args.in, .line = 1});
+  }
   TrainingData d{std::move(table), {}, {}, {}};
   const int label_col = d.table.ColumnIndex(args.label);
   if (label_col < 0) {
@@ -461,9 +488,8 @@ Json FeaturesJson(const std::vector<Feature>& features,
   return feats;
 }
 
-// --logistic-out: the scorecard as a WoE logistic regression.
-Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
-                         const fit::BuiltScorecard& built) {
+// --logistic-out: the scorecard as a WoE logistic regression, in protobuf text format.
+Result<std::string> LogisticTwin(const v1::Model& model, const fit::BuiltScorecard& built) {
   if (!built.has_logistic) {
     return InvalidArgumentError(
         "--logistic-out: a categorical characteristic has no WoE-logistic form");
@@ -472,9 +498,7 @@ Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
   lm.set_id(model.id() + "_logistic");
   lm.set_description("WoE logistic regression equivalent to scorecard '" + model.id() + "'");
   *lm.mutable_logistic() = built.logistic;
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(lm, &text);
-  return WriteText(args.logistic_out, kModelHeader + text);
+  return ModelText(lm);
 }
 
 void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
@@ -521,7 +545,8 @@ void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
   }
 }
 
-Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model, Json& report) {
+Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model, Json& report,
+                         std::string& logistic_text) {
   CREDENCE_ASSIGN_OR_RETURN(std::vector<Feature> features, BinFeatures(args, d));
   std::vector<fit::Candidate> candidates;
   for (const Feature& f : features) {
@@ -549,11 +574,26 @@ Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model,
                             fit::BuildScorecard(terms, s.fitted.intercept, so));
   *model.mutable_scorecard() = built.scorecard;
   if (!args.logistic_out.empty()) {
-    CREDENCE_RETURN_IF_ERROR(WriteLogisticTwin(args, model, built));
+    CREDENCE_ASSIGN_OR_RETURN(logistic_text, LogisticTwin(model, built));
   }
   model.set_description("WoE scorecard fitted by credence fit on " + args.in);
   ScorecardReport(args, features, decisions, s, d.labels, report);
   return OkStatus();
+}
+
+// Writes the model, the report and the logistic twin, all or none; the exit status.
+int WriteOutputs(FitOutputs& outputs, const v1::Model& model, const Json& report) {
+  auto text = ModelText(model);
+  if (!text.ok()) return Fail(text.status());
+  outputs.model.stream() << *text;
+  if (outputs.report) outputs.report->stream() << DumpJson(report, 2) << "\n";
+  if (outputs.logistic) outputs.logistic->stream() << outputs.logistic_text;
+  std::string error;
+  if (!CommitAll({&outputs.model, outputs.report.get(), outputs.logistic.get()}, &error)) {
+    PrintError("fit", error);
+    return 2;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -561,6 +601,12 @@ Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model,
 int FitCommand(int argc, char** argv) {
   FitArgs args;
   if (std::optional<int> exit = ParseFitArgs(argc, argv, args)) return *exit;
+  if (!CheckInputs("fit", {{"--in", &args.in}})) return 2;
+  FitOutputs outputs(args);
+  if (std::string error = outputs.OpenError(); !error.empty()) {
+    PrintError("fit", error);
+    return 2;
+  }
   const auto started = std::chrono::steady_clock::now();
   auto data = LoadTrainingData(args);
   if (!data.ok()) return Fail(data.status());
@@ -570,16 +616,13 @@ int FitCommand(int argc, char** argv) {
   report["input"] = args.in;
   report["rows"] = data->table.rows();
   report["label"] = args.label;
-  const Status fitted = args.scorecard ? FitScorecardModel(args, *data, model, report)
-                                       : FitLogisticModel(args, *data, model, report);
-  if (!fitted.ok()) return Fail(fitted);
+  const Status fitted = args.scorecard
+                            ? FitScorecardModel(args, *data, model, report, outputs.logistic_text)
+                            : FitLogisticModel(args, *data, model, report);
+  if (!fitted.ok()) return Fail(fitted.WithLocation({.file = args.in}));  // the data's file
   report["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (Status s = WriteModel(args.out, model); !s.ok()) return Fail(s);
-  if (!args.report.empty()) {
-    if (Status s = WriteText(args.report, report.dump(2) + "\n"); !s.ok()) return Fail(s);
-  }
-  return 0;
+  return WriteOutputs(outputs, model, report);
 }
 
 }  // namespace credence::cli

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -37,8 +38,9 @@ The generative model is described in docs/simulator.md. Output is a pure functio
 )";
 
 constexpr const char* kEpilog =
-    R"(Prints the number of events and events/s to stderr. Exit status 0 on success, 2 on a
-usage error, 1 on a write error.
+    R"(Prints the number of events and events/s to stderr. --out and --labels are committed
+together: after a failure neither file is left. Exit status 0 on success, 2 on a usage error
+or when an output cannot be written.
 )";
 
 constexpr std::uint64_t kChunk = 256;
@@ -97,7 +99,17 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
   }
   a.options.as_of_seconds = as_of.seconds();
   if (Status s = sim::ValidateOptions(a.options); !s.ok()) {
-    return cl.UsageError(std::string(s.message()));
+    // The simulator names its fields; the user gave options.
+    std::string message(s.message());
+    for (auto [field, option] :
+         {std::pair{"as_of", "--as-of"}, {"history_days", "--history-days"}}) {
+      if (message.rfind(field, 0) == 0) message.replace(0, std::strlen(field), option);
+    }
+    return cl.UsageError(message);
+  }
+  if (std::string same = SameFileError({{"--out", &a.out}, {"--labels", &a.labels}});
+      !same.empty()) {
+    return cl.UsageError(same);
   }
   if (a.threads == 0)
     a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -235,17 +247,11 @@ int SimulateCommand(int argc, char** argv) {
   if (std::optional<int> exit = ParseSimulateArgs(argc, argv, a)) return *exit;
   if (a.stream) return WriteStream(a);
   OutputFile out(a.out);
-  if (!out.ok()) {
-    std::cerr << "credence simulate: " << out.error() << "\n";
-    return 1;
-  }
+  if (!Opened("simulate", out)) return 2;
   std::unique_ptr<OutputFile> labels;
   if (!a.labels.empty()) {
-    labels = std::make_unique<OutputFile>(a.labels);
-    if (!labels->ok()) {
-      std::cerr << "credence simulate: " << labels->error() << "\n";
-      return 1;
-    }
+    labels = std::make_unique<OutputFile>(a.labels, "--labels");
+    if (!Opened("simulate", *labels)) return 2;
     labels->stream() << sim::kLabelsHeader << "\n";
   }
   const RequestEncoder encoder(a.format == "pb");
@@ -258,17 +264,18 @@ int SimulateCommand(int argc, char** argv) {
     GenerateChunk(a, encoder, first, labels != nullptr, slots);
     for (const Slot& s : slots) {
       if (!s.ok) {
-        std::cerr << "credence simulate: could not serialize a request\n";
+        PrintError("simulate", "could not serialize a request");
         return 1;
       }
       out.stream().write(s.bytes.data(), static_cast<std::streamsize>(s.bytes.size()));
       if (labels) labels->stream() << s.label;
       events += s.events;
     }
+    if (!out.ok() || (labels && !labels->ok())) break;  // the commit below reports it
   }
-  if (!out.Commit() || (labels && !labels->Commit())) {
-    std::cerr << "credence simulate: " << (out.ok() ? labels->error() : out.error()) << "\n";
-    return 1;
+  if (std::string error; !CommitAll({&out, labels.get()}, &error)) {
+    PrintError("simulate", error);
+    return 2;
   }
   PrintThroughput(a, events,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
