@@ -19,10 +19,9 @@ Every case is also held to the invariants below, whatever its row says:
   - stderr is printable UTF-8 text (no byte a terminal acts on: see printable.h), and stdout
     is what the case says: valid UTF-8 JSON Lines, length-delimited records, printable text.
 
-A row tagged `pending="lib:N ..."` needs the library side of issue 13's cause N (another
-branch). In a normal run such a case is run and reported, but its failure does not fail the
-run (PENDING); `--pending` runs only those cases and fails when any does (CTest runs that
-with WILL_FAIL until the library branch is merged).
+A row tagged `pending="..."` waits for a library change: in a normal run it is run and
+reported, but its failure does not fail the run (PENDING); `--pending` runs only those cases
+and fails when any does. No row is pending now.
 
 usage: catalogue.py --cli CREDENCE --convert HOSTILE_CONVERT --source DIR
                     [--category NAME]... [--only SUBSTRING] [--pending] [--list]
