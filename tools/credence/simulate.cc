@@ -16,11 +16,11 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "command_line.h"
 #include "commands.h"
+#include "credence/thread_pool.h"
 #include "output.h"
 #include "sim/simulator.h"
 #include "sim/stream.h"
@@ -77,8 +77,9 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
             &a.labels)
       .Integer("history-days", "D", "days of history before T, 30 to 3650 (default 730)", 30, 3650,
                &a.options.history_days)
-      .Integer("threads", "N", "generating threads, 1 to 256 (default: all cores)", 1, kMaxThreads,
-               &a.threads)
+      .Threads(
+          "generating threads, 0 to 256 (default 0: all cores); output bytes do not depend on it",
+          &a.threads)
       .Group("Stream (--stream):")
       .Flag("stream",
             "write one time-ordered stream of ScreenRequests (one event each, all enterprises "
@@ -111,8 +112,6 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
       !same.empty()) {
     return cl.UsageError(same);
   }
-  if (a.threads == 0)
-    a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return std::nullopt;
 }
 
@@ -169,23 +168,16 @@ class RequestEncoder {
   google::protobuf::util::JsonPrintOptions json_;
 };
 
-// Simulates enterprises [first, first + slots.size()) on `threads` threads into `slots`.
-void GenerateChunk(const SimulateArgs& a, const RequestEncoder& encoder, std::uint64_t first,
-                   bool with_labels, std::vector<Slot>& slots) {
-  const auto threads = static_cast<unsigned>(a.threads);
-  auto work = [&](unsigned t) {
-    for (std::uint64_t i = t; i < slots.size(); i += threads) {
-      sim::SimulatedEnterprise e = sim::SimulateEnterprise(a.options, first + i);
-      Slot& slot = slots[i];
-      slot.events = static_cast<std::uint64_t>(e.request.events_size());
-      slot.ok = encoder.Encode(e.request, slot.bytes);
-      if (with_labels) slot.label = sim::LabelsCsvRow(e) + "\n";
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+// Simulates enterprises [first, first + slots.size()) on the pool's threads into `slots`.
+Status GenerateChunk(const SimulateArgs& a, const RequestEncoder& encoder, std::uint64_t first,
+                     bool with_labels, ThreadPool& pool, std::vector<Slot>& slots) {
+  return pool.ParallelFor(slots.size(), [&](std::size_t i) {
+    sim::SimulatedEnterprise e = sim::SimulateEnterprise(a.options, first + i);
+    Slot& slot = slots[i];
+    slot.events = static_cast<std::uint64_t>(e.request.events_size());
+    slot.ok = encoder.Encode(e.request, slot.bytes);
+    if (with_labels) slot.label = sim::LabelsCsvRow(e) + "\n";
+  });
 }
 
 void PrintThroughput(const SimulateArgs& a, std::uint64_t events, double secs) {
@@ -254,6 +246,12 @@ int SimulateCommand(int argc, char** argv) {
     if (!Opened("simulate", *labels)) return 2;
     labels->stream() << sim::kLabelsHeader << "\n";
   }
+  auto pool = ThreadPool::Create(a.threads);
+  if (!pool.ok()) {
+    PrintError("simulate", pool.status());
+    return 2;
+  }
+  a.threads = (*pool)->size();
   const RequestEncoder encoder(a.format == "pb");
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t events = 0;
@@ -261,7 +259,11 @@ int SimulateCommand(int argc, char** argv) {
   std::vector<Slot> slots;
   for (std::uint64_t first = 0; first < a.enterprises; first += window) {
     slots.assign(std::min<std::uint64_t>(window, a.enterprises - first), Slot{});
-    GenerateChunk(a, encoder, first, labels != nullptr, slots);
+    if (Status done = GenerateChunk(a, encoder, first, labels != nullptr, **pool, slots);
+        !done.ok()) {
+      PrintError("simulate", done);
+      return 1;
+    }
     for (const Slot& s : slots) {
       if (!s.ok) {
         PrintError("simulate", "could not serialize a request");
