@@ -259,7 +259,7 @@ TEST(CliTest, MalformedNumbersAreUsageErrorsNamingTheOption) {
            {"explain" + bundle + in + " --max-reasons x", "--max-reasons takes an integer"},
            {"features" + bundle + in + " --threads 100000", "--threads must be in [0, 256]"},
            {sim + " --threads 2x", "--threads takes an integer, not '2x'"},
-           {sim + " --threads 0", "--threads must be in [1, 256], not 0"},
+           {sim + " --threads 257", "--threads must be in [0, 256], not 257"},
            {sim + " --history-days 7x", "--history-days takes an integer, not '7x'"},
            {sim + " --history-days 10", "--history-days must be in [30, 3650], not 10"},
            {"simulate --enterprises 3x --seed 1 --as-of 2026-10-01T00:00:00Z",
