@@ -149,7 +149,7 @@ class PyEngine {
   // JSON Lines records (blank ones already removed) to the lines `credence score` writes:
   // the response JSON or an error record whose index is first_index + position. Returns
   // (lines, number of error records).
-  // Lines are bytes: a message may quote bytes that are not UTF-8.
+  // Lines are bytes, always valid UTF-8 (invalid input bytes are quoted as U+FFFD).
   std::pair<py::list, std::size_t> ScoreJsonLines(const std::vector<std::string>& records,
                                                   int threads, std::size_t first_index) const {
     const SerializedOptions options{.in_format = WireFormat::kJson,

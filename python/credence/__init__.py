@@ -125,8 +125,8 @@ class Engine:
         `credence score` writes them: blank lines are skipped; each record gives its response
         or an error record {"error": {"index", "requestId", "code", "message", "location"}}
         whose index counts records from `first_index`. Returns (output lines, number of error
-        records); the lines are str, or bytes with as_bytes=True (byte-exact even when a
-        message quotes input that is not UTF-8)."""
+        records); the lines are str, or bytes with as_bytes=True (the CLI's exact bytes, always
+        valid UTF-8: invalid input bytes are quoted as U+FFFD)."""
         records = [x.encode() if isinstance(x, str) else bytes(x) for x in lines]
         records = [r for r in records if r.strip(b" \t\r")]
         out, failed = self._impl.score_json_lines(records, threads, first_index)

@@ -2,43 +2,68 @@
 
 namespace credence::core {
 
-bool IsValidUtf8(std::string_view s, std::size_t* bad_offset) noexcept {
+Utf8Step NextUtf8(std::string_view s, std::size_t i) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
-  std::size_t i = 0;
-  auto fail = [&](std::size_t at) {
-    if (bad_offset != nullptr) *bad_offset = at;
-    return false;
-  };
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
+  const unsigned char c = p[i];
+  if (c < 0x80) return {c, 1, true};
+  std::size_t len;
+  char32_t cp;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    cp = c & 0x0F;
+    if (c == 0xE0) lo = 0xA0;  // no overlong
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+    if (c == 0xF0) lo = 0x90;  // no overlong
+    if (c == 0xF4) hi = 0x8F;  // <= U+10FFFF
+  } else {
+    return {0xFFFD, 1, false};
+  }
+  for (std::size_t k = 1; k < len; ++k) {
+    const bool in_range =
+        i + k < n && p[i + k] >= (k == 1 ? lo : 0x80) && p[i + k] <= (k == 1 ? hi : 0xBF);
+    if (!in_range) return {0xFFFD, k, false};  // the lead and the good continuation bytes
+    cp = (cp << 6) | (p[i + k] & 0x3F);
+  }
+  return {cp, len, true};
+}
+
+bool IsValidUtf8(std::string_view s, std::size_t* bad_offset) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlong
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // no overlong
-      if (c == 0xF4) hi = 0x8F;  // <= U+10FFFF
-    } else {
-      return fail(i);
+    const Utf8Step step = NextUtf8(s, i);
+    if (!step.valid) {
+      if (bad_offset != nullptr) *bad_offset = i;
+      return false;
     }
-    if (i + len > n) return fail(i);
-    if (p[i + 1] < lo || p[i + 1] > hi) return fail(i);
-    for (std::size_t k = 2; k < len; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return fail(i);
-    }
-    i += len;
+    i += step.length;
   }
   return true;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const Utf8Step step = NextUtf8(s, i);
+    if (step.valid) {
+      out.append(s.substr(i, step.length));
+    } else {
+      out += "\xEF\xBF\xBD";
+    }
+    i += step.length;
+  }
+  return out;
 }
 
 void AppendUtf8(std::string& out, char32_t cp) {

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/utf8.h"
 #include "credence/engine.h"
 #include "credence/thread_pool.h"
 #include "io/json_records.h"
@@ -29,17 +30,22 @@ Status CheckOptions(const SerializedOptions& options) {
   return OkStatus();
 }
 
-// An error record in binary: a ScoreResponse holding only request_id and error.
+// An error record in binary: a ScoreResponse holding only request_id and error. Its strings
+// get the JSON record's U+FFFD replacement: a proto3 string must be valid UTF-8, or readers
+// refuse the whole record.
 std::string BinaryErrorRecord(std::size_t index, const std::string& request_id,
                               const Status& status) {
   v1::ScoreResponse r;
-  r.set_request_id(request_id);
+  const std::string id = core::ReplaceInvalidUtf8(request_id);
+  r.set_request_id(id);
   v1::RecordError* e = r.mutable_error();
   e->set_index(index);
-  e->set_request_id(request_id);
+  e->set_request_id(id);
   e->set_code(std::string(StatusCodeName(status.code())));
-  e->set_message(std::string(status.message()));
-  if (status.location() != nullptr) e->set_location(status.location()->ToString());
+  e->set_message(core::ReplaceInvalidUtf8(status.message()));
+  if (status.location() != nullptr) {
+    e->set_location(core::ReplaceInvalidUtf8(status.location()->ToString()));
+  }
   std::string bytes;
   r.SerializeToString(&bytes);
   return bytes;

@@ -8,7 +8,15 @@ namespace credence::io {
 
 std::string JsonQuote(std::string_view s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const core::Utf8Step step = core::NextUtf8(s, i);
+      out += step.valid ? s.substr(i, step.length) : std::string_view("\xEF\xBF\xBD");
+      i += step.length;
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -41,7 +49,7 @@ std::string JsonQuote(std::string_view s) {
 std::string ErrorRecordJson(std::size_t index, const std::string& request_id,
                             const Status& status) {
   std::string out = "{\"error\":{\"index\":" + std::to_string(index);
-  if (!request_id.empty() && core::IsValidUtf8(request_id)) {
+  if (!request_id.empty()) {
     out += ",\"requestId\":" + JsonQuote(request_id);
   }
   out += ",\"code\":" + JsonQuote(StatusCodeName(status.code()));

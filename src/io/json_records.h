@@ -13,11 +13,14 @@
 namespace credence::io {
 
 // `s` as a JSON string literal, quotes included: " and \ escaped, \n \r \t by name, other
-// control characters as \u00XX; every other byte is copied (callers pass valid UTF-8).
+// control characters (U+0000 to U+001F) as \u00XX, well-formed UTF-8 copied, and every
+// maximal ill-formed UTF-8 subpart replaced by U+FFFD (core::ReplaceInvalidUtf8): the result
+// is always valid UTF-8 JSON, whatever the bytes of `s`.
 std::string JsonQuote(std::string_view s);
 
 // {"error":{"index":N,"requestId":"...","code":"...","message":"...","location":"..."}}
-// requestId only when non-empty and valid UTF-8; location only when the status has one.
+// requestId only when non-empty; location only when the status has one. Strings are quoted
+// by JsonQuote, so invalid UTF-8 in the request id, message or location reads as U+FFFD.
 std::string ErrorRecordJson(std::size_t index, const std::string& request_id, const Status& status);
 
 }  // namespace credence::io

@@ -364,7 +364,7 @@ class Walker {
       ++pos_;
       const FieldDescriptor* f = FindField(d, key);
       if (f == nullptr) {
-        path_.push_back({.name = key_storage_.emplace_back(key)});
+        path_.push_back({.name = key_storage_.emplace_back(core::Excerpt(key, 64))});
         return Error(StatusCode::kInvalidArgument,
                      "unknown field '" + core::Excerpt(key, 64) + "' in " + d.full_name(), key_at);
       }

@@ -41,6 +41,52 @@ TEST(Utf8Test, RejectsMalformedAtTheRightOffset) {
   }
 }
 
+// Expected outputs are Python 3's bytes.decode("utf-8", "replace"), an independent
+// implementation of the same Unicode practice (one U+FFFD per maximal ill-formed subpart).
+TEST(Utf8Test, ReplaceInvalidMatchesPythonsDecoder) {
+  const std::string r = "\xEF\xBF\xBD";
+  struct Case {
+    std::string bytes, want;
+  } cases[] = {
+      // Unicode 15 table 3-8.
+      {"a\xF1\x80\x80\xE1\x80\xC2"
+       "b\x80"
+       "c\x80\xBF"
+       "d",
+       "a" + r + r + r + "b" + r + "c" + r + r + "d"},
+      {"\xED\xA0\x80", r + r + r},
+      {"\xC0\xAF", r + r},
+      {"\xE0\x80\xAF", r + r + r},
+      {"\xF4\x90\x80\x80", r + r + r + r},
+      {"abc\xE4\xB8", "abc" + r},
+      {"\xE4\x41\xAD", r + "A" + r},
+      {"\xFF\xFE", r + r},
+      {"\xF0\x9F\x98", r},
+      {"ok \xC3\xA9", "ok \xC3\xA9"},
+      {std::string("a\0b", 3), std::string("a\0b", 3)},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(ReplaceInvalidUtf8(c.bytes), c.want) << testing::PrintToString(c.bytes);
+    EXPECT_TRUE(IsValidUtf8(ReplaceInvalidUtf8(c.bytes)));
+  }
+}
+
+TEST(Utf8Test, NextUtf8DecodesWhatAppendUtf8Encodes) {
+  for (char32_t cp : {0x0u, 0x41u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFDu, 0xFFFFu,
+                      0x10000u, 0x10FFFFu}) {
+    std::string bytes;
+    AppendUtf8(bytes, cp);
+    const Utf8Step step = NextUtf8(bytes, 0);
+    EXPECT_TRUE(step.valid);
+    EXPECT_EQ(step.code_point, cp);
+    EXPECT_EQ(step.length, bytes.size());
+  }
+  const Utf8Step bad = NextUtf8("\xE4\xB8x", 0);
+  EXPECT_FALSE(bad.valid);
+  EXPECT_EQ(bad.length, 2u);
+  EXPECT_EQ(bad.code_point, 0xFFFDu);
+}
+
 TEST(Utf8Test, AppendUtf8EncodesKnownCodePoints) {
   struct Case {
     char32_t cp;

@@ -151,6 +151,22 @@ TEST(ScoreSerializedTest, BadOptionsFailTheCallNotTheRecords) {
               StatusIs(StatusCode::kInvalidArgument, ::testing::_));
 }
 
+// A proto3 string must be valid UTF-8 or the whole message fails to parse: a binary error
+// record carries the JSON record's U+FFFD replacement, and reads back.
+TEST(ScoreSerializedTest, BinaryErrorRecordWithInvalidUtf8ReadsBack) {
+  const Status status = InvalidArgumentError("bad \xff byte", {.field_path = "events[0].\xfe"});
+  auto bytes = SerializeErrorRecord(4, "id-\xC3", status, WireFormat::kBinary);
+  ASSERT_THAT(bytes.status(), IsOk());
+  v1::ScoreResponse r;
+  ASSERT_TRUE(r.ParseFromString(*bytes));
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(r.error().index(), 4u);
+  EXPECT_EQ(r.error().request_id(), "id-" + fffd);
+  EXPECT_EQ(r.request_id(), "id-" + fffd);
+  EXPECT_EQ(r.error().message(), "bad " + fffd + " byte");
+  EXPECT_EQ(r.error().location(), "events[0]." + fffd);
+}
+
 TEST(ScoreBatchTest, ThreadCountsOutsideTheLimitFailEveryResultInsteadOfClamping) {
   auto engine = Starter();
   std::vector<v1::ScoreRequest> requests;

@@ -142,6 +142,30 @@ class ScoreTest(unittest.TestCase):
         self.assertEqual(failed, 2)
         self.assertTrue(got[1].startswith('{"error":{"index":1,'))
 
+    def test_invalid_utf8_gives_the_clis_bytes_and_valid_json(self):
+        # Invalid UTF-8 in a request id, a field value and a key: the error records quote it
+        # as U+FFFD (the shared io::ErrorRecordJson), byte for byte as the CLI writes them.
+        records = [b'{"requestId":"r\xff1","asOf":"2026-10-01T00:00:00Z"}',
+                   b'{"requestId":"ok","events":[{"id":"e\xfe\xc0"}]}',
+                   b'{"request\xe4\xb8Id":"x"}',
+                   self.lines[0].encode()]
+        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as f:
+            f.write(b"\n".join(records) + b"\n")
+        try:
+            p = subprocess.run([CLI, "score", "--bundle", STARTER, "--in", f.name],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(p.returncode, 1)
+        got, failed = self.engine.score_json_lines(records, threads=2, as_bytes=True)
+        self.assertEqual(failed, 3)
+        self.assertEqual(b"".join(line + b"\n" for line in got), p.stdout)
+        for line in got:
+            json.loads(line.decode("utf-8", "strict"))
+        error = json.loads(got[0])["error"]
+        self.assertIn("invalid UTF-8", error["message"])
+        self.assertIn("request_id", error["location"])
+
     def test_features_equal_the_clis_included_features(self):
         expected, _ = cli_score(EXAMPLES, "--include-features")
         for line, out in zip(self.lines, expected):

@@ -54,6 +54,7 @@ TEST(SimulateCliTest, OutputForEnterpriseIDoesNotDependOnNOrThreads) {
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i], b[i]) << i;
   // Same again: byte-identical.
   EXPECT_EQ(Cli(base + " --enterprises 5 --threads 2").out, small.out);
+  EXPECT_EQ(Cli(base + " --enterprises 5 --threads 0").out, small.out);  // 0: all cores
 }
 
 TEST(SimulateCliTest, BinaryAndLabelsAndFeatures) {

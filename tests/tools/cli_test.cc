@@ -148,7 +148,8 @@ TEST(CliTest, BadBundleIsExitTwoWithLocation) {
   std::ofstream(dir + "/bundle.textproto")
       << "metadata { name: \"x\" }\nbase_currency: \"USD\"\nfeatures {\n  name: \"a\"\n  ratio { "
          "numerator: \"nope\" denominator: \"a\" }\n}\n";
-  CliRun r = Cli("score --bundle " + dir + " --in /dev/null", true);
+  std::ofstream(dir + "/empty.jsonl").close();
+  CliRun r = Cli("score --bundle " + dir + " --in " + dir + "/empty.jsonl", true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, HasSubstr(dir + "/bundle.textproto:5:"));
   CliRun v = Cli("validate " + dir, true);
@@ -259,7 +260,7 @@ TEST(CliTest, MalformedNumbersAreUsageErrorsNamingTheOption) {
            {"explain" + bundle + in + " --max-reasons x", "--max-reasons takes an integer"},
            {"features" + bundle + in + " --threads 100000", "--threads must be in [0, 256]"},
            {sim + " --threads 2x", "--threads takes an integer, not '2x'"},
-           {sim + " --threads 0", "--threads must be in [1, 256], not 0"},
+           {sim + " --threads 257", "--threads must be in [0, 256], not 257"},
            {sim + " --history-days 7x", "--history-days takes an integer, not '7x'"},
            {sim + " --history-days 10", "--history-days must be in [30, 3650], not 10"},
            {"simulate --enterprises 3x --seed 1 --as-of 2026-10-01T00:00:00Z",

@@ -104,15 +104,21 @@ TEST(CommandLineTest, MalformedNumbersAreUsageErrorsNamingTheOption) {
            {{"--threads", "257"}, "--threads must be in [0, 256], not 257"},
            {{"--threads", "-1"}, "--threads must be in [0, 256], not -1"},
            {{"--threads", "99999999999999999999"},
-            "--threads takes an integer, not '99999999999999999999'"},
+            "--threads must be in [0, 256], not 99999999999999999999"},
            {{"--seed", "-1"}, "--seed takes an unsigned integer, not '-1'"},
            {{"--seed", "18446744073709551616"},
-            "--seed takes an unsigned integer, not '18446744073709551616'"},
+            "--seed must be in [0, 18446744073709551615], not 18446744073709551616"},
            {{"--share", "0"}, "--share must be in (0, 0.5], not 0"},
            {{"--share", "0.6"}, "--share must be in (0, 0.5], not 0.6"},
            {{"--share", "nan"}, "--share takes a number, not 'nan'"},
            {{"--share", "inf"}, "--share takes a number, not 'inf'"},
            {{"--share", "0.1x"}, "--share takes a number, not '0.1x'"},
+           {{"--share", "1e400"},
+            "--share is out of range: 1e400 is beyond a double; it must be in (0, 0.5]"},
+           {{"--share", "-1e400"},
+            "--share is out of range: -1e400 is beyond a double; it must be in (0, 0.5]"},
+           // What the command line carries is echoed printable (printable.h).
+           {{"--format", "\x1b[2J\a"}, "--format must be jsonl or pb, not '\\x1b[2J\\x07'"},
            {{"--format", "xml"}, "--format must be jsonl or pb, not 'xml'"},
        }) {
     std::vector<std::string> args = {"--in", "x"};
@@ -186,6 +192,15 @@ TEST(CommandLineTest, ParseHelpers) {
   EXPECT_EQ(ParseFiniteNumber("1e-3"), 1e-3);
   EXPECT_EQ(ParseFiniteNumber("-2.5"), -2.5);
   EXPECT_FALSE(ParseFiniteNumber("1e999").has_value());
+  bool out_of_range = false;
+  EXPECT_FALSE(ParseFiniteNumber("1e999", &out_of_range).has_value());
+  EXPECT_TRUE(out_of_range);
+  EXPECT_FALSE(ParseFiniteNumber("1e9x", &out_of_range).has_value());
+  EXPECT_FALSE(out_of_range);
+  EXPECT_FALSE(ParseInteger<std::int8_t>("128", &out_of_range).has_value());
+  EXPECT_TRUE(out_of_range);
+  EXPECT_FALSE(ParseInteger<std::int8_t>("12x", &out_of_range).has_value());
+  EXPECT_FALSE(out_of_range);
   EXPECT_FALSE(ParseFiniteNumber("0x10").has_value());
   EXPECT_EQ(RangeText({.low = 0, .high = 1, .low_open = true}), "(0, 1]");
   EXPECT_EQ(RangeText({.low = 0}), "[0, +inf)");

@@ -255,8 +255,8 @@ TEST(ReportPsiTest, ReportAndMetricsAgreeOnPsiWithAnEmptyBin) {
 }
 
 // Statistics that cannot be computed say so instead of printing numbers: with labels without
-// a bad, AUC, Gini and KS are shown as "–" with the reason (the report's former copy printed
-// 0.0000 for each).
+// a bad, AUC, Gini and KS are shown as "not defined" with the reason (the report's former copy
+// printed 0.0000 for each).
 TEST(ReportUsageTest, StatisticsWithoutValueAreShownAsSuch) {
   const std::string labels = TestTempPath("all_good.csv");
   const std::string html = TestTempPath("degenerate.html");
@@ -275,8 +275,9 @@ TEST(ReportUsageTest, StatisticsWithoutValueAreShownAsSuch) {
   ASSERT_EQ(r.exit_code, 0);
   const std::string page = ReadFileOrEmpty(html);
   for (const char* card : {"AUC", "Gini", "KS", "KS at PD"}) {
-    EXPECT_THAT(page, HasSubstr(std::string("\">") + card + "<b>–</b>")) << card;
+    EXPECT_THAT(page, HasSubstr(std::string("\">") + card + "<b>not defined</b>")) << card;
   }
+  EXPECT_THAT(page, HasSubstr("AUC, Gini, KS and KS at PD not defined: "));
   EXPECT_THAT(page, HasSubstr("need at least one good (0) and one bad (1) label"));
   EXPECT_THAT(page, HasSubstr("id=\"chart-roc\""));
   // The same population as its own baseline: every PSI and CSI is 0.

@@ -11,7 +11,7 @@
 namespace credence::cli {
 
 std::string Fmt(double v, const char* spec) {
-  if (std::isnan(v)) return "–";
+  if (std::isnan(v)) return kNotDefined;
   char buf[64];
   std::snprintf(buf, sizeof buf, spec, v);
   return buf;
@@ -19,7 +19,7 @@ std::string Fmt(double v, const char* spec) {
 
 std::string Pct(std::size_t n, std::size_t total) {
   return total == 0
-             ? "–"
+             ? kNotDefined
              : Fmt(100.0 * static_cast<double>(n) / static_cast<double>(total), "%.1f") + "%";
 }
 

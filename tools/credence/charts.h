@@ -14,9 +14,12 @@
 
 namespace credence::cli {
 
-// `v` printed with printf `spec`; "–" for NaN.
+// What a statistic without a value shows (with the reason next to it where there is one).
+inline constexpr const char* kNotDefined = "not defined";
+
+// `v` printed with printf `spec`; kNotDefined for NaN.
 std::string Fmt(double v, const char* spec = "%.4g");
-// n / total as a percentage with one decimal ("12.5%"); "–" when total is 0.
+// n / total as a percentage with one decimal ("12.5%"); kNotDefined when total is 0.
 std::string Pct(std::size_t n, std::size_t total);
 
 // Horizontal bar chart: one labelled bar per entry, values printed with `value_spec`.

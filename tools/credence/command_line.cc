@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "printable.h"
+
 namespace credence::cli {
 namespace po = boost::program_options;
 namespace {
@@ -63,13 +65,12 @@ std::string RangeText(const NumberRange& r) {
          ShortNumber(r.high) + (r.high_open || std::isinf(r.high) ? ")" : "]");
 }
 
-std::optional<double> ParseFiniteNumber(std::string_view text) {
+std::optional<double> ParseFiniteNumber(std::string_view text, bool* out_of_range) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
-    return std::nullopt;
-  }
+  const bool whole = !text.empty() && end == text.data() + text.size();
+  if (out_of_range != nullptr) *out_of_range = whole && ec == std::errc::result_out_of_range;
+  if (!whole || ec != std::errc() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 
@@ -201,7 +202,12 @@ CommandLine& CommandLine::Choice(const std::string& name, const std::string& val
 CommandLine& CommandLine::Number(const std::string& name, const std::string& value_name,
                                  const std::string& help, NumberRange range, double* out) {
   return Valued(name, value_name, help, [=](const std::string& text) -> std::string {
-    const std::optional<double> v = ParseFiniteNumber(text);
+    bool beyond_double = false;
+    const std::optional<double> v = ParseFiniteNumber(text, &beyond_double);
+    if (beyond_double) {
+      return "--" + name + " is out of range: " + text + " is beyond a double; it must be in " +
+             RangeText(range);
+    }
     if (!v) return "--" + name + " takes a number, not '" + text + "'";
     const bool low_ok = range.low_open ? *v > range.low : *v >= range.low;
     const bool high_ok = range.high_open ? *v < range.high : *v <= range.high;
@@ -275,7 +281,9 @@ std::optional<int> CommandLine::Parse(int argc, char** argv) {
 bool CommandLine::Given(const std::string& name) const { return impl_->given.count(name) > 0; }
 
 int CommandLine::UsageError(const std::string& message) const {
-  std::cerr << "credence " << impl_->command << ": " << message << "\n\n" << Usage();
+  // The message may quote the command line: printable, as every error (printable.h).
+  std::cerr << "credence " << impl_->command << ": " << PrintableMessage(message) << "\n\n"
+            << Usage();
   return kExitUsage;
 }
 

@@ -43,17 +43,22 @@ struct NumberRange {
 std::string RangeText(const NumberRange& range);
 
 // Parses `text` as a whole number of type T (no sign for unsigned types, no spaces, no
-// fraction). Nullopt when it is not one or is out of T's range.
+// fraction). Nullopt when it is not one or is out of T's range; then *out_of_range (if
+// non-null) says whether it was a well-formed integer too large for T.
 template <std::integral T>
-std::optional<T> ParseInteger(std::string_view text) {
+std::optional<T> ParseInteger(std::string_view text, bool* out_of_range = nullptr) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  const bool whole = !text.empty() && end == text.data() + text.size();
+  if (out_of_range != nullptr) *out_of_range = whole && ec == std::errc::result_out_of_range;
+  if (!whole || ec != std::errc()) return std::nullopt;
   return value;
 }
 
-// Parses `text` as a whole finite decimal number ("1.5", "-2", "1e-3"); nullopt otherwise.
-std::optional<double> ParseFiniteNumber(std::string_view text);
+// Parses `text` as a whole finite decimal number ("1.5", "-2", "1e-3"); nullopt otherwise,
+// and then *out_of_range (if non-null) says whether it was a well-formed number beyond the
+// range of a double ("1e400", "1e-400").
+std::optional<double> ParseFiniteNumber(std::string_view text, bool* out_of_range = nullptr);
 
 // The options, positional arguments and usage text of one subcommand. Declare every option,
 // then Parse() once. Thread-compatible; the variables given to the declarations must outlive
@@ -92,9 +97,10 @@ class CommandLine {
                        const std::string& help, T low, T high, T* out) {
     const std::string what = std::is_signed_v<T> ? "an integer" : "an unsigned integer";
     return Valued(name, value_name, help, [=](const std::string& text) -> std::string {
-      const std::optional<T> v = ParseInteger<T>(text);
-      if (!v) return "--" + name + " takes " + what + ", not '" + text + "'";
-      if (*v < low || *v > high) {
+      bool too_large = false;
+      const std::optional<T> v = ParseInteger<T>(text, &too_large);
+      if (!v && !too_large) return "--" + name + " takes " + what + ", not '" + text + "'";
+      if (!v || *v < low || *v > high) {
         return "--" + name + " must be in [" + std::to_string(low) + ", " + std::to_string(high) +
                "], not " + text;
       }

@@ -116,16 +116,27 @@ void AppendGradeOrder(const v1::Bundle& b, std::vector<std::string>& credit,
   for (const auto& g : b.compliance().grades()) compliance.push_back(g.grade());
 }
 
+std::size_t Count(const Matrix& m, const std::string& row, const std::string& col) {
+  if (auto it = m.find(row); it != m.end()) {
+    if (auto jt = it->second.find(col); jt != it->second.end()) return jt->second;
+  }
+  return 0;
+}
+
 void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m,
                  const std::vector<std::string>& order) {
   o << title << " (rows: A, columns: B)\n";
-  const auto labels = Labels(m, order);
+  const std::vector<std::string> labels = Labels(m, order);
   if (labels.empty()) {
     o << "  (nothing compared)\n\n";
     return;
   }
+  std::vector<std::string> shown;  // grades come from bundles and responses: printable form
   std::size_t w = 8;
-  for (const auto& l : labels) w = std::max(w, l.size() + 1);
+  for (const auto& l : labels) {
+    shown.push_back(Printable(l));
+    w = std::max(w, shown.back().size() + 1);
+  }
   auto pad = [&](const std::string& s) {
     return s + std::string(w > s.size() ? w - s.size() : 1, ' ');
   };
@@ -133,27 +144,14 @@ void PrintMatrix(std::ostream& o, const std::string& title, const Matrix& m,
     return std::string(w > s.size() ? w - s.size() : 1, ' ') + s;
   };
   o << "  " << pad("A \\ B");
-  for (const auto& c : labels) o << rpad(c);
+  for (const auto& c : shown) o << rpad(c);
   o << "\n";
-  for (const auto& r : labels) {
-    o << "  " << pad(r);
-    for (const auto& c : labels) {
-      std::size_t n = 0;
-      if (auto it = m.find(r); it != m.end()) {
-        if (auto jt = it->second.find(c); jt != it->second.end()) n = jt->second;
-      }
-      o << rpad(std::to_string(n));
-    }
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    o << "  " << pad(shown[r]);
+    for (const auto& c : labels) o << rpad(std::to_string(Count(m, labels[r], c)));
     o << "\n";
   }
   o << "\n";
-}
-
-std::size_t Count(const Matrix& m, const std::string& row, const std::string& col) {
-  if (auto it = m.find(row); it != m.end()) {
-    if (auto jt = it->second.find(col); jt != it->second.end()) return jt->second;
-  }
-  return 0;
 }
 
 Json MatrixJson(const Matrix& m, const std::vector<std::string>& order) {
@@ -199,14 +197,14 @@ void Compare(const v1::ScoreResponse& ra, const v1::ScoreResponse& rb, DiffState
 
 // Scores every record of `in` with both engines. False (after printing why) on an input error.
 bool ScoreBoth(const DiffArgs& args, const Engine& a, const Engine& b, DiffState& st) {
-  std::string open_error;
-  auto in = OpenInput(args.in, &open_error);
-  if (in == nullptr) {
-    std::cerr << "credence diff: " << open_error << "\n";
+  auto in = OpenInput("--in", args.in);
+  if (!in.ok()) {
+    PrintError("diff", in.status().message());
     return false;
   }
-  RecordReader reader(*in,
-                      args.format_given ? *args.format_given : DetectRecordFormat(args.in, *in));
+  std::istream& input = **in;
+  RecordReader reader(input,
+                      args.format_given ? *args.format_given : DetectRecordFormat(args.in, input));
   const Engine* engines[] = {&a, &b};
   const Status streamed = ScoreStream(reader, engines, args.stream, [&](const ScoredRecord& r) {
     ++st.records;
@@ -221,7 +219,7 @@ bool ScoreBoth(const DiffArgs& args, const Engine& a, const Engine& b, DiffState
     return true;
   });
   if (!streamed.ok()) {
-    std::cerr << "credence diff: " << streamed << "\n";
+    PrintError("diff", streamed);
     return false;
   }
   return true;
@@ -340,8 +338,8 @@ void PrintShift(std::ostream& o, const DiffSummary& d) {
 // The text output.
 void PrintText(std::ostream& o, const DiffState& st, const DiffSummary& d, const BundleInfo& ia,
                const BundleInfo& ib, const GradeOrders& order, std::size_t top) {
-  o << "A: " << ia.name << " " << ia.version << " " << ia.digest << "\n";
-  o << "B: " << ib.name << " " << ib.version << " " << ib.digest << "\n";
+  o << "A: " << Printable(ia.name + " " + ia.version + " " + ia.digest) << "\n";
+  o << "B: " << Printable(ib.name + " " + ib.version + " " + ib.digest) << "\n";
   o << st.records << " records: " << st.compared << " compared, " << st.unreadable
     << " unreadable, " << st.failed_a << " failed with A, " << st.failed_b << " failed with B\n\n";
   PrintMatrix(o, "Decision migration", st.decisions, order.outcomes);
@@ -353,15 +351,15 @@ void PrintText(std::ostream& o, const DiffState& st, const DiffSummary& d, const
   for (const auto& r : d.rules) {
     if (r.delta == 0 || shown++ >= top) break;
     char line[512];
-    std::snprintf(line, sizeof line, "  %-40s %8zu -> %8zu  (%+lld)\n", r.rule.c_str(), r.a, r.b,
-                  r.delta);
+    std::snprintf(line, sizeof line, "  %-40s %8zu -> %8zu  (%+lld)\n", Printable(r.rule).c_str(),
+                  r.a, r.b, r.delta);
     o << line;
   }
   if (shown == 0) o << "  none changed\n";
   o << "\nDecision changed for " << st.changed.size() << " enterprise(s)\n";
   for (const Changed& c : st.changed) {
-    o << "  " << c.enterprise_id << " (request " << c.request_id << "): " << c.from << " -> "
-      << c.to << "\n";
+    o << "  " << Printable(c.enterprise_id) << " (request " << Printable(c.request_id)
+      << "): " << c.from << " -> " << c.to << "\n";
   }
 }
 
@@ -382,7 +380,7 @@ int DiffCommand(int argc, char** argv) {
   if (!ScoreBoth(args, *a, *b, st)) return 2;
   const DiffSummary summary = Summarize(st);
   if (args.json) {
-    std::cout << DiffJson(st, summary, a->info(), b->info(), order).dump() << "\n";
+    std::cout << DumpJson(DiffJson(st, summary, a->info(), b->info(), order)) << "\n";
   } else {
     PrintText(std::cout, st, summary, a->info(), b->info(), order, args.top);
   }

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
@@ -98,6 +100,10 @@ const v1::DecisionTable* FindTable(const v1::Bundle& b, const std::string& id) {
   return nullptr;
 }
 
+// Every text below that comes from the request, the bundle or the response goes through
+// P() (Printable, printable.h): a request cannot write escape sequences to the terminal.
+std::string P(std::string_view s) { return Printable(s); }
+
 // How the limit came about: the deciding table's limit entry of the chosen row (the values it
 // read and its result), then the limit cap.
 void ExplainLimit(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRequest& request,
@@ -114,21 +120,21 @@ void ExplainLimit(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreRe
     for (int i = 0; i < table->outputs_size() && row >= 0 && row < table->rows_size(); ++i) {
       if (table->outputs(i).name() != "limit") continue;
       const std::string& entry = table->rows(row).output_entries(i);
-      o << "  limit from " << table_id << " row " << row << ": " << entry << "\n";
+      o << "  limit from " << P(table_id) << " row " << row << ": " << P(entry) << "\n";
       const std::string read = rules::DescribeReads(entry, request, r);
-      if (!read.empty()) o << "    read:   " << read << "\n";
+      if (!read.empty()) o << "    read:   " << P(read) << "\n";
       for (const auto& v : t.outputs()) {
-        if (v.name() == "limit") o << "    result: " << v.value() << "\n";
+        if (v.name() == "limit") o << "    result: " << P(v.value()) << "\n";
       }
     }
   }
   const std::string& cap = loaded.bundle.decision().limit_cap();
   if (cap.empty()) return;
-  o << "  limit cap: " << cap << "\n";
+  o << "  limit cap: " << P(cap) << "\n";
   const std::string read = rules::DescribeReads(cap, request, r);
-  if (!read.empty()) o << "    read:   " << read << "\n";
+  if (!read.empty()) o << "    read:   " << P(read) << "\n";
   if (d.has_limit_cap()) {
-    o << "    result: " << Money(d.limit_cap())
+    o << "    result: " << P(Money(d.limit_cap()))
       << (d.limit_capped() ? " (the limit was lowered to it)" : " (not reached)") << "\n";
   } else {
     o << "    could not be evaluated: no limit is given\n";
@@ -151,30 +157,30 @@ void ExplainModels(std::ostream& o, const v1::ScoreResponse& r) {
   o << "\nSHADOW MODELS\n";
   if (r.shadow_size() == 0) o << "  none\n";
   for (const auto& s : r.shadow()) {
-    o << "  " << s.model_id() << ": ";
+    o << "  " << P(s.model_id()) << ": ";
     if (!s.available()) {
-      o << "unavailable: " << s.unavailable_reason() << "\n";
+      o << "unavailable: " << P(s.unavailable_reason()) << "\n";
       continue;
     }
     o << "PD " << FormatNumber(s.pd()) << "  score " << FormatNumber(s.score()) << "  grade "
-      << s.grade() << "  (margin " << FormatNumber(s.margin()) << ")\n";
+      << P(s.grade()) << "  (margin " << FormatNumber(s.margin()) << ")\n";
   }
   const v1::Audit& a = r.audit();
   if (a.has_assignment()) {
-    o << "  assignment: " << a.assignment().arm() << " (bucket "
-      << FormatNumber(a.assignment().bucket()) << ", experiment " << a.assignment().salt_digest()
+    o << "  assignment: " << P(a.assignment().arm()) << " (bucket "
+      << FormatNumber(a.assignment().bucket()) << ", experiment " << P(a.assignment().salt_digest())
       << ")\n";
   }
   if (a.has_model_governance()) {
     const auto& g = a.model_governance();
     std::string status = v1::ValidationStatus_Name(g.validation_status());
     if (status.rfind("VALIDATION_STATUS_", 0) == 0) status = status.substr(18);
-    o << "\nGOVERNANCE of " << r.credit().model_id() << "\n  owner " << g.owner() << "; validation "
-      << status << " " << g.validation_date() << " by " << g.approver()
-      << "\n  intended use: " << g.intended_use() << "\n  development sample "
-      << g.development_sample_digest() << " (" << g.development_period_start() << " to "
-      << g.development_period_end() << ")\n";
-    if (!g.validation_notes().empty()) o << "  notes: " << g.validation_notes() << "\n";
+    o << "\nGOVERNANCE of " << P(r.credit().model_id()) << "\n  owner " << P(g.owner())
+      << "; validation " << status << " " << P(g.validation_date()) << " by " << P(g.approver())
+      << "\n  intended use: " << P(g.intended_use()) << "\n  development sample "
+      << P(g.development_sample_digest()) << " (" << P(g.development_period_start()) << " to "
+      << P(g.development_period_end()) << ")\n";
+    if (!g.validation_notes().empty()) o << "  notes: " << P(g.validation_notes()) << "\n";
   }
 }
 
@@ -192,9 +198,9 @@ const v1::CreditInformation* FindInformation(const v1::ComplianceResult& c,
 
 // When a piece of dishonest information started, ends or can be repaired.
 void ExplainLifetime(std::ostream& o, const v1::CreditInformation& info, const char* indent) {
-  o << indent << "started " << Time(info.identified_at()) << " (" << info.cause() << ", "
-    << customs::DishonestClassName(info.dishonest_class()) << ", class from " << info.class_source()
-    << ")";
+  o << indent << "started " << Time(info.identified_at()) << " (" << P(info.cause()) << ", "
+    << customs::DishonestClassName(info.dishonest_class()) << ", class from "
+    << P(info.class_source()) << ")";
   if (info.state() == v1::CREDIT_INFORMATION_STATE_TOLERATED) {
     o << "; tolerated as a first minor violation: it never counted\n";
     return;
@@ -211,7 +217,7 @@ void ExplainLifetime(std::ostream& o, const v1::CreditInformation& info, const c
   } else if (info.has_repairable_from() && !info.has_repaired_at()) {
     o << "; repairable from " << Time(info.repairable_from());
   }
-  if (!info.repair_status().empty()) o << "; repair " << info.repair_status();
+  if (!info.repair_status().empty()) o << "; repair " << P(info.repair_status());
   o << "\n";
 }
 
@@ -222,10 +228,11 @@ void ExplainCaps(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreReq
   o << "\nGRADE CAPS IN FORCE (* decides the grade)\n";
   if (k.triggers_size() == 0) o << "  none\n";
   for (const auto& t : k.triggers()) {
-    o << "  " << (t.binding() ? "* " : "  ") << t.source() << " caps at " << t.grade_cap() << "\n";
+    o << "  " << (t.binding() ? "* " : "  ") << P(t.source()) << " caps at " << P(t.grade_cap())
+      << "\n";
     if (const v1::CreditInformation* info = FindInformation(k, t.source())) {
       ExplainLifetime(o, *info, "      ");
-      o << "      why: " << info->explanation() << "\n";
+      o << "      why: " << P(info->explanation()) << "\n";
       continue;
     }
     const std::string id = t.source().substr(t.source().find('/') + 1);
@@ -233,9 +240,9 @@ void ExplainCaps(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreReq
     o << "      a condition on the history as of as_of: it holds now and ends when the "
          "condition no longer holds; no repair by application\n";
     if (const v1::Rule* rule = FindRule(loaded.bundle, set, id)) {
-      o << "      why: " << rule->description() << "\n";
+      o << "      why: " << P(rule->description()) << "\n";
       const std::string read = rules::DescribeReads(rule->condition(), request, r);
-      if (!read.empty()) o << "      read: " << read << "\n";
+      if (!read.empty()) o << "      read: " << P(read) << "\n";
     }
   }
   o << "\nDISHONEST INFORMATION\n";
@@ -243,17 +250,18 @@ void ExplainCaps(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreReq
   for (const auto& info : k.information()) {
     std::string state = v1::CreditInformationState_Name(info.state());
     state = state.substr(state.rfind('_') + 1);
-    o << "  " << info.event_id() << " " << state;
-    if (!info.grade_cap().empty()) o << ", caps at " << info.grade_cap();
+    o << "  " << P(info.event_id()) << " " << state;
+    if (!info.grade_cap().empty()) o << ", caps at " << P(info.grade_cap());
     if (info.points() != 0) o << ", " << FormatNumber(info.points()) << " points";
     o << "\n";
     ExplainLifetime(o, info, "    ");
   }
   if (k.has_official()) {
     const auto& c = k.official();
-    o << "\nOFFICIAL CUSTOMS GRADE\n  " << c.official_grade() << " effective "
-      << Time(c.effective_at()) << ": " << c.difference() << " (engine " << k.grade() << ")\n";
-    for (const auto& why : c.reasons()) o << "    " << why << "\n";
+    o << "\nOFFICIAL CUSTOMS GRADE\n  " << P(c.official_grade()) << " effective "
+      << Time(c.effective_at()) << ": " << P(c.difference()) << " (engine " << P(k.grade())
+      << ")\n";
+    for (const auto& why : c.reasons()) o << "    " << P(why) << "\n";
   }
 }
 
@@ -264,19 +272,19 @@ void ExplainTables(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreR
   if (r.decision_tables_size() == 0) o << "  none\n";
   for (const auto& t : r.decision_tables()) {
     const v1::DecisionTable* table = FindTable(loaded.bundle, t.table_id());
-    o << "  " << t.table_id();
+    o << "  " << P(t.table_id());
     if (table != nullptr) {
       std::string policy = v1::DecisionHitPolicy_Name(table->hit_policy());
       if (policy.rfind("DECISION_HIT_POLICY_", 0) == 0) policy = policy.substr(20);
       o << " (" << policy << ")";
     }
-    if (t.errored()) o << ": could not decide: " << t.error();
+    if (t.errored()) o << ": could not decide: " << P(t.error());
     o << "\n";
     if (table != nullptr) {
       for (const auto& in : table->inputs()) {
-        o << "    input " << in.name() << " = " << in.expression();
+        o << "    input " << P(in.name()) << " = " << P(in.expression());
         const std::string read = rules::DescribeReads(in.expression(), request, r);
-        if (!read.empty()) o << "   [" << read << "]";
+        if (!read.empty()) o << "   [" << P(read) << "]";
         o << "\n";
       }
     }
@@ -284,63 +292,64 @@ void ExplainTables(std::ostream& o, const LoadedBundle& loaded, const v1::ScoreR
       o << "    matched row " << row;
       if (table != nullptr && row >= 0 && row < table->rows_size()) {
         const auto& rw = table->rows(row);
-        if (!rw.description().empty()) o << " (" << rw.description() << ")";
+        if (!rw.description().empty()) o << " (" << P(rw.description()) << ")";
         o << ":";
         for (int i = 0; i < rw.input_entries_size(); ++i) {
           o << (i ? ", " : " ")
-            << (i < table->inputs_size() ? table->inputs(i).name() : std::to_string(i)) << " "
-            << rw.input_entries(i);
+            << (i < table->inputs_size() ? P(table->inputs(i).name()) : std::to_string(i)) << " "
+            << P(rw.input_entries(i));
         }
         o << " ->";
         for (int i = 0; i < rw.output_entries_size(); ++i) {
           o << (i ? ", " : " ")
-            << (i < table->outputs_size() ? table->outputs(i).name() : std::to_string(i)) << " = "
-            << rw.output_entries(i);
+            << (i < table->outputs_size() ? P(table->outputs(i).name()) : std::to_string(i))
+            << " = " << P(rw.output_entries(i));
         }
       }
       o << "\n";
     }
     if (!t.errored() && t.outputs_size() > 0) {
       o << "    result:";
-      for (const auto& v : t.outputs()) o << " " << v.name() << " = " << v.value();
+      for (const auto& v : t.outputs()) o << " " << P(v.name()) << " = " << P(v.value());
       o << "\n";
     }
   }
 }
 
-void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info,
-             const v1::ScoreRequest& request, const v1::ScoreResponse& r) {
+// The request, the bundle, and the credit, compliance and decision sections.
+void ExplainScores(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info,
+                   const v1::ScoreRequest& request, const v1::ScoreResponse& r) {
   const auto& e = request.enterprise();
-  o << "request " << r.request_id() << "  enterprise " << r.enterprise_id();
-  if (!e.name().empty()) o << " (" << e.name() << ")";
-  o << "\n  zone " << (e.zone().empty() ? "-" : e.zone()) << ", sector "
-    << (e.sector().empty() ? "-" : e.sector()) << ", country "
-    << (e.country().empty() ? "-" : e.country()) << "\n";
+  o << "request " << P(r.request_id()) << "  enterprise " << P(r.enterprise_id());
+  if (!e.name().empty()) o << " (" << P(e.name()) << ")";
+  o << "\n  zone " << (e.zone().empty() ? "-" : P(e.zone())) << ", sector "
+    << (e.sector().empty() ? "-" : P(e.sector())) << ", country "
+    << (e.country().empty() ? "-" : P(e.country())) << "\n";
   o << "  as of " << google::protobuf::util::TimeUtil::ToString(request.as_of()) << "; "
     << r.ingest().events_used() << " of " << r.ingest().events_received() << " events used\n";
-  o << "bundle " << info.name << " " << info.version << " " << info.digest << "\n\n";
+  o << "bundle " << P(info.name) << " " << P(info.version) << " " << P(info.digest) << "\n\n";
 
   const auto& c = r.credit();
   o << "CREDIT\n";
   if (c.available()) {
     o << "  PD " << FormatNumber(c.pd()) << "  score " << FormatNumber(c.score()) << "  grade "
-      << c.grade() << "  (model " << c.model_id() << ", margin " << FormatNumber(c.margin())
+      << P(c.grade()) << "  (model " << P(c.model_id()) << ", margin " << FormatNumber(c.margin())
       << ")\n";
   } else {
-    o << "  unavailable: " << c.unavailable_reason() << "\n";
+    o << "  unavailable: " << P(c.unavailable_reason()) << "\n";
   }
   const auto& k = r.compliance();
   o << "COMPLIANCE\n";
   if (k.available()) {
-    o << "  score " << FormatNumber(k.score()) << "  grade " << k.grade();
+    o << "  score " << FormatNumber(k.score()) << "  grade " << P(k.grade());
     if (!k.points_grade().empty() && k.points_grade() != k.grade()) {
-      o << "  (the composite alone: " << k.points_grade() << ")";
+      o << "  (the composite alone: " << P(k.points_grade()) << ")";
     }
     o << "\n";
     if (k.watch()) {
-      o << "  ON WATCH: the composite alone reaches " << k.points_grade()
+      o << "  ON WATCH: the composite alone reaches " << P(k.points_grade())
         << ", a statutory grade that only a trigger can give; the costliest hits:\n";
-      for (const auto& w : k.watch_reasons()) o << "    " << w << "\n";
+      for (const auto& w : k.watch_reasons()) o << "    " << P(w) << "\n";
     }
     for (const auto& d : k.dimensions()) {
       o << "    " << DimensionLabel(d.dimension()) << ": score " << FormatNumber(d.score())
@@ -351,52 +360,115 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
   }
   const auto& d = r.decision();
   o << "DECISION\n  " << OutcomeLabel(d.outcome());
-  if (d.has_limit()) o << "  limit " << Money(d.limit());
-  o << "\n  decided by " << d.source() << "\n";
+  if (d.has_limit()) o << "  limit " << P(Money(d.limit()));
+  o << "\n  decided by " << P(d.source()) << "\n";
   ExplainLimit(o, loaded, request, r);
   if (d.reason_codes_size() > 0) {
     o << "  reason codes:";
-    for (const auto& code : d.reason_codes()) o << " " << code;
+    for (const auto& code : d.reason_codes()) o << " " << P(code);
     o << "\n";
   }
+}
 
+void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info,
+             const v1::ScoreRequest& request, const v1::ScoreResponse& r) {
+  ExplainScores(o, loaded, info, request, r);
   o << "\nTOP REASONS (largest first)\n";
   if (r.reasons_size() == 0) o << "  none\n";
   int n = 0;
   for (const auto& reason : r.reasons()) {
-    o << "  " << ++n << ". " << reason.code() << " " << reason.text() << KindLabel(reason.kind())
-      << "\n     " << reason.feature() << " = " << FormatNumber(reason.value())
-      << "  (contribution " << (reason.contribution() >= 0 ? "+" : "")
-      << FormatNumber(reason.contribution()) << " log-odds, model " << reason.model_id() << ")\n";
+    o << "  " << ++n << ". " << P(reason.code()) << " " << P(reason.text())
+      << KindLabel(reason.kind()) << "\n     " << P(reason.feature()) << " = "
+      << FormatNumber(reason.value()) << "  (contribution "
+      << (reason.contribution() >= 0 ? "+" : "") << FormatNumber(reason.contribution())
+      << " log-odds, model " << P(reason.model_id()) << ")\n";
   }
 
   o << "\nRULE HITS\n";
   if (r.rule_hits_size() == 0) o << "  none\n";
   for (const auto& h : r.rule_hits()) {
-    o << "  " << h.rule_set() << "/" << h.rule_id();
+    o << "  " << P(h.rule_set()) << "/" << P(h.rule_id());
     if (h.errored()) {
-      o << "  could not be evaluated: " << h.error() << "\n";
+      o << "  could not be evaluated: " << P(h.error()) << "\n";
     } else {
       o << "  " << DimensionLabel(h.dimension()) << ", " << SeverityLabel(h.severity());
       if (h.points() != 0) o << ", " << FormatNumber(h.points()) << " points";
-      if (!h.reason_code().empty()) o << ", reason " << h.reason_code();
-      if (!h.flag().empty()) o << ", flag " << h.flag();
+      if (!h.reason_code().empty()) o << ", reason " << P(h.reason_code());
+      if (!h.flag().empty()) o << ", flag " << P(h.flag());
       if (h.outcome() != v1::OUTCOME_UNSPECIFIED) o << ", outcome " << OutcomeLabel(h.outcome());
-      if (!h.grade_cap().empty()) o << ", caps compliance at " << h.grade_cap();
+      if (!h.grade_cap().empty()) o << ", caps compliance at " << P(h.grade_cap());
       o << "\n";
-      if (!h.message().empty()) o << "    message:   " << h.message() << "\n";
+      if (!h.message().empty()) o << "    message:   " << P(h.message()) << "\n";
     }
     if (const v1::Rule* rule = FindRule(loaded.bundle, h.rule_set(), h.rule_id())) {
-      o << "    condition: " << rule->condition() << "\n";
+      o << "    condition: " << P(rule->condition()) << "\n";
       const std::string read = rules::DescribeReads(rule->condition(), request, r);
-      if (!read.empty()) o << "    read:      " << read << "\n";
+      if (!read.empty()) o << "    read:      " << P(read) << "\n";
     }
   }
 
   ExplainCaps(o, loaded, request, r);
   ExplainTables(o, loaded, request, r);
   ExplainModels(o, r);
-  for (const auto& w : r.warnings()) o << "\nwarning: " << w << "\n";
+  for (const auto& w : r.warnings()) o << "\nwarning: " << P(w) << "\n";
+}
+
+// True when `text` reads as JSON Lines rather than one pretty-printed object: its first
+// non-blank line, or a later line that starts with '{', is a JSON document by itself.
+bool LooksLikeJsonLines(std::string_view text) {
+  bool first = true;
+  for (std::size_t begin = 0; begin < text.size();) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(begin, end - begin);
+    begin = end + 1;
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string_view::npos) continue;
+    if ((first || line[start] == '{') && nlohmann::json::accept(line)) return true;
+    first = false;
+  }
+  return false;
+}
+
+// The request of `text` that `wanted` names (the only one when `wanted` is empty). Errors
+// name the record (index, or line:col in a pretty-printed object) or say what is missing.
+Result<v1::ScoreRequest> FindRequest(const std::string& text, const std::string& path,
+                                     const std::string& wanted) {
+  // A single JSON object (possibly pretty-printed) ...
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    auto one = ParseRequest(text, WireFormat::kJson);
+    if (one.ok() && (wanted.empty() || one->request_id() == wanted)) return one;
+    if (one.ok() || !LooksLikeJsonLines(text)) {
+      if (!one.ok()) return one.status().WithLocation({.file = path});
+      return NotFoundError("no request with id '" + wanted + "' in " + path);
+    }
+  }
+  // ... or a stream of them.
+  std::istringstream stream(text);
+  RecordReader reader(stream, DetectRecordFormat(path, stream));
+  std::size_t count = 0;
+  std::optional<v1::ScoreRequest> found;
+  while (auto rec = reader.Next()) {
+    ++count;
+    if (!rec->request) {
+      if (wanted.empty()) return rec->error.WithPrefix("record " + std::to_string(rec->index));
+      continue;
+    }
+    if (wanted.empty() ? count == 1 : rec->request->request_id() == wanted) {
+      found = std::move(*rec->request);
+      if (!wanted.empty()) break;
+    }
+  }
+  if (wanted.empty() && count > 1) {
+    return InvalidArgumentError(path + " holds " + std::to_string(count) +
+                                " requests; choose one with --request-id");
+  }
+  if (!found) {
+    return NotFoundError(wanted.empty() ? "no request in " + path
+                                        : "no request with id '" + wanted + "' in " + path);
+  }
+  return *std::move(found);
 }
 
 }  // namespace
@@ -404,6 +476,11 @@ void Explain(std::ostream& o, const LoadedBundle& loaded, const BundleInfo& info
 int ExplainCommand(int argc, char** argv) {
   ExplainArgs args;
   if (std::optional<int> exit = ParseExplainArgs(argc, argv, args)) return *exit;
+  auto in = OpenInput("--in", args.in);
+  if (!in.ok()) {
+    PrintError("explain", in.status().message());
+    return 2;
+  }
   LoadedBundle loaded;
   auto engine = LoadEngine("explain", args.bundle, &loaded);
   if (engine == nullptr) return 2;
@@ -411,68 +488,17 @@ int ExplainCommand(int argc, char** argv) {
   options.include_features = true;
   options.max_reason_codes = args.max_reasons;
 
-  std::string open_error;
-  auto in = OpenInput(args.in, &open_error);
-  if (in == nullptr) {
-    std::cerr << "credence explain: " << open_error << "\n";
-    return 2;
-  }
   std::ostringstream all;
-  all << in->rdbuf();
-  const std::string text = all.str();
-  const std::string wanted = args.request_id;
-  std::optional<v1::ScoreRequest> request;
-  std::size_t count = 0;
-  // A single JSON object (possibly pretty-printed) ...
-  const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && text[first] == '{') {
-    auto one = ParseRequest(text, WireFormat::kJson);
-    if (one.ok()) {
-      count = 1;
-      if (wanted.empty() || one->request_id() == wanted) request = std::move(one).value();
-    } else if (std::string_view(one.status().message()).find("after the end of the document") ==
-               std::string_view::npos) {
-      // One document (pretty-printed or not) that is wrong: its error, located by line and
-      // column in the file, not line 1 of a JSON Lines reading.
-      std::cerr << "credence explain: " << one.status().WithLocation({.file = args.in}) << "\n";
-      return 2;
-    }
-  }
-  // ... or a stream of them.
-  if (count == 0) {
-    std::istringstream stream(text);
-    RecordReader reader(stream, DetectRecordFormat(args.in, stream));
-    while (auto rec = reader.Next()) {
-      ++count;
-      if (!rec->request) {
-        if (wanted.empty()) {
-          std::cerr << "credence explain: record " << rec->index << ": " << rec->error << "\n";
-          return 2;
-        }
-        continue;
-      }
-      if (wanted.empty() ? count == 1 : rec->request->request_id() == wanted) {
-        request = std::move(*rec->request);
-        if (!wanted.empty()) break;
-      }
-    }
-    if (wanted.empty() && count > 1) {
-      std::cerr << "credence explain: " << args.in << " holds " << count
-                << " requests; choose one with --request-id\n";
-      return 2;
-    }
-  }
-  if (!request) {
-    std::cerr << "credence explain: "
-              << (wanted.empty() ? "no request in " + args.in
-                                 : "no request with id '" + wanted + "' in " + args.in)
-              << "\n";
+  all << (*in)->rdbuf();
+  auto request = FindRequest(all.str(), args.in, args.request_id);
+  if (!request.ok()) {
+    PrintError("explain", request.status());
     return 2;
   }
   auto response = engine->Score(*request, options);
   if (!response.ok()) {
-    std::cerr << "credence explain: request " << request->request_id()
-              << " failed: " << response.status() << "\n";
+    PrintError("explain", "request " + Printable(request->request_id()) +
+                              " failed: " + response.status().ToString());
     return 1;
   }
   Explain(std::cout, loaded, engine->info(), *request, *response);

@@ -56,7 +56,13 @@ std::optional<int> ParseFeaturesArgs(int argc, char** argv, FeaturesArgs& a) {
       .Choice("format", "F", "jsonl (default) or pb", {"jsonl", "pb"}, &a.format)
       .Threads("threads, 0 to 256 (default 0: all cores); output does not depend on it", &a.threads)
       .Epilog(kEpilog);
-  return cl.Parse(argc, argv);
+  if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  if (std::string same =
+          SameFileError({{"--in", &a.in}, {"--labels", &a.labels}, {"--out", &a.out}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
+  return std::nullopt;
 }
 
 constexpr std::size_t kChunk = 512;
@@ -158,17 +164,19 @@ Status WriteFeatureRows(RecordReader& reader, const Engine& engine, const LabelT
       const InputRecord& in = inputs[i];
       if (!in.request) {
         ++counts.failed;
-        std::cerr << "credence features: record " << in.index << ": " << in.error << "\n";
+        PrintError("features", "record " + std::to_string(in.index) + ": " + in.error.ToString());
       } else if (!results[i]->ok()) {
         ++counts.failed;
-        std::cerr << "credence features: record " << in.index << " (" << in.request->request_id()
-                  << "): " << results[i]->status() << "\n";
+        PrintError("features", "record " + std::to_string(in.index) + " (" +
+                                   Printable(in.request->request_id()) +
+                                   "): " + results[i]->status().ToString());
       } else {
         os << FeatureRow(*in.request, **results[i], labels, counts.unlabelled);
       }
     }
+    if (!os.good()) break;  // the commit reports the write error
   }
-  return OkStatus();
+  return reader.status();
 }
 
 }  // namespace
@@ -177,65 +185,49 @@ int FeaturesCommand(int argc, char** argv) {
   FeaturesArgs a;
   if (std::optional<int> exit = ParseFeaturesArgs(argc, argv, a)) return *exit;
   const bool binary = a.format == "pb";
-  BatchOptions batch;
-  batch.threads = a.threads;
-
-  auto pool = ThreadPool::Create(batch.threads);
+  auto pool = ThreadPool::Create(a.threads);
   if (!pool.ok()) {
-    std::cerr << "credence features: --threads: " << pool.status().message() << "\n";
+    PrintError("features", "--threads: " + std::string(pool.status().message()));
     return 2;
   }
-
-  auto loaded = LoadBundle(a.bundle);
-  if (!loaded.ok()) {
-    std::cerr << "credence features: " << loaded.status() << "\n";
+  auto in = OpenInput("--in", a.in);
+  if (!in.ok()) {
+    PrintError("features", in.status().message());
     return 2;
   }
-  auto engine = Engine::Compile(*loaded);
-  if (!engine.ok()) {
-    std::cerr << "credence features: " << engine.status() << "\n";
-    return 2;
-  }
+  if (!CheckInputs("features", {{"--labels", &a.labels}})) return 2;
+  OutputFile out(a.out);
+  if (!Opened("features", out)) return 2;
+  auto engine = LoadEngine("features", a.bundle);
+  if (engine == nullptr) return 2;
   LabelTable labels;
   if (!a.labels.empty()) {
     if (Status s = ReadLabels(a.labels, &labels); !s.ok()) {
-      std::cerr << "credence features: " << s << "\n";
+      PrintError("features", s);
       return 2;
     }
   }
-  std::ifstream in(a.in, std::ios::binary);
-  if (!in) {
-    std::cerr << "credence features: cannot open " << a.in << "\n";
-    return 2;
-  }
-  OutputFile out(a.out);
-  if (!out.ok()) {
-    std::cerr << "credence features: " << out.error() << "\n";
-    return 2;
-  }
   std::ostream& os = out.stream();
   os << "request_id,enterprise_id";
-  for (const std::string& name : (*engine)->info().feature_names) os << ',' << name;
-  for (const std::string& c : labels.columns) os << ',' << c;
+  for (const std::string& name : engine->info().feature_names) os << ',' << CsvCell(name);
+  for (const std::string& c : labels.columns) os << ',' << CsvCell(c);
   os << '\n';
 
-  RecordReader reader(in, binary ? RecordFormat::kPb : RecordFormat::kJsonl);
+  RecordReader reader(**in, binary ? RecordFormat::kPb : RecordFormat::kJsonl);
   FeatureCounts counts;
-  if (Status s = WriteFeatureRows(reader, **engine, labels, **pool, os, counts); !s.ok()) {
-    std::cerr << "credence features: " << s << "\n";
+  if (Status s = WriteFeatureRows(reader, *engine, labels, **pool, os, counts); !s.ok()) {
+    PrintError("features", s);
     return 2;
   }
-  const std::size_t records = counts.records, failed = counts.failed,
-                    unlabelled = counts.unlabelled;
   if (!out.Commit()) {
-    std::cerr << "credence features: " << out.error() << "\n";
-    return 1;
+    PrintError("features", out.error());
+    return 2;
   }
-  std::cerr << "credence features: " << records << " records, " << (records - failed) << " rows, "
-            << failed << " failed";
-  if (!labels.columns.empty()) std::cerr << ", " << unlabelled << " without labels";
+  std::cerr << "credence features: " << counts.records << " records, "
+            << (counts.records - counts.failed) << " rows, " << counts.failed << " failed";
+  if (!labels.columns.empty()) std::cerr << ", " << counts.unlabelled << " without labels";
   std::cerr << "\n";
-  return failed == 0 ? 0 : 1;
+  return counts.failed == 0 ? 0 : 1;
 }
 
 }  // namespace credence::cli

@@ -26,6 +26,7 @@
 #include "fit/selection.h"
 #include "fit_reference.h"
 #include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -165,6 +166,13 @@ std::optional<int> ParseFitArgs(int argc, char** argv, FitArgs& a) {
   if (cl.Given("baseline-values") && a.baseline != "other") {
     return cl.UsageError("--baseline-values needs --baseline other");
   }
+  if (std::string same = SameFileError({{"--in", &a.in},
+                                        {"--out", &a.out},
+                                        {"--report", &a.report},
+                                        {"--logistic-out", &a.logistic_out}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
   if (a.model_id.empty()) a.model_id = a.scorecard ? "scorecard" : "logistic";
   return std::nullopt;
 }
@@ -177,6 +185,7 @@ struct Column {
 
 // The training set: the table, its labels, and the columns to fit.
 struct TrainingData {
+  std::string text;  // the file's bytes, read once (the development sample's digest)
   fit::CsvTable table;
   std::vector<int> labels;
   std::vector<Column> columns;                // numeric
@@ -184,7 +193,7 @@ struct TrainingData {
 };
 
 int Fail(const Status& s) {
-  std::cerr << "credence fit: " << s.ToString() << "\n";
+  PrintError("fit", s);
   return 1;
 }
 
@@ -213,20 +222,35 @@ Json Metrics(const std::vector<double>& margin, const std::vector<int>& labels) 
   return j;
 }
 
-Status WriteText(const std::string& path, const std::string& text) {
-  OutputFile out(path);
-  if (!out.ok()) return InvalidArgumentError(out.error());
-  out.stream() << text;
-  if (!out.Commit()) return DataLossError(out.error());
-  return OkStatus();
-}
-
-Status WriteModel(const std::string& path, const v1::Model& model) {
+// The model in protobuf text format, with its header.
+Result<std::string> ModelText(const v1::Model& model) {
   std::string text;
   google::protobuf::TextFormat::Printer printer;
   if (!printer.PrintToString(model, &text)) return InternalError("cannot print the model");
-  return WriteText(path, kModelHeader + text);
+  return kModelHeader + text;
 }
+
+// The outputs of one run (--out, --report, --logistic-out), opened before any work so that
+// an unwritable one fails the run at once, and committed together: all of them or none.
+struct FitOutputs {
+  OutputFile model;
+  std::unique_ptr<OutputFile> report, logistic;
+  std::string logistic_text;  // set by FitScorecardModel with --logistic-out
+
+  explicit FitOutputs(const FitArgs& a) : model(a.out, "--out") {
+    if (!a.report.empty()) report = std::make_unique<OutputFile>(a.report, "--report");
+    if (!a.logistic_out.empty()) {
+      logistic = std::make_unique<OutputFile>(a.logistic_out, "--logistic-out");
+    }
+  }
+  // The first output that could not be opened, or "".
+  std::string OpenError() {
+    for (OutputFile* o : {&model, report.get(), logistic.get()}) {
+      if (o != nullptr && !o->ok()) return o->error();
+    }
+    return "";
+  }
+};
 
 double Sigmoid(double m) {
   return m >= 0 ? 1 / (1 + std::exp(-m)) : std::exp(m) / (1 + std::exp(m));
@@ -239,9 +263,9 @@ Result<std::optional<Column>> NumericColumn(const FitArgs& args, const fit::CsvT
   Column col{name, c, {}};
   std::size_t bad_row = 0;
   if (!fit::NumericColumn(table, c, col.values, bad_row)) {
-    std::cerr << "credence fit: note: skipping column '" << name << "': non-numeric value '"
-              << table.Field(bad_row, c) << "' at " << args.in << ":" << table.LineOf(bad_row)
-              << "\n";
+    PrintError("fit", "note: skipping column '" + name + "': non-numeric value '" +
+                          Shortened(table.Field(bad_row, c)) + "' at " + args.in + ":" +
+                          std::to_string(table.LineOf(bad_row)));
     return std::optional<Column>();
   }
   for (std::size_t r = 0; r < col.values.size(); ++r) {
@@ -256,8 +280,13 @@ Result<std::optional<Column>> NumericColumn(const FitArgs& args, const fit::CsvT
 // Reads the CSV, its labels, and the columns to fit (every column but the label and
 // --exclude; --categorical ones as categories, the others numeric when they are).
 Result<TrainingData> LoadTrainingData(const FitArgs& args) {
-  CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable table, fit::CsvTable::Read(args.in));
-  TrainingData d{std::move(table), {}, {}, {}};
+  CREDENCE_ASSIGN_OR_RETURN(std::string text, fit::ReadCsvFile(args.in));
+  CREDENCE_ASSIGN_OR_RETURN(fit::CsvTable table, fit::CsvTable::Parse(text, args.in));
+  if (table.rows() == 0) {
+    return InvalidArgumentError("no rows to fit: the file holds only its header",
+                                {.file = args.in, .line = 1});
+  }
+  TrainingData d{std::move(text), std::move(table), {}, {}, {}};
   const int label_col = d.table.ColumnIndex(args.label);
   if (label_col < 0) {
     return NotFoundError("no column '" + args.label + "' in the header",
@@ -528,9 +557,8 @@ Json FeaturesJson(const std::vector<Feature>& features,
   return feats;
 }
 
-// --logistic-out: the scorecard as a WoE logistic regression.
-Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
-                         const fit::BuiltScorecard& built) {
+// --logistic-out: the scorecard as a WoE logistic regression, in protobuf text format.
+Result<std::string> LogisticTwin(const v1::Model& model, const fit::BuiltScorecard& built) {
   if (!built.has_logistic) {
     return InvalidArgumentError(
         "--logistic-out: a categorical characteristic has no WoE-logistic form");
@@ -539,9 +567,7 @@ Status WriteLogisticTwin(const FitArgs& args, const v1::Model& model,
   lm.set_id(model.id() + "_logistic");
   lm.set_description("WoE logistic regression equivalent to scorecard '" + model.id() + "'");
   *lm.mutable_logistic() = built.logistic;
-  std::string text;
-  google::protobuf::TextFormat::PrintToString(lm, &text);
-  return WriteText(args.logistic_out, kModelHeader + text);
+  return ModelText(lm);
 }
 
 void ScorecardReport(const FitArgs& args, const std::vector<Feature>& features,
@@ -657,7 +683,8 @@ DevelopmentSample SampleOf(const TrainingData& d) {
   return sample;
 }
 
-Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model, Json& report) {
+Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model, Json& report,
+                         std::string& logistic_text) {
   DirectionPolicy policy;
   if (!args.bundle.empty()) {
     CREDENCE_ASSIGN_OR_RETURN(policy.directions, ReadRiskDirections(args.bundle));
@@ -685,7 +712,7 @@ Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model,
       fit::BuildScorecard(terms, s.fitted.intercept, so, *fit::ParseBaselineMethod(args.baseline)));
   *model.mutable_scorecard() = built.scorecard;
   if (!args.logistic_out.empty()) {
-    CREDENCE_RETURN_IF_ERROR(WriteLogisticTwin(args, model, built));
+    CREDENCE_ASSIGN_OR_RETURN(logistic_text, LogisticTwin(model, built));
   }
   model.set_description("WoE scorecard fitted by credence fit on " + args.in);
   CREDENCE_RETURN_IF_ERROR(AddReference(SampleOf(d), &model));
@@ -693,11 +720,32 @@ Status FitScorecardModel(const FitArgs& args, TrainingData& d, v1::Model& model,
   return OkStatus();
 }
 
+// Writes the model, the report and the logistic twin, all or none; the exit status.
+int WriteOutputs(FitOutputs& outputs, const v1::Model& model, const Json& report) {
+  auto text = ModelText(model);
+  if (!text.ok()) return Fail(text.status());
+  outputs.model.stream() << *text;
+  if (outputs.report) outputs.report->stream() << DumpJson(report, 2) << "\n";
+  if (outputs.logistic) outputs.logistic->stream() << outputs.logistic_text;
+  std::string error;
+  if (!CommitAll({&outputs.model, outputs.report.get(), outputs.logistic.get()}, &error)) {
+    PrintError("fit", error);
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int FitCommand(int argc, char** argv) {
   FitArgs args;
   if (std::optional<int> exit = ParseFitArgs(argc, argv, args)) return *exit;
+  if (!CheckInputs("fit", {{"--in", &args.in}})) return 2;
+  FitOutputs outputs(args);
+  if (std::string error = outputs.OpenError(); !error.empty()) {
+    PrintError("fit", error);
+    return 2;
+  }
   const auto started = std::chrono::steady_clock::now();
   auto data = LoadTrainingData(args);
   if (!data.ok()) return Fail(data.status());
@@ -707,19 +755,16 @@ int FitCommand(int argc, char** argv) {
   report["input"] = args.in;
   report["rows"] = data->table.rows();
   report["label"] = args.label;
-  const Status fitted = args.scorecard ? FitScorecardModel(args, *data, model, report)
-                                       : FitLogisticModel(args, *data, model, report);
-  if (!fitted.ok()) return Fail(fitted);
+  const Status fitted = args.scorecard
+                            ? FitScorecardModel(args, *data, model, report, outputs.logistic_text)
+                            : FitLogisticModel(args, *data, model, report);
+  if (!fitted.ok()) return Fail(fitted.WithLocation({.file = args.in}));  // the data's file
   const Status governed =
-      AddGovernance(args.in, args.owner, args.intended_use, args.sample_period, &model);
+      AddGovernance(data->text, args.owner, args.intended_use, args.sample_period, &model);
   if (!governed.ok()) return Fail(governed);
   report["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (Status s = WriteModel(args.out, model); !s.ok()) return Fail(s);
-  if (!args.report.empty()) {
-    if (Status s = WriteText(args.report, report.dump(2) + "\n"); !s.ok()) return Fail(s);
-  }
-  return 0;
+  return WriteOutputs(outputs, model, report);
 }
 
 }  // namespace credence::cli

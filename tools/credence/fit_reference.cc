@@ -10,7 +10,6 @@
 #include "core/sha256.h"
 #include "credence/bundle.h"
 #include "fit/metrics.h"
-#include "io/file.h"
 #include "models/scorecard.h"
 
 namespace credence::cli {
@@ -75,7 +74,7 @@ Status AddReference(const DevelopmentSample& sample, v1::Model* model) {
   return OkStatus();
 }
 
-Status AddGovernance(const std::string& training_file, const std::string& owner,
+Status AddGovernance(std::string_view training_bytes, const std::string& owner,
                      const std::string& intended_use, const std::string& period, v1::Model* model) {
   v1::ModelGovernance* g = model->mutable_governance();
   if (!period.empty()) {
@@ -90,9 +89,8 @@ Status AddGovernance(const std::string& training_file, const std::string& owner,
     g->set_development_period_start(m[1].str());
     g->set_development_period_end(m[2].str());
   }
-  CREDENCE_ASSIGN_OR_RETURN(std::string bytes, io::ReadFile(training_file, std::size_t{4} << 30));
   core::Sha256 sha;
-  sha.Update(bytes);
+  sha.Update(training_bytes);
   g->set_development_sample_digest("sha256:" + sha.FinishHex());
   if (!owner.empty()) g->set_owner(owner);
   if (!intended_use.empty()) g->set_intended_use(intended_use);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "credence/result.h"
 #include "credence/v1/bundle.pb.h"
@@ -29,10 +30,10 @@ struct DevelopmentSample {
 // Errors: the card does not compile, or a row cannot be scored.
 Status AddReference(const DevelopmentSample& sample, v1::Model* model);
 
-// Sets the governance the fit knows: "sha256:<hex>" of the training file, and the owner,
-// intended use and development period when given (`period` is "YYYY-MM-DD/YYYY-MM-DD").
-// Errors: the file cannot be read; a malformed period.
-Status AddGovernance(const std::string& training_file, const std::string& owner,
+// Sets the governance the fit knows: "sha256:<hex>" of the training file's bytes (read once by
+// the caller, so a pipe works), and the owner, intended use and development period when given
+// (`period` is "YYYY-MM-DD/YYYY-MM-DD"). Errors: a malformed period.
+Status AddGovernance(std::string_view training_bytes, const std::string& owner,
                      const std::string& intended_use, const std::string& period, v1::Model* model);
 
 // The risk direction of every feature of the bundle at `path` (a folder or file).

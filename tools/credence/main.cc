@@ -7,6 +7,7 @@
 #include "command_line.h"
 #include "commands.h"
 #include "credence/engine.h"
+#include "output.h"
 
 namespace {
 
@@ -53,9 +54,8 @@ void PrintHelp(std::ostream& out) {
   out << "  version          print the library version\n";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Runs the command argv[1] names; its exit status.
+int Run(int argc, char** argv) {
   if (argc < 2 || std::string_view(argv[1]) == "help" || std::string_view(argv[1]) == "--help") {
     PrintHelp(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;
@@ -65,7 +65,23 @@ int main(int argc, char** argv) {
   for (const Command& c : kCommands) {
     if (name == c.name) return c.run(argc - 1, argv + 1);
   }
-  std::cerr << "credence: unknown command '" << name << "'\n\n";
+  std::cerr << "credence: unknown command '" << credence::cli::Printable(name) << "'\n\n";
   PrintHelp(std::cerr);
   return 2;
+}
+
+}  // namespace
+
+// Every command's output to stdout is checked here, once, at the end: a command that
+// succeeded but whose stdout could not be written (a full disk, /dev/full, a closed file)
+// fails with exit status 2 and the system's reason. A command that failed already said why.
+int main(int argc, char** argv) {
+  const int status = Run(argc, argv);
+  std::string error;
+  if (!credence::cli::CloseStdout(&error) && status == 0) {
+    const std::string command = argc >= 2 ? argv[1] : "help";
+    credence::cli::PrintError(credence::cli::Printable(command), error);
+    return 2;
+  }
+  return status;
 }

@@ -9,6 +9,8 @@
 #include "commands.h"
 #include "fit/csv.h"
 #include "fit/metrics.h"
+#include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -37,7 +39,7 @@ struct MetricsArgs {
 };
 
 int Fail(const Status& s) {
-  std::cerr << "credence metrics: " << s.ToString() << "\n";
+  PrintError("metrics", s);
   return 1;
 }
 
@@ -55,7 +57,7 @@ Result<std::vector<double>> ScoreColumn(const fit::CsvTable& t, const std::strin
   }
   if (!numeric || bad < v.size()) {
     return InvalidArgumentError("score column '" + name + "' holds '" +
-                                    std::string(t.Field(bad, static_cast<std::size_t>(c))) +
+                                    Shortened(t.Field(bad, static_cast<std::size_t>(c))) +
                                     "', not a finite number",
                                 {.file = t.file_name(), .line = static_cast<int>(t.LineOf(bad))});
   }
@@ -82,6 +84,7 @@ int MetricsCommand(int argc, char** argv) {
       .Integer("bins", "N", "PSI bins, 2 to 1000; default 10", 2, 1000, &a.bins)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
+  if (!CheckInputs("metrics", {{"--in", &a.in}, {"--expected", &a.expected}})) return 2;
   fit::PsiOptions psi_options;
   psi_options.bins = a.bins;
   auto table = fit::CsvTable::Read(a.in);
@@ -117,10 +120,12 @@ int MetricsCommand(int argc, char** argv) {
     auto expected = ScoreColumn(*baseline, a.score);
     if (!expected.ok()) return Fail(expected.status());
     auto psi = fit::Psi(*expected, *scores, psi_options);
-    if (!psi.ok()) return Fail(psi.status());
+    if (!psi.ok()) {
+      return Fail(psi.status().WithLocation({.file = expected->empty() ? a.expected : a.in}));
+    }
     out["psi"] = psi->psi;
   }
-  std::cout << out.dump() << "\n";
+  std::cout << DumpJson(out) << "\n";
   return 0;
 }
 

@@ -73,7 +73,7 @@ std::string CalibrationTable(const MonitorReport& r) {
                                     : "")
         << "</td>";
     } else {
-      s << "<td>–</td><td>–</td><td></td>";
+      s << "<td>" << kNotDefined << "</td><td>" << kNotDefined << "</td><td></td>";
     }
     s << "</tr>";
   }

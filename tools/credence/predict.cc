@@ -12,6 +12,7 @@
 #include "credence/predictor.h"
 #include "fit/csv.h"
 #include "output.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -58,6 +59,10 @@ std::optional<int> ParsePredictArgs(int argc, char** argv, PredictArgs& a) {
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
   if (a.margin && a.contribs) return cl.UsageError("--margin and --contribs exclude each other");
+  if (std::string same = SameFileError({{"--model", &a.model}, {"--in", &a.in}, {"--out", &a.out}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
   return std::nullopt;
 }
 
@@ -76,7 +81,7 @@ std::string ReadRow(const Predictor& m, const ColumnBinding& binding,
     const std::string& cell = cells[binding.numeric_columns()[k]];
     // An empty cell or NaN is missing (NaN); the whole cell must be a number.
     if (!fit::ParseNumericField(cell, values[k])) {
-      return "column '" + m.inputs()[k] + "': '" + cell + "' is not a number";
+      return "column '" + m.inputs()[k] + "': '" + Shortened(cell) + "' is not a number";
     }
   }
   for (std::size_t k = 0; k < strings.size(); ++k) strings[k] = cells[binding.string_columns()[k]];
@@ -100,7 +105,7 @@ int PredictRows(const Predictor& m, PredictOutput output, fit::CsvReader& csv,
                 const ColumnBinding& binding, std::ostream& out, std::size_t& rows) {
   const std::string& in_path = csv.file_name();
   auto fail = [&](const std::string& message) {
-    std::cerr << "credence predict: " << in_path << ":" << csv.line() << ": " << message << "\n";
+    PrintError("predict", in_path + ":" + std::to_string(csv.line()) + ": " + message);
     return 1;
   };
   std::vector<std::string> cells;
@@ -112,7 +117,7 @@ int PredictRows(const Predictor& m, PredictOutput output, fit::CsvReader& csv,
   while (true) {
     const Result<bool> more = csv.Next(cells);
     if (!more.ok()) {
-      std::cerr << "credence predict: " << more.status() << "\n";
+      PrintError("predict", more.status());
       return 1;
     }
     if (!*more) break;
@@ -122,15 +127,16 @@ int PredictRows(const Predictor& m, PredictOutput output, fit::CsvReader& csv,
     ++rows;
     if (Status s = m.PredictRow(values, strings, output, result, &unscored); !s.ok()) {
       if (s.code() != StatusCode::kFailedPrecondition) return fail(std::string(s.message()));
-      std::cerr << "credence predict: " << s.message() << "\n";
+      PrintError("predict", s.message());
       return 2;
     }
     if (!unscored.empty()) {
       ++unavailable;
-      std::cerr << "credence predict: " << in_path << ":" << csv.line()
-                << ": warning: no output: " << unscored << "\n";
+      PrintError("predict",
+                 in_path + ":" + std::to_string(csv.line()) + ": warning: no output: " + unscored);
     }
     out << Row(result) << "\n";
+    if (!out.good()) return 0;  // the caller's commit reports the write error
   }
   std::cerr << "credence predict: " << rows << " rows";
   if (unavailable > 0) std::cerr << ", " << unavailable << " without output";
@@ -146,44 +152,43 @@ int PredictCommand(int argc, char** argv) {
   const PredictOutput output = args.margin     ? PredictOutput::kMargin
                                : args.contribs ? PredictOutput::kContributions
                                                : PredictOutput::kPrediction;
+  if (!CheckInputs("predict",
+                   {{"--model", &args.model, InputKind::kFileOrFolder}, {"--in", &args.in}})) {
+    return 2;
+  }
+  OutputFile out_file(args.out);
+  if (!Opened("predict", out_file)) return 2;
   auto loaded = Predictor::Load(args.model, {.model_id = args.model_id});
   if (!loaded.ok()) {
-    std::cerr << "credence predict: " << loaded.status() << "\n";
+    PrintError("predict", loaded.status());
     return 2;
   }
   const Predictor& m = **loaded;
 
   auto text = fit::ReadCsvFile(args.in);
   if (!text.ok()) {
-    std::cerr << "credence predict: " << text.status() << "\n";
+    PrintError("predict", text.status());
     return 2;
   }
   auto csv = fit::CsvReader::Open(*text, args.in);
   if (!csv.ok()) {
-    std::cerr << "credence predict: " << csv.status() << "\n";
+    PrintError("predict", csv.status());
     return 1;
   }
   auto binding = m.Bind(csv->header(), args.in);
   if (!binding.ok()) {
     const std::string message(binding.status().message());
-    std::cerr << "credence predict: " << args.in << ":1: "
-              << (message.rfind("no column", 0) == 0 ? "the header has " + message
-                                                     : message + " in the header")
-              << "\n";
+    PrintError("predict", args.in + ":1: " +
+                              (message.rfind("no column", 0) == 0 ? "the header has " + message
+                                                                  : message + " in the header"));
     return 1;
-  }
-  OutputFile out_file(args.out);
-  if (!out_file.ok()) {
-    std::cerr << "credence predict: " << out_file.error() << "\n";
-    return 2;
   }
   out_file.stream() << Join(m.OutputNames(output)) << "\n";
   std::size_t rows = 0;
-  if (int status = PredictRows(m, output, *csv, *binding, out_file.stream(), rows); status != 0) {
-    return status;
-  }
+  const int status = PredictRows(m, output, *csv, *binding, out_file.stream(), rows);
+  if (status != 0) return status;  // the temporary file is removed
   if (!out_file.Commit()) {
-    std::cerr << "credence predict: " << out_file.error() << "\n";
+    PrintError("predict", out_file.error());
     return 2;
   }
   return 0;

@@ -71,6 +71,14 @@ std::optional<int> ParseReportArgs(int argc, char** argv, ReportArgs& a) {
       .Threads("scoring threads, 0 to 256 (default 0: all cores)", &a.stream.threads)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
+  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
+    return cl.UsageError(same);
+  }
+  for (const std::string* other : {&a.baseline, &a.labels}) {
+    if (std::string same = SameFileError({{"--out", &a.out}, {"an input", other}}); !same.empty()) {
+      return cl.UsageError(same);
+    }
+  }
   if (cl.Given("format")) {
     if (auto f = ParseRecordFormat(a.format); !f.ok()) {
       return cl.UsageError("--format: " + f.status().ToString());
@@ -116,17 +124,18 @@ std::string Dim(v1::Dimension d) {
   return name.rfind("DIMENSION_", 0) == 0 ? name.substr(10) : name;
 }
 
-bool ScorePopulation(const std::string& path, const std::string& format, const Engine& engine,
-                     const StreamOptions& options, bool keep_features, Population& pop) {
-  std::string error;
-  auto in = OpenInput(path, &error);
-  if (in == nullptr) {
-    std::cerr << "credence report: " << error << "\n";
+bool ScorePopulation(const std::string& option, const std::string& path, const std::string& format,
+                     const Engine& engine, const StreamOptions& options, bool keep_features,
+                     Population& pop) {
+  auto in = OpenInput(option, path);
+  if (!in.ok()) {
+    PrintError("report", in.status().message());
     return false;
   }
+  std::istream& input = **in;
   const RecordFormat f =
-      format.empty() ? DetectRecordFormat(path, *in) : *ParseRecordFormat(format);
-  RecordReader reader(*in, f);
+      format.empty() ? DetectRecordFormat(path, input) : *ParseRecordFormat(format);
+  RecordReader reader(input, f);
   const std::size_t nf = engine.info().feature_names.size();
   if (keep_features) pop.features.assign(nf, {});
   const Engine* engines[] = {&engine};
@@ -188,7 +197,7 @@ bool ScorePopulation(const std::string& path, const std::string& format, const E
     return true;
   });
   if (!streamed.ok()) {
-    std::cerr << "credence report: " << streamed << "\n";
+    PrintError("report", streamed);
     return false;
   }
   progress.Finish(pop.records, reader.bytes_read());
@@ -210,8 +219,10 @@ std::string GroupTable(const std::string& id, const std::string& what,
   s << "</tr>";
   for (const auto& [k, g] : groups) {
     s << "<tr><td>" << HtmlEscape(k) << "</td><td>" << g.n << "</td><td>"
-      << (g.scored ? Fmt(g.score_sum / static_cast<double>(g.scored), "%.1f") : "–") << "</td><td>"
-      << (g.scored ? Fmt(g.pd_sum / static_cast<double>(g.scored), "%.4f") : "–") << "</td>";
+      << (g.scored ? Fmt(g.score_sum / static_cast<double>(g.scored), "%.1f") : kNotDefined)
+      << "</td><td>"
+      << (g.scored ? Fmt(g.pd_sum / static_cast<double>(g.scored), "%.4f") : kNotDefined)
+      << "</td>";
     for (const auto& o : outcomes) {
       auto it = g.outcomes.find(o);
       s << "<td>" << Pct(it == g.outcomes.end() ? 0 : it->second, g.n) << "</td>";
@@ -283,12 +294,17 @@ void WriteSummary(std::ostream& h, const Population& pop, const std::vector<doub
   Card(h, "scored", std::to_string(pop.records - pop.failed));
   Card(h, "failed", std::to_string(pop.failed));
   Card(h, "with a credit score", std::to_string(pop.credit_available));
-  Card(h, "median score", Fmt(fit::QuantileType7(sorted, 0.5), "%.1f"));
+  Card(h, "median score",
+       sorted.empty() ? kNotDefined : Fmt(fit::QuantileType7(sorted, 0.5), "%.1f"));
   double pd_sum = 0;
   for (double p : pop.pds) pd_sum += p;
   Card(h, "mean PD",
-       pop.pds.empty() ? "–" : Fmt(pd_sum / static_cast<double>(pop.pds.size()), "%.4f"));
+       pop.pds.empty() ? kNotDefined : Fmt(pd_sum / static_cast<double>(pop.pds.size()), "%.4f"));
   h << "</div>\n";
+  if (sorted.empty()) {
+    h << "<p class=\"undefined\">Median score and mean PD not defined: no request has a credit "
+         "score.</p>\n";
+  }
   if (!pop.failures.empty()) {
     h << "<p>Failed requests by code:";
     for (const auto& [code, n] : pop.failures) h << " " << HtmlEscape(code) << " " << n << ";";
@@ -392,12 +408,15 @@ void WritePerformance(std::ostream& h, const Population& pop, const ReportInputs
   const auto auc = fit::Auc(risk, bad);
   const auto ks = fit::Ks(risk, bad);
   auto roc = fit::RocCurve(risk, bad);
-  if (!roc.ok()) h << "<p>" << HtmlEscape(std::string(roc.status().message())) << "</p>";
+  if (!roc.ok()) {
+    h << "<p class=\"undefined\">AUC, Gini, KS and KS at PD not defined: "
+      << HtmlEscape(std::string(roc.status().message())) << ".</p>";
+  }
   h << "<div class=\"cards\">";
-  Card(h, "AUC", auc.ok() ? Fmt(*auc, "%.4f") : "–");
-  Card(h, "Gini", auc.ok() ? Fmt(2 * *auc - 1, "%.4f") : "–");
-  Card(h, "KS", ks.ok() ? Fmt(*ks, "%.4f") : "–");
-  Card(h, "KS at PD", roc.ok() ? Fmt(fit::KsThreshold(*roc), "%.4g") : "–");
+  Card(h, "AUC", auc.ok() ? Fmt(*auc, "%.4f") : kNotDefined);
+  Card(h, "Gini", auc.ok() ? Fmt(2 * *auc - 1, "%.4f") : kNotDefined);
+  Card(h, "KS", ks.ok() ? Fmt(*ks, "%.4f") : kNotDefined);
+  Card(h, "KS at PD", roc.ok() ? Fmt(fit::KsThreshold(*roc), "%.4g") : kNotDefined);
   h << "</div>";
   std::vector<std::pair<double, double>> roc_line, ks_bad, ks_good;
   const double n = static_cast<double>(bad.size());
@@ -425,24 +444,36 @@ void WriteDrift(std::ostream& h, const Population& pop, const Population& base,
     h << "<h3>Credit score PSI: " << Fmt(score_psi->psi, "%.4f") << " ("
       << Stability(score_psi->psi) << ")</h3>" << PsiTable("table-psi-score", *score_psi);
   } else {
-    h << "<h3>Credit score PSI: –</h3><p>" << HtmlEscape(std::string(score_psi.status().message()))
-      << "</p>";
+    const std::string why = base.scores.empty()
+                                ? "no baseline request has a credit score (" +
+                                      std::to_string(base.records) + " baseline requests, " +
+                                      std::to_string(base.failed) + " failed)"
+                            : pop.scores.empty() ? "no request has a credit score"
+                                                 : std::string(score_psi.status().message());
+    h << "<h3>Credit score PSI: " << kNotDefined << "</h3><p class=\"undefined\">"
+      << HtmlEscape(why) << "</p>";
   }
   h << "<h3>Feature CSI</h3><table id=\"table-csi\"><tr><th>feature</th><th>CSI</th><th></th></tr>";
-  std::vector<std::pair<double, std::string>> csi;
+  struct Row {
+    double csi;
+    std::string name, why;  // why: the reason when the CSI is not defined
+  };
+  std::vector<Row> csi;
   const auto& names = r.info.feature_names;
   for (std::size_t i = 0; i < names.size() && i < pop.features.size() && i < base.features.size();
        ++i) {
     const auto v = fit::Csi(base.features[i], pop.features[i]);
-    csi.emplace_back(v.ok() ? v->psi : NAN, names[i]);
+    csi.push_back(
+        {v.ok() ? v->psi : NAN, names[i], v.ok() ? "" : std::string(v.status().message())});
   }
   // Largest first; a feature without a CSI (no baseline value) last.
-  std::stable_sort(csi.begin(), csi.end(), [](const auto& a, const auto& b) {
-    return !std::isnan(a.first) && (std::isnan(b.first) || a.first > b.first);
+  std::stable_sort(csi.begin(), csi.end(), [](const Row& a, const Row& b) {
+    return !std::isnan(a.csi) && (std::isnan(b.csi) || a.csi > b.csi);
   });
-  for (const auto& [v, name] : csi) {
-    h << "<tr><td>" << HtmlEscape(name) << "</td><td>" << Fmt(v, "%.5f") << "</td><td>"
-      << Stability(v) << "</td></tr>";
+  for (const Row& row : csi) {
+    h << "<tr><td>" << HtmlEscape(row.name) << "</td><td>"
+      << (row.why.empty() ? Fmt(row.csi, "%.5f") : kNotDefined) << "</td><td>"
+      << (row.why.empty() ? Stability(row.csi) : HtmlEscape(row.why)) << "</td></tr>";
   }
   h << "</table>";
 }
@@ -477,6 +508,13 @@ std::string RenderReport(const ReportInputs& r, const Population& pop, const Pop
 int ReportCommand(int argc, char** argv) {
   ReportArgs args;
   if (std::optional<int> exit = ParseReportArgs(argc, argv, args)) return *exit;
+  if (!CheckInputs(
+          "report",
+          {{"--in", &args.in}, {"--labels", &args.labels}, {"--baseline", &args.baseline}})) {
+    return 2;
+  }
+  OutputFile out(args.out);
+  if (!Opened("report", out)) return 2;
   LoadedBundle loaded;
   auto engine = LoadEngine("report", args.bundle, &loaded);
   if (engine == nullptr) return 2;
@@ -484,7 +522,7 @@ int ReportCommand(int argc, char** argv) {
   if (!args.labels.empty()) {
     auto read = ReadLabels(args.labels, args.label_column);
     if (!read.ok()) {
-      std::cerr << "credence report: " << read.status() << "\n";
+      PrintError("report", read.status());
       return 2;
     }
     labels = std::move(read).value();
@@ -492,23 +530,19 @@ int ReportCommand(int argc, char** argv) {
   const bool baseline = !args.baseline.empty();
   args.stream.score.include_features = baseline;
   Population pop, base;
-  if (!ScorePopulation(args.in, args.format, *engine, args.stream, baseline, pop)) return 2;
-  if (baseline && !ScorePopulation(args.baseline, args.format, *engine, args.stream, true, base)) {
+  if (!ScorePopulation("--in", args.in, args.format, *engine, args.stream, baseline, pop)) return 2;
+  if (baseline && !ScorePopulation("--baseline", args.baseline, args.format, *engine, args.stream,
+                                   true, base)) {
     return 2;
   }
   const ReportInputs inputs{args, loaded, engine->info(), labels};
-  OutputFile out(args.out);
-  if (!out.ok()) {
-    std::cerr << "credence report: " << out.error() << "\n";
-    return 2;
-  }
   out.stream() << RenderReport(inputs, pop, baseline ? &base : nullptr);
   if (!out.Commit()) {
-    std::cerr << "credence report: " << out.error() << "\n";
+    PrintError("report", out.error());
     return 2;
   }
   std::cerr << "credence report: " << pop.records << " requests (" << pop.failed << " failed) -> "
-            << args.out << "\n";
+            << Printable(args.out) << "\n";
   return 0;
 }
 

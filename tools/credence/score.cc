@@ -94,24 +94,31 @@ class ScoreRun {
 
   void Finish() { progress_.Finish(records_, reader_.bytes_read()); }
   bool stopped() const { return stopped_; }
+  std::size_t records() const { return records_; }
   std::size_t failed() const { return failed_; }
+  // "record 3 (req-7): INVALID_ARGUMENT: as_of: as_of is required" for the first failure.
+  const std::string& first_error() const { return first_error_; }
 
  private:
-  // Counts a record; false asks the stream to stop.
+  // Counts a record; false asks the stream to stop (also when the output can no longer be
+  // written: scoring on would only lose the results).
   bool Done() {
     ++records_;
     progress_.Update(records_, reader_.bytes_read());
-    return true;
+    return out_.good();
   }
 
   // Counts a failed record; with --fail-fast says so and asks the stream to stop.
   bool Failed(std::size_t index, const std::string& request_id, const Status& error) {
     ++failed_;
+    if (first_error_.empty()) {
+      first_error_ = "record " + std::to_string(index) +
+                     (request_id.empty() ? "" : " (" + Printable(request_id) + ")") + ": " +
+                     error.ToString();
+    }
     if (!fail_fast_) return Done();
     ++records_;
-    std::cerr << "credence score: record " << index
-              << (request_id.empty() ? "" : " (" + request_id + ")")
-              << " failed: " << error.ToString() << "; stopping (--fail-fast)\n";
+    PrintError("score", first_error_ + "; stopping (--fail-fast)");
     stopped_ = true;
     return false;
   }
@@ -122,6 +129,7 @@ class ScoreRun {
   Progress progress_;
   std::size_t records_ = 0, failed_ = 0;
   bool stopped_ = false;
+  std::string first_error_;
 };
 
 struct ScoreArgs {
@@ -163,7 +171,33 @@ std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
                kMaxReasonCodes, &a.stream.score.max_reason_codes)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  return ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given);
+  if (std::optional<int> exit =
+          ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given)) {
+    return exit;
+  }
+  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
+    return cl.UsageError(same);
+  }
+  return std::nullopt;
+}
+
+// The opened input and the record formats.
+struct ScoreIo {
+  std::unique_ptr<std::istream> in;
+  RecordFormat in_format = RecordFormat::kJsonl, out_format = RecordFormat::kJsonl;
+};
+
+// Opens --in and detects the formats; the exit status on failure.
+std::optional<int> OpenScoreIo(const ScoreArgs& args, ScoreIo& io) {
+  auto in = OpenInput("--in", args.in);
+  if (!in.ok()) {
+    PrintError("score", in.status().message());
+    return 2;
+  }
+  io.in = std::move(in).value();
+  io.in_format = args.in_format ? *args.in_format : DetectRecordFormat(args.in, *io.in);
+  io.out_format = args.out_format_given.value_or(io.in_format);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -171,43 +205,28 @@ std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
 int ScoreCommand(int argc, char** argv) {
   ScoreArgs args;
   if (std::optional<int> exit = ParseScoreArgs(argc, argv, args)) return *exit;
-  auto engine = LoadEngine("score", args.bundle);
-  if (engine == nullptr) return 2;
-  StreamOptions stream = args.stream;
-  const int summary_rows = args.summary_rows;
-
-  const std::string in_path = args.in;
-  std::string open_error;
-  auto in = OpenInput(in_path, &open_error);
-  if (in == nullptr) {
-    std::cerr << "credence score: " << open_error << "\n";
-    return 2;
-  }
-  const RecordFormat in_format =
-      args.in_format ? *args.in_format : DetectRecordFormat(in_path, *in);
-  const RecordFormat out_format = args.out_format_given.value_or(in_format);
+  ScoreIo io;
+  if (std::optional<int> exit = OpenScoreIo(args, io)) return *exit;
   OutputFile out(args.out);
-  if (!out.ok()) {
-    std::cerr << "credence score: " << out.error() << "\n";
-    return 2;
-  }
-  const bool fail_fast = args.fail_fast;
+  if (!Opened("score", out)) return 2;
+  LoadedBundle loaded;
+  auto engine = LoadEngine("score", args.bundle, &loaded);
+  if (engine == nullptr) return 2;
+  const StreamOptions stream = args.stream;
   std::unique_ptr<PopulationSummary> summary;
   if (args.summary) {
-    // The engine compiled from this bundle already; loading it again only reads the file.
-    auto loaded = LoadBundle(args.bundle);
-    summary = std::make_unique<PopulationSummary>(loaded.ok() ? loaded->bundle : v1::Bundle(),
-                                                  static_cast<std::size_t>(summary_rows));
+    summary = std::make_unique<PopulationSummary>(loaded.bundle,
+                                                  static_cast<std::size_t>(args.summary_rows));
     summary->PrintHeader(out.stream());
   }
   const auto start = std::chrono::steady_clock::now();
 
-  RecordReader reader(*in, in_format);
-  ScoreRun run(reader, out.stream(), fail_fast, InputSize(in_path));
-  const Status streamed =
-      summary ? run.Summarize(*engine, stream, *summary) : run.Write(*engine, stream, out_format);
+  RecordReader reader(*io.in, io.in_format);
+  ScoreRun run(reader, out.stream(), args.fail_fast, InputSize(args.in));
+  const Status streamed = summary ? run.Summarize(*engine, stream, *summary)
+                                  : run.Write(*engine, stream, io.out_format);
   if (!streamed.ok()) {
-    std::cerr << "credence score: " << streamed << "\n";
+    PrintError("score", streamed);
     return 2;
   }
   run.Finish();
@@ -222,10 +241,13 @@ int ScoreCommand(int argc, char** argv) {
     return 1;  // OutputFile's destructor removes the temporary file
   }
   if (!out.Commit()) {
-    std::cerr << "credence score: " << out.error() << "\n";
+    PrintError("score", out.error());
     return 2;
   }
-  return run.failed() == 0 ? 0 : 1;
+  if (run.failed() == 0) return 0;
+  PrintError("score", std::to_string(run.failed()) + " of " + std::to_string(run.records()) +
+                          " records failed; the first: " + run.first_error());
+  return 1;
 }
 
 }  // namespace credence::cli

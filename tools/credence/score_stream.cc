@@ -78,6 +78,10 @@ bool RecordReader::Fill() {
   const auto n = static_cast<std::size_t>(in_.gcount());
   if (n == 0) {
     eof_ = true;
+    if (in_.bad()) {
+      status_ = DataLossError("reading the input failed after " + std::to_string(consumed_ + end_) +
+                              " bytes; the records after that point are lost");
+    }
     return false;
   }
   end_ += n;
@@ -353,7 +357,7 @@ Status ScoreStream(RecordReader& reader, std::span<const Engine* const> engines,
       if (!sink(scored)) return OkStatus();
     }
   }
-  return OkStatus();
+  return reader.status();
 }
 
 Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
@@ -388,32 +392,80 @@ Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
       if (!sink({raw.index, result})) return OkStatus();
     }
   }
-  return OkStatus();
+  return reader.status();
 }
 
-std::unique_ptr<std::istream> OpenInput(const std::string& path, std::string* error) {
+namespace {
+
+// "a directory", "a character device", ... for a file that is not a regular file or FIFO.
+std::string FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+}  // namespace
+
+Status CheckInput(const std::string& option, const std::string& path, InputKind kind) {
+  struct stat st {};
+  if (path.empty() || path == "-") {
+    if (::fstat(0, &st) == 0 && S_ISDIR(st.st_mode)) {
+      return InvalidArgumentError(option + " -: stdin is a directory, not a file");
+    }
+    return OkStatus();
+  }
+  if (::stat(path.c_str(), &st) != 0 || ::access(path.c_str(), R_OK) != 0) {
+    return NotFoundError(option + " " + path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) return OkStatus();
+  if (S_ISDIR(st.st_mode) && kind == InputKind::kFileOrFolder) return OkStatus();
+  return InvalidArgumentError(option + " " + path + ": is " + FileKind(st.st_mode) +
+                              ", not a file (give " +
+                              (kind == InputKind::kFileOrFolder ? "a file, a folder" : "a file") +
+                              ", a FIFO or '-' for stdin)");
+}
+
+bool CheckInputs(std::string_view command, std::initializer_list<InputPath> inputs) {
+  for (const InputPath& input : inputs) {
+    if (input.path->empty()) continue;
+    if (Status s = CheckInput(input.option, *input.path, input.kind); !s.ok()) {
+      PrintError(command, s.message());
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<std::istream>> OpenInput(const std::string& option,
+                                                const std::string& path) {
+  CREDENCE_RETURN_IF_ERROR(CheckInput(option, path));
   if (path.empty() || path == "-") {
     // A non-owning stream over std::cin's buffer.
     return std::make_unique<std::istream>(std::cin.rdbuf());
   }
   auto f = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*f) {
-    *error = "cannot open " + path;
-    return nullptr;
+    return NotFoundError(option + " " + path + ": cannot open: " + std::strerror(errno));
   }
-  return f;
+  return std::unique_ptr<std::istream>(std::move(f));
 }
 
 std::shared_ptr<const Engine> LoadEngine(const std::string& command, const std::string& path,
-                                         LoadedBundle* loaded_out) {
+                                         LoadedBundle* loaded_out, const std::string& option) {
+  if (Status s = CheckInput(option, path, InputKind::kFileOrFolder); !s.ok()) {
+    PrintError(command, s.message());
+    return nullptr;
+  }
   auto loaded = LoadBundle(path);
   if (!loaded.ok()) {
-    std::cerr << "credence " << command << ": " << loaded.status() << "\n";
+    PrintError(command, loaded.status());
     return nullptr;
   }
   auto engine = Engine::Compile(*loaded);
   if (!engine.ok()) {
-    std::cerr << "credence " << command << ": " << engine.status() << "\n";
+    PrintError(command, engine.status());
     return nullptr;
   }
   if (loaded_out != nullptr) *loaded_out = std::move(loaded).value();

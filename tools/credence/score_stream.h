@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -78,6 +79,9 @@ class RecordReader {
   // Parses a raw record of this reader's format.
   InputRecord Parse(RawRecord raw) const;
   std::uint64_t bytes_read() const { return consumed_; }
+  // DATA_LOSS when reading the stream failed (an I/O error, a directory given as stdin):
+  // the records after the failure were lost, not absent. OK otherwise.
+  const Status& status() const { return status_; }
   RecordFormat format() const { return format_; }
 
  private:
@@ -94,6 +98,7 @@ class RecordReader {
   std::size_t next_index_ = 0;
   std::uint64_t consumed_ = 0;
   RequestLimits limits_;
+  Status status_;
 };
 
 // Writes responses and error records in one format.
@@ -178,12 +183,42 @@ Status ScoreStreamSerialized(RecordReader& reader, const Engine& engine,
                              const StreamOptions& options, WireFormat out_format,
                              const std::function<bool(const SerializedRecord&)>& sink);
 
-// Opens `path` ("-" = stdin) for reading. Null with `error` set when it cannot be opened.
-std::unique_ptr<std::istream> OpenInput(const std::string& path, std::string* error);
+// What an input option accepts.
+enum class InputKind {
+  kFile,          // a regular file, a FIFO, or "-" (stdin)
+  kFileOrFolder,  // the same, or a folder (a bundle)
+};
 
-// Loads and compiles a bundle; on failure prints "credence CMD: <status>" and returns null.
+// OK when `path` can be read as the input of `option`: "-" (stdin, unless stdin is a
+// directory), a regular file, a FIFO (a pipe, `<(command)`), and a folder for kFileOrFolder.
+// Anything else is refused before it is read, naming the option, the path and the reason:
+//   INVALID_ARGUMENT "--in data/: is a directory, not a file (give a file, a FIFO or '-' for
+//   stdin)", and the same for a character or block device or a socket (`/dev/zero` would
+//   never end);
+//   NOT_FOUND "--in x.jsonl: cannot open: No such file or directory" (or the system's other
+//   reason: Permission denied, Not a directory, ...).
+Status CheckInput(const std::string& option, const std::string& path,
+                  InputKind kind = InputKind::kFile);
+
+// One input option of a command and its value, for CheckInputs.
+struct InputPath {
+  std::string option;
+  const std::string* path;  // "" when the option was not given: nothing to check
+  InputKind kind = InputKind::kFile;
+};
+
+// CheckInput for every given input; false, after printing "credence COMMAND: message" for the
+// first one that cannot be read, when any cannot.
+bool CheckInputs(std::string_view command, std::initializer_list<InputPath> inputs);
+
+// Opens `path` ("-" = stdin) for reading as the input of `option`, after CheckInput.
+Result<std::unique_ptr<std::istream>> OpenInput(const std::string& option, const std::string& path);
+
+// Checks the path (CheckInput, a file or folder), loads and compiles a bundle; on failure
+// prints "credence CMD: <status>" and returns null. `option` names the path in messages.
 std::shared_ptr<const Engine> LoadEngine(const std::string& command, const std::string& path,
-                                         LoadedBundle* loaded = nullptr);
+                                         LoadedBundle* loaded = nullptr,
+                                         const std::string& option = "--bundle");
 
 }  // namespace credence::cli
 

@@ -77,7 +77,14 @@ std::optional<int> ParseScreenArgs(int argc, char** argv, ScreenArgs& a) {
             &a.no_sync)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  return ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given);
+  if (std::optional<int> exit =
+          ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given)) {
+    return exit;
+  }
+  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
+    return cl.UsageError(same);
+  }
+  return std::nullopt;
 }
 
 // Streams every window of `reader` through the screener and writes the records in order.
@@ -133,19 +140,16 @@ int ScreenCommand(int argc, char** argv) {
     std::cerr << "credence screen: " << pool.status() << "\n";
     return 2;
   }
-  std::string open_error;
-  auto in = OpenInput(args.in, &open_error);
-  if (in == nullptr) {
-    std::cerr << "credence screen: " << open_error << "\n";
+  auto opened = OpenInput("--in", args.in);
+  if (!opened.ok()) {
+    PrintError("screen", opened.status().message());
     return 2;
   }
+  std::unique_ptr<std::istream> in = std::move(opened).value();
   const RecordFormat in_format =
       args.in_format ? *args.in_format : DetectRecordFormat(args.in, *in);
   OutputFile out(args.out);
-  if (!out.ok()) {
-    std::cerr << "credence screen: " << out.error() << "\n";
-    return 2;
-  }
+  if (!Opened("screen", out)) return 2;
   Screener screener(engine, *store);
   RecordReader reader(*in, in_format);
   RecordWriter writer(out.stream(), args.out_format_given.value_or(in_format));

@@ -11,15 +11,16 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "command_line.h"
 #include "commands.h"
+#include "credence/thread_pool.h"
 #include "output.h"
 #include "sim/simulator.h"
 #include "sim/stream.h"
@@ -37,8 +38,9 @@ The generative model is described in docs/simulator.md. Output is a pure functio
 )";
 
 constexpr const char* kEpilog =
-    R"(Prints the number of events and events/s to stderr. Exit status 0 on success, 2 on a
-usage error, 1 on a write error.
+    R"(Prints the number of events and events/s to stderr. --out and --labels are committed
+together: after a failure neither file is left. Exit status 0 on success, 2 on a usage error
+or when an output cannot be written.
 )";
 
 constexpr std::uint64_t kChunk = 256;
@@ -75,8 +77,9 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
             &a.labels)
       .Integer("history-days", "D", "days of history before T, 30 to 3650 (default 730)", 30, 3650,
                &a.options.history_days)
-      .Integer("threads", "N", "generating threads, 1 to 256 (default: all cores)", 1, kMaxThreads,
-               &a.threads)
+      .Threads(
+          "generating threads, 0 to 256 (default 0: all cores); output bytes do not depend on it",
+          &a.threads)
       .Number("risk-shift", "F",
               "multiply the odds of default and of a violation by F, histories unchanged (a "
               "population the models under-predict, for monitoring tests), 0.01 to 100; "
@@ -102,10 +105,18 @@ std::optional<int> ParseSimulateArgs(int argc, char** argv, SimulateArgs& a) {
   }
   a.options.as_of_seconds = as_of.seconds();
   if (Status s = sim::ValidateOptions(a.options); !s.ok()) {
-    return cl.UsageError(std::string(s.message()));
+    // The simulator names its fields; the user gave options.
+    std::string message(s.message());
+    for (auto [field, option] :
+         {std::pair{"as_of", "--as-of"}, {"history_days", "--history-days"}}) {
+      if (message.rfind(field, 0) == 0) message.replace(0, std::strlen(field), option);
+    }
+    return cl.UsageError(message);
   }
-  if (a.threads == 0)
-    a.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (std::string same = SameFileError({{"--out", &a.out}, {"--labels", &a.labels}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
   return std::nullopt;
 }
 
@@ -162,23 +173,16 @@ class RequestEncoder {
   google::protobuf::util::JsonPrintOptions json_;
 };
 
-// Simulates enterprises [first, first + slots.size()) on `threads` threads into `slots`.
-void GenerateChunk(const SimulateArgs& a, const RequestEncoder& encoder, std::uint64_t first,
-                   bool with_labels, std::vector<Slot>& slots) {
-  const auto threads = static_cast<unsigned>(a.threads);
-  auto work = [&](unsigned t) {
-    for (std::uint64_t i = t; i < slots.size(); i += threads) {
-      sim::SimulatedEnterprise e = sim::SimulateEnterprise(a.options, first + i);
-      Slot& slot = slots[i];
-      slot.events = static_cast<std::uint64_t>(e.request.events_size());
-      slot.ok = encoder.Encode(e.request, slot.bytes);
-      if (with_labels) slot.label = sim::LabelsCsvRow(e) + "\n";
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+// Simulates enterprises [first, first + slots.size()) on the pool's threads into `slots`.
+Status GenerateChunk(const SimulateArgs& a, const RequestEncoder& encoder, std::uint64_t first,
+                     bool with_labels, ThreadPool& pool, std::vector<Slot>& slots) {
+  return pool.ParallelFor(slots.size(), [&](std::size_t i) {
+    sim::SimulatedEnterprise e = sim::SimulateEnterprise(a.options, first + i);
+    Slot& slot = slots[i];
+    slot.events = static_cast<std::uint64_t>(e.request.events_size());
+    slot.ok = encoder.Encode(e.request, slot.bytes);
+    if (with_labels) slot.label = sim::LabelsCsvRow(e) + "\n";
+  });
 }
 
 void PrintThroughput(const SimulateArgs& a, std::uint64_t events, double secs) {
@@ -240,19 +244,19 @@ int SimulateCommand(int argc, char** argv) {
   if (std::optional<int> exit = ParseSimulateArgs(argc, argv, a)) return *exit;
   if (a.stream) return WriteStream(a);
   OutputFile out(a.out);
-  if (!out.ok()) {
-    std::cerr << "credence simulate: " << out.error() << "\n";
-    return 1;
-  }
+  if (!Opened("simulate", out)) return 2;
   std::unique_ptr<OutputFile> labels;
   if (!a.labels.empty()) {
-    labels = std::make_unique<OutputFile>(a.labels);
-    if (!labels->ok()) {
-      std::cerr << "credence simulate: " << labels->error() << "\n";
-      return 1;
-    }
+    labels = std::make_unique<OutputFile>(a.labels, "--labels");
+    if (!Opened("simulate", *labels)) return 2;
     labels->stream() << sim::kLabelsHeader << "\n";
   }
+  auto pool = ThreadPool::Create(a.threads);
+  if (!pool.ok()) {
+    PrintError("simulate", pool.status());
+    return 2;
+  }
+  a.threads = (*pool)->size();
   const RequestEncoder encoder(a.format == "pb");
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t events = 0;
@@ -260,20 +264,25 @@ int SimulateCommand(int argc, char** argv) {
   std::vector<Slot> slots;
   for (std::uint64_t first = 0; first < a.enterprises; first += window) {
     slots.assign(std::min<std::uint64_t>(window, a.enterprises - first), Slot{});
-    GenerateChunk(a, encoder, first, labels != nullptr, slots);
+    if (Status done = GenerateChunk(a, encoder, first, labels != nullptr, **pool, slots);
+        !done.ok()) {
+      PrintError("simulate", done);
+      return 1;
+    }
     for (const Slot& s : slots) {
       if (!s.ok) {
-        std::cerr << "credence simulate: could not serialize a request\n";
+        PrintError("simulate", "could not serialize a request");
         return 1;
       }
       out.stream().write(s.bytes.data(), static_cast<std::streamsize>(s.bytes.size()));
       if (labels) labels->stream() << s.label;
       events += s.events;
     }
+    if (!out.ok() || (labels && !labels->ok())) break;  // the commit below reports it
   }
-  if (!out.Commit() || (labels && !labels->Commit())) {
-    std::cerr << "credence simulate: " << (out.ok() ? labels->error() : out.error()) << "\n";
-    return 1;
+  if (std::string error; !CommitAll({&out, labels.get()}, &error)) {
+    PrintError("simulate", error);
+    return 2;
   }
   PrintThroughput(a, events,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -108,12 +108,12 @@ int Stats(StateStore& store) {
 }
 
 int Seed(Screener& screener, const StateArgs& a) {
-  std::string open_error;
-  auto in = OpenInput(a.in, &open_error);
-  if (in == nullptr) {
-    std::cerr << "credence state: " << open_error << "\n";
+  auto opened = OpenInput("--in", a.in);
+  if (!opened.ok()) {
+    PrintError("state", opened.status().message());
     return 2;
   }
+  std::unique_ptr<std::istream> in = std::move(opened).value();
   RecordFormat format = DetectRecordFormat(a.in, *in);
   if (!a.format.empty()) {
     auto f = ParseRecordFormat(a.format);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "printable.h"
+
 namespace credence::cli {
 namespace {
 
@@ -40,15 +42,19 @@ void PrintDistribution(std::ostream& out, const char* title,
 
 PopulationSummary::PopulationSummary(const v1::Bundle& bundle, std::size_t detail_rows)
     : detail_rows_(detail_rows) {
+  // Every text from the bundle and the responses is kept in its printable form (printable.h).
   for (const auto& scale : bundle.grade_scales()) {
     if (scale.id() != bundle.credit().grade_scale()) continue;
-    for (const auto& band : scale.bands()) credit_order_.push_back(band.grade());
+    for (const auto& band : scale.bands()) credit_order_.push_back(Printable(band.grade()));
   }
-  for (const auto& g : bundle.compliance().grades()) compliance_order_.push_back(g.grade());
-  for (const auto& rc : bundle.reason_codes()) reasons_[rc.code()].text = rc.text();
+  for (const auto& g : bundle.compliance().grades()) {
+    compliance_order_.push_back(Printable(g.grade()));
+  }
+  for (const auto& rc : bundle.reason_codes())
+    reasons_[Printable(rc.code())].text = Printable(rc.text());
   for (const auto& rs : bundle.rule_sets()) {
     for (const auto& rule : rs.rules())
-      rule_hits_[rs.id() + "/" + rule.id()].text = rule.description();
+      rule_hits_[Printable(rs.id() + "/" + rule.id())].text = Printable(rule.description());
   }
 }
 
@@ -67,8 +73,8 @@ void PopulationSummary::AddError(std::ostream& out, std::size_t index,
   ++failed_;
   if (printed_errors_ < 20) {
     ++printed_errors_;
-    out << "record " << index << (request_id.empty() ? "" : " (" + request_id + ")")
-        << ": error: " << error.ToString() << "\n";
+    out << "record " << index << (request_id.empty() ? "" : " (" + Printable(request_id) + ")")
+        << ": error: " << Printable(error.ToString()) << "\n";
   }
 }
 
@@ -77,25 +83,25 @@ void PopulationSummary::AddResponse(std::ostream& out, const v1::ScoreResponse& 
   ++scored_;
   events_ += static_cast<std::size_t>(r.ingest().events_used());
   ++outcomes_[OutcomeName(r.decision().outcome())];
-  ++credit_grades_[r.credit().available() ? r.credit().grade() : "n/a"];
-  if (r.compliance().available()) ++compliance_grades_[r.compliance().grade()];
+  ++credit_grades_[r.credit().available() ? Printable(r.credit().grade()) : "n/a"];
+  if (r.compliance().available()) ++compliance_grades_[Printable(r.compliance().grade())];
   if (r.credit().available()) pds_.push_back(r.credit().pd());
   for (const auto& reason : r.reasons()) {
-    Tally& t = reasons_[reason.code()];
+    Tally& t = reasons_[Printable(reason.code())];
     ++t.count;
-    if (t.text.empty()) t.text = reason.text();
+    if (t.text.empty()) t.text = Printable(reason.text());
   }
   for (const auto& h : r.rule_hits()) {
-    Tally& t = rule_hits_[h.rule_set() + "/" + h.rule_id()];
+    Tally& t = rule_hits_[Printable(h.rule_set() + "/" + h.rule_id())];
     ++t.count;
-    if (t.text.empty()) t.text = h.errored() ? "(could not be evaluated)" : h.message();
+    if (t.text.empty()) t.text = h.errored() ? "(could not be evaluated)" : Printable(h.message());
   }
   if (scored_ > detail_rows_) return;
 
   std::string reasons;
   for (const auto& reason : r.reasons()) {
     if (!reasons.empty()) reasons += ", ";
-    reasons += reason.code() + " " + reason.feature();
+    reasons += Printable(reason.code() + " " + reason.feature());
   }
   char pd[32] = "-", score[32] = "-";
   if (r.credit().available()) {
@@ -105,32 +111,32 @@ void PopulationSummary::AddResponse(std::ostream& out, const v1::ScoreResponse& 
   char compliance[64] = "-";
   if (r.compliance().available()) {
     std::snprintf(compliance, sizeof compliance, "%.0f %s", r.compliance().score(),
-                  r.compliance().grade().c_str());
+                  Printable(r.compliance().grade()).c_str());
   }
   char line[1024];
   std::snprintf(line, sizeof line, "%-10s %-18s %7d %8s %6s %-5s %-24s %-8s %s\n",
-                r.request_id().c_str(), r.enterprise_id().c_str(), r.ingest().events_used(), pd,
-                score, r.credit().grade().c_str(), compliance,
-                OutcomeName(r.decision().outcome()).c_str(), reasons.c_str());
+                Printable(r.request_id()).c_str(), Printable(r.enterprise_id()).c_str(),
+                r.ingest().events_used(), pd, score, Printable(r.credit().grade()).c_str(),
+                compliance, OutcomeName(r.decision().outcome()).c_str(), reasons.c_str());
   out << line;
   for (const auto& h : r.rule_hits()) {
-    out << "           rule " << h.rule_set() << "/" << h.rule_id();
+    out << "           rule " << Printable(h.rule_set() + "/" + h.rule_id());
     if (h.errored()) {
-      out << ": could not be evaluated: " << h.error() << "\n";
+      out << ": could not be evaluated: " << Printable(h.error()) << "\n";
       continue;
     }
-    if (!h.reason_code().empty()) out << " [" << h.reason_code() << "]";
-    if (!h.message().empty()) out << ": " << h.message();
+    if (!h.reason_code().empty()) out << " [" << Printable(h.reason_code()) << "]";
+    if (!h.message().empty()) out << ": " << Printable(h.message());
     if (h.outcome() != v1::OUTCOME_UNSPECIFIED) out << " -> " << OutcomeName(h.outcome());
-    if (!h.grade_cap().empty()) out << " (caps compliance at " << h.grade_cap() << ")";
+    if (!h.grade_cap().empty()) out << " (caps compliance at " << Printable(h.grade_cap()) << ")";
     out << "\n";
   }
-  out << "           decided by " << r.decision().source() << "\n";
+  out << "           decided by " << Printable(r.decision().source()) << "\n";
   if (r.ingest().events_after_as_of() > 0 || r.ingest().duplicates_dropped() > 0) {
     out << "           note: " << r.ingest().events_after_as_of() << " events after as_of ignored, "
         << r.ingest().duplicates_dropped() << " duplicate events dropped\n";
   }
-  for (const auto& w : r.warnings()) out << "           warning: " << w << "\n";
+  for (const auto& w : r.warnings()) out << "           warning: " << Printable(w) << "\n";
 }
 
 void PopulationSummary::PrintTotals(std::ostream& out, const BundleInfo& info, double seconds,
@@ -183,7 +189,7 @@ void PopulationSummary::PrintTotals(std::ostream& out, const BundleInfo& info, d
                   static_cast<double>(records_) / seconds, static_cast<double>(events_) / seconds);
     out << line;
   }
-  out << "bundle: " << info.name << " " << info.version << " " << info.digest << "\n";
+  out << "bundle: " << Printable(info.name + " " + info.version + " " + info.digest) << "\n";
 }
 
 }  // namespace credence::cli

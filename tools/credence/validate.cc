@@ -1,8 +1,10 @@
 // credence validate: compiles a bundle and prints its diagnostics like a compiler.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command_line.h"
@@ -11,6 +13,8 @@
 #include "credence/engine.h"
 #include "lint/bundle_lint.h"
 #include "lint/governance_lint.h"
+#include "printable.h"
+#include "score_stream.h"
 
 namespace credence::cli {
 namespace {
@@ -34,14 +38,26 @@ constexpr const char* kEpilog =
 2 on a usage error.
 )";
 
-// The `line`-th line (1-based) of `path`, or "".
+// The `line`-th line (1-based) of `path` without its line end, or "".
 std::string SourceLine(const std::string& path, int line) {
   std::ifstream f(path);
   std::string text;
   for (int i = 1; std::getline(f, text); ++i) {
-    if (i == line) return text;
+    if (i != line) continue;
+    if (!text.empty() && text.back() == '\r') text.pop_back();  // a CRLF line end
+    return text;
   }
   return {};
+}
+
+// The byte offset in `text` of its `column`-th character (1-based, in code points).
+std::size_t ByteOfColumn(std::string_view text, int column) {
+  std::size_t i = 0;
+  for (int c = 1; c < column && i < text.size(); ++c) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
 }
 
 void PrintDiagnostic(const Issue& issue) {
@@ -50,27 +66,26 @@ void PrintDiagnostic(const Issue& issue) {
   const char* severity = issue.severity == Issue::Severity::kError ? "error" : "warning";
   std::string prefix;
   if (where != nullptr && !where->file.empty()) {
-    prefix = where->file;
+    prefix = Printable(where->file);
     if (where->line > 0) prefix += ":" + std::to_string(where->line);
     if (where->column > 0) prefix += ":" + std::to_string(where->column);
     prefix += ": ";
   }
-  std::cerr << prefix << severity << ": " << s.message();
-  if (where != nullptr && !where->field_path.empty()) std::cerr << " [" << where->field_path << "]";
+  std::cerr << prefix << severity << ": " << PrintableMessage(s.message());
+  if (where != nullptr && !where->field_path.empty()) {
+    std::cerr << " [" << Printable(where->field_path) << "]";
+  }
   std::cerr << " (" << StatusCodeName(s.code()) << ")\n";
   if (where != nullptr && where->line > 0) {
     const std::string text = SourceLine(where->file, where->line);
     if (!text.empty()) {
-      // A huge line (a 100 KB expression) is shown as a window around the column.
+      // A huge line (a 100 KB expression) is shown as a window around the column, made
+      // printable (no terminal escapes from a bundle), the caret under the same character.
       const core::LineExcerpt shown = core::ExcerptAround(text, where->column);
-      std::cerr << "  " << shown.text << "\n  ";
-      int column = 1;
-      for (std::size_t i = 0; i < shown.text.size() && column < shown.caret_column; ++i) {
-        if ((static_cast<unsigned char>(shown.text[i]) & 0xC0) == 0x80) continue;
-        std::cerr << (shown.text[i] == '\t' ? '\t' : ' ');
-        ++column;
-      }
-      std::cerr << "^\n";
+      const std::string_view before =
+          std::string_view(shown.text).substr(0, ByteOfColumn(shown.text, shown.caret_column));
+      std::cerr << "  " << Printable(shown.text) << "\n  "
+                << std::string(PrintableWidth(before), ' ') << "^\n";
     }
   }
 }
@@ -85,6 +100,10 @@ int ValidateCommand(int argc, char** argv) {
       .Positionals("BUNDLE", 1, 1, &bundle)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return *exit;
+  if (Status s = CheckInput("BUNDLE", bundle[0], InputKind::kFileOrFolder); !s.ok()) {
+    PrintDiagnostic({Issue::Severity::kError, s});
+    return 1;
+  }
   auto loaded = LoadBundle(bundle[0]);
   if (!loaded.ok()) {
     PrintDiagnostic({Issue::Severity::kError, loaded.status()});
@@ -117,8 +136,8 @@ int ValidateCommand(int argc, char** argv) {
   }
   if (engine.ok()) {
     const BundleInfo& info = (*engine)->info();
-    std::cout << info.name << " " << info.version << ": " << info.feature_names.size()
-              << " features; " << info.digest << "\n";
+    std::cout << Printable(info.name + " " + info.version) << ": " << info.feature_names.size()
+              << " features; " << Printable(info.digest) << "\n";
   }
   std::cout << errors << " error(s), " << warnings << " warning(s)\n";
   return errors == 0 && (warnings == 0 || !werror) ? 0 : 1;
