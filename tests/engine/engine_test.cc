@@ -443,7 +443,7 @@ TEST(EngineHandleTest, HotSwapWhileScoring) {
   EXPECT_GE(scored.load(), 300);
 }
 
-TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.1.0"); }
+TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.2.0"); }
 
 }  // namespace
 }  // namespace credence
