@@ -599,7 +599,7 @@ TEST(LimitPolicyTest, ExpressionLimitsAndTheCap) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("must be a number")));
 }
 
-TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.1.0"); }
+TEST(VersionTest, MatchesHeader) { EXPECT_EQ(Version(), "0.2.0"); }
 
 }  // namespace
 }  // namespace credence

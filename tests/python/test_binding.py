@@ -22,7 +22,7 @@ class LoadTest(unittest.TestCase):
         self.assertEqual(engine.name, "starter")
         self.assertRegex(engine.digest, r"^sha256:[0-9a-f]{64}$")
         self.assertTrue(engine.feature_names)
-        self.assertEqual(credence.version(), "0.1.0")
+        self.assertEqual(credence.version(), "0.2.0")
 
     def test_missing_bundle_raises_not_found(self):
         with self.assertRaises(credence.Error) as ctx:

@@ -212,7 +212,7 @@ TEST(CliTest, UsageErrors) {
   CliRun help = Cli("score --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: credence score"));
-  EXPECT_THAT(Cli("version").out, HasSubstr("credence 0.1.0"));
+  EXPECT_THAT(Cli("version").out, HasSubstr("credence 0.2.0"));
   // `version` parses its command line like every command: an extra word is a usage error.
   CliRun extra = Cli("version now", true);
   EXPECT_EQ(extra.exit_code, 2);
