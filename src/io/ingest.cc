@@ -302,9 +302,11 @@ const FxTable::Rate* FxTable::Find(std::string_view currency) const {
   return it == rates_.end() ? nullptr : &it->second;
 }
 
-Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& bundle_fx,
-                               const RequestLimits& limits) {
-  IngestedRequest out;
+namespace {
+
+// The request-level fields: request_id, as_of, the enterprise and its registration time.
+Status IngestRequestFields(const v1::ScoreRequest& request, const RequestLimits& limits,
+                           IngestedRequest* out) {
   if (request.request_id().size() > 256) {
     return OutOfRangeError("request_id longer than 256 bytes", {.field_path = "request_id"});
   }
@@ -313,12 +315,176 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
     return InvalidArgumentError("as_of is required: the point in time the score is for",
                                 {.field_path = "as_of"});
   }
-  CREDENCE_ASSIGN_OR_RETURN(out.as_of, ToTime(request.as_of(), FieldRef{"as_of"}, -1));
+  CREDENCE_ASSIGN_OR_RETURN(out->as_of, ToTime(request.as_of(), FieldRef{"as_of"}, -1));
   CREDENCE_RETURN_IF_ERROR(ValidateEnterprise(request, limits));
   if (request.enterprise().has_registered_at()) {
-    CREDENCE_ASSIGN_OR_RETURN(out.registered_at, ToTime(request.enterprise().registered_at(),
-                                                        FieldRef{"enterprise.registered_at"}, -1));
+    CREDENCE_ASSIGN_OR_RETURN(out->registered_at, ToTime(request.enterprise().registered_at(),
+                                                         FieldRef{"enterprise.registered_at"}, -1));
   }
+  return OkStatus();
+}
+
+// Room for `n` events in every column; opens the attribute offsets.
+void ReserveColumns(std::size_t n, EventTable* raw) {
+  raw->time.reserve(n);
+  raw->id.reserve(n);
+  raw->reference_id.reserve(n);
+  raw->amount.reserve(n);
+  raw->amount_minor.reserve(n);
+  for (auto* col : {&raw->kind, &raw->custom_kind, &raw->counterparty, &raw->destination_country,
+                    &raw->origin_country, &raw->channel, &raw->status, &raw->input_index}) {
+    col->reserve(n);
+  }
+  raw->attr_begin.reserve(n + 1);
+  raw->attr_begin.push_back(0);
+  raw->strings.Reserve(64);
+}
+
+// Validates event `i` (strings, id, time, kind, amount, attributes) and returns its time;
+// `*minor` is its amount in minor units of the base currency (0 without an amount).
+Result<core::TimeNs> ValidateEvent(const v1::Event& e, int i, const FxTable& fx,
+                                   const RequestLimits& limits, std::int64_t* minor) {
+  const FieldRef p{"events", i};
+  for (auto [value, name] : {std::pair{&e.id(), "id"},
+                             {&e.custom_kind(), "custom_kind"},
+                             {&e.counterparty(), "counterparty"},
+                             {&e.destination_country(), "destination_country"},
+                             {&e.origin_country(), "origin_country"},
+                             {&e.channel(), "channel"},
+                             {&e.status(), "status"},
+                             {&e.reference_id(), "reference_id"}}) {
+    CREDENCE_RETURN_IF_ERROR(CheckString(*value, p.Field(name), i, limits));
+  }
+  if (e.id().empty()) {
+    return InvalidArgumentError("event id is required",
+                                {.field_path = p.Field("id").str(), .event_index = i});
+  }
+  if (!e.has_time()) {
+    return InvalidArgumentError("event time is required",
+                                {.field_path = p.Field("time").str(), .event_index = i});
+  }
+  CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ToTime(e.time(), p.Field("time"), i));
+  if (e.kind() == v1::EVENT_KIND_UNSPECIFIED || !v1::EventKind_IsValid(e.kind())) {
+    return InvalidArgumentError("event kind is required and must be a known EventKind (got " +
+                                    std::to_string(static_cast<int>(e.kind())) + ")",
+                                {.field_path = p.Field("kind").str(), .event_index = i});
+  }
+  if ((e.kind() == v1::EVENT_KIND_CUSTOM) == e.custom_kind().empty()) {
+    return InvalidArgumentError("custom_kind must be set exactly when kind is EVENT_KIND_CUSTOM",
+                                {.field_path = p.Field("custom_kind").str(), .event_index = i});
+  }
+  *minor = 0;
+  if (e.has_amount()) {
+    CREDENCE_ASSIGN_OR_RETURN(*minor, ToBase(e.amount(), fx, p.Field("amount"), i));
+  }
+  CREDENCE_RETURN_IF_ERROR(CheckAttributes(e.attributes(), p.Field("attributes"), i, limits));
+  return t;
+}
+
+// Appends validated event `i` (at time `t`, `minor` units of the base currency) to `raw`.
+Status AppendEvent(const v1::Event& e, int i, core::TimeNs t, std::int64_t minor, const FxTable& fx,
+                   EventTable* raw) {
+  raw->time.push_back(t);
+  raw->kind.push_back(static_cast<std::int32_t>(e.kind()));
+  raw->custom_kind.push_back(raw->strings.Intern(e.custom_kind()));
+  raw->id.push_back(e.id());
+  raw->amount_minor.push_back(minor);
+  raw->amount.push_back(e.has_amount() ? MinorToMajor(minor, fx.base_exponent()) : std::nan(""));
+  raw->counterparty.push_back(raw->strings.Intern(e.counterparty()));
+  raw->destination_country.push_back(raw->strings.Intern(e.destination_country()));
+  raw->origin_country.push_back(raw->strings.Intern(e.origin_country()));
+  raw->channel.push_back(raw->strings.Intern(e.channel()));
+  raw->status.push_back(raw->strings.Intern(e.status()));
+  raw->reference_id.push_back(e.reference_id());
+  raw->input_index.push_back(i);
+  if (!e.attributes().empty()) {
+    const FieldRef p{"events", i};
+    CREDENCE_RETURN_IF_ERROR(AddAttributes(e.attributes(), fx, p.Field("attributes"), i, *raw));
+  }
+  raw->attr_begin.push_back(static_cast<std::uint32_t>(raw->attributes.size()));
+  return OkStatus();
+}
+
+// The events kept in request order, and what was left out of them.
+struct CollectedEvents {
+  EventTable raw;
+  std::set<std::string> duplicate_ids;
+  int after_as_of = 0;
+  int dropped = 0;
+  bool sorted = true;  // raw is already in time order
+};
+
+// One pass in request order (sequential memory access): validate each event and append it
+// to an unsorted table, leaving out events after `as_of` and repeated ids.
+Status CollectEvents(const v1::ScoreRequest& request, const FxTable& fx,
+                     const RequestLimits& limits, core::TimeNs as_of, CollectedEvents* out) {
+  const int n = request.events_size();
+  EventTable& raw = out->raw;
+  ReserveColumns(static_cast<std::size_t>(n), &raw);
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(static_cast<std::size_t>(n) * 2);
+  for (int i = 0; i < n; ++i) {
+    const v1::Event& e = request.events(i);
+    std::int64_t minor = 0;
+    CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ValidateEvent(e, i, fx, limits, &minor));
+    if (t > as_of) {
+      ++out->after_as_of;
+      continue;
+    }
+    if (!ids.insert(e.id()).second) {
+      out->duplicate_ids.insert(e.id());
+      ++out->dropped;
+      continue;
+    }
+    if (!raw.time.empty() && t < raw.time.back()) out->sorted = false;
+    CREDENCE_RETURN_IF_ERROR(AppendEvent(e, i, t, minor, fx, &raw));
+  }
+  return OkStatus();
+}
+
+// Fills the empty `table` with the rows of `raw` sorted by time; ties keep request order
+// (the position breaks them, so the order is total and std::sort is deterministic).
+void GatherByTime(EventTable* raw, EventTable* table) {
+  const std::size_t m = raw->size();
+  std::vector<std::pair<core::TimeNs, std::uint32_t>> order(m);
+  for (std::size_t k = 0; k < m; ++k) order[k] = {raw->time[k], static_cast<std::uint32_t>(k)};
+  std::sort(order.begin(), order.end());
+  auto gather = [&](auto& dst, const auto& src) {
+    dst.resize(m);
+    for (std::size_t k = 0; k < m; ++k) dst[k] = src[order[k].second];
+  };
+  gather(table->time, raw->time);
+  gather(table->kind, raw->kind);
+  gather(table->custom_kind, raw->custom_kind);
+  gather(table->id, raw->id);
+  gather(table->reference_id, raw->reference_id);
+  gather(table->amount_minor, raw->amount_minor);
+  gather(table->amount, raw->amount);
+  gather(table->counterparty, raw->counterparty);
+  gather(table->destination_country, raw->destination_country);
+  gather(table->origin_country, raw->origin_country);
+  gather(table->channel, raw->channel);
+  gather(table->status, raw->status);
+  gather(table->input_index, raw->input_index);
+  table->attr_begin.reserve(m + 1);
+  table->attr_begin.push_back(0);
+  table->attributes.reserve(raw->attributes.size());
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint32_t src = order[k].second;
+    table->attributes.insert(table->attributes.end(),
+                             raw->attributes.begin() + raw->attr_begin[src],
+                             raw->attributes.begin() + raw->attr_begin[src + 1]);
+    table->attr_begin.push_back(static_cast<std::uint32_t>(table->attributes.size()));
+  }
+  table->strings = std::move(raw->strings);
+}
+
+}  // namespace
+
+Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& bundle_fx,
+                               const RequestLimits& limits) {
+  IngestedRequest out;
+  CREDENCE_RETURN_IF_ERROR(IngestRequestFields(request, limits, &out));
   const FxTable* fx = &bundle_fx;
   std::optional<FxTable> merged;
   if (request.fx_rates_size() > 0) {
@@ -333,139 +499,21 @@ Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& b
                                std::to_string(limits.max_events),
                            {.field_path = "events"});
   }
-
-  // One pass in request order (sequential memory access): validate each event and append it
-  // to an unsorted table. Then sort a permutation by time and gather the columns.
-  EventTable raw;
-  const auto reserve = static_cast<std::size_t>(n);
-  raw.time.reserve(reserve);
-  raw.id.reserve(reserve);
-  raw.reference_id.reserve(reserve);
-  raw.amount.reserve(reserve);
-  raw.amount_minor.reserve(reserve);
-  for (auto* col : {&raw.kind, &raw.custom_kind, &raw.counterparty, &raw.destination_country,
-                    &raw.origin_country, &raw.channel, &raw.status, &raw.input_index}) {
-    col->reserve(reserve);
-  }
-  raw.attr_begin.reserve(reserve + 1);
-  raw.attr_begin.push_back(0);
-  raw.strings.Reserve(64);
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(reserve * 2);
-  std::set<std::string> duplicate_ids;
-  int after_as_of = 0;
-  int dropped = 0;
-  bool sorted = true;
-  for (int i = 0; i < n; ++i) {
-    const v1::Event& e = request.events(i);
-    const FieldRef p{"events", i};
-    for (auto [value, name] : {std::pair{&e.id(), "id"},
-                               {&e.custom_kind(), "custom_kind"},
-                               {&e.counterparty(), "counterparty"},
-                               {&e.destination_country(), "destination_country"},
-                               {&e.origin_country(), "origin_country"},
-                               {&e.channel(), "channel"},
-                               {&e.status(), "status"},
-                               {&e.reference_id(), "reference_id"}}) {
-      CREDENCE_RETURN_IF_ERROR(CheckString(*value, p.Field(name), i, limits));
-    }
-    if (e.id().empty()) {
-      return InvalidArgumentError("event id is required",
-                                  {.field_path = p.Field("id").str(), .event_index = i});
-    }
-    if (!e.has_time()) {
-      return InvalidArgumentError("event time is required",
-                                  {.field_path = p.Field("time").str(), .event_index = i});
-    }
-    CREDENCE_ASSIGN_OR_RETURN(core::TimeNs t, ToTime(e.time(), p.Field("time"), i));
-    if (e.kind() == v1::EVENT_KIND_UNSPECIFIED || !v1::EventKind_IsValid(e.kind())) {
-      return InvalidArgumentError("event kind is required and must be a known EventKind (got " +
-                                      std::to_string(static_cast<int>(e.kind())) + ")",
-                                  {.field_path = p.Field("kind").str(), .event_index = i});
-    }
-    if ((e.kind() == v1::EVENT_KIND_CUSTOM) == e.custom_kind().empty()) {
-      return InvalidArgumentError("custom_kind must be set exactly when kind is EVENT_KIND_CUSTOM",
-                                  {.field_path = p.Field("custom_kind").str(), .event_index = i});
-    }
-    std::int64_t minor = 0;
-    if (e.has_amount()) {
-      CREDENCE_ASSIGN_OR_RETURN(minor, ToBase(e.amount(), *fx, p.Field("amount"), i));
-    }
-    CREDENCE_RETURN_IF_ERROR(CheckAttributes(e.attributes(), p.Field("attributes"), i, limits));
-    if (t > out.as_of) {
-      ++after_as_of;
-      continue;
-    }
-    if (!ids.insert(e.id()).second) {
-      duplicate_ids.insert(e.id());
-      ++dropped;
-      continue;
-    }
-    if (!raw.time.empty() && t < raw.time.back()) sorted = false;
-    raw.time.push_back(t);
-    raw.kind.push_back(static_cast<std::int32_t>(e.kind()));
-    raw.custom_kind.push_back(raw.strings.Intern(e.custom_kind()));
-    raw.id.push_back(e.id());
-    raw.amount_minor.push_back(minor);
-    raw.amount.push_back(e.has_amount() ? MinorToMajor(minor, fx->base_exponent()) : std::nan(""));
-    raw.counterparty.push_back(raw.strings.Intern(e.counterparty()));
-    raw.destination_country.push_back(raw.strings.Intern(e.destination_country()));
-    raw.origin_country.push_back(raw.strings.Intern(e.origin_country()));
-    raw.channel.push_back(raw.strings.Intern(e.channel()));
-    raw.status.push_back(raw.strings.Intern(e.status()));
-    raw.reference_id.push_back(e.reference_id());
-    raw.input_index.push_back(i);
-    if (!e.attributes().empty()) {
-      CREDENCE_RETURN_IF_ERROR(AddAttributes(e.attributes(), *fx, p.Field("attributes"), i, raw));
-    }
-    raw.attr_begin.push_back(static_cast<std::uint32_t>(raw.attributes.size()));
-  }
-  const std::size_t m = raw.size();
-
-  if (sorted) {
-    out.events = std::move(raw);
+  CollectedEvents events;
+  CREDENCE_RETURN_IF_ERROR(CollectEvents(request, *fx, limits, out.as_of, &events));
+  const std::size_t m = events.raw.size();
+  if (events.sorted) {
+    out.events = std::move(events.raw);
   } else {
-    // Sort by time; ties keep request order (the position breaks them, so the order is
-    // total and std::sort is deterministic).
-    std::vector<std::pair<core::TimeNs, std::uint32_t>> order(m);
-    for (std::size_t k = 0; k < m; ++k) order[k] = {raw.time[k], static_cast<std::uint32_t>(k)};
-    std::sort(order.begin(), order.end());
-    EventTable& table = out.events;
-    auto gather = [&](auto& dst, const auto& src) {
-      dst.resize(m);
-      for (std::size_t k = 0; k < m; ++k) dst[k] = src[order[k].second];
-    };
-    gather(table.time, raw.time);
-    gather(table.kind, raw.kind);
-    gather(table.custom_kind, raw.custom_kind);
-    gather(table.id, raw.id);
-    gather(table.reference_id, raw.reference_id);
-    gather(table.amount_minor, raw.amount_minor);
-    gather(table.amount, raw.amount);
-    gather(table.counterparty, raw.counterparty);
-    gather(table.destination_country, raw.destination_country);
-    gather(table.origin_country, raw.origin_country);
-    gather(table.channel, raw.channel);
-    gather(table.status, raw.status);
-    gather(table.input_index, raw.input_index);
-    table.attr_begin.reserve(m + 1);
-    table.attr_begin.push_back(0);
-    table.attributes.reserve(raw.attributes.size());
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::uint32_t src = order[k].second;
-      table.attributes.insert(table.attributes.end(), raw.attributes.begin() + raw.attr_begin[src],
-                              raw.attributes.begin() + raw.attr_begin[src + 1]);
-      table.attr_begin.push_back(static_cast<std::uint32_t>(table.attributes.size()));
-    }
-    table.strings = std::move(raw.strings);
+    GatherByTime(&events.raw, &out.events);
   }
 
   v1::IngestSummary& s = out.summary;
   s.set_events_received(n);
   s.set_events_used(static_cast<int>(m));
-  s.set_events_after_as_of(after_as_of);
-  s.set_duplicates_dropped(dropped);
-  for (const std::string& id : duplicate_ids) s.add_duplicate_event_ids(id);
+  s.set_events_after_as_of(events.after_as_of);
+  s.set_duplicates_dropped(events.dropped);
+  for (const std::string& id : events.duplicate_ids) s.add_duplicate_event_ids(id);
   return out;
 }
 

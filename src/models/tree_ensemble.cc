@@ -51,8 +51,10 @@ Status ValidateOptions(const TreeLoadOptions& options) {
   return OkStatus();
 }
 
-Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoadOptions& options) {
-  CREDENCE_RETURN_IF_ERROR(ValidateOptions(options));
+namespace {
+
+// The model-wide checks, before any tree is read.
+Status CheckEnsembleHeader(const EnsembleSpec& spec, const TreeLoadOptions& options) {
   const std::string& fmt = spec.format;
   if (spec.num_features == 0) {
     return InvalidArgumentError(fmt + ": the model declares no features");
@@ -73,188 +75,88 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
                                 " feature names for " + std::to_string(spec.num_features) +
                                 " features");
   }
+  return OkStatus();
+}
 
-  TreeEnsemble e;
-  const auto nf = static_cast<std::uint32_t>(spec.num_features);
-  const std::uint32_t const_column = 2 * nf;  // always -inf
-  e.roots_.reserve(spec.trees.size());
-  e.depths_.reserve(spec.trees.size());
+Status TotalNodesError(const TreeLoadOptions& options, const SourceLocation& where) {
+  return OutOfRangeError("the model has more than max_total_nodes " +
+                             std::to_string(options.max_total_nodes) + " nodes",
+                         where);
+}
 
-  struct Item {
-    std::int64_t spec_node;
-    std::uint32_t slot;
-    int depth;
-  };
-  std::vector<Item> queue;
+// Tree `t` as a whole: not empty, within max_nodes_per_tree, parallel arrays of one length,
+// and room for its root after the `compiled_nodes` already compiled.
+Status CheckTreeShape(const EnsembleSpec& spec, std::size_t t, const TreeLoadOptions& options,
+                      std::size_t compiled_nodes, const SourceLocation& where) {
+  const TreeSpec& tree = spec.trees[t];
+  const std::size_t n = tree.left.size();
+  if (n == 0) return InvalidArgumentError("tree " + std::to_string(t) + " has no nodes", where);
+  if (n > options.max_nodes_per_tree) {
+    return OutOfRangeError("tree " + std::to_string(t) + " has " + std::to_string(n) +
+                               " nodes, more than max_nodes_per_tree " +
+                               std::to_string(options.max_nodes_per_tree),
+                           where);
+  }
+  if (tree.right.size() != n || tree.feature.size() != n || tree.threshold.size() != n ||
+      tree.default_left.size() != n || tree.kind.size() != n || tree.leaf_value.size() != n ||
+      (spec.has_covers && tree.cover.size() != n)) {
+    return InternalError("tree " + std::to_string(t) + ": inconsistent node arrays", where);
+  }
+  if (compiled_nodes + 1 > options.max_total_nodes) return TotalNodesError(options, where);
+  return OkStatus();
+}
+
+// The children and feature of internal node `s` of tree `t` are within range.
+Status CheckSplitIndices(const EnsembleSpec& spec, std::size_t t, std::int64_t s,
+                         const SourceLocation& where) {
+  const TreeSpec& tree = spec.trees[t];
+  const std::size_t n = tree.left.size();
+  const auto su = static_cast<std::size_t>(s);
+  const std::int64_t l = tree.left[su];
+  const std::int64_t r = tree.right[su];
+  const auto n_signed = static_cast<std::int64_t>(n);
+  if (l >= n_signed || r < 0 || r >= n_signed) {
+    return InvalidArgumentError(TreeNodeName(t, s) + ": child index " +
+                                    std::to_string(l >= n_signed ? l : r) + " out of range [0, " +
+                                    std::to_string(n) + ")",
+                                where);
+  }
+  const std::int64_t f = tree.feature[su];
+  if (f < 0 || static_cast<std::uint64_t>(f) >= spec.num_features) {
+    return InvalidArgumentError(TreeNodeName(t, s) + ": feature index " + std::to_string(f) +
+                                    " is not below the " + std::to_string(spec.num_features) +
+                                    " declared features",
+                                where);
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+// A spec node waiting in the breadth-first queue for its compiled slot.
+struct TreeEnsembleBuilder::QueuedNode {
+  std::int64_t spec_node;
+  std::uint32_t slot;
+  int depth;
+};
+
+// Work buffers reused across the trees of one Build.
+struct TreeEnsembleBuilder::Scratch {
+  std::vector<QueuedNode> queue;
   std::vector<std::uint8_t> seen;
   std::vector<double> mean;
+};
 
+Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoadOptions& options) {
+  CREDENCE_RETURN_IF_ERROR(ValidateOptions(options));
+  CREDENCE_RETURN_IF_ERROR(CheckEnsembleHeader(spec, options));
+  TreeEnsemble e;
+  e.roots_.reserve(spec.trees.size());
+  e.depths_.reserve(spec.trees.size());
+  Scratch scratch;
   for (std::size_t t = 0; t < spec.trees.size(); ++t) {
-    const TreeSpec& tree = spec.trees[t];
-    const std::size_t n = tree.left.size();
-    const SourceLocation where{.field_path = TreePath(fmt, t)};
-    if (n == 0) return InvalidArgumentError("tree " + std::to_string(t) + " has no nodes", where);
-    if (n > options.max_nodes_per_tree) {
-      return OutOfRangeError("tree " + std::to_string(t) + " has " + std::to_string(n) +
-                                 " nodes, more than max_nodes_per_tree " +
-                                 std::to_string(options.max_nodes_per_tree),
-                             where);
-    }
-    if (tree.right.size() != n || tree.feature.size() != n || tree.threshold.size() != n ||
-        tree.default_left.size() != n || tree.kind.size() != n || tree.leaf_value.size() != n ||
-        (spec.has_covers && tree.cover.size() != n)) {
-      return InternalError("tree " + std::to_string(t) + ": inconsistent node arrays", where);
-    }
-    if (e.nodes_.size() + 1 > options.max_total_nodes) {
-      return OutOfRangeError("the model has more than max_total_nodes " +
-                                 std::to_string(options.max_total_nodes) + " nodes",
-                             where);
-    }
-    seen.assign(n, 0);
-    queue.clear();
-    const auto root = static_cast<std::uint32_t>(e.nodes_.size());
-    e.nodes_.push_back({});
-    e.info_.push_back({});
-    if (spec.has_covers) e.covers_.push_back(0.0);
-    queue.push_back({0, root, 0});
-    int tree_depth = 0;
-    // Breadth-first: slots are handed out in queue order, so both children of a node are
-    // adjacent and every parent precedes its children.
-    for (std::size_t head = 0; head < queue.size(); ++head) {
-      const Item item = queue[head];
-      const std::int64_t s = item.spec_node;
-      const auto su = static_cast<std::size_t>(s);
-      if (seen[su]) {
-        return InvalidArgumentError(
-            TreeNodeName(t, s) + " is reached twice (a cycle or a shared child)", where);
-      }
-      seen[su] = 1;
-      if (item.depth > options.max_depth) {
-        return OutOfRangeError(TreeNodeName(t, s) + " is at depth " + std::to_string(item.depth) +
-                                   ", deeper than max_depth " + std::to_string(options.max_depth),
-                               where);
-      }
-      tree_depth = std::max(tree_depth, item.depth);
-      if (spec.has_covers) {
-        const double c = tree.cover[su];
-        if (!std::isfinite(c) || c < 0) {
-          return InvalidArgumentError(TreeNodeName(t, s) + ": cover is negative or not finite",
-                                      where);
-        }
-        e.covers_[item.slot] = c;
-      }
-      if (tree.left[su] < 0) {
-        if (tree.right[su] >= 0) {
-          return InvalidArgumentError(TreeNodeName(t, s) + " has a right child but no left child",
-                                      where);
-        }
-        const double v = tree.leaf_value[su];
-        if (!std::isfinite(v)) {
-          return InvalidArgumentError(TreeNodeName(t, s) + ": leaf value is not finite", where);
-        }
-        e.nodes_[item.slot] = {v, const_column, item.slot};
-        e.info_[item.slot] = {0, TreeEnsemble::kLeaf, false, false};
-        continue;
-      }
-      const std::int64_t l = tree.left[su];
-      const std::int64_t r = tree.right[su];
-      const auto n_signed = static_cast<std::int64_t>(n);
-      if (l >= n_signed || r < 0 || r >= n_signed) {
-        return InvalidArgumentError(TreeNodeName(t, s) + ": child index " +
-                                        std::to_string(l >= n_signed ? l : r) +
-                                        " out of range [0, " + std::to_string(n) + ")",
-                                    where);
-      }
-      const std::int64_t f = tree.feature[su];
-      if (f < 0 || static_cast<std::uint64_t>(f) >= spec.num_features) {
-        return InvalidArgumentError(TreeNodeName(t, s) + ": feature index " + std::to_string(f) +
-                                        " is not below the " + std::to_string(spec.num_features) +
-                                        " declared features",
-                                    where);
-      }
-      if (e.nodes_.size() + 2 > options.max_total_nodes) {
-        return OutOfRangeError("the model has more than max_total_nodes " +
-                                   std::to_string(options.max_total_nodes) + " nodes",
-                               where);
-      }
-      const auto fu = static_cast<std::uint32_t>(f);
-      const bool default_left = tree.default_left[su] != 0;
-      const double threshold = tree.threshold[su];
-      const auto first = static_cast<std::uint32_t>(e.nodes_.size());
-      bool swapped = false;
-      TreeEnsemble::Node node{threshold, fu, first};
-      TreeEnsemble::Kind kind = TreeEnsemble::kSimple;
-      switch (tree.kind[su]) {
-        case SplitKind::kNumeric:
-          if (!std::isfinite(threshold)) {
-            return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
-          }
-          if (!default_left) {
-            swapped = true;
-            node.column = nf + fu;
-            node.threshold = -std::nextafter(threshold, -std::numeric_limits<double>::infinity());
-          }
-          break;
-        case SplitKind::kNumericZeroMissing:
-          if (!std::isfinite(threshold)) {
-            return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
-          }
-          kind = TreeEnsemble::kZeroMissing;
-          e.has_complex_ = true;
-          break;
-        case SplitKind::kCategorical: {
-          const std::uint32_t b = tree.cat_begin[su];
-          const std::uint32_t end = tree.cat_end[su];
-          if (b > end || end > spec.cat_words.size()) {
-            return InvalidArgumentError(TreeNodeName(t, s) + ": categorical bitset range [" +
-                                            std::to_string(b) + ", " + std::to_string(end) +
-                                            ") is out of range",
-                                        where);
-          }
-          kind = TreeEnsemble::kCategorical;
-          e.has_complex_ = true;
-          e.cat_ranges_.push_back({item.slot, {b, end}});
-          node.threshold = 0.0;
-          break;
-        }
-      }
-      e.nodes_[item.slot] = node;
-      e.info_[item.slot] = {fu, kind, default_left, swapped};
-      e.nodes_.push_back({});
-      e.nodes_.push_back({});
-      e.info_.push_back({});
-      e.info_.push_back({});
-      if (spec.has_covers) {
-        e.covers_.push_back(0.0);
-        e.covers_.push_back(0.0);
-      }
-      queue.push_back({swapped ? r : l, first, item.depth + 1});
-      queue.push_back({swapped ? l : r, first + 1, item.depth + 1});
-    }
-    e.roots_.push_back(root);
-    e.depths_.push_back(static_cast<std::uint8_t>(tree_depth));
-    e.max_depth_ = std::max(e.max_depth_, tree_depth);
-    // Expected value under the covers, bottom-up (children follow their parent).
-    double expected = 0.0;
-    if (spec.has_covers) {
-      const std::size_t last = e.nodes_.size();
-      mean.assign(last - root, 0.0);
-      for (std::size_t i = last; i-- > root;) {
-        const TreeEnsemble::Node& nd = e.nodes_[i];
-        if (e.info_[i].kind == TreeEnsemble::kLeaf) {
-          mean[i - root] = nd.threshold;
-          continue;
-        }
-        const std::size_t a = nd.first;
-        const double ca = e.covers_[a], cb = e.covers_[a + 1], c = e.covers_[i];
-        mean[i - root] = c > 0 ? (mean[a - root] * ca + mean[a + 1 - root] * cb) / c
-                               : 0.5 * (mean[a - root] + mean[a + 1 - root]);
-      }
-      expected = mean[0];
-    }
-    e.expected_.push_back(expected);
+    CREDENCE_RETURN_IF_ERROR(AddTree(spec, t, options, &scratch, &e));
   }
-
   e.num_nodes_ = e.nodes_.size();
   e.cat_words_ = std::move(spec.cat_words);
   e.feature_names_ = std::move(spec.feature_names);
@@ -267,6 +169,153 @@ Result<TreeEnsemble> TreeEnsembleBuilder::Build(EnsembleSpec spec, const TreeLoa
   e.float32_sum_ = spec.float32_sum;
   e.has_covers_ = spec.has_covers;
   return e;
+}
+
+Status TreeEnsembleBuilder::AddTree(const EnsembleSpec& spec, std::size_t t,
+                                    const TreeLoadOptions& options, Scratch* scratch,
+                                    TreeEnsemble* e) {
+  const SourceLocation where{.field_path = TreePath(spec.format, t)};
+  CREDENCE_RETURN_IF_ERROR(CheckTreeShape(spec, t, options, e->nodes_.size(), where));
+  scratch->seen.assign(spec.trees[t].left.size(), 0);
+  scratch->queue.clear();
+  const auto root = static_cast<std::uint32_t>(e->nodes_.size());
+  e->nodes_.push_back({});
+  e->info_.push_back({});
+  if (spec.has_covers) e->covers_.push_back(0.0);
+  scratch->queue.push_back({0, root, 0});
+  int tree_depth = 0;
+  // Breadth-first: slots are handed out in queue order, so both children of a node are
+  // adjacent and every parent precedes its children.
+  for (std::size_t head = 0; head < scratch->queue.size(); ++head) {
+    const QueuedNode item = scratch->queue[head];
+    CREDENCE_RETURN_IF_ERROR(AddNode(spec, t, item, options, where, scratch, e));
+    tree_depth = std::max(tree_depth, item.depth);
+  }
+  e->roots_.push_back(root);
+  e->depths_.push_back(static_cast<std::uint8_t>(tree_depth));
+  e->max_depth_ = std::max(e->max_depth_, tree_depth);
+  e->expected_.push_back(spec.has_covers ? ExpectedValue(*e, root, &scratch->mean) : 0.0);
+  return OkStatus();
+}
+
+Status TreeEnsembleBuilder::AddNode(const EnsembleSpec& spec, std::size_t t, const QueuedNode& item,
+                                    const TreeLoadOptions& options, const SourceLocation& where,
+                                    Scratch* scratch, TreeEnsemble* e) {
+  const TreeSpec& tree = spec.trees[t];
+  const std::int64_t s = item.spec_node;
+  const auto su = static_cast<std::size_t>(s);
+  if (scratch->seen[su]) {
+    return InvalidArgumentError(
+        TreeNodeName(t, s) + " is reached twice (a cycle or a shared child)", where);
+  }
+  scratch->seen[su] = 1;
+  if (item.depth > options.max_depth) {
+    return OutOfRangeError(TreeNodeName(t, s) + " is at depth " + std::to_string(item.depth) +
+                               ", deeper than max_depth " + std::to_string(options.max_depth),
+                           where);
+  }
+  if (spec.has_covers) {
+    const double c = tree.cover[su];
+    if (!std::isfinite(c) || c < 0) {
+      return InvalidArgumentError(TreeNodeName(t, s) + ": cover is negative or not finite", where);
+    }
+    e->covers_[item.slot] = c;
+  }
+  if (tree.left[su] >= 0) return AddSplit(spec, t, item, options, where, scratch, e);
+  if (tree.right[su] >= 0) {
+    return InvalidArgumentError(TreeNodeName(t, s) + " has a right child but no left child", where);
+  }
+  const double v = tree.leaf_value[su];
+  if (!std::isfinite(v)) {
+    return InvalidArgumentError(TreeNodeName(t, s) + ": leaf value is not finite", where);
+  }
+  const std::uint32_t const_column = 2 * static_cast<std::uint32_t>(spec.num_features);  // -inf
+  e->nodes_[item.slot] = {v, const_column, item.slot};
+  e->info_[item.slot] = {0, TreeEnsemble::kLeaf, false, false};
+  return OkStatus();
+}
+
+Status TreeEnsembleBuilder::AddSplit(const EnsembleSpec& spec, std::size_t t,
+                                     const QueuedNode& item, const TreeLoadOptions& options,
+                                     const SourceLocation& where, Scratch* scratch,
+                                     TreeEnsemble* e) {
+  const TreeSpec& tree = spec.trees[t];
+  const std::int64_t s = item.spec_node;
+  const auto su = static_cast<std::size_t>(s);
+  CREDENCE_RETURN_IF_ERROR(CheckSplitIndices(spec, t, s, where));
+  if (e->nodes_.size() + 2 > options.max_total_nodes) return TotalNodesError(options, where);
+  const auto nf = static_cast<std::uint32_t>(spec.num_features);
+  const auto fu = static_cast<std::uint32_t>(tree.feature[su]);
+  const bool default_left = tree.default_left[su] != 0;
+  const double threshold = tree.threshold[su];
+  const auto first = static_cast<std::uint32_t>(e->nodes_.size());
+  bool swapped = false;
+  TreeEnsemble::Node node{threshold, fu, first};
+  TreeEnsemble::Kind kind = TreeEnsemble::kSimple;
+  switch (tree.kind[su]) {
+    case SplitKind::kNumeric:
+      if (!std::isfinite(threshold)) {
+        return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
+      }
+      if (!default_left) {
+        swapped = true;
+        node.column = nf + fu;
+        node.threshold = -std::nextafter(threshold, -std::numeric_limits<double>::infinity());
+      }
+      break;
+    case SplitKind::kNumericZeroMissing:
+      if (!std::isfinite(threshold)) {
+        return InvalidArgumentError(TreeNodeName(t, s) + ": threshold is not finite", where);
+      }
+      kind = TreeEnsemble::kZeroMissing;
+      e->has_complex_ = true;
+      break;
+    case SplitKind::kCategorical: {
+      const std::uint32_t b = tree.cat_begin[su];
+      const std::uint32_t end = tree.cat_end[su];
+      if (b > end || end > spec.cat_words.size()) {
+        return InvalidArgumentError(TreeNodeName(t, s) + ": categorical bitset range [" +
+                                        std::to_string(b) + ", " + std::to_string(end) +
+                                        ") is out of range",
+                                    where);
+      }
+      kind = TreeEnsemble::kCategorical;
+      e->has_complex_ = true;
+      e->cat_ranges_.push_back({item.slot, {b, end}});
+      node.threshold = 0.0;
+      break;
+    }
+  }
+  e->nodes_[item.slot] = node;
+  e->info_[item.slot] = {fu, kind, default_left, swapped};
+  e->nodes_.resize(e->nodes_.size() + 2);
+  e->info_.resize(e->info_.size() + 2);
+  if (spec.has_covers) e->covers_.resize(e->covers_.size() + 2, 0.0);
+  const std::int64_t l = tree.left[su];
+  const std::int64_t r = tree.right[su];
+  scratch->queue.push_back({swapped ? r : l, first, item.depth + 1});
+  scratch->queue.push_back({swapped ? l : r, first + 1, item.depth + 1});
+  return OkStatus();
+}
+
+double TreeEnsembleBuilder::ExpectedValue(const TreeEnsemble& e, std::uint32_t root,
+                                          std::vector<double>* mean) {
+  // Expected value under the covers, bottom-up (children follow their parent).
+  const std::size_t last = e.nodes_.size();
+  mean->assign(last - root, 0.0);
+  std::vector<double>& m = *mean;
+  for (std::size_t i = last; i-- > root;) {
+    const TreeEnsemble::Node& nd = e.nodes_[i];
+    if (e.info_[i].kind == TreeEnsemble::kLeaf) {
+      m[i - root] = nd.threshold;
+      continue;
+    }
+    const std::size_t a = nd.first;
+    const double ca = e.covers_[a], cb = e.covers_[a + 1], c = e.covers_[i];
+    m[i - root] = c > 0 ? (m[a - root] * ca + m[a + 1 - root] * cb) / c
+                        : 0.5 * (m[a - root] + m[a + 1 - root]);
+  }
+  return m[0];
 }
 
 }  // namespace internal

@@ -63,6 +63,24 @@ struct EnsembleSpec {
 class TreeEnsembleBuilder {
  public:
   static Result<TreeEnsemble> Build(EnsembleSpec spec, const TreeLoadOptions& options);
+
+ private:
+  struct QueuedNode;  // defined in tree_ensemble.cc
+  struct Scratch;
+
+  // Validates tree `t` and appends it to `e`, breadth-first from its root.
+  static Status AddTree(const EnsembleSpec& spec, std::size_t t, const TreeLoadOptions& options,
+                        Scratch* scratch, TreeEnsemble* e);
+  // Validates and compiles one queued node (a leaf, or a split via AddSplit).
+  static Status AddNode(const EnsembleSpec& spec, std::size_t t, const QueuedNode& item,
+                        const TreeLoadOptions& options, const SourceLocation& where,
+                        Scratch* scratch, TreeEnsemble* e);
+  // Compiles an internal node into its slot and queues its two children.
+  static Status AddSplit(const EnsembleSpec& spec, std::size_t t, const QueuedNode& item,
+                         const TreeLoadOptions& options, const SourceLocation& where,
+                         Scratch* scratch, TreeEnsemble* e);
+  // The tree's expected value under the covers (its TreeSHAP bias); `mean` is scratch.
+  static double ExpectedValue(const TreeEnsemble& e, std::uint32_t root, std::vector<double>* mean);
 };
 
 // For XGBoost: the double d such that, for every non-NaN double x,

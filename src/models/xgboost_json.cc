@@ -319,10 +319,8 @@ Status ReadTree(const Json& tree, std::size_t t, const TreeLoadOptions& options,
   return OkStatus();
 }
 
-}  // namespace
-
-Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOptions& options) {
-  CREDENCE_RETURN_IF_ERROR(internal::ValidateOptions(options));
+// The document, after the size limit; any parse failure is located (see ParseError).
+Result<Json> ParseDocument(std::string_view text, const TreeLoadOptions& options) {
   if (text.size() > options.max_input_bytes) {
     return OutOfRangeError("XGBoost JSON: " + std::to_string(text.size()) +
                            " bytes exceed max_input_bytes " +
@@ -331,15 +329,18 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
   Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/false);
   if (doc.is_discarded()) return ParseError(text);
   if (!doc.is_object()) return InvalidArgumentError("XGBoost JSON: the document is not an object");
+  return doc;
+}
 
-  EnsembleSpec spec;
-  spec.format = std::string(kFormat);
-  spec.float32_sum = true;
-  CREDENCE_ASSIGN_OR_RETURN(const Json* learner,
-                            Require(doc, "$", "learner", Json::value_t::object));
-  CREDENCE_ASSIGN_OR_RETURN(const Json* lparam, Require(*learner, "learner", "learner_model_param",
+constexpr std::string_view kModelParamPath = "learner.learner_model_param";
+
+// learner_model_param: a single-output model with num_feature within the limit. Returns
+// base_score (probability space for the logistic objectives).
+Result<float> ReadModelParam(const Json& learner, const TreeLoadOptions& options,
+                             EnsembleSpec* spec) {
+  CREDENCE_ASSIGN_OR_RETURN(const Json* lparam, Require(learner, "learner", "learner_model_param",
                                                         Json::value_t::object));
-  const std::string lpath = "learner.learner_model_param";
+  const std::string lpath(kModelParamPath);
   CREDENCE_ASSIGN_OR_RETURN(std::int64_t num_feature,
                             IntParam(*lparam, lpath, "num_feature", 0, true));
   CREDENCE_ASSIGN_OR_RETURN(std::int64_t num_class,
@@ -357,47 +358,57 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                                std::to_string(options.max_features),
                            {.field_path = lpath + ".num_feature"});
   }
-  spec.num_features = static_cast<std::size_t>(num_feature);
-  CREDENCE_ASSIGN_OR_RETURN(float base_score, ParseBaseScore(*lparam, lpath));
+  spec->num_features = static_cast<std::size_t>(num_feature);
+  return ParseBaseScore(*lparam, lpath);
+}
 
+// learner.objective.name picks the output transform; base_score becomes the base margin.
+Status ReadObjective(const Json& learner, float base_score, EnsembleSpec* spec) {
   CREDENCE_ASSIGN_OR_RETURN(const Json* objective,
-                            Require(*learner, "learner", "objective", Json::value_t::object));
+                            Require(learner, "learner", "objective", Json::value_t::object));
   CREDENCE_ASSIGN_OR_RETURN(const Json* obj_name, Require(*objective, "learner.objective", "name",
                                                           Json::value_t::string));
-  spec.objective = obj_name->get<std::string>();
+  spec->objective = obj_name->get<std::string>();
   // binary:logitraw keeps base_score as a margin (its ProbToMargin is the identity in
   // XGBoost 1.6+); the two logistic objectives convert it with the logit.
   const bool logistic_link =
-      spec.objective == "binary:logistic" || spec.objective == "reg:logistic";
-  if (!logistic_link && spec.objective != "reg:squarederror" &&
-      spec.objective != "binary:logitraw") {
-    return UnimplementedError("objective '" + spec.objective + "' is not supported",
+      spec->objective == "binary:logistic" || spec->objective == "reg:logistic";
+  if (!logistic_link && spec->objective != "reg:squarederror" &&
+      spec->objective != "binary:logitraw") {
+    return UnimplementedError("objective '" + spec->objective + "' is not supported",
                               {.field_path = "learner.objective.name"});
   }
-  spec.transform = spec.objective == "binary:logitraw" || spec.objective == "reg:squarederror"
-                       ? TreeOutputTransform::kIdentity
-                       : TreeOutputTransform::kSigmoid;
+  spec->transform = spec->objective == "binary:logitraw" || spec->objective == "reg:squarederror"
+                        ? TreeOutputTransform::kIdentity
+                        : TreeOutputTransform::kSigmoid;
   if (logistic_link) {
     // XGBoost turns base_score into a margin in float32: -log(1/p - 1).
     if (!(base_score > 0.0f && base_score < 1.0f)) {
-      return Invalid(lpath + ".base_score",
-                     "base_score must be in (0, 1) for objective " + spec.objective);
+      return Invalid(std::string(kModelParamPath) + ".base_score",
+                     "base_score must be in (0, 1) for objective " + spec->objective);
     }
-    spec.base_margin = -std::log(1.0f / base_score - 1.0f);
+    spec->base_margin = -std::log(1.0f / base_score - 1.0f);
   } else {
-    spec.base_margin = base_score;
+    spec->base_margin = base_score;
   }
+  return OkStatus();
+}
 
-  if (const Json* names = Field(*learner, "feature_names"); names != nullptr) {
-    if (!names->is_array()) return Invalid("learner.feature_names", "expected an array");
-    for (const Json& name : *names) {
-      if (!name.is_string()) return Invalid("learner.feature_names", "expected strings");
-      spec.feature_names.push_back(name.get<std::string>());
-    }
+Status ReadFeatureNames(const Json& learner, EnsembleSpec* spec) {
+  const Json* names = Field(learner, "feature_names");
+  if (names == nullptr) return OkStatus();
+  if (!names->is_array()) return Invalid("learner.feature_names", "expected an array");
+  for (const Json& name : *names) {
+    if (!name.is_string()) return Invalid("learner.feature_names", "expected strings");
+    spec->feature_names.push_back(name.get<std::string>());
   }
+  return OkStatus();
+}
 
-  CREDENCE_ASSIGN_OR_RETURN(
-      const Json* booster, Require(*learner, "learner", "gradient_booster", Json::value_t::object));
+// learner.gradient_booster, which must be a plain gbtree (no dart weights).
+Result<const Json*> RequireGbtree(const Json& learner) {
+  CREDENCE_ASSIGN_OR_RETURN(const Json* booster,
+                            Require(learner, "learner", "gradient_booster", Json::value_t::object));
   CREDENCE_ASSIGN_OR_RETURN(const Json* booster_name, Require(*booster, "learner.gradient_booster",
                                                               "name", Json::value_t::string));
   if (booster_name->get_ref<const std::string&>() != "gbtree") {
@@ -416,9 +427,35 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
       }
     }
   }
+  return booster;
+}
+
+// tree_info, when present: one output group per tree, all group 0.
+Status CheckTreeInfo(const Json& model, const std::string& mpath, std::size_t num_trees) {
+  const Json* tree_info = Field(model, "tree_info");
+  if (tree_info == nullptr) return OkStatus();
+  if (!tree_info->is_array()) return Invalid(mpath + ".tree_info", "expected an array");
+  if (tree_info->size() != num_trees) {
+    return Invalid(mpath + ".tree_info", "tree_info has " + std::to_string(tree_info->size()) +
+                                             " entries for " + std::to_string(num_trees) +
+                                             " trees");
+  }
+  for (std::size_t t = 0; t < tree_info->size(); ++t) {
+    const Json& g = (*tree_info)[t];
+    if (!g.is_number_integer() || g.get<std::int64_t>() != 0) {
+      return Invalid(mpath + ".tree_info[" + std::to_string(t) + "]",
+                     "tree " + std::to_string(t) + " belongs to output group other than 0");
+    }
+  }
+  return OkStatus();
+}
+
+// gradient_booster.model.trees, within max_trees and matching the declared counts; covers
+// are kept only when every tree has them.
+Status ReadTrees(const Json& booster, const TreeLoadOptions& options, EnsembleSpec* spec) {
   const std::string mpath = "learner.gradient_booster.model";
-  CREDENCE_ASSIGN_OR_RETURN(const Json* model, Require(*booster, "learner.gradient_booster",
-                                                       "model", Json::value_t::object));
+  CREDENCE_ASSIGN_OR_RETURN(const Json* model, Require(booster, "learner.gradient_booster", "model",
+                                                       Json::value_t::object));
   CREDENCE_ASSIGN_OR_RETURN(const Json* trees,
                             Require(*model, mpath, "trees", Json::value_t::array));
   if (trees->size() > options.max_trees) {
@@ -427,31 +464,35 @@ Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOption
                            {.field_path = mpath + ".trees"});
   }
   CREDENCE_RETURN_IF_ERROR(CheckDeclaredTrees(*model, mpath, trees->size()));
-  if (const Json* tree_info = Field(*model, "tree_info"); tree_info != nullptr) {
-    if (!tree_info->is_array()) return Invalid(mpath + ".tree_info", "expected an array");
-    if (tree_info->size() != trees->size()) {
-      return Invalid(mpath + ".tree_info", "tree_info has " + std::to_string(tree_info->size()) +
-                                               " entries for " + std::to_string(trees->size()) +
-                                               " trees");
-    }
-    for (std::size_t t = 0; t < tree_info->size(); ++t) {
-      const Json& g = (*tree_info)[t];
-      if (!g.is_number_integer() || g.get<std::int64_t>() != 0) {
-        return Invalid(mpath + ".tree_info[" + std::to_string(t) + "]",
-                       "tree " + std::to_string(t) + " belongs to output group other than 0");
-      }
-    }
-  }
-  spec.trees.resize(trees->size());
+  CREDENCE_RETURN_IF_ERROR(CheckTreeInfo(*model, mpath, trees->size()));
+  spec->trees.resize(trees->size());
   bool all_covers = true;
   for (std::size_t t = 0; t < trees->size(); ++t) {
-    CREDENCE_RETURN_IF_ERROR(ReadTree((*trees)[t], t, options, &spec.trees[t]));
-    all_covers = all_covers && !spec.trees[t].cover.empty();
+    CREDENCE_RETURN_IF_ERROR(ReadTree((*trees)[t], t, options, &spec->trees[t]));
+    all_covers = all_covers && !spec->trees[t].cover.empty();
   }
-  spec.has_covers = all_covers;
+  spec->has_covers = all_covers;
   if (!all_covers) {
-    for (TreeSpec& tree : spec.trees) tree.cover.clear();
+    for (TreeSpec& tree : spec->trees) tree.cover.clear();
   }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<TreeEnsemble> LoadXgboostJson(std::string_view text, const TreeLoadOptions& options) {
+  CREDENCE_RETURN_IF_ERROR(internal::ValidateOptions(options));
+  CREDENCE_ASSIGN_OR_RETURN(const Json doc, ParseDocument(text, options));
+  EnsembleSpec spec;
+  spec.format = std::string(kFormat);
+  spec.float32_sum = true;
+  CREDENCE_ASSIGN_OR_RETURN(const Json* learner,
+                            Require(doc, "$", "learner", Json::value_t::object));
+  CREDENCE_ASSIGN_OR_RETURN(const float base_score, ReadModelParam(*learner, options, &spec));
+  CREDENCE_RETURN_IF_ERROR(ReadObjective(*learner, base_score, &spec));
+  CREDENCE_RETURN_IF_ERROR(ReadFeatureNames(*learner, &spec));
+  CREDENCE_ASSIGN_OR_RETURN(const Json* booster, RequireGbtree(*learner));
+  CREDENCE_RETURN_IF_ERROR(ReadTrees(*booster, options, &spec));
   return internal::TreeEnsembleBuilder::Build(std::move(spec), options);
 }
 
