@@ -120,6 +120,7 @@ std::uint64_t ExtensionCost(ExtFn fn, const Value* args, std::size_t count, std:
 std::size_t FindBytes(std::string_view hay, std::string_view needle, std::size_t from) {
   if (from > hay.size()) return std::string_view::npos;
   if (needle.empty()) return from;
+  if (needle.size() == 1) return hay.find(needle[0], from);  // memchr: stops at the hit
   const void* hit = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
   return hit == nullptr ? std::string_view::npos
                         : static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data());

@@ -90,6 +90,12 @@ std::uint64_t CountOccurrences(std::string_view s, std::string_view needle, std:
   return n;
 }
 
+// The smaller of a count limit (negative: none) and `enough`, as a CountOccurrences limit.
+std::int64_t AtMost(std::int64_t limit, std::uint64_t enough) {
+  const auto e = static_cast<std::int64_t>(std::min<std::uint64_t>(enough, INT64_MAX));
+  return limit < 0 ? e : std::min(limit, e);
+}
+
 // The code point index of the last occurrence of `needle` in `s` starting at or before code
 // point `last_start`; -1 when there is none. Searches the reversed bytes (linear time).
 std::int64_t FindLast(std::string_view s, std::string_view needle, std::int64_t last_start) {
@@ -564,7 +570,11 @@ std::uint64_t Cost(ExtFn fn, const Value* a, std::size_t count, std::uint64_t ca
   switch (fn) {
     case ExtFn::kReplace: {
       if (!a[1].is_string() || !a[2].is_string()) return 0;
-      const std::uint64_t k = CountOccurrences(s, a[1].string_value(), limit(3));
+      // Counting stops once the output alone would exceed the cap: a 16 MiB string of
+      // matches is not scanned to the end only to be refused.
+      const std::uint64_t r = std::max<std::uint64_t>(arg_size(2), 1);
+      const std::uint64_t enough = SatMul(SatAdd(cap, 1), kBytesPerStep) / r + 1;
+      const std::uint64_t k = CountOccurrences(s, a[1].string_value(), AtMost(limit(3), enough));
       const std::uint64_t out = SatAdd(n, SatMul(k, arg_size(2)));
       return SatAdd(BytesSteps(n), BytesSteps(out));
     }
@@ -575,7 +585,9 @@ std::uint64_t Cost(ExtFn fn, const Value* a, std::size_t count, std::uint64_t ca
           a[1].string_value().empty()
               ? std::min<std::uint64_t>(static_cast<std::uint64_t>(CodePoints(s)),
                                         l > 0 ? static_cast<std::uint64_t>(l) : UINT64_MAX)
-              : CountOccurrences(s, a[1].string_value(), l > 0 ? l - 1 : -1) + 1;
+              : CountOccurrences(s, a[1].string_value(),
+                                 AtMost(l > 0 ? l - 1 : -1, SatAdd(cap, 1))) +
+                    1;
       return SatAdd(BytesSteps(SatMul(2, n)), parts);  // one step per string built
     }
     case ExtFn::kFormat: {
