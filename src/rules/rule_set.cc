@@ -165,8 +165,8 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
     if (issues != nullptr) issues->push_back({Issue::Severity::kError, s});
     if (first.ok()) first = s;
   };
-  auto at = [&](const std::string& path) {
-    return locator != nullptr ? locator->Locate(path) : SourceLocation{.field_path = path};
+  auto at = [&](const std::string& field) {
+    return locator != nullptr ? locator->Locate(field) : SourceLocation{.field_path = field};
   };
   std::unordered_set<std::string> set_ids;
   for (int s = 0; s < rep->defs.size(); ++s) {
