@@ -110,7 +110,8 @@ def option_cases():
         usage("escape_in_unknown_option", ["score"] + B + ["--\x1b[31mred"], r"unknown option"),
     ]
     for command in ("score", "validate", "explain", "diff", "report", "features", "fit",
-                    "metrics", "predict", "simulate", "cel-conformance", "version"):
+                    "metrics", "predict", "simulate", "monitor", "screen", "state",
+                    "cel-conformance", "version"):
         rows.append(Case("help_" + command.replace("-", "_"), [command, "--help"], 0, r"^$",
                          stdout="text"))
     rows.append(Case("help", ["help"], 0, r"^$", stdout="text"))
@@ -139,6 +140,11 @@ INPUT_OPTIONS = [
                           "--expected", "{x}"], "--expected", 2),
     ("predict_in", ["predict", "--model", "{f}/model.json", "--in", "{x}"], "--in", 2),
     ("predict_model", ["predict", "--model", "{x}", "--in", "{f}/rows.csv"], "--model", 2),
+    ("monitor_in", ["monitor"] + B + ["--in", "{x}", "--labels", "{f}/train.csv", "--json"],
+     "--in", 2),
+    ("monitor_labels", ["monitor"] + B + REQ + ["--labels", "{x}", "--json"], "--labels", 2),
+    ("monitor_baseline", ["monitor"] + B + REQ + ["--labels", "{f}/train.csv", "--baseline",
+                                                  "{x}", "--json"], "--baseline", 2),
     ("validate", ["validate", "{x}"], "BUNDLE", 1),
     ("cel_conformance", ["cel-conformance", "{x}"], "FILE", 1),
 ]

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -87,6 +86,13 @@ std::optional<int> ParseMonitorArgs(int argc, char** argv, MonitorArgs& a) {
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
   if (!a.json && a.out.empty()) return cl.UsageError("--out is required for the HTML report");
+  if (std::string same = SameFileError({{"--in", &a.in},
+                                        {"--labels", &a.labels},
+                                        {"--baseline", &a.baseline},
+                                        {"--out", &a.out}});
+      !same.empty()) {
+    return cl.UsageError(same);
+  }
   return std::nullopt;
 }
 
@@ -129,9 +135,10 @@ Record RecordOf(const v1::ScoreResponse& r, DecisionLog& log) {
 }
 
 // Reads a decision log: a response, an error record or an override per line.
-Result<DecisionLog> ReadDecisionLog(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError("cannot open " + path);
+Result<DecisionLog> ReadDecisionLog(const std::string& option, const std::string& path) {
+  auto opened = OpenInput(option, path);
+  if (!opened.ok()) return opened.status();
+  std::istream& in = **opened;
   DecisionLog log;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
@@ -455,7 +462,7 @@ Json ReportJson(const MonitorReport& r) {
 }
 
 int Fail(const std::string& message) {
-  std::cerr << "credence monitor: " << message << "\n";
+  PrintError("monitor", message);
   return 2;
 }
 
@@ -464,6 +471,11 @@ int Fail(const std::string& message) {
 int MonitorCommand(int argc, char** argv) {
   MonitorArgs args;
   if (std::optional<int> exit = ParseMonitorArgs(argc, argv, args)) return *exit;
+  if (!CheckInputs(
+          "monitor",
+          {{"--in", &args.in}, {"--labels", &args.labels}, {"--baseline", &args.baseline}})) {
+    return 2;
+  }
   LoadedBundle loaded;
   auto engine = LoadEngine("monitor", args.bundle, &loaded);
   if (engine == nullptr) return 2;
@@ -475,11 +487,11 @@ int MonitorCommand(int argc, char** argv) {
   }
   auto labels = ReadLabels(args.labels, args.label_column);
   if (!labels.ok()) return Fail(labels.status().ToString());
-  auto log = ReadDecisionLog(args.in);
+  auto log = ReadDecisionLog("--in", args.in);
   if (!log.ok()) return Fail(log.status().ToString());
   std::optional<DecisionLog> baseline;
   if (!args.baseline.empty()) {
-    auto read = ReadDecisionLog(args.baseline);
+    auto read = ReadDecisionLog("--baseline", args.baseline);
     if (!read.ok()) return Fail(read.status().ToString());
     baseline = std::move(read).value();
   }
@@ -500,7 +512,7 @@ int MonitorCommand(int argc, char** argv) {
   MeasureDrift(*model, *log, baseline ? &*baseline : nullptr, names, report);
   CountReasonsAndDecisions(*log, report);
   OutputFile out(args.out);
-  if (!out.ok()) return Fail(out.error());
+  if (!Opened("monitor", out)) return 2;
   out.stream() << (args.json ? ReportJson(report).dump(2) + "\n" : RenderMonitorHtml(report));
   if (!out.Commit()) return Fail(out.error());
   return report.flags.empty() ? 0 : 1;
