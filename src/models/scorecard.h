@@ -87,6 +87,21 @@ class Scorecard {
     double reason_threshold = std::numeric_limits<double>::quiet_NaN();
     std::vector<Attribute> attributes;
   };
+  struct CompileState;   // what compiling one card tracks across characteristics
+  struct AttributeScan;  // what compiling one characteristic tracks across attributes
+  Status CompileHeader(const v1::Scorecard& card, const std::string& path);
+  Status CompileScaling(const v1::ScoreScaling& scaling, const std::string& path);
+  Status CompileCharacteristic(const v1::ScorecardCharacteristic& c, const std::string& cp,
+                               CompileState& state);
+  Status BindInput(const v1::ScorecardCharacteristic& c, const std::string& cp, CompileState& state,
+                   Characteristic& ch);
+  static Status CompileReasonFields(const v1::ScorecardCharacteristic& c, const std::string& cp,
+                                    bool uses_codes, Characteristic& ch);
+  static Status CompileAttribute(const v1::ScorecardAttribute& a, const std::string& ap,
+                                 const Characteristic& ch, AttributeScan& scan, Attribute& attr);
+  static Status CompileCategories(const v1::CategorySet& set, const std::string& ap,
+                                  const Characteristic& ch, AttributeScan& scan, Attribute& attr);
+
   double initial_score_ = 0;
   bool points_above_ = false;
   bool zero_when_unmatched_ = false;
