@@ -171,14 +171,8 @@ std::optional<int> ParseScoreArgs(int argc, char** argv, ScoreArgs& a) {
                kMaxReasonCodes, &a.stream.score.max_reason_codes)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  if (std::optional<int> exit =
-          ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given)) {
-    return exit;
-  }
-  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
-    return cl.UsageError(same);
-  }
-  return std::nullopt;
+  return ParseFormatOptions(cl, a.format, a.out_format, a.in, a.out, &a.in_format,
+                            &a.out_format_given);
 }
 
 // The opened input and the record formats.

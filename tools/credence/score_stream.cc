@@ -31,8 +31,8 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 std::optional<int> ParseFormatOptions(const CommandLine& cl, const std::string& format,
-                                      const std::string& out_format,
-                                      std::optional<RecordFormat>* in,
+                                      const std::string& out_format, const std::string& in_path,
+                                      const std::string& out_path, std::optional<RecordFormat>* in,
                                       std::optional<RecordFormat>* out) {
   for (auto [name, text, target] :
        {std::tuple{"format", &format, in}, std::tuple{"out-format", &out_format, out}}) {
@@ -40,6 +40,9 @@ std::optional<int> ParseFormatOptions(const CommandLine& cl, const std::string& 
     auto f = ParseRecordFormat(*text);
     if (!f.ok()) return cl.UsageError("--" + std::string(name) + ": " + f.status().ToString());
     *target = *f;
+  }
+  if (std::string same = SameFileError({{"--in", &in_path}, {"--out", &out_path}}); !same.empty()) {
+    return cl.UsageError(same);
   }
   return std::nullopt;
 }

@@ -38,10 +38,11 @@ inline constexpr std::size_t kMaxRecordBytes = RequestLimits{}.max_request_bytes
 // "jsonl" or "pb" (also "json", "binpb", "bin"). INVALID_ARGUMENT otherwise.
 Result<RecordFormat> ParseRecordFormat(const std::string& name);
 // The --format and --out-format options of a record-stream command, when given: parsed into
-// `in` and `out`. Returns the usage error's exit status for a bad value, else nullopt.
+// `in` and `out`; and --in and --out (the paths) must not name the same file. Returns the
+// usage error's exit status, else nullopt.
 std::optional<int> ParseFormatOptions(const CommandLine& cl, const std::string& format,
-                                      const std::string& out_format,
-                                      std::optional<RecordFormat>* in,
+                                      const std::string& out_format, const std::string& in_path,
+                                      const std::string& out_path, std::optional<RecordFormat>* in,
                                       std::optional<RecordFormat>* out);
 // The format of `path` by extension (.pb, .bin, .binpb: pb; .jsonl, .json, .ndjson: jsonl),
 // else by the first byte of `in` ('{' or white space: JSON Lines; anything else: pb). An empty

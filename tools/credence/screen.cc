@@ -77,14 +77,8 @@ std::optional<int> ParseScreenArgs(int argc, char** argv, ScreenArgs& a) {
             &a.no_sync)
       .Epilog(kEpilog);
   if (std::optional<int> exit = cl.Parse(argc, argv)) return exit;
-  if (std::optional<int> exit =
-          ParseFormatOptions(cl, a.format, a.out_format, &a.in_format, &a.out_format_given)) {
-    return exit;
-  }
-  if (std::string same = SameFileError({{"--in", &a.in}, {"--out", &a.out}}); !same.empty()) {
-    return cl.UsageError(same);
-  }
-  return std::nullopt;
+  return ParseFormatOptions(cl, a.format, a.out_format, a.in, a.out, &a.in_format,
+                            &a.out_format_given);
 }
 
 // Streams every window of `reader` through the screener and writes the records in order.
