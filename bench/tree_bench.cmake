@@ -40,6 +40,7 @@ else()
   target_compile_definitions(credence_tree_bench PRIVATE
     CREDENCE_TREE_BENCH_MODEL="${credence_tree_bench_model}")
   credence_set_warnings(credence_tree_bench)
+  credence_link_allocator(credence_tree_bench)
   # Proves the benchmark still runs; no time threshold.
   if(CREDENCE_BUILD_TESTS)
     add_test(NAME tree_bench_smoke

@@ -177,3 +177,11 @@ function(credence_finish_modules)
   string(APPEND layering "public: ${owners}\n")
   file(CONFIGURE OUTPUT ${ARG_LAYERING_FILE} CONTENT "${layering}")
 endfunction()
+
+# credence_link_allocator(<target>): links the allocator CREDENCE_MALLOC names into a program
+# (the CLI, the benchmarks). The library never does: a host keeps its own allocator.
+function(credence_link_allocator target)
+  if(TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()

@@ -80,8 +80,11 @@ class CREDENCE_EXPORT Screener {
  private:
   struct Cache;
   // ScreenBatch over requests that may live anywhere (ScreenSerialized parses onto an arena).
+  // When `binary` is not null, (*binary)[i] receives the binary encoding of an applied
+  // response (its decision-log record, made anyway), empty for any other result.
   Result<std::vector<Result<v1::ScreenResponse>>> ScreenPointers(
-      std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch);
+      std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch,
+      std::vector<std::string>* binary);
 
   std::shared_ptr<const Engine> engine_;
   std::shared_ptr<StateStore> store_;

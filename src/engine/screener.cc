@@ -73,6 +73,17 @@ std::vector<Group> GroupByEnterprise(std::span<const v1::ScreenRequest* const> r
   return groups;
 }
 
+// The groups' indices, most events first: the threads take them in this order, so the
+// largest enterprise of a batch does not start last and hold the batch up alone.
+std::vector<std::size_t> LargestFirst(const std::vector<Group>& groups) {
+  std::vector<std::size_t> order(groups.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return groups[a].requests.size() > groups[b].requests.size();
+  });
+  return order;
+}
+
 // The logged response of an applied event, answered for `request`: the same response with
 // the request's request_id.
 Result<std::optional<v1::ScreenResponse>> Logged(
@@ -94,10 +105,12 @@ Result<std::optional<v1::ScreenResponse>> Logged(
   return std::optional<v1::ScreenResponse>(std::move(response));
 }
 
-// Screens the events of one enterprise in order.
+// Screens the events of one enterprise in order. The binary encoding of each applied
+// response (its decision-log record) also goes to (*binary)[i] when `binary` is not null.
 void ScreenGroup(const Engine& engine, StateStore& store,
                  std::span<const v1::ScreenRequest* const> requests, Group& g,
-                 std::vector<std::optional<Result<v1::ScreenResponse>>>& results) {
+                 std::vector<std::optional<Result<v1::ScreenResponse>>>& results,
+                 std::vector<std::string>* binary) {
   std::unordered_map<std::string, std::string> pending;  // decisions logged in this batch
   for (std::size_t i : g.requests) {
     const v1::ScreenRequest& request = *requests[i];
@@ -118,6 +131,7 @@ void ScreenGroup(const Engine& engine, StateStore& store,
       if (r->disposition() == v1::EVENT_DISPOSITION_APPLIED) {
         std::string bytes = SerializeScreenResponse(*r, WireFormat::kBinary).value();
         pending[request.event().id()] = bytes;
+        if (binary != nullptr) (*binary)[i] = bytes;
         g.decisions.push_back({g.enterprise_id, request.event().id(), std::move(bytes)});
       }
     }
@@ -136,12 +150,14 @@ Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenBatch(
   std::vector<const v1::ScreenRequest*> pointers;
   pointers.reserve(requests.size());
   for (const v1::ScreenRequest& r : requests) pointers.push_back(&r);
-  return ScreenPointers(pointers, batch);
+  return ScreenPointers(pointers, batch, nullptr);
 }
 
 Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
-    std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch) {
+    std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch,
+    std::vector<std::string>* binary) {
   std::vector<Group> groups = GroupByEnterprise(requests);
+  if (binary != nullptr) binary->assign(requests.size(), std::string());
   // States: from the cache, else from the store (in parallel), else new.
   for (Group& g : groups) {
     auto it = cache_->states.find(g.enterprise_id);
@@ -175,8 +191,9 @@ Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
     }
   }
   std::vector<std::optional<Result<v1::ScreenResponse>>> slots(requests.size());
-  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, groups.size(), [&](std::size_t k) {
-    ScreenGroup(*engine_, *store_, requests, groups[k], slots);
+  const std::vector<std::size_t> order = LargestFirst(groups);
+  CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, order.size(), [&](std::size_t k) {
+    ScreenGroup(*engine_, *store_, requests, groups[order[k]], slots, binary);
   }));
   StateCommit commit;
   for (Group& g : groups) {
@@ -230,12 +247,20 @@ Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
     requests.push_back(parsed[i]);
     where.push_back(i);
   }
-  CREDENCE_ASSIGN_OR_RETURN(std::vector<Result<v1::ScreenResponse>> screened,
-                            ScreenPointers(requests, batch));
+  // Applied responses come back already encoded in binary (their decision-log record).
+  std::vector<std::string> binary;
+  CREDENCE_ASSIGN_OR_RETURN(
+      std::vector<Result<v1::ScreenResponse>> screened,
+      ScreenPointers(requests, batch,
+                     options.out_format == WireFormat::kBinary ? &binary : nullptr));
   CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, where.size(), [&](std::size_t k) {
     SerializedResult& r = out[where[k]];
     if (!screened[k].ok()) {
       r.status = screened[k].status();
+      return;
+    }
+    if (!binary.empty() && !binary[k].empty()) {
+      r.bytes = std::move(binary[k]);
       return;
     }
     auto bytes = SerializeScreenResponse(*screened[k], options.out_format);

@@ -62,6 +62,28 @@ Status AtEvent(const Status& s) {
   return Status(s.code(), s.message(), std::move(moved));
 }
 
+// What enterprise validation depends on besides the enterprise itself.
+std::pair<std::size_t, std::size_t> ValidationLimits(const RequestLimits& limits) {
+  return {limits.max_string_bytes, limits.max_attributes};
+}
+
+// True when `enterprise` is the one the state holds and it was validated under `limits`
+// (the usual case: every event of an enterprise carries the same Enterprise message).
+// Leaves its deterministic bytes in st.enterprise_scratch, without allocating when they fit.
+bool KnownEnterprise(const v1::Enterprise& enterprise, const RequestLimits& limits,
+                     EnterpriseState::Impl& st) {
+  io::DeterministicBytesInto(enterprise, st.enterprise_scratch);
+  return st.enterprise_scratch == st.enterprise &&
+         st.enterprise_checked == ValidationLimits(limits);
+}
+
+// After `enterprise` passed validation under `limits` with an applied event: the state holds
+// it (its bytes are in st.enterprise_scratch, from KnownEnterprise).
+void RememberEnterprise(const RequestLimits& limits, EnterpriseState::Impl& st) {
+  if (st.enterprise_scratch != st.enterprise) st.enterprise.swap(st.enterprise_scratch);
+  st.enterprise_checked = ValidationLimits(limits);
+}
+
 std::optional<core::TimeNs> RegisteredAt(const v1::Enterprise& e) {
   if (!e.has_registered_at()) return std::nullopt;
   return core::ToTimeNs(e.registered_at().seconds(), e.registered_at().nanos());
@@ -189,6 +211,7 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
     }
   }
   std::erase_if(s->lists_, [&](const auto& l) { return read.count(l.first) == 0; });
+  for (const auto& [name, list] : s->lists_) s->list_bindings_.Bind(name, list);
   std::vector<int> slots;
   for (const v1::RuleSet& set : in.bundle.screening().rule_sets()) {
     for (const v1::Rule& rule : set.rules()) {
@@ -259,7 +282,9 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
         {.field_path = request.has_event() ? "event.time" : "event"});
   }
   // The event as a one-event request: validated and converted exactly as batch ingest does
-  // (built on an arena: the copies cost no allocation).
+  // (built on an arena: the copies cost no allocation). An enterprise already validated
+  // under these limits is not validated again: it joins the request after ingest, for the
+  // rules.
   alignas(8) char block[8192];
   google::protobuf::ArenaOptions arena_options;
   arena_options.initial_block = block;
@@ -268,7 +293,9 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
   auto& one = *google::protobuf::Arena::CreateMessage<v1::ScoreRequest>(&arena);
   one.set_request_id(request.request_id());
   // Borrowed, not copied (released again before the arena goes).
-  one.unsafe_arena_set_allocated_enterprise(const_cast<v1::Enterprise*>(&request.enterprise()));
+  auto* enterprise = const_cast<v1::Enterprise*>(&request.enterprise());
+  const bool known_enterprise = KnownEnterprise(request.enterprise(), limits_, st);
+  if (!known_enterprise) one.unsafe_arena_set_allocated_enterprise(enterprise);
   one.mutable_events()->UnsafeArenaAddAllocated(const_cast<v1::Event*>(&request.event()));
   struct Release {
     v1::ScoreRequest& r;
@@ -285,6 +312,7 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
   CREDENCE_ASSIGN_OR_RETURN(const io::FxTable* fx, FxFor(request, st));
   auto ingested = io::Ingest(one, *fx, limits_);
   if (!ingested.ok()) return AtEvent(ingested.status());
+  if (known_enterprise) one.unsafe_arena_set_allocated_enterprise(enterprise);
   const io::EventTable& table = ingested->events;
   if (!st.online) st.online.emplace(plan_);
   auto applied = st.online->ApplyRow(table, 0);
@@ -292,9 +320,7 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
     return applied.status().WithLocation({.field_path = "event.time"});
   }
   st.enterprise_id = enterprise_id;
-  if (std::string e = io::DeterministicBytes(request.enterprise()); e != st.enterprise) {
-    st.enterprise = std::move(e);
-  }
+  RememberEnterprise(limits_, st);
   st.bundle_name = info_->name;
   st.bundle_digest = info_->digest;
   v1::ScreenResponse response;
@@ -352,7 +378,7 @@ void Screening::Decide(const v1::ScreenRequest& request, const v1::ScoreRequest&
         activation.Bind(std::string(v->name), *std::move(value));
       }
     }
-    for (const auto& [name, list] : lists_) activation.Bind(name, list);
+    activation.set_parent(&list_bindings_);
     rules_->Evaluate(values, activation, response.mutable_rule_hits());
     for (const v1::RuleHit& h : response.rule_hits()) {
       if (h.errored()) {
@@ -374,6 +400,7 @@ Result<EnterpriseState> Screening::BuildState(const v1::ScoreRequest& request) c
   EnterpriseState::Impl& st = EnterpriseStateAccess::Of(state);
   st.enterprise_id = request.enterprise().id();
   st.enterprise = io::DeterministicBytes(request.enterprise());
+  st.enterprise_checked = ValidationLimits(limits_);  // Ingest validated it
   st.bundle_name = info_->name;
   st.bundle_digest = info_->digest;
   st.online.emplace(plan_);

@@ -34,6 +34,10 @@ struct EnterpriseState::Impl {
   // The enterprise as last screened, as its deterministic encoding: compared (not copied)
   // on every event, parsed when the state is saved or read.
   std::string enterprise;
+  std::string enterprise_scratch;  // the next event's encoding, compared with `enterprise`
+  // The limits `enterprise` was last validated under in this process (unset after loading):
+  // an unchanged enterprise is not validated again under the same limits.
+  std::optional<std::pair<std::size_t, std::size_t>> enterprise_checked;
   std::optional<features::OnlineState> online;
   std::uint64_t applied = 0, duplicates = 0;
   std::string bundle_name, bundle_digest;
@@ -98,6 +102,8 @@ class Screening {
   std::optional<rules::RuleSets> rules_;
   std::optional<decision::ScreeningPolicy> policy_;
   std::vector<std::pair<std::string, expr::Value>> lists_;  // "lists.<name>" -> list(string)
+  // The lists the rules read, bound once: the parent of every event's activation.
+  expr::Activation list_bindings_;
   // The request and event variables (rules/context.h) the screening rules read: only those
   // are bound for each event.
   std::vector<const rules::RequestVariable*> variables_;

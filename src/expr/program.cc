@@ -32,7 +32,8 @@ void Activation::Bind(std::string name, Value value) {
 
 const Value* Activation::Find(std::string_view name) const {
   auto it = values_.find(name);
-  return it == values_.end() ? nullptr : &it->second;
+  if (it != values_.end()) return &it->second;
+  return parent_ == nullptr ? nullptr : parent_->Find(name);
 }
 
 Program::~Program() = default;

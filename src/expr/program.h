@@ -85,11 +85,16 @@ class Activation {
   // outlive the evaluation. NaN means missing.
   void set_features(std::span<const double> features) { features_ = features; }
   std::span<const double> features() const { return features_; }
+  // Names this activation does not bind are looked up in `parent` (may be null), which must
+  // outlive the evaluation: bindings shared by many evaluations (e.g. a bundle's named lists)
+  // are bound once there instead of into each activation.
+  void set_parent(const Activation* parent) { parent_ = parent; }
   const Value* Find(std::string_view name) const;
 
  private:
   std::map<std::string, Value, std::less<>> values_;
   std::span<const double> features_;
+  const Activation* parent_ = nullptr;
 };
 
 struct Node;        // node.h

@@ -292,6 +292,38 @@ TEST(ScreenTest, BadRequestsFailWithLocationsAndLeaveTheStateUnchanged) {
   EXPECT_EQ(state.Serialize(), before);
 }
 
+// An enterprise is validated on every event on which it differs from the one the state
+// holds (the same one is not validated again): an invalid change is refused at its field
+// whatever came before, and the state keeps the enterprise of the last applied event.
+TEST(ScreenTest, EveryChangedEnterpriseIsValidated) {
+  auto f = RulesEngine();
+  EnterpriseState state;
+  v1::ScreenRequest first = Payout("p1", kAsOfSeconds, 100, "shop");
+  first.mutable_enterprise()->set_name("Acme");
+  ASSERT_TRUE(f.engine->Screen(first, state).ok());
+  ASSERT_TRUE(f.engine->Screen(Payout("p2", kAsOfSeconds + 1, 100, "shop"), state).ok());
+  v1::ScreenRequest bad = Payout("p3", kAsOfSeconds + 2, 100, "shop");
+  bad.mutable_enterprise()->set_name("Acme");
+  bad.mutable_enterprise()->mutable_customs_grade()->set_grade(std::string(5000, 'A'));
+  const Status s = f.engine->Screen(bad, state).status();
+  EXPECT_THAT(s, StatusIs(StatusCode::kOutOfRange, HasSubstr("4096")));
+  ASSERT_NE(s.location(), nullptr);
+  EXPECT_EQ(s.location()->field_path, "enterprise.customs_grade.grade");
+  v1::ScreenRequest utf8 = Payout("p3", kAsOfSeconds + 2, 100, "shop");
+  utf8.mutable_enterprise()->set_name("\xff");
+  EXPECT_THAT(f.engine->Screen(utf8, state).status(),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("UTF-8")));
+  // A loaded state validates its enterprise again under the engine's limits.
+  auto loaded = f.engine->LoadState(state.Serialize());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  v1::ScreenRequest same = Payout("p3", kAsOfSeconds + 2, 100, "shop");
+  EXPECT_TRUE(f.engine->Screen(same, *loaded).ok());
+  v1::ScreenRequest renamed = Payout("p4", kAsOfSeconds + 3, 100, "shop");
+  renamed.mutable_enterprise()->set_name(std::string(5000, 'n'));
+  EXPECT_THAT(f.engine->Screen(renamed, *loaded).status(),
+              StatusIs(StatusCode::kOutOfRange, HasSubstr("4096")));
+}
+
 TEST(ScreenTest, SavedStatesContinueExactlyAndRefuseOtherFeatures) {
   auto f = RulesEngine();
   EnterpriseState live;
