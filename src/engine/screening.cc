@@ -157,7 +157,8 @@ Status Screening::CompileLists(const ScreeningInputs& in,
       }
       items.push_back(expr::Value::String(std::move(v)));
     }
-    lists_.emplace_back(rules::ListVariable(l.name()), expr::Value::List(std::move(items)));
+    lists_.emplace_back(rules::ListVariable(l.name()),
+                        expr::Value::IndexedStringList(std::move(items)));
   }
   return OkStatus();
 }

@@ -252,6 +252,11 @@ Value Index(const Value& a, const Value& i) {
 }
 
 Value In(const Value& x, const Value& c) {
+  if (c.is_list() && x.is_string()) {
+    if (const auto* index = c.list_string_index()) {
+      return Value::Bool(index->count(x.string_value()) > 0);
+    }
+  }
   if (c.is_list()) {
     for (const Value& e : c.list()) {
       if (ValuesEqual(x, e)) return Value::Bool(true);

@@ -92,6 +92,9 @@ std::uint64_t CallCost(const Node& n, const Value* a, std::size_t count, std::ui
     case Fn::kAdd:
       return AddCost(a[0], a[1]);
     case Fn::kIn:
+      if (a[1].is_list() && a[0].is_string() && a[1].list_string_index() != nullptr) {
+        return StringSteps(a[0]);  // one hash of the needle
+      }
       return a[1].is_list() ? DeepSteps(a[1], cap) : LookupCost(a[1]);
     case Fn::kIndex:
     case Fn::kOptIndex:

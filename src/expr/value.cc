@@ -79,6 +79,32 @@ Value Value::List(ListValue elements) {
   return Value(Rep(std::in_place_index<7>, std::make_shared<const ListValue>(std::move(elements))));
 }
 
+namespace {
+
+// The deleter of an indexed list's payload: it owns the index too, so that any copy of the
+// list's pointer finds it (std::get_deleter). The index views the list's own strings.
+struct StringIndexDeleter {
+  std::shared_ptr<const std::unordered_set<std::string_view>> index;
+  void operator()(const ListValue* list) const { delete list; }
+};
+
+}  // namespace
+
+Value Value::IndexedStringList(ListValue elements) {
+  auto list = std::make_unique<const ListValue>(std::move(elements));
+  auto index = std::make_shared<std::unordered_set<std::string_view>>();
+  index->reserve(list->size());
+  for (const Value& v : *list) index->insert(v.string_value());
+  return Value(
+      Rep(std::in_place_index<7>,
+          std::shared_ptr<const ListValue>(list.release(), StringIndexDeleter{std::move(index)})));
+}
+
+const std::unordered_set<std::string_view>* Value::list_string_index() const {
+  const auto* deleter = std::get_deleter<StringIndexDeleter>(std::get<7>(rep_));
+  return deleter == nullptr ? nullptr : deleter->index.get();
+}
+
 Value Value::Map(MapValue map) {
   return Value(Rep(std::in_place_index<8>, std::make_shared<const MapValue>(std::move(map))));
 }

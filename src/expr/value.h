@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -114,6 +115,10 @@ class Value {
   static Value String(std::string s);
   static Value Bytes(std::string b);
   static Value List(ListValue elements);
+  // A list of strings with a hash index, so that `x in list` costs a hash lookup instead of
+  // a scan (the named lists of screening bundles: up to a million values). It is a list in
+  // every other respect. REQUIRES: every element is a string.
+  static Value IndexedStringList(ListValue elements);
   static Value Map(MapValue map);
   static Value Time(Timestamp t) { return Value(Rep(std::in_place_index<9>, t)); }
   static Value Dur(Duration d) { return Value(Rep(std::in_place_index<10>, d)); }
@@ -153,6 +158,8 @@ class Value {
   const std::string& string_value() const { return *std::get<5>(rep_).s; }
   const std::string& bytes_value() const { return *std::get<6>(rep_).s; }
   const ListValue& list() const { return *std::get<7>(rep_); }
+  // The index of a list built by IndexedStringList, else null. REQUIRES: is_list().
+  const std::unordered_set<std::string_view>* list_string_index() const;
   const MapValue& map() const { return *std::get<8>(rep_); }
   Timestamp timestamp_value() const { return std::get<9>(rep_); }
   Duration duration_value() const { return std::get<10>(rep_); }
