@@ -12,6 +12,7 @@
 #include "core/utf8.h"
 #include "credence/version.h"
 #include "expr/analysis.h"
+#include "expr/parser.h"
 #include "io/file.h"
 #include "io/proto_bytes.h"
 #include "rules/context.h"
@@ -228,7 +229,111 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
                                &in.map, in.issues, "screening.rule_sets");
   if (!sets.ok()) return sets.status();
   s->rules_ = std::move(sets).value();
+  CREDENCE_RETURN_IF_ERROR(s->CompileByKind(in, *env));
   return s;
+}
+
+namespace {
+
+// `e` is `event.kind == 'K'` or `'K' == event.kind`: K.
+std::optional<std::string> KindEquality(const expr::Expr& e) {
+  if (e.kind != expr::ExprKind::kCall || e.name != "_==_" || e.operand || e.args.size() != 2) {
+    return std::nullopt;
+  }
+  for (int side = 0; side < 2; ++side) {
+    const expr::Expr& field = *e.args[static_cast<std::size_t>(side)];
+    const expr::Expr& value = *e.args[static_cast<std::size_t>(1 - side)];
+    if (field.kind == expr::ExprKind::kSelect && field.name == "kind" && !field.test_only &&
+        !field.optional && field.operand && field.operand->kind == expr::ExprKind::kIdent &&
+        field.operand->name == "event" && value.kind == expr::ExprKind::kConst &&
+        value.constant.is_string()) {
+      return value.constant.string_value();
+    }
+  }
+  return std::nullopt;
+}
+
+// The kinds named by `event.kind == 'K'` among the top-level && conjuncts of `e`.
+void RequiredKinds(const expr::Expr& e, std::set<std::string>& kinds) {
+  if (e.kind == expr::ExprKind::kCall && e.name == "_&&_" && !e.operand) {
+    for (const auto& arg : e.args) RequiredKinds(*arg, kinds);
+  } else if (auto k = KindEquality(e)) {
+    kinds.insert(*k);
+  }
+}
+
+// The event kind a rule's condition requires (a top-level conjunct `event.kind == 'K'`: the
+// condition is false for any other kind, whatever else it reads), or nullopt. Two different
+// required kinds make the rule unsatisfiable; it is then left to the full rule set.
+std::optional<v1::EventKind> RequiredKind(const std::string& condition) {
+  auto parsed = expr::Parse(condition);
+  if (!parsed.ok()) return std::nullopt;
+  std::set<std::string> kinds;
+  RequiredKinds(*parsed->root, kinds);
+  v1::EventKind kind{};
+  if (kinds.size() != 1 || !v1::EventKind_Parse("EVENT_KIND_" + *kinds.begin(), &kind)) {
+    return std::nullopt;
+  }
+  return kind;
+}
+
+// The rule sets with only the rules that can fire for an event of `kind` (nullopt: a kind no
+// rule requires), in bundle order; rule sets left empty are dropped.
+google::protobuf::RepeatedPtrField<v1::RuleSet> RulesFor(
+    const google::protobuf::RepeatedPtrField<v1::RuleSet>& sets,
+    const std::vector<std::vector<std::optional<v1::EventKind>>>& required,
+    std::optional<v1::EventKind> kind) {
+  google::protobuf::RepeatedPtrField<v1::RuleSet> out;
+  for (int s = 0; s < sets.size(); ++s) {
+    v1::RuleSet set = sets.Get(s);
+    set.clear_rules();
+    for (int r = 0; r < sets.Get(s).rules_size(); ++r) {
+      const auto& need = required[static_cast<std::size_t>(s)][static_cast<std::size_t>(r)];
+      if (!need || need == kind) *set.add_rules() = sets.Get(s).rules(r);
+    }
+    if (set.rules_size() > 0) *out.Add() = std::move(set);
+  }
+  return out;
+}
+
+}  // namespace
+
+// The rules of each event kind (Decide evaluates only those that can fire for the event's
+// kind: the others are false for it, so the hits are the same as evaluating them all).
+Status Screening::CompileByKind(const ScreeningInputs& in, const expr::Environment& env) {
+  const auto& sets = in.bundle.screening().rule_sets();
+  std::vector<std::vector<std::optional<v1::EventKind>>> required;
+  std::set<v1::EventKind> kinds;
+  for (const v1::RuleSet& set : sets) {
+    auto& row = required.emplace_back();
+    for (const v1::Rule& rule : set.rules()) {
+      row.push_back(RequiredKind(rule.condition()));
+      if (row.back()) kinds.insert(*row.back());
+    }
+  }
+  if (kinds.empty()) return OkStatus();  // rules_ serves every kind
+  auto compile = [&](std::optional<v1::EventKind> kind) -> Status {
+    auto compiled =
+        rules::RuleSets::Compile(RulesFor(sets, required, kind), env, in.info.feature_names, {},
+                                 &in.map, nullptr, "screening.rule_sets");
+    if (!compiled.ok()) return compiled.status();
+    by_kind_.push_back(std::move(compiled).value());
+    return OkStatus();
+  };
+  CREDENCE_RETURN_IF_ERROR(compile(std::nullopt));  // by_kind_[0]: the kinds no rule requires
+  for (v1::EventKind kind : kinds) {
+    const auto k = static_cast<std::size_t>(kind);
+    if (kind_sets_.size() <= k) kind_sets_.resize(k + 1, 0);
+    kind_sets_[k] = by_kind_.size();
+    CREDENCE_RETURN_IF_ERROR(compile(kind));
+  }
+  return OkStatus();
+}
+
+const rules::RuleSets& Screening::RulesForKind(int kind) const {
+  if (by_kind_.empty()) return *rules_;
+  const auto k = static_cast<std::size_t>(kind);
+  return by_kind_[kind >= 0 && k < kind_sets_.size() ? kind_sets_[k] : 0];
 }
 
 Status Screening::CheckState(const EnterpriseState::Impl& st,
@@ -380,7 +485,7 @@ void Screening::Decide(const v1::ScreenRequest& request, const v1::ScoreRequest&
       }
     }
     activation.set_parent(&list_bindings_);
-    rules_->Evaluate(values, activation, response.mutable_rule_hits());
+    RulesForKind(request.event().kind()).Evaluate(values, activation, response.mutable_rule_hits());
     for (const v1::RuleHit& h : response.rule_hits()) {
       if (h.errored()) {
         response.add_warnings("rule " + h.rule_set() + "/" + h.rule_id() +

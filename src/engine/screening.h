@@ -91,6 +91,9 @@ class Screening {
   Status CheckState(const EnterpriseState::Impl& st, const std::string& enterprise_id) const;
   Result<const io::FxTable*> FxFor(const v1::ScreenRequest& request,
                                    EnterpriseState::Impl& st) const;
+  Status CompileByKind(const ScreeningInputs& in, const expr::Environment& env);
+  // The rules that can fire for an event of `kind` (all of rules_ when no rule requires a kind).
+  const rules::RuleSets& RulesForKind(int kind) const;
   void Decide(const v1::ScreenRequest& request, const v1::ScoreRequest& one,
               const io::EventTable& event, std::span<const double> values,
               v1::ScreenResponse& response) const;
@@ -100,6 +103,11 @@ class Screening {
   RequestLimits limits_;
   std::shared_ptr<const features::OnlinePlan> plan_;
   std::optional<rules::RuleSets> rules_;
+  // The rule sets of each event kind (CompileByKind): by_kind_[kind_sets_[kind]], or
+  // by_kind_[0] (the rules no kind is required by) for a kind no rule requires. Empty when
+  // no rule requires a kind.
+  std::vector<rules::RuleSets> by_kind_;
+  std::vector<std::size_t> kind_sets_;
   std::optional<decision::ScreeningPolicy> policy_;
   std::vector<std::pair<std::string, expr::Value>> lists_;  // "lists.<name>" -> list(string)
   // The lists the rules read, bound once: the parent of every event's activation.

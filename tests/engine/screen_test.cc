@@ -10,9 +10,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "credence/engine.h"
 #include "sim/simulator.h"
+#include "sim/stream.h"
 #include "tests/testing/builders.h"
 #include "tests/testing/cross_border.h"
 #include "tests/testing/status_matchers.h"
@@ -322,6 +324,48 @@ TEST(ScreenTest, EveryChangedEnterpriseIsValidated) {
   renamed.mutable_enterprise()->set_name(std::string(5000, 'n'));
   EXPECT_THAT(f.engine->Screen(renamed, *loaded).status(),
               StatusIs(StatusCode::kOutOfRange, HasSubstr("4096")));
+}
+
+// Screening evaluates, for each event, only the rules that can fire for its kind (a rule
+// with a top-level `event.kind == 'K'` conjunct is false for any other kind). The reference
+// evaluates every rule: the same bundle with each condition written `(c) || false`, which
+// means the same but hides the conjunct. On a simulated stream with attacks, every response
+// must decide the same (rule hits, outcome, points, reasons; the digests differ).
+TEST(ScreenTest, RulesSplitByEventKindDecideAsEveryRule) {
+  auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  LoadedBundle hidden = *loaded;
+  int guarded = 0;
+  for (v1::RuleSet& set : *hidden.bundle.mutable_screening()->mutable_rule_sets()) {
+    for (v1::Rule& rule : *set.mutable_rules()) {
+      guarded += rule.condition().rfind("event.kind == ", 0) == 0;
+      rule.set_condition("(" + rule.condition() + ") || false");
+    }
+  }
+  ASSERT_GE(guarded, 10);  // the split has something to split
+  auto split = Engine::Compile(*loaded);
+  auto every = Engine::Compile(hidden);
+  ASSERT_TRUE(split.ok() && every.ok());
+  sim::StreamOptions o;
+  o.enterprises = 40;
+  o.attack_share = 0.5;
+  o.sim.history_days = 120;
+  auto stream = sim::SimulateStream(o);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  std::map<std::string, std::pair<EnterpriseState, EnterpriseState>> states;
+  int hits = 0;
+  for (const v1::ScreenRequest& r : stream->requests) {
+    auto& [a, b] = states[r.enterprise().id()];
+    auto x = (*split)->Screen(r, a);
+    auto y = (*every)->Screen(r, b);
+    ASSERT_EQ(x.ok(), y.ok()) << r.request_id();
+    if (!x.ok()) continue;
+    x->clear_audit();
+    y->clear_audit();
+    ASSERT_EQ(x->SerializeAsString(), y->SerializeAsString()) << r.request_id();
+    hits += x->rule_hits_size();
+  }
+  EXPECT_GT(hits, 100);
 }
 
 TEST(ScreenTest, SavedStatesContinueExactlyAndRefuseOtherFeatures) {
