@@ -11,6 +11,7 @@
 #include "core/sha256.h"
 #include "core/utf8.h"
 #include "credence/version.h"
+#include "engine/same_enterprise.h"
 #include "expr/analysis.h"
 #include "expr/parser.h"
 #include "io/file.h"
@@ -70,18 +71,24 @@ std::pair<std::size_t, std::size_t> ValidationLimits(const RequestLimits& limits
 
 // True when `enterprise` is the one the state holds and it was validated under `limits`
 // (the usual case: every event of an enterprise carries the same Enterprise message).
-// Leaves its deterministic bytes in st.enterprise_scratch, without allocating when they fit.
 bool KnownEnterprise(const v1::Enterprise& enterprise, const RequestLimits& limits,
                      EnterpriseState::Impl& st) {
-  io::DeterministicBytesInto(enterprise, st.enterprise_scratch);
-  return st.enterprise_scratch == st.enterprise &&
-         st.enterprise_checked == ValidationLimits(limits);
+  if (st.enterprise_checked != ValidationLimits(limits)) return false;
+  if (!st.enterprise_parsed && !st.enterprise_parsed.emplace().ParseFromString(st.enterprise)) {
+    st.enterprise_parsed.reset();
+    return false;
+  }
+  return SameEnterprise(enterprise, *st.enterprise_parsed);
 }
 
 // After `enterprise` passed validation under `limits` with an applied event: the state holds
-// it (its bytes are in st.enterprise_scratch, from KnownEnterprise).
-void RememberEnterprise(const RequestLimits& limits, EnterpriseState::Impl& st) {
-  if (st.enterprise_scratch != st.enterprise) st.enterprise.swap(st.enterprise_scratch);
+// it (`known`: KnownEnterprise said it already does).
+void RememberEnterprise(const v1::Enterprise& enterprise, bool known, const RequestLimits& limits,
+                        EnterpriseState::Impl& st) {
+  if (!known) {
+    st.enterprise = io::DeterministicBytes(enterprise);
+    st.enterprise_parsed = enterprise;
+  }
   st.enterprise_checked = ValidationLimits(limits);
 }
 
@@ -426,7 +433,7 @@ Result<v1::ScreenResponse> Screening::Screen(const v1::ScreenRequest& request,
     return applied.status().WithLocation({.field_path = "event.time"});
   }
   st.enterprise_id = enterprise_id;
-  RememberEnterprise(limits_, st);
+  RememberEnterprise(request.enterprise(), known_enterprise, limits_, st);
   st.bundle_name = info_->name;
   st.bundle_digest = info_->digest;
   v1::ScreenResponse response;

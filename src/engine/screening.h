@@ -34,7 +34,9 @@ struct EnterpriseState::Impl {
   // The enterprise as last screened, as its deterministic encoding: compared (not copied)
   // on every event, parsed when the state is saved or read.
   std::string enterprise;
-  std::string enterprise_scratch;  // the next event's encoding, compared with `enterprise`
+  // `enterprise` parsed, to compare each event's enterprise with (SameEnterprise); set by
+  // the first comparison that needs it.
+  std::optional<v1::Enterprise> enterprise_parsed;
   // The limits `enterprise` was last validated under in this process (unset after loading):
   // an unchanged enterprise is not validated again under the same limits.
   std::optional<std::pair<std::size_t, std::size_t>> enterprise_checked;
