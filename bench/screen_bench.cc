@@ -114,11 +114,12 @@ void BM_ScreenLatency(benchmark::State& state) {
   const auto engine = CrossBorder();
   const Setup& s = SetupFor(static_cast<int>(state.range(0)));
   const std::string seeded = engine->BuildState(s.history).value().Serialize();
-  std::vector<double> us, wall_us;
+  std::vector<double> us, wall_us, first_us;
   for (auto _ : state) {
     EnterpriseState st = engine->LoadState(seeded).value();
     double total = 0;
     for (const v1::ScreenRequest& r : s.next) {
+      const bool first = &r == &s.next.front();
       const double c0 = ThreadCpuSeconds();
       const auto t0 = std::chrono::steady_clock::now();
       auto response = engine->Screen(r, st);
@@ -126,8 +127,11 @@ void BM_ScreenLatency(benchmark::State& state) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double cpu = ThreadCpuSeconds() - c0;
       benchmark::DoNotOptimize(response);
-      us.push_back(cpu * 1e6);
-      wall_us.push_back(wall * 1e6);
+      // The first event after loading the state is counted apart: it validates the
+      // enterprise, builds the request's FX table and moves the clock 30 days (the replay's
+      // gap), expiring a month of events at once.
+      (first ? first_us : us).push_back(cpu * 1e6);
+      if (!first) wall_us.push_back(wall * 1e6);
       total += cpu;
     }
     state.SetIterationTime(total / static_cast<double>(s.next.size()));
@@ -140,6 +144,7 @@ void BM_ScreenLatency(benchmark::State& state) {
   state.counters["p50_us"] = Percentile(us, 0.5);
   state.counters["p99_us"] = Percentile(us, 0.99);
   state.counters["max_us"] = Percentile(us, 1.0);
+  state.counters["first_event_us"] = Percentile(first_us, 0.5);
   state.counters["wall_p50_us"] = Percentile(wall_us, 0.5);
   state.counters["wall_p99_us"] = Percentile(wall_us, 0.99);
 }
