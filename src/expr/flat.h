@@ -34,7 +34,9 @@
 
 namespace credence::expr {
 
-struct Node;  // node.h
+struct Node;                    // node.h
+class Value;                    // value.h
+enum class Fn : unsigned char;  // builtins.h
 
 // A CEL bool result: true, false, or an error (whose text the general evaluator gives).
 enum class Tri : std::uint8_t { kFalse, kTrue, kError };
@@ -112,6 +114,19 @@ class FlatProgram {
   std::vector<Instr> code_;
   int registers_ = 0;
 };
+
+// Helpers the lowerings of flat.cc and flat_batch.cc share (internal to module expr).
+namespace flat_internal {
+
+// The comparison code (kLt..kNe) of a comparison function.
+FlatProgram::Op ComparisonOp(Fn fn);
+// `!(x < k)` is `x >= k` when neither side is NaN: the comparison code that negates `cmp`.
+FlatProgram::Op Negate(FlatProgram::Op cmp);
+// A numeric constant as a double (exact for ints below 2^53).
+double ConstNumber(const Value& c);
+bool IsNumberConst(const Node& n);
+
+}  // namespace flat_internal
 
 }  // namespace credence::expr
 

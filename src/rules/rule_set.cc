@@ -1,11 +1,12 @@
 #include "rules/rule_set.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <unordered_set>
 
+#include "expr/flat_batch.h"
 #include "expr/parser.h"
 
 namespace credence::rules {
@@ -89,20 +90,41 @@ std::vector<std::string> TemplateFeatureNames(std::string_view text) {
 
 std::string MessageTemplate::Render(std::span<const double> features) const {
   std::string out;
+  RenderTo(features, out);
+  return out;
+}
+
+void MessageTemplate::RenderTo(std::span<const double> features, std::string& out) const {
+  out.clear();
   for (const Piece& p : pieces_) {
     if (p.feature < 0) {
       out += p.text;
       continue;
     }
-    out += FormatFeatureValue(features[static_cast<std::size_t>(p.feature)]);
+    AppendFeatureValue(features[static_cast<std::size_t>(p.feature)], out);
   }
-  return out;
+}
+
+bool MessageTemplate::cites_features() const {
+  return std::any_of(pieces_.begin(), pieces_.end(), [](const Piece& p) { return p.feature >= 0; });
+}
+
+void AppendFeatureValue(double v, std::string& out) {
+  if (std::isnan(v)) {
+    out += "missing";
+    return;
+  }
+  // std::to_chars with a precision writes what printf's "%.6g" writes (C++20
+  // [charconv.to.chars]), without the locale and format-string parsing.
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+  out.append(buf, r.ptr);
 }
 
 std::string FormatFeatureValue(double v) {
-  if (std::isnan(v)) return "missing";
-  char buf[32];
-  return std::string(buf, static_cast<std::size_t>(std::snprintf(buf, sizeof buf, "%.6g", v)));
+  std::string out;
+  AppendFeatureValue(v, out);
+  return out;
 }
 
 namespace {
@@ -111,6 +133,9 @@ struct CompiledRule {
   const v1::Rule* def;                             // points into Rep::defs
   std::shared_ptr<const expr::Program> condition;  // null only while compiling fails
   MessageTemplate message;
+  bool message_cites = false;  // the message cites a feature: rendered for each hit
+  std::string rendered;        // otherwise: the message, rendered once when compiling
+  bool batched = false;        // the condition's result comes from Rep::batch
 };
 
 struct CompiledSet {
@@ -126,14 +151,20 @@ void FillHit(const std::string& set_id, const v1::Rule& r, v1::RuleHit* hit) {
   hit->set_severity(r.severity());
 }
 
+// The actions of a hit. Empty strings are left unset (the same message: proto3 strings
+// have no presence); a message that cites no feature was rendered when compiling.
 void FillActions(const CompiledRule& rule, std::span<const double> features, v1::RuleHit* hit) {
   const v1::Rule& r = *rule.def;
   hit->set_points(r.points());
-  hit->set_flag(r.flag());
+  if (!r.flag().empty()) hit->set_flag(r.flag());
   hit->set_outcome(r.outcome());
-  hit->set_reason_code(r.reason_code());
-  hit->set_message(rule.message.Render(features));
-  hit->set_grade_cap(r.grade_cap());
+  if (!r.reason_code().empty()) hit->set_reason_code(r.reason_code());
+  if (rule.message_cites) {
+    rule.message.RenderTo(features, *hit->mutable_message());
+  } else if (!rule.rendered.empty()) {
+    hit->set_message(rule.rendered);
+  }
+  if (!r.grade_cap().empty()) hit->set_grade_cap(r.grade_cap());
 }
 
 }  // namespace
@@ -143,7 +174,30 @@ struct RuleSets::Rep {
   std::vector<CompiledSet> sets;
   std::size_t rule_count = 0;
   std::size_t fast_count = 0;
+  // Every rule's condition in bundle order (set by set); those with a flat form covered,
+  // evaluated in one pass with shared subexpressions computed once.
+  expr::FlatBatch batch;
+
+  // Lowers the conditions into `batch` and marks the rules it covers.
+  void BuildBatch();
+  // Appends one set's hits; `results` are the batch's results for its rules.
+  void EvaluateSet(const CompiledSet& set, std::span<const expr::Tri> results,
+                   std::span<const double> features, const expr::Activation& extra,
+                   google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
 };
+
+void RuleSets::Rep::BuildBatch() {
+  std::vector<const expr::Program*> programs;
+  programs.reserve(rule_count);
+  for (const CompiledSet& cs : sets) {
+    for (const CompiledRule& cr : cs.rules) programs.push_back(cr.condition.get());
+  }
+  batch = expr::FlatBatch::Lower(programs);
+  std::size_t i = 0;
+  for (CompiledSet& cs : sets) {
+    for (CompiledRule& cr : cs.rules) cr.batched = batch.covers(i++);
+  }
+}
 
 RuleSets::RuleSets(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 RuleSets::RuleSets(RuleSets&&) noexcept = default;
@@ -205,6 +259,8 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
                       at(rp + ".message")));
       } else {
         cr.message = std::move(message).value();
+        cr.message_cites = cr.message.cites_features();
+        if (!cr.message_cites) cr.rendered = cr.message.Render({});
       }
       if (!rule.grade_cap().empty() && std::find(compliance_grades.begin(), compliance_grades.end(),
                                                  rule.grade_cap()) == compliance_grades.end()) {
@@ -225,14 +281,20 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
     rep->sets.push_back(std::move(cs));
   }
   if (!first.ok()) return first;
+  rep->BuildBatch();
   return RuleSets(std::move(rep));
 }
 
-void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
-                        google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
-  for (const CompiledSet& set : rep_->sets) {
-    const CompiledRule* best = nullptr;  // PRIORITY
-    for (const CompiledRule& rule : set.rules) {
+void RuleSets::Rep::EvaluateSet(const CompiledSet& set, std::span<const expr::Tri> results,
+                                std::span<const double> features, const expr::Activation& extra,
+                                google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+  const CompiledRule* best = nullptr;  // PRIORITY
+  for (std::size_t i = 0; i < set.rules.size(); ++i) {
+    const CompiledRule& rule = set.rules[i];
+    const expr::Tri t = rule.batched ? results[i] : expr::Tri::kError;
+    if (t == expr::Tri::kFalse) continue;
+    if (t == expr::Tri::kError) {
+      // Outside the batch, or an error: EvaluateBool decides and gives CEL's error text.
       Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
       if (!hit.ok()) {
         v1::RuleHit* h = out->Add();
@@ -243,20 +305,39 @@ void RuleSets::Evaluate(std::span<const double> features, const expr::Activation
         continue;
       }
       if (!*hit) continue;
-      if (set.policy == v1::RULE_HIT_POLICY_PRIORITY) {
-        if (best == nullptr || rule.def->priority() > best->def->priority()) best = &rule;
-        continue;
-      }
-      v1::RuleHit* h = out->Add();
-      FillHit(set.id, *rule.def, h);
-      FillActions(rule, features, h);
-      if (set.policy == v1::RULE_HIT_POLICY_FIRST) break;
     }
-    if (best != nullptr) {
-      v1::RuleHit* h = out->Add();
-      FillHit(set.id, *best->def, h);
-      FillActions(*best, features, h);
+    if (set.policy == v1::RULE_HIT_POLICY_PRIORITY) {
+      if (best == nullptr || rule.def->priority() > best->def->priority()) best = &rule;
+      continue;
     }
+    v1::RuleHit* h = out->Add();
+    FillHit(set.id, *rule.def, h);
+    FillActions(rule, features, h);
+    if (set.policy == v1::RULE_HIT_POLICY_FIRST) break;
+  }
+  if (best != nullptr) {
+    v1::RuleHit* h = out->Add();
+    FillHit(set.id, *best->def, h);
+    FillActions(*best, features, h);
+  }
+}
+
+void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
+                        google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+  const Rep& rep = *rep_;
+  constexpr std::size_t kOnStack = 512;
+  expr::Tri small[kOnStack];
+  std::vector<expr::Tri> large;
+  std::span<expr::Tri> results(small, std::min(rep.rule_count, kOnStack));
+  if (rep.rule_count > kOnStack) {
+    large.resize(rep.rule_count);
+    results = large;
+  }
+  rep.batch.Evaluate(features, results);
+  std::size_t first = 0;
+  for (const CompiledSet& set : rep.sets) {
+    rep.EvaluateSet(set, results.subspan(first, set.rules.size()), features, extra, out);
+    first += set.rules.size();
   }
 }
 

@@ -3,7 +3,9 @@
 // Rule sets: CEL conditions over features and request variables (context.h), with actions
 // (compliance points, flags, outcomes, reason codes, message templates, grade caps) and hit
 // policies. Each condition is parsed, checked and planned once (expr/program.h); the
-// planner gives the common numeric conditions a flat form (expr/flat.h).
+// planner gives the common numeric conditions a flat form (expr/flat.h), and the flat
+// conditions of all sets are lowered into one batch (expr/flat_batch.h) evaluated in one
+// pass, shared subexpressions once.
 #ifndef CREDENCE_RULES_RULE_SET_H_
 #define CREDENCE_RULES_RULE_SET_H_
 
@@ -32,6 +34,10 @@ class MessageTemplate {
   static Result<MessageTemplate> Compile(const std::string& text,
                                          const std::vector<std::string>& feature_names);
   std::string Render(std::span<const double> features) const;
+  // Renders into `out`, replacing its contents (and reusing its capacity).
+  void RenderTo(std::span<const double> features, std::string& out) const;
+  // Whether the template cites a feature (else it renders the same text every time).
+  bool cites_features() const;
 
  private:
   struct Piece {
@@ -44,6 +50,8 @@ class MessageTemplate {
 // A feature value as messages and explanations show it: 6 significant digits, "missing"
 // for NaN.
 std::string FormatFeatureValue(double v);
+// The same, appended to `out`.
+void AppendFeatureValue(double v, std::string& out);
 
 // The feature names a message template cites, in first-use order without duplicates (for
 // a template with a brace error, those before the error).
