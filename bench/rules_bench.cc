@@ -106,8 +106,8 @@ struct Credence {
       programs.push_back(p->get());
     }
     batch = expr::FlatBatch::Lower(programs);
-    std::fprintf(stderr, "rules_bench: %zu of %zu rules in the batch, %zu instructions\n",
-                 batch.covered_count(), conditions.size(), batch.code().size());
+    std::fprintf(stderr, "rules_bench: %zu of %zu rules in the batch, %zu instructions in %zu runs\n",
+                 batch.covered_count(), conditions.size(), batch.code().size(), batch.run_count());
   }
   int Run(const std::vector<double>& v) const {
     expr::Tri results[kRules];
@@ -246,13 +246,21 @@ void BM_Rules(benchmark::State& state, Impl impl) {
   const CredenceHits with_hits(rules);
   const LuaFast lua(rules);
   // All sides must agree before anything is timed.
+  int total_hits = 0;
   for (const auto& v : vectors) {
     const int want = lua.Run(v);
+    total_hits += want;
     if (credence.Run(v) != want || program.Run(v) != want || with_hits.Run(v) != want) {
       state.SkipWithError("credence and Lua disagree");
       return;
     }
   }
+  static const bool once = [&] {
+    std::fprintf(stderr, "rules_bench: %.1f hits per feature vector\n",
+                 static_cast<double>(total_hits) / static_cast<double>(vectors.size()));
+    return true;
+  }();
+  (void)once;
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& v = vectors[i++ % vectors.size()];

@@ -135,7 +135,6 @@ struct CompiledRule {
   MessageTemplate message;
   bool message_cites = false;  // the message cites a feature: rendered for each hit
   std::string rendered;        // otherwise: the message, rendered once when compiling
-  bool batched = false;        // the condition's result comes from Rep::batch
 };
 
 struct CompiledSet {
@@ -178,11 +177,13 @@ struct RuleSets::Rep {
   // evaluated in one pass with shared subexpressions computed once.
   expr::FlatBatch batch;
 
-  // Lowers the conditions into `batch` and marks the rules it covers.
+  // Lowers the conditions into `batch`.
   void BuildBatch();
-  // Appends one set's hits; `results` are the batch's results for its rules.
-  void EvaluateSet(const CompiledSet& set, std::span<const expr::Tri> results,
-                   std::span<const double> features, const expr::Activation& extra,
+  // Appends one set's hits. `candidates` are the indices (within the set, ascending) of
+  // its rules whose condition may hold: true in the batch, an error in it, or outside it.
+  void EvaluateSet(const CompiledSet& set, std::span<const std::uint32_t> candidates,
+                   std::span<const expr::Tri> results, std::span<const double> features,
+                   const expr::Activation& extra,
                    google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
 };
 
@@ -193,10 +194,6 @@ void RuleSets::Rep::BuildBatch() {
     for (const CompiledRule& cr : cs.rules) programs.push_back(cr.condition.get());
   }
   batch = expr::FlatBatch::Lower(programs);
-  std::size_t i = 0;
-  for (CompiledSet& cs : sets) {
-    for (CompiledRule& cr : cs.rules) cr.batched = batch.covers(i++);
-  }
 }
 
 RuleSets::RuleSets(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -285,15 +282,14 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
   return RuleSets(std::move(rep));
 }
 
-void RuleSets::Rep::EvaluateSet(const CompiledSet& set, std::span<const expr::Tri> results,
+void RuleSets::Rep::EvaluateSet(const CompiledSet& set, std::span<const std::uint32_t> candidates,
+                                std::span<const expr::Tri> results,
                                 std::span<const double> features, const expr::Activation& extra,
                                 google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
   const CompiledRule* best = nullptr;  // PRIORITY
-  for (std::size_t i = 0; i < set.rules.size(); ++i) {
+  for (const std::uint32_t i : candidates) {
     const CompiledRule& rule = set.rules[i];
-    const expr::Tri t = rule.batched ? results[i] : expr::Tri::kError;
-    if (t == expr::Tri::kFalse) continue;
-    if (t == expr::Tri::kError) {
+    if (results[i] == expr::Tri::kError) {
       // Outside the batch, or an error: EvaluateBool decides and gives CEL's error text.
       Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
       if (!hit.ok()) {
@@ -325,19 +321,34 @@ void RuleSets::Rep::EvaluateSet(const CompiledSet& set, std::span<const expr::Tr
 void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
                         google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
   const Rep& rep = *rep_;
+  // Per rule: the batch's result (kError for a rule outside it, which EvaluateSet runs),
+  // then per set the rules not known false, gathered without a branch per rule.
   constexpr std::size_t kOnStack = 512;
-  expr::Tri small[kOnStack];
-  std::vector<expr::Tri> large;
-  std::span<expr::Tri> results(small, std::min(rep.rule_count, kOnStack));
+  expr::Tri small_results[kOnStack];
+  std::uint32_t small_candidates[kOnStack];
+  std::vector<expr::Tri> large_results;
+  std::vector<std::uint32_t> large_candidates;
+  std::span<expr::Tri> results(small_results, std::min(rep.rule_count, kOnStack));
+  std::span<std::uint32_t> candidates(small_candidates, results.size());
   if (rep.rule_count > kOnStack) {
-    large.resize(rep.rule_count);
-    results = large;
+    large_results.resize(rep.rule_count);
+    large_candidates.resize(rep.rule_count);
+    results = large_results;
+    candidates = large_candidates;
   }
+  std::fill(results.begin(), results.end(), expr::Tri::kError);
   rep.batch.Evaluate(features, results);
   std::size_t first = 0;
   for (const CompiledSet& set : rep.sets) {
-    rep.EvaluateSet(set, results.subspan(first, set.rules.size()), features, extra, out);
-    first += set.rules.size();
+    const std::size_t n = set.rules.size();
+    const std::span<const expr::Tri> set_results = results.subspan(first, n);
+    std::size_t count = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      candidates[count] = i;
+      count += set_results[i] != expr::Tri::kFalse;
+    }
+    rep.EvaluateSet(set, candidates.first(count), set_results, features, extra, out);
+    first += n;
   }
 }
 
