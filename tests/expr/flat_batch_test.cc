@@ -1,0 +1,196 @@
+// FlatBatch, many conditions in one jump-free program with shared subexpressions, must give
+// every covered condition the general evaluator's result (true, false or error), leave the
+// others alone, and compute a subexpression shared by several conditions once.
+#include "expr/flat_batch.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "expr/program.h"
+
+namespace credence::expr {
+namespace {
+
+const std::vector<std::string> kNames = {"a", "b", "c", "d"};
+
+Environment Env() {
+  Environment env;
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    EXPECT_TRUE(env.DeclareFeature(kNames[i], static_cast<int>(i)).ok());
+  }
+  EXPECT_TRUE(env.Declare("enterprise.sector", Type::String()).ok());
+  return env;
+}
+
+// The reference: the general evaluator (the planned tree, with CEL's short circuits).
+Tri General(const Program& p, const std::vector<double>& features) {
+  Activation activation;
+  activation.set_features(features);
+  activation.Bind("enterprise.sector", Value::String("x"));
+  Result<Value> v = p.Evaluate(activation);
+  if (!v.ok() || !v->is_bool()) return Tri::kError;
+  return v->bool_value() ? Tri::kTrue : Tri::kFalse;
+}
+
+// Conditions drawn from a small pool of atoms, so the conditions of one batch share
+// subexpressions: comparisons of features and arithmetic with double and int constants,
+// && || ! ?: over them, and a few outside the flat subset.
+class Conditions {
+ public:
+  explicit Conditions(std::uint64_t seed) : rng_(seed) {}
+
+  std::string Bool(int depth) {
+    switch (rng_() % (depth > 2 ? 3 : 8)) {
+      case 0:
+      case 1:
+        return Num(depth + 1) + Cmp() + Num(depth + 1);
+      case 2:
+        return rng_() % 12 == 0 ? "enterprise.sector == 'x'" : Pick() + Cmp() + "1.5";
+      case 3:
+        return "(" + Bool(depth + 1) + " && " + Bool(depth + 1) + ")";
+      case 4:
+        return "(" + Bool(depth + 1) + " || " + Bool(depth + 1) + ")";
+      case 5:
+        return "!(" + Bool(depth + 1) + ")";
+      case 6:
+        return "(" + Bool(depth + 1) + " ? " + Bool(depth + 1) + " : " + Bool(depth + 1) + ")";
+      default:
+        return rng_() % 2 ? "true" : "false";
+    }
+  }
+
+ private:
+  std::string Pick() { return kNames[rng_() % kNames.size()]; }
+  const char* Cmp() {
+    static const char* ops[] = {" < ", " <= ", " > ", " >= ", " == ", " != "};
+    return ops[rng_() % 6];
+  }
+  std::string Num(int depth) {
+    switch (rng_() % (depth > 3 ? 3 : 7)) {
+      case 0:
+        return Pick();
+      case 1:
+        return std::to_string(static_cast<int>(rng_() % 4) - 1) + ".5";
+      case 2:
+        return std::to_string(static_cast<int>(rng_() % 3));  // an int literal
+      case 3:
+        return "(" + Pick() + " + 1.0)";
+      case 4:
+        return "(" + Num(depth + 1) + " / " + Num(depth + 1) + ")";
+      case 5:
+        return "(" + Num(depth + 1) + " * " + Num(depth + 1) + " - " + Num(depth + 1) + ")";
+      default:
+        return "(" + Bool(depth + 1) + " ? " + Num(depth + 1) + " : " + Num(depth + 1) + ")";
+    }
+  }
+
+  std::mt19937_64 rng_;
+};
+
+TEST(FlatBatchTest, AgreesWithTheGeneralEvaluatorOnRandomBatches) {
+  const Environment env = Env();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double values[] = {0.0, -0.0, 1.0, 1.5, -1.0, 0.5, nan, nan, 1e308, -1e308};
+  std::mt19937_64 rng(2026);
+  int covered = 0, uncovered = 0, compared = 0, errors = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    Conditions gen(seed);
+    std::vector<std::shared_ptr<const Program>> programs;
+    std::vector<const Program*> raw;
+    std::vector<std::string> sources;
+    while (programs.size() < 60) {
+      const std::string source = gen.Bool(0);
+      auto p = Compile(source, env, {.expected_type = Type::Bool()});
+      if (!p.ok()) continue;  // e.g. int + double is a type error in CEL
+      programs.push_back(*p);
+      raw.push_back(p->get());
+      sources.push_back(source);
+    }
+    raw.push_back(nullptr);  // a null program is uncovered
+    const FlatBatch batch = FlatBatch::Lower(raw);
+    ASSERT_EQ(batch.size(), raw.size());
+    EXPECT_FALSE(batch.covers(raw.size() - 1));
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+      ASSERT_EQ(batch.covers(i), programs[i]->flat() != nullptr) << sources[i];
+      batch.covers(i) ? ++covered : ++uncovered;
+    }
+    for (int k = 0; k < 30; ++k) {
+      // Sometimes a short vector: the slots beyond it are missing features.
+      std::vector<double> features(k % 7 == 0 ? 2 : kNames.size());
+      for (double& x : features) x = values[rng() % std::size(values)];
+      std::vector<Tri> out(batch.size(), static_cast<Tri>(7));  // not a Tri: must stay
+      batch.Evaluate(features, out);
+      for (std::size_t i = 0; i < programs.size(); ++i) {
+        if (!batch.covers(i)) {
+          ASSERT_EQ(out[i], static_cast<Tri>(7)) << "an uncovered result was written";
+          continue;
+        }
+        const Tri want = General(*programs[i], features);
+        ++compared;
+        errors += want == Tri::kError;
+        ASSERT_EQ(out[i], want) << sources[i] << " (seed " << seed << ", vector " << k << ")";
+      }
+    }
+  }
+  EXPECT_GT(covered, 1500);
+  EXPECT_GT(uncovered, 20) << "conditions outside the subset must be exercised";
+  EXPECT_GT(errors, compared / 20) << "missing features must be exercised";
+  EXPECT_LT(errors, compared - compared / 4);
+}
+
+// A subexpression written in several conditions is one instruction: here `(a + 1.0)`, the
+// read of b and the comparison `a > 2.0`, in either order around &&.
+TEST(FlatBatchTest, SharedSubexpressionsAreComputedOnce) {
+  const Environment env = Env();
+  std::vector<std::shared_ptr<const Program>> programs;
+  std::vector<const Program*> raw;
+  for (const char* source : {"(a + 1.0) / (b + 1.0) > 2.0", "(a + 1.0) * 2.0 < b",
+                             "a > 2.0 && c < 1.0", "c < 1.0 && a > 2.0"}) {
+    auto p = Compile(source, env, {.expected_type = Type::Bool()});
+    ASSERT_TRUE(p.ok()) << p.status();
+    programs.push_back(*p);
+    raw.push_back(p->get());
+  }
+  const FlatBatch batch = FlatBatch::Lower(raw);
+  // a, a + 1.0, b, b + 1.0, /, > 2.0 | * 2.0, <   | a > 2.0, c < 1.0, && (shared by both).
+  EXPECT_EQ(batch.code().size(), 11u);
+  std::vector<Tri> out(4);
+  batch.Evaluate(std::vector<double>{5, 1, 0, 0}, out);  // 6/2 > 2; 12 < 1; 5 > 2 && 0 < 1
+  EXPECT_EQ(out, (std::vector<Tri>{Tri::kTrue, Tri::kFalse, Tri::kTrue, Tri::kTrue}));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  batch.Evaluate(std::vector<double>{1, nan, 5, 0}, out);  // b missing; false && error
+  EXPECT_EQ(out, (std::vector<Tri>{Tri::kError, Tri::kError, Tri::kFalse, Tri::kFalse}));
+}
+
+// Ordered by depth, then by op: a few runs of one op each, whatever the number of rules.
+TEST(FlatBatchTest, InstructionsAreGroupedIntoRunsOfOneOp) {
+  const Environment env = Env();
+  std::vector<std::shared_ptr<const Program>> programs;
+  std::vector<const Program*> raw;
+  for (int i = 0; i < 200; ++i) {
+    const std::string source = kNames[i % 4] + " > " + std::to_string(i) + ".0 && " +
+                               kNames[(i + 1) % 4] + " < " + std::to_string(i) + ".5";
+    auto p = Compile(source, env, {.expected_type = Type::Bool()});
+    ASSERT_TRUE(p.ok()) << p.status();
+    programs.push_back(*p);
+    raw.push_back(p->get());
+  }
+  const FlatBatch batch = FlatBatch::Lower(raw);
+  EXPECT_EQ(batch.covered_count(), 200u);
+  EXPECT_EQ(batch.run_count(), 3u);  // the > reads, the < reads, the &&s
+  std::vector<Tri> out(200);
+  batch.Evaluate(std::vector<double>{100, 100, 100, 100}, out);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(out[static_cast<std::size_t>(i)], 100 > i && 100 < i + 0.5 ? Tri::kTrue : Tri::kFalse)
+        << i;
+  }
+}
+
+}  // namespace
+}  // namespace credence::expr
