@@ -106,7 +106,8 @@ struct Credence {
       programs.push_back(p->get());
     }
     batch = expr::FlatBatch::Lower(programs);
-    std::fprintf(stderr, "rules_bench: %zu of %zu rules in the batch, %zu instructions in %zu runs\n",
+    std::fprintf(stderr,
+                 "rules_bench: %zu of %zu rules in the batch, %zu instructions in %zu runs\n",
                  batch.covered_count(), conditions.size(), batch.code().size(), batch.run_count());
   }
   int Run(const std::vector<double>& v) const {
@@ -125,10 +126,12 @@ struct Credence {
   }
 };
 
-// The whole rule-set step: conditions plus a rule-hit record (ids, points, message) per hit.
+// The whole rule-set step: conditions plus a hit record per hit (rules::HitRecord: the
+// rule and its set, from which ids, points and the message come), reused between calls as
+// a host thread would. Rendering RuleHit messages (protobuf) is CredenceHitProtos.
 struct CredenceHits {
   std::optional<rules::RuleSets> sets;
-  mutable google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
+  mutable rules::HitRecords records;
   expr::Activation activation;
   CredenceHits(const std::vector<RuleText>& rule_texts) {
     std::vector<std::string> names;
@@ -148,6 +151,18 @@ struct CredenceHits {
     if (!compiled.ok()) std::abort();
     sets.emplace(std::move(compiled).value());
   }
+  int Run(const std::vector<double>& v) const {
+    records.clear();
+    sets->Evaluate(v, activation, &records);
+    return static_cast<int>(records.hits.size());
+  }
+};
+
+// The same, then the RuleHit messages of the response (RuleSets::Evaluate into protobuf:
+// rule set and rule ids, points, message), the repeated field cleared and reused.
+struct CredenceHitProtos : CredenceHits {
+  mutable google::protobuf::RepeatedPtrField<v1::RuleHit> hits;
+  using CredenceHits::CredenceHits;
   int Run(const std::vector<double>& v) const {
     hits.Clear();
     sets->Evaluate(v, activation, &hits);
@@ -236,7 +251,7 @@ struct LuaFast : Lua {
   }
 };
 
-enum class Impl { kCredence, kHits, kProgram, kLua };
+enum class Impl { kCredence, kHits, kHitProtos, kProgram, kLua };
 
 void BM_Rules(benchmark::State& state, Impl impl) {
   static const std::vector<RuleText> rules = MakeRules();
@@ -244,13 +259,15 @@ void BM_Rules(benchmark::State& state, Impl impl) {
   const Credence credence(rules);
   const CredenceProgram program(rules);
   const CredenceHits with_hits(rules);
+  const CredenceHitProtos with_protos(rules);
   const LuaFast lua(rules);
   // All sides must agree before anything is timed.
   int total_hits = 0;
   for (const auto& v : vectors) {
     const int want = lua.Run(v);
     total_hits += want;
-    if (credence.Run(v) != want || program.Run(v) != want || with_hits.Run(v) != want) {
+    if (credence.Run(v) != want || program.Run(v) != want || with_hits.Run(v) != want ||
+        with_protos.Run(v) != want) {
       state.SkipWithError("credence and Lua disagree");
       return;
     }
@@ -264,10 +281,11 @@ void BM_Rules(benchmark::State& state, Impl impl) {
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& v = vectors[i++ % vectors.size()];
-    int hits = impl == Impl::kCredence  ? credence.Run(v)
-               : impl == Impl::kHits    ? with_hits.Run(v)
-               : impl == Impl::kProgram ? program.Run(v)
-                                        : lua.Run(v);
+    int hits = impl == Impl::kCredence    ? credence.Run(v)
+               : impl == Impl::kHits      ? with_hits.Run(v)
+               : impl == Impl::kHitProtos ? with_protos.Run(v)
+               : impl == Impl::kProgram   ? program.Run(v)
+                                          : lua.Run(v);
     benchmark::DoNotOptimize(hits);
   }
   state.SetItemsProcessed(state.iterations() * kRules);  // rules per second
@@ -277,6 +295,7 @@ void BM_Rules(benchmark::State& state, Impl impl) {
 }
 BENCHMARK_CAPTURE(BM_Rules, credence, Impl::kCredence);
 BENCHMARK_CAPTURE(BM_Rules, credence_with_hit_records, Impl::kHits);
+BENCHMARK_CAPTURE(BM_Rules, credence_with_rule_hit_protos, Impl::kHitProtos);
 BENCHMARK_CAPTURE(BM_Rules, credence_program, Impl::kProgram);
 BENCHMARK_CAPTURE(BM_Rules, lua, Impl::kLua);
 

@@ -179,12 +179,12 @@ struct RuleSets::Rep {
 
   // Lowers the conditions into `batch`.
   void BuildBatch();
-  // Appends one set's hits. `candidates` are the indices (within the set, ascending) of
-  // its rules whose condition may hold: true in the batch, an error in it, or outside it.
-  void EvaluateSet(const CompiledSet& set, std::span<const std::uint32_t> candidates,
+  // Appends the records of set `s`'s hits. `candidates` are the indices (within the set,
+  // ascending) of its rules whose condition may hold: true in the batch, an error in it,
+  // or outside it.
+  void EvaluateSet(std::uint32_t s, std::span<const std::uint32_t> candidates,
                    std::span<const expr::Tri> results, std::span<const double> features,
-                   const expr::Activation& extra,
-                   google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const;
+                   const expr::Activation& extra, HitRecords* out) const;
 };
 
 void RuleSets::Rep::BuildBatch() {
@@ -282,44 +282,40 @@ Result<RuleSets> RuleSets::Compile(const google::protobuf::RepeatedPtrField<v1::
   return RuleSets(std::move(rep));
 }
 
-void RuleSets::Rep::EvaluateSet(const CompiledSet& set, std::span<const std::uint32_t> candidates,
+void RuleSets::Rep::EvaluateSet(std::uint32_t s, std::span<const std::uint32_t> candidates,
                                 std::span<const expr::Tri> results,
                                 std::span<const double> features, const expr::Activation& extra,
-                                google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+                                HitRecords* out) const {
+  const CompiledSet& set = sets[s];
   const CompiledRule* best = nullptr;  // PRIORITY
+  std::uint32_t best_index = 0;
   for (const std::uint32_t i : candidates) {
     const CompiledRule& rule = set.rules[i];
     if (results[i] == expr::Tri::kError) {
       // Outside the batch, or an error: EvaluateBool decides and gives CEL's error text.
       Result<bool> hit = rule.condition->EvaluateBool(features, &extra);
       if (!hit.ok()) {
-        v1::RuleHit* h = out->Add();
-        FillHit(set.id, *rule.def, h);
-        h->set_errored(true);
-        h->set_error(std::string(StatusCodeName(hit.status().code())) + ": " +
-                     std::string(hit.status().message()));
+        out->hits.push_back({s, i, static_cast<std::int32_t>(out->errors.size())});
+        out->errors.push_back(hit.status());
         continue;
       }
       if (!*hit) continue;
     }
     if (set.policy == v1::RULE_HIT_POLICY_PRIORITY) {
-      if (best == nullptr || rule.def->priority() > best->def->priority()) best = &rule;
+      if (best == nullptr || rule.def->priority() > best->def->priority()) {
+        best = &rule;
+        best_index = i;
+      }
       continue;
     }
-    v1::RuleHit* h = out->Add();
-    FillHit(set.id, *rule.def, h);
-    FillActions(rule, features, h);
+    out->hits.push_back({s, i, -1});
     if (set.policy == v1::RULE_HIT_POLICY_FIRST) break;
   }
-  if (best != nullptr) {
-    v1::RuleHit* h = out->Add();
-    FillHit(set.id, *best->def, h);
-    FillActions(*best, features, h);
-  }
+  if (best != nullptr) out->hits.push_back({s, best_index, -1});
 }
 
 void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
-                        google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+                        HitRecords* out) const {
   const Rep& rep = *rep_;
   // Per rule: the batch's result (kError for a rule outside it, which EvaluateSet runs),
   // then per set the rules not known false, gathered without a branch per rule.
@@ -339,17 +335,58 @@ void RuleSets::Evaluate(std::span<const double> features, const expr::Activation
   std::fill(results.begin(), results.end(), expr::Tri::kError);
   rep.batch.Evaluate(features, results);
   std::size_t first = 0;
-  for (const CompiledSet& set : rep.sets) {
-    const std::size_t n = set.rules.size();
+  for (std::uint32_t s = 0; s < rep.sets.size(); ++s) {
+    const std::uint32_t n = static_cast<std::uint32_t>(rep.sets[s].rules.size());
     const std::span<const expr::Tri> set_results = results.subspan(first, n);
     std::size_t count = 0;
     for (std::uint32_t i = 0; i < n; ++i) {
       candidates[count] = i;
       count += set_results[i] != expr::Tri::kFalse;
     }
-    rep.EvaluateSet(set, candidates.first(count), set_results, features, extra, out);
+    rep.EvaluateSet(s, candidates.first(count), set_results, features, extra, out);
     first += n;
   }
+}
+
+const v1::Rule& RuleSets::rule(const HitRecord& hit) const {
+  return *rep_->sets[hit.set].rules[hit.rule].def;
+}
+
+const std::string& RuleSets::set_id(const HitRecord& hit) const { return rep_->sets[hit.set].id; }
+
+void RuleSets::RenderMessage(const HitRecord& hit, std::span<const double> features,
+                             std::string& out) const {
+  const CompiledRule& rule = rep_->sets[hit.set].rules[hit.rule];
+  if (rule.message_cites) {
+    rule.message.RenderTo(features, out);
+  } else {
+    out = rule.rendered;
+  }
+}
+
+void RuleSets::WriteHits(const HitRecords& records, std::span<const double> features,
+                         google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+  out->Reserve(out->size() + static_cast<int>(records.hits.size()));
+  for (const HitRecord& record : records.hits) {
+    const CompiledSet& set = rep_->sets[record.set];
+    const CompiledRule& rule = set.rules[record.rule];
+    v1::RuleHit* h = out->Add();
+    FillHit(set.id, *rule.def, h);
+    if (record.error >= 0) {
+      const Status& error = records.errors[static_cast<std::size_t>(record.error)];
+      h->set_errored(true);
+      h->set_error(std::string(StatusCodeName(error.code())) + ": " + std::string(error.message()));
+      continue;
+    }
+    FillActions(rule, features, h);
+  }
+}
+
+void RuleSets::Evaluate(std::span<const double> features, const expr::Activation& extra,
+                        google::protobuf::RepeatedPtrField<v1::RuleHit>* out) const {
+  HitRecords records;
+  Evaluate(features, extra, &records);
+  WriteHits(records, features, out);
 }
 
 }  // namespace credence::rules

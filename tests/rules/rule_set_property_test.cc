@@ -73,9 +73,7 @@ class RuleGen {
     static const char* ops[] = {" < ", " <= ", " > ", " >= ", " == ", " != "};
     return ops[rng_() % 6];
   }
-  std::string Number() {
-    return std::to_string(rng_() % 4) + (rng_() % 2 ? ".5" : ".0");
-  }
+  std::string Number() { return std::to_string(rng_() % 4) + (rng_() % 2 ? ".5" : ".0"); }
 
   std::mt19937_64 rng_;
 };
@@ -221,6 +219,20 @@ TEST(RuleSetPropertyTest, BatchEvaluationEqualsTheNaiveReference) {
         errored += got[i].errored();
       }
       hits += got.size();
+      // The records of the same evaluation give the same hits: rule, set, message, error.
+      HitRecords records;
+      compiled->Evaluate(features, activation, &records);
+      ASSERT_EQ(records.hits.size(), static_cast<std::size_t>(want.size()));
+      std::string message;
+      for (int i = 0; i < want.size(); ++i) {
+        const HitRecord& record = records.hits[static_cast<std::size_t>(i)];
+        EXPECT_EQ(compiled->set_id(record), want[i].rule_set());
+        EXPECT_EQ(compiled->rule(record).id(), want[i].rule_id());
+        EXPECT_EQ(record.error >= 0, want[i].errored());
+        if (record.error >= 0) continue;
+        compiled->RenderMessage(record, features, message);
+        EXPECT_EQ(message, want[i].message());
+      }
     }
   }
   EXPECT_GT(batched, rules / 2) << "most conditions run in the batch";
