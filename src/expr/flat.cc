@@ -57,6 +57,14 @@ double ConstNumber(const Value& c) {
 
 bool IsNumberConst(const Node& n) { return n.op == Op::kConst && n.constant.is_number(); }
 
+ComparisonOperands SplitComparison(const Node& n) {
+  const Node& lhs = *n.kids[0];
+  const Node& rhs = *n.kids[1];
+  if (IsNumberConst(rhs)) return {&lhs, &rhs, n.fn};
+  if (IsNumberConst(lhs)) return {&rhs, &lhs, MirrorComparison(n.fn)};
+  return {&lhs, nullptr, n.fn};
+}
+
 }  // namespace flat_internal
 
 namespace {
@@ -256,14 +264,7 @@ class Lowering {
     auto ls = Shape(lhs), rs = Shape(rhs);
     if (!ls || !rs) return false;
     if (!ls->pure_double && !rs->pure_double && !(ls->ints_exact && rs->ints_exact)) return false;
-    Fn fn = n.fn;
-    const Node* computed = &lhs;
-    const Node* constant = IsNumberConst(rhs) ? &rhs : nullptr;
-    if (constant == nullptr && IsNumberConst(lhs)) {
-      computed = &rhs;
-      constant = &lhs;
-      fn = MirrorComparison(fn);
-    }
+    const auto [computed, constant, fn] = flat_internal::SplitComparison(n);
     const FOp cmp = ComparisonOp(fn);
     if (!Number(*computed, dst)) return false;
     if (constant != nullptr) {

@@ -126,6 +126,16 @@ FlatProgram::Op Negate(FlatProgram::Op cmp);
 double ConstNumber(const Value& c);
 bool IsNumberConst(const Node& n);
 
+// A comparison node's operands with the numeric constant, if there is one, on the right:
+// `computed <fn> constant` (fn mirrored when the constant was written on the left), or
+// `computed <fn> other` without a constant (constant null).
+struct ComparisonOperands {
+  const Node* computed;
+  const Node* constant;
+  Fn fn;
+};
+ComparisonOperands SplitComparison(const Node& n);
+
 }  // namespace flat_internal
 
 }  // namespace credence::expr

@@ -110,16 +110,7 @@ class BatchLowering {
   // A comparison of two numeric operands (the flat form accepted it), the constant inline
   // when there is one.
   Reg Compare(const Node& n) {
-    const Node& lhs = *n.kids[0];
-    const Node& rhs = *n.kids[1];
-    Fn fn = n.fn;
-    const Node* computed = &lhs;
-    const Node* constant = IsNumberConst(rhs) ? &rhs : nullptr;
-    if (constant == nullptr && IsNumberConst(lhs)) {
-      computed = &rhs;
-      constant = &lhs;
-      fn = MirrorComparison(fn);
-    }
+    const auto [computed, constant, fn] = flat_internal::SplitComparison(n);
     const Reg a = Number(*computed);
     if (!a) return std::nullopt;
     if (constant != nullptr) {
@@ -127,7 +118,7 @@ class BatchLowering {
                    .a = *a,
                    .k = ConstNumber(constant->constant)});
     }
-    const Reg b = Number(rhs);
+    const Reg b = Number(*n.kids[1]);
     if (!b) return std::nullopt;
     return Emit({.op = Cmp(BOp::kCompareLt, ComparisonOp(fn)), .a = *a, .b = *b});
   }

@@ -13,85 +13,17 @@
 #include <vector>
 
 #include "expr/program.h"
+#include "tests/expr/test_util.h"
 
 namespace credence::expr {
 namespace {
 
 const std::vector<std::string> kNames = {"a", "b", "c", "d"};
 
-Environment Env() {
-  Environment env;
-  for (std::size_t i = 0; i < kNames.size(); ++i) {
-    EXPECT_TRUE(env.DeclareFeature(kNames[i], static_cast<int>(i)).ok());
-  }
-  EXPECT_TRUE(env.Declare("enterprise.sector", Type::String()).ok());
-  return env;
-}
+Environment Env() { return testing::FeatureEnv(kNames); }
 
 // The reference: the general evaluator (the planned tree, with CEL's short circuits).
-Tri General(const Program& p, const std::vector<double>& features) {
-  Activation activation;
-  activation.set_features(features);
-  activation.Bind("enterprise.sector", Value::String("x"));
-  Result<Value> v = p.Evaluate(activation);
-  if (!v.ok() || !v->is_bool()) return Tri::kError;
-  return v->bool_value() ? Tri::kTrue : Tri::kFalse;
-}
-
-// Conditions drawn from a small pool of atoms, so the conditions of one batch share
-// subexpressions: comparisons of features and arithmetic with double and int constants,
-// && || ! ?: over them, and a few outside the flat subset.
-class Conditions {
- public:
-  explicit Conditions(std::uint64_t seed) : rng_(seed) {}
-
-  std::string Bool(int depth) {
-    switch (rng_() % (depth > 2 ? 3 : 8)) {
-      case 0:
-      case 1:
-        return Num(depth + 1) + Cmp() + Num(depth + 1);
-      case 2:
-        return rng_() % 12 == 0 ? "enterprise.sector == 'x'" : Pick() + Cmp() + "1.5";
-      case 3:
-        return "(" + Bool(depth + 1) + " && " + Bool(depth + 1) + ")";
-      case 4:
-        return "(" + Bool(depth + 1) + " || " + Bool(depth + 1) + ")";
-      case 5:
-        return "!(" + Bool(depth + 1) + ")";
-      case 6:
-        return "(" + Bool(depth + 1) + " ? " + Bool(depth + 1) + " : " + Bool(depth + 1) + ")";
-      default:
-        return rng_() % 2 ? "true" : "false";
-    }
-  }
-
- private:
-  std::string Pick() { return kNames[rng_() % kNames.size()]; }
-  const char* Cmp() {
-    static const char* ops[] = {" < ", " <= ", " > ", " >= ", " == ", " != "};
-    return ops[rng_() % 6];
-  }
-  std::string Num(int depth) {
-    switch (rng_() % (depth > 3 ? 3 : 7)) {
-      case 0:
-        return Pick();
-      case 1:
-        return std::to_string(static_cast<int>(rng_() % 4) - 1) + ".5";
-      case 2:
-        return std::to_string(static_cast<int>(rng_() % 3));  // an int literal
-      case 3:
-        return "(" + Pick() + " + 1.0)";
-      case 4:
-        return "(" + Num(depth + 1) + " / " + Num(depth + 1) + ")";
-      case 5:
-        return "(" + Num(depth + 1) + " * " + Num(depth + 1) + " - " + Num(depth + 1) + ")";
-      default:
-        return "(" + Bool(depth + 1) + " ? " + Num(depth + 1) + " : " + Num(depth + 1) + ")";
-    }
-  }
-
-  std::mt19937_64 rng_;
-};
+using testing::GeneralTri;
 
 TEST(FlatBatchTest, AgreesWithTheGeneralEvaluatorOnRandomBatches) {
   const Environment env = Env();
@@ -100,12 +32,15 @@ TEST(FlatBatchTest, AgreesWithTheGeneralEvaluatorOnRandomBatches) {
   std::mt19937_64 rng(2026);
   int covered = 0, uncovered = 0, compared = 0, errors = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    Conditions gen(seed);
+    // Four features and small constants: the conditions of a batch share subexpressions.
+    testing::ConditionGen gen(seed, kNames);
     std::vector<std::shared_ptr<const Program>> programs;
     std::vector<const Program*> raw;
     std::vector<std::string> sources;
     while (programs.size() < 60) {
-      const std::string source = gen.Bool(0);
+      // Some conditions outside the flat subset (they read a request variable).
+      const std::string source =
+          rng() % 12 == 0 ? "enterprise.sector == 'x' || " + gen.Bool(1) : gen.Bool(0);
       auto p = Compile(source, env, {.expected_type = Type::Bool()});
       if (!p.ok()) continue;  // e.g. int + double is a type error in CEL
       programs.push_back(*p);
@@ -131,7 +66,7 @@ TEST(FlatBatchTest, AgreesWithTheGeneralEvaluatorOnRandomBatches) {
           ASSERT_EQ(out[i], static_cast<Tri>(7)) << "an uncovered result was written";
           continue;
         }
-        const Tri want = General(*programs[i], features);
+        const Tri want = GeneralTri(*programs[i], features);
         ++compared;
         errors += want == Tri::kError;
         ASSERT_EQ(out[i], want) << sources[i] << " (seed " << seed << ", vector " << k << ")";
