@@ -143,9 +143,11 @@ struct CompiledSet {
   std::vector<CompiledRule> rules;
 };
 
+// Strings are assigned through mutable_*(): into a reused RuleHit that is a copy into the
+// string's existing buffer, cheaper than set_*() (measured in rules_bench).
 void FillHit(const std::string& set_id, const v1::Rule& r, v1::RuleHit* hit) {
-  hit->set_rule_set(set_id);
-  hit->set_rule_id(r.id());
+  hit->mutable_rule_set()->assign(set_id);
+  hit->mutable_rule_id()->assign(r.id());
   hit->set_dimension(r.dimension());
   hit->set_severity(r.severity());
 }
@@ -155,15 +157,15 @@ void FillHit(const std::string& set_id, const v1::Rule& r, v1::RuleHit* hit) {
 void FillActions(const CompiledRule& rule, std::span<const double> features, v1::RuleHit* hit) {
   const v1::Rule& r = *rule.def;
   hit->set_points(r.points());
-  if (!r.flag().empty()) hit->set_flag(r.flag());
+  if (!r.flag().empty()) hit->mutable_flag()->assign(r.flag());
   hit->set_outcome(r.outcome());
-  if (!r.reason_code().empty()) hit->set_reason_code(r.reason_code());
+  if (!r.reason_code().empty()) hit->mutable_reason_code()->assign(r.reason_code());
   if (rule.message_cites) {
     rule.message.RenderTo(features, *hit->mutable_message());
   } else if (!rule.rendered.empty()) {
-    hit->set_message(rule.rendered);
+    hit->mutable_message()->assign(rule.rendered);
   }
-  if (!r.grade_cap().empty()) hit->set_grade_cap(r.grade_cap());
+  if (!r.grade_cap().empty()) hit->mutable_grade_cap()->assign(r.grade_cap());
 }
 
 }  // namespace
