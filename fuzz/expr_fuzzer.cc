@@ -1,6 +1,8 @@
 // libFuzzer target: parse + check + compile + evaluate an arbitrary rule expression against
-// a small environment (three features, request variables), on the general evaluator and the
-// flat form, which must agree. Any crash, sanitizer report or disagreement is a bug.
+// a small environment (three features, request variables), on the general evaluator, the
+// flat form and the flat batch (the expression lowered twice into one batch, so the second
+// copy is all shared subexpressions), which must agree. Any crash, sanitizer report or
+// disagreement is a bug.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "expr/flat.h"
+#include "expr/flat_batch.h"
 #include "expr/program.h"
 #include "rules/context.h"
 
@@ -37,6 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      : general->bool_value()              ? Tri::kTrue
                                                           : Tri::kFalse;
     if (flat->Evaluate(features) != want) std::abort();
+    const credence::expr::Program* twice[] = {program->get(), program->get()};
+    const auto batch = credence::expr::FlatBatch::Lower(twice);
+    Tri got[2] = {Tri::kError, Tri::kError};
+    batch.Evaluate(features, got);
+    if (batch.covers(0) && (got[0] != want || got[1] != want)) std::abort();
   }
   return 0;
 }

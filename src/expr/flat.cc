@@ -10,23 +10,9 @@
 #include "expr/node.h"
 
 namespace credence::expr {
-namespace {
+namespace flat_internal {
 
-using FOp = FlatProgram::Op;  // Op is the planned tree's node kind
-using Instr = FlatProgram::Instr;
-
-// A numeric register without an error (any Tri but kError).
-constexpr Tri kNumberOk = Tri::kFalse;
-
-// Int constants of at most this magnitude convert to double exactly, so comparing two of
-// them as doubles is CEL's exact integer comparison.
-constexpr double kExactIntLimit = 9007199254740992.0;  // 2^53
-
-// What a numeric operand may be at run time.
-struct NumShape {
-  bool pure_double = false;  // always a double (CEL compares it with any number by value)
-  bool ints_exact = true;    // every int constant in it is exactly representable
-};
+using FOp = FlatProgram::Op;
 
 FOp ComparisonOp(Fn fn) {
   switch (fn) {
@@ -63,6 +49,46 @@ FOp Negate(FOp cmp) {
   }
 }
 
+double ConstNumber(const Value& c) {
+  return c.is_double() ? c.double_value()
+         : c.is_int()  ? static_cast<double>(c.int_value())
+                       : static_cast<double>(c.uint_value());
+}
+
+bool IsNumberConst(const Node& n) { return n.op == Op::kConst && n.constant.is_number(); }
+
+ComparisonOperands SplitComparison(const Node& n) {
+  const Node& lhs = *n.kids[0];
+  const Node& rhs = *n.kids[1];
+  if (IsNumberConst(rhs)) return {&lhs, &rhs, n.fn};
+  if (IsNumberConst(lhs)) return {&rhs, &lhs, MirrorComparison(n.fn)};
+  return {&lhs, nullptr, n.fn};
+}
+
+}  // namespace flat_internal
+
+namespace {
+
+using FOp = FlatProgram::Op;  // Op is the planned tree's node kind
+using flat_internal::ComparisonOp;
+using flat_internal::ConstNumber;
+using flat_internal::IsNumberConst;
+using flat_internal::Negate;
+using Instr = FlatProgram::Instr;
+
+// A numeric register without an error (any Tri but kError).
+constexpr Tri kNumberOk = Tri::kFalse;
+
+// Int constants of at most this magnitude convert to double exactly, so comparing two of
+// them as doubles is CEL's exact integer comparison.
+constexpr double kExactIntLimit = 9007199254740992.0;  // 2^53
+
+// What a numeric operand may be at run time.
+struct NumShape {
+  bool pure_double = false;  // always a double (CEL compares it with any number by value)
+  bool ints_exact = true;    // every int constant in it is exactly representable
+};
+
 bool IsArithmetic(Fn fn) {
   return fn == Fn::kAdd || fn == Fn::kSub || fn == Fn::kMul || fn == Fn::kDiv;
 }
@@ -80,14 +106,6 @@ FOp ArithmeticOpK(Fn fn) {
          : fn == Fn::kMul ? FOp::kMulK
                           : FOp::kDivK;
 }
-
-double ConstNumber(const Value& c) {
-  return c.is_double() ? c.double_value()
-         : c.is_int()  ? static_cast<double>(c.int_value())
-                       : static_cast<double>(c.uint_value());
-}
-
-bool IsNumberConst(const Node& n) { return n.op == Op::kConst && n.constant.is_number(); }
 
 // Emits the code of a planned tree, each subexpression into a register at or above the one
 // its parent asked for. Thread-compatible; one per FlatProgram::Lower call.
@@ -246,14 +264,7 @@ class Lowering {
     auto ls = Shape(lhs), rs = Shape(rhs);
     if (!ls || !rs) return false;
     if (!ls->pure_double && !rs->pure_double && !(ls->ints_exact && rs->ints_exact)) return false;
-    Fn fn = n.fn;
-    const Node* computed = &lhs;
-    const Node* constant = IsNumberConst(rhs) ? &rhs : nullptr;
-    if (constant == nullptr && IsNumberConst(lhs)) {
-      computed = &rhs;
-      constant = &lhs;
-      fn = MirrorComparison(fn);
-    }
+    const auto [computed, constant, fn] = flat_internal::SplitComparison(n);
     const FOp cmp = ComparisonOp(fn);
     if (!Number(*computed, dst)) return false;
     if (constant != nullptr) {

@@ -34,7 +34,9 @@
 
 namespace credence::expr {
 
-struct Node;  // node.h
+struct Node;                    // node.h
+class Value;                    // value.h
+enum class Fn : unsigned char;  // builtins.h
 
 // A CEL bool result: true, false, or an error (whose text the general evaluator gives).
 enum class Tri : std::uint8_t { kFalse, kTrue, kError };
@@ -112,6 +114,29 @@ class FlatProgram {
   std::vector<Instr> code_;
   int registers_ = 0;
 };
+
+// Helpers the lowerings of flat.cc and flat_batch.cc share (internal to module expr).
+namespace flat_internal {
+
+// The comparison code (kLt..kNe) of a comparison function.
+FlatProgram::Op ComparisonOp(Fn fn);
+// `!(x < k)` is `x >= k` when neither side is NaN: the comparison code that negates `cmp`.
+FlatProgram::Op Negate(FlatProgram::Op cmp);
+// A numeric constant as a double (exact for ints below 2^53).
+double ConstNumber(const Value& c);
+bool IsNumberConst(const Node& n);
+
+// A comparison node's operands with the numeric constant, if there is one, on the right:
+// `computed <fn> constant` (fn mirrored when the constant was written on the left), or
+// `computed <fn> other` without a constant (constant null).
+struct ComparisonOperands {
+  const Node* computed;
+  const Node* constant;
+  Fn fn;
+};
+ComparisonOperands SplitComparison(const Node& n);
+
+}  // namespace flat_internal
 
 }  // namespace credence::expr
 

@@ -135,6 +135,8 @@ class Program {
   bool uses_fast_path() const { return flat_ != nullptr; }
   // The flat form, or null when the expression lies outside its subset.
   const FlatProgram* flat() const { return flat_.get(); }
+  // The planned tree (node.h), e.g. for lowering many conditions into one FlatBatch.
+  const Node& root() const { return *root_; }
 
  private:
   friend Result<std::shared_ptr<const Program>> Compile(std::string_view, const Environment&,

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "expr/program.h"
+#include "tests/expr/test_util.h"
 
 namespace credence::expr {
 namespace {
@@ -17,77 +18,17 @@ const std::vector<std::string> kNames = {"a", "b", "c", "d", "e"};
 
 // The features a..e by slot, plus two request variables of rules (a string and a list).
 Environment Env() {
-  Environment env;
-  for (std::size_t i = 0; i < kNames.size(); ++i) {
-    EXPECT_TRUE(env.DeclareFeature(kNames[i], static_cast<int>(i)).ok());
-  }
-  EXPECT_TRUE(env.Declare("enterprise.sector", Type::String()).ok());
+  Environment env = testing::FeatureEnv(kNames);
   EXPECT_TRUE(env.Declare("flags", Type::List(Type::String())).ok());
   return env;
 }
 
-// The general evaluator's result as a Tri (the reference the flat form must equal).
-Tri General(const Program& program, const std::vector<double>& features) {
-  Activation activation;
-  activation.set_features(features);
-  Result<Value> v = program.Evaluate(activation);
-  if (!v.ok() || !v->is_bool()) return Tri::kError;
-  return v->bool_value() ? Tri::kTrue : Tri::kFalse;
-}
-
-class Gen {
- public:
-  explicit Gen(std::uint64_t seed) : rng_(seed) {}
-  std::string Bool(int depth) {
-    const int pick = static_cast<int>(rng_() % (depth > 3 ? 2 : 7));
-    switch (pick) {
-      case 0:
-      case 1: {
-        static const char* ops[] = {"<", "<=", ">", ">=", "==", "!="};
-        return Num(depth + 1) + " " + ops[rng_() % 6] + " " + Num(depth + 1);
-      }
-      case 2:
-        return "(" + Bool(depth + 1) + " && " + Bool(depth + 1) + ")";
-      case 3:
-        return "(" + Bool(depth + 1) + " || " + Bool(depth + 1) + ")";
-      case 4:
-        return "!(" + Bool(depth + 1) + ")";
-      case 5:
-        return "(" + Bool(depth + 1) + " ? " + Bool(depth + 1) + " : " + Bool(depth + 1) + ")";
-      default:
-        return rng_() % 2 ? "true" : "false";
-    }
-  }
-  std::string Num(int depth) {
-    const int pick = static_cast<int>(rng_() % (depth > 3 ? 3 : 8));
-    switch (pick) {
-      case 0:
-        return kNames[rng_() % kNames.size()];
-      case 1:
-        return std::to_string(static_cast<int>(rng_() % 7) - 2) + ".5";
-      case 2:
-        return std::to_string(static_cast<int>(rng_() % 5));  // an int literal
-      case 3:
-        return "(" + Num(depth + 1) + " + " + Num(depth + 1) + ")";
-      case 4:
-        return "(" + Num(depth + 1) + " - " + Num(depth + 1) + ")";
-      case 5:
-        return "(" + Num(depth + 1) + " * " + Num(depth + 1) + ")";
-      case 6:
-        return "(" + Num(depth + 1) + " / " + Num(depth + 1) + ")";
-      default:
-        return "(" + Bool(depth + 1) + " ? " + Num(depth + 1) + " : " + Num(depth + 1) + ")";
-    }
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
+using testing::GeneralTri;
 
 TEST(FlatProgramTest, AgreesWithTheGeneralEvaluator) {
   const Environment env = Env();
   std::mt19937_64 rng(99);
-  Gen gen(5);
+  testing::ConditionGen gen(5, kNames);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double values[] = {0.0, -0.0, 1.0, 2.5, -2.5, 3.0, nan, nan, 1e308};
   int compiled = 0, fast = 0, compared = 0, errors = 0;
@@ -102,7 +43,7 @@ TEST(FlatProgramTest, AgreesWithTheGeneralEvaluator) {
     for (int k = 0; k < 20; ++k) {
       std::vector<double> features(kNames.size());
       for (double& x : features) x = values[rng() % std::size(values)];
-      const Tri want = General(**program, features);
+      const Tri want = GeneralTri(**program, features);
       const Tri got = flat->Evaluate(features);
       ++compared;
       errors += want == Tri::kError;
@@ -155,7 +96,7 @@ TEST(FlatProgramTest, IntegerConstantsCompareLikeCel) {
     const FlatProgram* flat = (*program)->flat();
     ASSERT_EQ(flat != nullptr, c.flat) << c.source;
     if (flat != nullptr) {
-      EXPECT_EQ(flat->Evaluate(features), General(**program, features)) << c.source;
+      EXPECT_EQ(flat->Evaluate(features), GeneralTri(**program, features)) << c.source;
     }
   }
 }

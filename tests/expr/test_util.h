@@ -7,9 +7,13 @@
 #include <cmath>
 #include <memory>
 #include <ostream>
+#include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "expr/flat.h"
 #include "expr/program.h"
 #include "expr/value.h"
 
@@ -77,6 +81,81 @@ MATCHER_P3(StatusAt, code, line, column,
   return s.code() == code && s.location() != nullptr && s.location()->line == line &&
          s.location()->column == column;
 }
+
+// An environment declaring `names` as features by slot (0, 1, ...) and the request
+// variable `enterprise.sector` (a string), as rule conditions see them.
+inline Environment FeatureEnv(const std::vector<std::string>& names) {
+  Environment env;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_TRUE(env.DeclareFeature(names[i], static_cast<int>(i)).ok());
+  }
+  EXPECT_TRUE(env.Declare("enterprise.sector", Type::String()).ok());
+  return env;
+}
+
+// The general evaluator's result for bool `program` over `features`, as a Tri: the
+// reference the flat forms (flat.h, flat_batch.h) must equal.
+inline Tri GeneralTri(const Program& program, const std::vector<double>& features) {
+  Activation activation;
+  activation.set_features(features);
+  Result<Value> v = program.Evaluate(activation);
+  if (!v.ok() || !v->is_bool()) return Tri::kError;
+  return v->bool_value() ? Tri::kTrue : Tri::kFalse;
+}
+
+// Random bool conditions over the features `names`: comparisons of arithmetic over
+// features, double and int constants, combined with && || ! ?: (most lie in the flat
+// subset; int arithmetic and int-vs-double comparisons do not type-check or do not).
+class ConditionGen {
+ public:
+  ConditionGen(std::uint64_t seed, std::vector<std::string> names)
+      : rng_(seed), names_(std::move(names)) {}
+  std::string Bool(int depth) {
+    const int pick = static_cast<int>(rng_() % (depth > 3 ? 2 : 7));
+    switch (pick) {
+      case 0:
+      case 1: {
+        static const char* ops[] = {"<", "<=", ">", ">=", "==", "!="};
+        return Num(depth + 1) + " " + ops[rng_() % 6] + " " + Num(depth + 1);
+      }
+      case 2:
+        return "(" + Bool(depth + 1) + " && " + Bool(depth + 1) + ")";
+      case 3:
+        return "(" + Bool(depth + 1) + " || " + Bool(depth + 1) + ")";
+      case 4:
+        return "!(" + Bool(depth + 1) + ")";
+      case 5:
+        return "(" + Bool(depth + 1) + " ? " + Bool(depth + 1) + " : " + Bool(depth + 1) + ")";
+      default:
+        return rng_() % 2 ? "true" : "false";
+    }
+  }
+  std::string Num(int depth) {
+    const int pick = static_cast<int>(rng_() % (depth > 3 ? 3 : 8));
+    switch (pick) {
+      case 0:
+        return names_[rng_() % names_.size()];
+      case 1:
+        return std::to_string(static_cast<int>(rng_() % 7) - 2) + ".5";
+      case 2:
+        return std::to_string(static_cast<int>(rng_() % 5));  // an int literal
+      case 3:
+        return "(" + Num(depth + 1) + " + " + Num(depth + 1) + ")";
+      case 4:
+        return "(" + Num(depth + 1) + " - " + Num(depth + 1) + ")";
+      case 5:
+        return "(" + Num(depth + 1) + " * " + Num(depth + 1) + ")";
+      case 6:
+        return "(" + Num(depth + 1) + " / " + Num(depth + 1) + ")";
+      default:
+        return "(" + Bool(depth + 1) + " ? " + Num(depth + 1) + " : " + Num(depth + 1) + ")";
+    }
+  }
+
+ private:
+  std::mt19937_64 rng_;
+  std::vector<std::string> names_;
+};
 
 }  // namespace testing
 }  // namespace credence::expr
