@@ -11,6 +11,8 @@
 //   json     JSON request bytes -> JSON response bytes
 // Prints the number of requests, the mean events and request bytes, and a checksum of the
 // output sizes (so the work cannot be optimised away).
+#include <time.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -65,11 +67,16 @@ int main(int argc, char** argv) {
   const double n = static_cast<double>(pool.requests.size());
   // One warm-up round outside the measured function.
   (void)credence::bench::RunRounds(*engine, pool, mode, 1);
+  timespec c0{}, c1{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
   const std::size_t checksum = credence::bench::RunRounds(*engine, pool, mode, rounds);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+  const double cpu_us = static_cast<double>(c1.tv_sec - c0.tv_sec) * 1e6 +
+                        static_cast<double>(c1.tv_nsec - c0.tv_nsec) / 1e3;
   std::printf(
-      "%s: %zu requests x %d rounds, %.1f events, %.0f JSON bytes, %.0f binary bytes "
-      "per request; checksum %zu\n",
+      "%s: %zu requests x %d rounds, %.1f events, %.0f JSON bytes, %.0f binary bytes per "
+      "request; %.1f us thread CPU per request; checksum %zu\n",
       mode_name.c_str(), pool.requests.size(), rounds, pool.mean_events, json_bytes / n,
-      binary_bytes / n, checksum);
+      binary_bytes / n, rounds > 0 ? cpu_us / (n * rounds) : 0.0, checksum);
   return 0;
 }

@@ -13,6 +13,8 @@ packages=(
   libre2-dev libabsl-dev nlohmann-json3-dev
   # The screening state store (credence/state_store.h).
   librocksdb-dev
+  # The JSON request reader (src/io/json_request.cc).
+  libsimdjson-dev
   python3
   # Parity tests and the tree benchmark compare with XGBoost itself.
   python3-xgboost python3-numpy libxgboost-dev

@@ -19,8 +19,10 @@ namespace credence::core {
 
 class ByteArena {
  public:
-  // The first block holds `first_block` bytes; later ones double, up to 1 MiB.
-  explicit ByteArena(std::size_t first_block = 4096) : next_block_(first_block) {}
+  // The first block holds `first_block` bytes (at least 256); later ones double, up to
+  // 1 MiB. Nothing is allocated before the first Allocate or Copy.
+  explicit ByteArena(std::size_t first_block = 4096)
+      : next_block_(first_block < 256 ? 256 : first_block) {}
   ByteArena(ByteArena&&) noexcept = default;
   ByteArena& operator=(ByteArena&&) noexcept = default;
   ByteArena(const ByteArena&) = delete;

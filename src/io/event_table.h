@@ -92,7 +92,7 @@ struct EventTable {
   std::vector<Attribute> attributes;
   StringPool strings;
   // Holds the bytes of `id` and `reference_id` when the table owns them.
-  core::ByteArena bytes{0};
+  core::ByteArena bytes{8192};
 
   std::size_t size() const { return time.size(); }
 };
