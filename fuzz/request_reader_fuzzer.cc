@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz/fuzz_util.h"  // protobuf's log of invalid UTF-8 off
 #include "tests/engine/request_reader_testing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
