@@ -1,9 +1,11 @@
 // End-to-end scoring of simulated enterprises with the cross-border bundle (112 features,
-// 64 rules, a logistic credit model, the decision table, reason codes): decode the request
-// (protobuf JSON or binary), then Engine::Score — ingest, features, rules, models, decision,
-// explanations. For histories of about 100, 1,000 and 10,000 events it reports the median
-// and 99th percentile per request (counters p50_us, p99_us, over a pool of 64 different
-// simulated enterprises cycled through), and requests/s on 1 and 2 threads.
+// 64 rules, a logistic credit model, the decision table, reason codes): ingest, features,
+// rules, models, decision, explanations. BM_E2E_ScoreOnly starts from the parsed message;
+// BM_E2E_Json and BM_E2E_Binary go from request bytes to response bytes through
+// Engine::ScoreSerialized (the request readers); BM_E2E_ParseScore_* decode with
+// ParseRequest, then call Engine::Score. For histories of about 100, 1,000 and 10,000 events it
+// reports the median and 99th percentile per request (counters p50_us, p99_us, over a pool of 64
+// different simulated enterprises cycled through), and requests/s on 1 and 2 threads.
 #include <benchmark/benchmark.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -15,79 +17,20 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "bench/e2e_pool.h"
 #include "credence/engine.h"
-#include "sim/simulator.h"
 
 namespace credence::bench {
 namespace {
 
-std::shared_ptr<const Engine> CrossBorderEngine() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    if (!loaded.ok()) std::abort();
-    auto e = Engine::Compile(*loaded);
-    if (!e.ok()) std::abort();
-    return *e;
-  }();
-  return engine;
-}
-
-struct Pool {
-  std::vector<v1::ScoreRequest> requests;
-  std::vector<std::string> json, binary;
-  double mean_events = 0;
-};
-
-// History shapes giving about 100, 1,000 and 10,000 events per enterprise (mixed
-// archetypes; the order rate is fixed, the other flows follow from it).
-sim::SimOptions Shape(int target) {
-  sim::SimOptions o;
-  o.seed = 77;
-  switch (target) {
-    case 100:
-      o.history_days = 60;
-      o.orders_per_day = 0.55;
-      break;
-    case 1000:
-      o.history_days = 365;
-      o.orders_per_day = 1.0;
-      break;
-    default:
-      o.history_days = 730;
-      o.orders_per_day = 6.8;
-      break;
-  }
-  return o;
-}
-
-const Pool& GetPool(int target) {
-  static std::mutex mu;
-  static std::map<int, Pool> pools;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = pools.find(target);
-  if (it != pools.end()) return it->second;
-  Pool& p = pools[target];
-  const sim::SimOptions o = Shape(target);
-  google::protobuf::util::JsonPrintOptions json;
-  json.preserve_proto_field_names = true;
-  double events = 0;
-  for (std::uint64_t i = 0; i < 64; ++i) {
-    sim::SimulatedEnterprise e = sim::SimulateEnterprise(o, i);
-    events += e.request.events_size();
-    std::string j, b;
-    if (!google::protobuf::util::MessageToJsonString(e.request, &j, json).ok()) std::abort();
-    if (!e.request.SerializeToString(&b)) std::abort();
-    p.json.push_back(std::move(j));
-    p.binary.push_back(std::move(b));
-    p.requests.push_back(std::move(e.request));
-  }
-  p.mean_events = events / 64.0;
-  return p;
-}
-
-enum class Input { kDecoded, kJson, kBinary };
+// kJson, kBinary: request bytes -> response bytes through Engine::ScoreSerialized (the
+// library's byte path, which the CLI, C API and Python batch calls use; one record per
+// call). kParseJson, kParseBinary: ParseRequest, then Engine::Score on the message (the
+// message path; what BM_E2E_Json/Binary measured before the request readers).
+enum class Input { kDecoded, kJson, kBinary, kParseJson, kParseBinary };
 
 double ThreadCpuMicros() {
   timespec ts{};
@@ -111,9 +54,16 @@ void EndToEnd(benchmark::State& state, Input input) {
     if (input == Input::kDecoded) {
       auto r = engine->Score(pool.requests[k]);
       benchmark::DoNotOptimize(r);
+    } else if (input == Input::kJson || input == Input::kBinary) {
+      const WireFormat format = input == Input::kJson ? WireFormat::kJson : WireFormat::kBinary;
+      const std::string_view bytes = input == Input::kJson ? pool.json[k] : pool.binary[k];
+      auto r = engine->ScoreSerialized({&bytes, 1}, {.in_format = format, .out_format = format},
+                                       {.threads = 1});
+      if (!r.ok() || !(*r)[0].status.ok()) state.SkipWithError("scoring failed");
+      benchmark::DoNotOptimize(r);
     } else {
-      auto req = input == Input::kJson ? ParseRequest(pool.json[k], WireFormat::kJson)
-                                       : ParseRequest(pool.binary[k], WireFormat::kBinary);
+      auto req = input == Input::kParseJson ? ParseRequest(pool.json[k], WireFormat::kJson)
+                                            : ParseRequest(pool.binary[k], WireFormat::kBinary);
       if (!req.ok()) state.SkipWithError("decode failed");
       auto r = engine->Score(*req);
       benchmark::DoNotOptimize(r);
@@ -142,6 +92,8 @@ void EndToEnd(benchmark::State& state, Input input) {
 void BM_E2E_Json(benchmark::State& state) { EndToEnd(state, Input::kJson); }
 void BM_E2E_Binary(benchmark::State& state) { EndToEnd(state, Input::kBinary); }
 void BM_E2E_ScoreOnly(benchmark::State& state) { EndToEnd(state, Input::kDecoded); }
+void BM_E2E_ParseScore_Json(benchmark::State& state) { EndToEnd(state, Input::kParseJson); }
+void BM_E2E_ParseScore_Binary(benchmark::State& state) { EndToEnd(state, Input::kParseBinary); }
 
 BENCHMARK(BM_E2E_Json)
     ->Arg(100)
@@ -161,6 +113,8 @@ BENCHMARK(BM_E2E_ScoreOnly)
     ->Arg(10000)
     ->ArgName("events")
     ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_E2E_ParseScore_Json)->Arg(1000)->ArgName("events")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_E2E_ParseScore_Binary)->Arg(1000)->ArgName("events")->Unit(benchmark::kMicrosecond);
 // Requests/s with one engine shared by 1 and 2 threads (binary input).
 BENCHMARK(BM_E2E_Binary)
     ->Arg(1000)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/, one per parser and loader) with clang + ASan/UBSan
 # and runs each for FUZZ_SECONDS (default 30) from its seed corpus in fuzz/corpus/<target>/.
-# CI runs it briefly (9 targets x 30 s); for a longer campaign of some targets:
+# CI runs it briefly (10 targets x 30 s); for a longer campaign of some targets:
 #   FUZZ_SECONDS=1800 FUZZ_TARGETS="bundle_json csv" bash scripts/fuzz.sh
 # New inputs found go to build-fuzz/corpus/<target>/ (the seed corpora are not modified); a
 # crash leaves crash-<sha1> in build-fuzz/artifacts/ and fails the script. docs/fuzzing.md
@@ -12,7 +12,7 @@ EXTRA_PACKAGES="clang libclang-rt-14-dev" bash scripts/install-deps.sh
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-30}
 ALL_TARGETS="expr model_loader request_json request_binary bundle_text bundle_json bundle_binary
-             csv record_stream"
+             csv record_stream request_reader"
 TARGETS=${FUZZ_TARGETS:-$ALL_TARGETS}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \

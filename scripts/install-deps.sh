@@ -15,6 +15,8 @@ packages=(
   librocksdb-dev
   # The allocator of the credence program and the benchmarks (CREDENCE_MALLOC).
   libjemalloc-dev
+  # The JSON request reader (src/io/json_request.cc).
+  libsimdjson-dev
   python3
   # Parity tests and the tree benchmark compare with XGBoost itself.
   python3-xgboost python3-numpy libxgboost-dev

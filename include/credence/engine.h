@@ -89,6 +89,10 @@ struct SerializedResult {
   std::string bytes;
 };
 
+namespace internal {
+struct EngineAccess;  // the library's own access to an engine (src/engine/scoring.h)
+}  // namespace internal
+
 class CREDENCE_EXPORT Engine {
  public:
   // Compiles a bundle: checks every section, resolves every reference and builds the plans.
@@ -163,6 +167,7 @@ class CREDENCE_EXPORT Engine {
 
  private:
   struct Impl;
+  friend struct internal::EngineAccess;
   explicit Engine(std::unique_ptr<const Impl> impl);
   std::unique_ptr<const Impl> impl_;
 };

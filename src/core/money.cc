@@ -65,6 +65,41 @@ Result<std::int64_t> ConvertMinorUnits(std::int64_t minor_units, int from_expone
   const auto out_of_range = [] {
     return OutOfRangeError("converted amount exceeds 2^53 minor units of the base currency");
   };
+  // Everyday amounts and rates fit in 64 bits: the same arithmetic without 128-bit division.
+  static constexpr std::int64_t kPow10[] = {1,
+                                            10,
+                                            100,
+                                            1000,
+                                            10000,
+                                            100000,
+                                            1000000,
+                                            10000000,
+                                            100000000,
+                                            1000000000,
+                                            10000000000,
+                                            100000000000,
+                                            1000000000000,
+                                            10000000000000,
+                                            100000000000000,
+                                            1000000000000000,
+                                            10000000000000000,
+                                            100000000000000000,
+                                            1000000000000000000};
+  const int den_exponent = rate.scale + from_exponent;
+  std::int64_t num64 = 0;
+  if (to_exponent >= 0 && to_exponent <= 18 && from_exponent >= 0 && den_exponent <= 18 &&
+      !__builtin_mul_overflow(minor_units, rate.mantissa, &num64) &&
+      !__builtin_mul_overflow(num64, kPow10[to_exponent], &num64)) {
+    const std::int64_t den = kPow10[den_exponent];
+    std::int64_t q = num64 / den;
+    const std::int64_t r = num64 % den;  // same sign as num64; |r| < den <= 10^18
+    if (r != 0) {
+      const std::int64_t twice = (r < 0 ? -r : r) * 2;
+      if (twice > den || (twice == den && q % 2 != 0)) q += num64 < 0 ? -1 : 1;
+    }
+    if (q > kMaxExactMinorUnits || q < -kMaxExactMinorUnits) return out_of_range();
+    return q;
+  }
   Int128 num = 0;
   if (__builtin_mul_overflow(static_cast<Int128>(minor_units), static_cast<Int128>(rate.mantissa),
                              &num) ||

@@ -20,6 +20,7 @@
 #include "decision/decider.h"
 #include "decision/decision_table.h"
 #include "decision/limit_policy.h"
+#include "engine/scoring.h"
 #include "engine/screening.h"
 #include "engine/shadow_models.h"
 #include "explain/decision_reasons.h"
@@ -122,13 +123,17 @@ struct [[gnu::visibility("hidden")]] Engine::Impl {
   Status CompileMetadataAndCurrency(const CompileScope& scope);
   Status CompileFeatures(const CompileScope& scope);
   Status CompileScreening(const CompileScope& scope);  // lists, screening rules and policy
-  Status CompileModels(CompileScope& scope);           // and the digest
-  Status CompileGradeScales(CompileScope& scope);
+  Status CompileModels(CompileScope & scope);          // and the digest
+  Status CompileGradeScales(CompileScope & scope);
   Status CompileCredit(const CompileScope& scope);
   Status CompileReasons(const CompileScope& scope);
-  Status CompileRulesAndTables(CompileScope& scope);  // compliance, rule sets, tables
+  Status CompileRulesAndTables(CompileScope & scope);  // compliance, rule sets, tables
   Status CompileDecision(const CompileScope& scope);
   Status CompileGovernance(const CompileScope& scope);  // shadows, explanation
+
+  // Scoring after ingest: the steps below, in order, into `response` (empty or cleared).
+  void ScoreIngested(const v1::ScoreRequest& request, io::IngestedRequest& in,
+                     const ScoreOptions& score, v1::ScoreResponse& response) const;
 
   // Score steps after ingest and features, in order.
   void ScoreCredit(const v1::ScoreRequest& request, std::span<const double> values, int max_reasons,
@@ -138,8 +143,8 @@ struct [[gnu::visibility("hidden")]] Engine::Impl {
                               decision::Decider& decider) const;
   void ScoreCompliance(const v1::ScoreRequest& request, const io::IngestedRequest& in,
                        v1::ScoreResponse& response) const;
-  void Decide(decision::Decider& decider, v1::ScoreResponse& response) const;
-  void AddFeatures(std::span<const double> values, v1::ScoreResponse& response) const;
+  void Decide(decision::Decider & decider, v1::ScoreResponse & response) const;
+  void AddFeatures(std::span<const double> values, v1::ScoreResponse & response) const;
   void AddAudit(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
 };
 
@@ -470,19 +475,27 @@ Result<FeatureVector> Engine::StateFeatures(const EnterpriseState& state) const 
 
 Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
                                         const ScoreOptions& options) const {
-  const Impl& e = *impl_;
   CREDENCE_ASSIGN_OR_RETURN(io::IngestedRequest in,
-                            io::Ingest(request, *e.fx, e.options.request_limits));
+                            io::Ingest(request, *impl_->fx, impl_->options.request_limits));
+  v1::ScoreResponse response;
+  impl_->ScoreIngested(request, in, options, response);
+  return response;
+}
+
+// Everything after ingest. `request` may lack its events (the request readers leave them
+// out): the stages read the event table.
+void Engine::Impl::ScoreIngested(const v1::ScoreRequest& request, io::IngestedRequest& in,
+                                 const ScoreOptions& score, v1::ScoreResponse& response) const {
+  const Impl& e = *this;
   std::vector<double> values(e.plan->size());
   e.plan->Evaluate(in, values);
 
-  v1::ScoreResponse response;
   response.set_request_id(request.request_id());
   response.set_enterprise_id(request.enterprise().id());
   *response.mutable_ingest() = std::move(in.summary);
   const int max_reasons =
       std::clamp(request.options().max_reason_codes() > 0 ? request.options().max_reason_codes()
-                                                          : options.max_reason_codes,
+                                                          : score.max_reason_codes,
                  0, kMaxReasonCodes);
   const int deciding =
       e.credit_model < 0 ? -1 : e.shadows->Assign(request, response.mutable_audit());
@@ -496,11 +509,10 @@ Result<v1::ScoreResponse> Engine::Score(const v1::ScoreRequest& request,
     e.EvaluateRulesAndTables(request, in, values, response, decider);
   }
   e.Decide(decider, response);
-  if (options.include_features || request.options().include_features()) {
+  if (score.include_features || request.options().include_features()) {
     e.AddFeatures(values, response);
   }
   e.AddAudit(request, response);
-  return response;
 }
 
 // The credit model's PD, margin, score, grade and top adverse reasons.
@@ -651,6 +663,25 @@ std::vector<Result<v1::ScoreResponse>> Engine::ScoreBatch(
     results.push_back(run.ok() ? std::move(*s) : Result<v1::ScoreResponse>(run));
   return results;
 }
+
+namespace internal {
+
+struct EngineAccess {
+  static const Engine::Impl& Of(const Engine& engine) { return *engine.impl_; }
+};
+
+const io::FxTable& BundleFx(const Engine& engine) { return *EngineAccess::Of(engine).fx; }
+
+const RequestLimits& EngineRequestLimits(const Engine& engine) {
+  return EngineAccess::Of(engine).options.request_limits;
+}
+
+void ScoreIngested(const Engine& engine, const v1::ScoreRequest& header, io::IngestedRequest& in,
+                   const ScoreOptions& options, v1::ScoreResponse& response) {
+  EngineAccess::Of(engine).ScoreIngested(header, in, options, response);
+}
+
+}  // namespace internal
 
 EngineHandle::EngineHandle(std::shared_ptr<const Engine> engine) : current_(std::move(engine)) {}
 

@@ -9,7 +9,9 @@
 #include "core/utf8.h"
 #include "credence/engine.h"
 #include "credence/thread_pool.h"
+#include "engine/scoring.h"
 #include "io/json_records.h"
+#include "io/request_reader.h"
 
 namespace credence {
 namespace {
@@ -51,6 +53,55 @@ std::string BinaryErrorRecord(std::size_t index, const std::string& request_id,
   return bytes;
 }
 
+// The bytes of `response` into r.bytes, or why they cannot be written into r.status.
+void Serialize(const v1::ScoreResponse& response, WireFormat format, SerializedResult& r) {
+  auto bytes = SerializeResponse(response, format);
+  if (bytes.ok()) {
+    r.bytes = std::move(bytes).value();
+  } else {
+    r.status = bytes.status();
+  }
+}
+
+// One record: read straight into the event table when the request reader takes it
+// (io/request_reader.h; the thread reuses its response object), else parsed and scored as
+// a message. Both give the same bytes.
+void ScoreRecord(const Engine& engine, std::string_view record, const SerializedOptions& options,
+                 SerializedResult& r) {
+  Result<std::optional<io::ReadResult>> read = std::nullopt;
+  if (options.in_format == WireFormat::kBinary || options.in_format == WireFormat::kJson) {
+    read = io::ReadRequest(record,
+                           options.in_format == WireFormat::kJson ? io::RequestFormat::kJson
+                                                                  : io::RequestFormat::kBinary,
+                           internal::BundleFx(engine), internal::EngineRequestLimits(engine));
+  }
+  if (!read.ok()) {
+    r.status = read.status();
+    return;
+  }
+  if (*read) {
+    io::ReadResult& request = **read;
+    r.request_id = request.header.request_id();
+    thread_local v1::ScoreResponse response;
+    response.Clear();
+    internal::ScoreIngested(engine, request.header, request.ingested, options.score, response);
+    Serialize(response, options.out_format, r);
+    return;
+  }
+  auto parsed = ParseRequest(record, options.in_format);
+  if (!parsed.ok()) {
+    r.status = parsed.status();
+    return;
+  }
+  r.request_id = parsed->request_id();
+  auto scored = engine.Score(*parsed, options.score);
+  if (scored.ok()) {
+    Serialize(*scored, options.out_format, r);
+  } else {
+    r.status = scored.status();
+  }
+}
+
 }  // namespace
 
 Result<std::string> SerializeErrorRecord(std::size_t index, const std::string& request_id,
@@ -73,20 +124,7 @@ Result<std::vector<SerializedResult>> Engine::ScoreSerialized(
   std::vector<SerializedResult> results(records.size());
   auto one = [&](std::size_t i) {
     SerializedResult& r = results[i];
-    auto parsed = ParseRequest(records[i], options.in_format);
-    if (parsed.ok()) {
-      r.request_id = parsed->request_id();
-      auto scored = Score(*parsed, options.score);
-      auto bytes = scored.ok() ? SerializeResponse(*scored, options.out_format)
-                               : Result<std::string>(scored.status());
-      if (bytes.ok()) {
-        r.bytes = std::move(bytes).value();
-      } else {
-        r.status = bytes.status();
-      }
-    } else {
-      r.status = parsed.status();
-    }
+    ScoreRecord(*this, records[i], options, r);
     if (!r.status.ok() && options.error_records) {
       r.bytes = SerializeErrorRecord(options.first_index + i, r.request_id, r.status,
                                      options.out_format)

@@ -2,72 +2,42 @@
 #include "features/links.h"
 
 #include <limits>
+#include <span>
 #include <string_view>
 
 #include "features/link_measure.h"
 #include "features/quantile.h"
+#include "io/id_index.h"
 
 namespace credence::features {
 namespace {
 
-// Equality of short strings without a library call (ids are typically a few bytes).
-inline bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-// Marks the rows some link may reference; returns how many.
-std::size_t MarkTargets(const BatchLayout& layout, const io::EventTable& t,
-                        const MatchLists& matches, std::vector<char>& target) {
+// Marks the rows some link may reference.
+void MarkTargets(const BatchLayout& layout, const io::EventTable& t, const MatchLists& matches,
+                 std::vector<char>& target) {
   target.assign(t.size(), 0);
-  std::size_t targets = 0;
   for (std::size_t f = 0; f < layout.filter_link_target.size(); ++f) {
     if (!layout.filter_link_target[f]) continue;
     for (std::int32_t row : matches.rows(f)) {
-      if (!target[static_cast<std::size_t>(row)]) {
-        target[static_cast<std::size_t>(row)] = 1;
-        ++targets;
-      }
+      target[static_cast<std::size_t>(row)] = 1;
     }
   }
-  return targets;
 }
 
-// Each row's referenced row among the targets (itself excluded), through an open-addressing
-// table over the targets' ids.
-std::vector<std::int32_t> ReferencedRows(const io::EventTable& t, const std::vector<char>& target,
-                                         std::size_t targets) {
-  const std::size_t rows = t.size();
-  int bits = 4;
-  while ((std::size_t{1} << bits) < 2 * targets) ++bits;
-  const std::size_t cap = std::size_t{1} << bits;
-  std::vector<std::int32_t> table(cap, -1);
-  // FNV-1a, then Fibonacci hashing (the top `bits` bits of a multiply).
-  auto hash = [bits](std::string_view s) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
-  };
-  for (std::size_t row = 0; row < rows; ++row) {
-    if (!target[row]) continue;
-    std::size_t h = hash(t.id[row]);
-    while (table[h] >= 0) h = (h + 1) & (cap - 1);
-    table[h] = static_cast<std::int32_t>(row);
+// Each row's referenced row among the targets: the table's resolved references (ingest
+// fills them; io::ReferenceRows computes them for a table built otherwise), kept when the
+// row referenced may be a link's target.
+std::vector<std::int32_t> ReferencedRows(const io::EventTable& t, const std::vector<char>& target) {
+  std::vector<std::int32_t> computed;
+  std::span<const std::int32_t> refs = t.reference_row;
+  if (refs.size() != t.size()) {
+    computed = io::ReferenceRows(t);
+    refs = computed;
   }
-  std::vector<std::int32_t> ref_row(rows, -1);
-  for (std::size_t row = 0; row < rows; ++row) {
-    const std::string_view ref = t.reference_id[row];
-    if (ref.empty() || targets == 0) continue;
-    for (std::size_t h = hash(ref); table[h] >= 0; h = (h + 1) & (cap - 1)) {
-      const auto other = static_cast<std::size_t>(table[h]);
-      if (SameBytes(t.id[other], ref)) {
-        if (other != row) ref_row[row] = table[h];
-        break;
-      }
-    }
+  std::vector<std::int32_t> ref_row(t.size(), -1);
+  for (std::size_t row = 0; row < t.size(); ++row) {
+    const std::int32_t r = refs[row];
+    if (r >= 0 && target[static_cast<std::size_t>(r)]) ref_row[row] = r;
   }
   return ref_row;
 }
@@ -81,8 +51,8 @@ LinkIndex ResolveLinks(const BatchLayout& layout, const io::EventTable& t,
   const std::size_t rows = t.size();
   const std::size_t nf = layout.filter_link_target.size();
   std::vector<char> target;
-  const std::size_t targets = MarkTargets(layout, t, matches, target);
-  links.ref_row = ReferencedRows(t, target, targets);
+  MarkTargets(layout, t, matches, target);
+  links.ref_row = ReferencedRows(t, target);
   links.first_inbound.resize(nf);
   links.member.resize(nf);
   for (int lf : layout.inbound_filters) {

@@ -6,7 +6,8 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/money.h"
 #include "core/time.h"
@@ -40,15 +41,14 @@ class FxTable {
   const Rate* Find(std::string_view currency) const;
 
  private:
+  // Rates by currency code packed into an integer (ISO 4217 codes are three bytes), sorted
+  // by key: a few comparisons per lookup, no node per currency.
+  static std::uint32_t Key(std::string_view code);
+  Rate* FindMutable(std::uint32_t key);
+
   std::string base_;
   int base_exponent_ = 2;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  std::unordered_map<std::string, Rate, Hash, std::equal_to<>> rates_;
+  std::vector<std::pair<std::uint32_t, Rate>> rates_;
 };
 
 struct IngestedRequest {
@@ -68,6 +68,15 @@ struct IngestedRequest {
 // and listed in summary.duplicate_event_ids).
 Result<IngestedRequest> Ingest(const v1::ScoreRequest& request, const FxTable& bundle_fx,
                                const RequestLimits& limits);
+
+// The part of Ingest that reads everything but the events (internal to module io, for the
+// request readers of request_reader.h): checks request_id, as_of, the enterprise and the
+// request's rates, and the number of events against the limit, in Ingest's order. Sets
+// out.as_of and out.registered_at; `merged` receives the bundle's rates with the request's
+// layered over them when the request has any, and *fx points to the table to use.
+Status IngestHeader(const v1::ScoreRequest& request, int events, const FxTable& bundle_fx,
+                    const RequestLimits& limits, IngestedRequest& out,
+                    std::optional<FxTable>& merged, const FxTable** fx);
 
 }  // namespace credence::io
 
