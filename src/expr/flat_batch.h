@@ -132,7 +132,7 @@ class FlatBatch {
   std::vector<std::uint32_t> outputs_;  // per condition: its register, or kNone
   // The covered conditions' (condition, register), for Evaluate's last loop.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> results_;
-  std::size_t slots_ = 0;               // 1 + the largest feature slot read
+  std::size_t slots_ = 0;  // 1 + the largest feature slot read
 };
 
 }  // namespace credence::expr
