@@ -14,21 +14,11 @@
 #include <utility>
 #include <vector>
 
+#include "bench/cross_border.h"
 #include "credence/engine.h"
 #include "sim/simulator.h"
 
 namespace credence::bench {
-
-inline std::shared_ptr<const Engine> CrossBorderEngine() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    if (!loaded.ok()) std::abort();
-    auto e = Engine::Compile(*loaded);
-    if (!e.ok()) std::abort();
-    return *e;
-  }();
-  return engine;
-}
 
 struct Pool {
   std::vector<v1::ScoreRequest> requests;

@@ -27,6 +27,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "bench/cross_border.h"
 #include "credence/screener.h"
 #include "credence/thread_pool.h"
 #include "expr/program.h"
@@ -35,14 +36,6 @@
 
 namespace credence::bench {
 namespace {
-
-std::shared_ptr<const Engine> CrossBorder() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    return Engine::Compile(loaded.value()).value();
-  }();
-  return engine;
-}
 
 bool Before(const v1::Event& a, const v1::Event& b) {
   return std::pair(a.time().seconds(), a.time().nanos()) <
@@ -111,7 +104,7 @@ double Percentile(std::vector<double> v, double q) {
 
 // Per-event Screen latency: each iteration screens every next event on a copy of the state.
 void BM_ScreenLatency(benchmark::State& state) {
-  const auto engine = CrossBorder();
+  const auto engine = CrossBorderEngine();
   const Setup& s = SetupFor(static_cast<int>(state.range(0)));
   const std::string seeded = engine->BuildState(s.history).value().Serialize();
   std::vector<double> us, wall_us, first_us;
@@ -152,7 +145,7 @@ void BM_ScreenLatency(benchmark::State& state) {
 // The alternative: Score over the whole history with the event (ingest and features of every
 // event each time).
 void BM_ScoreRecompute(benchmark::State& state) {
-  const auto engine = CrossBorder();
+  const auto engine = CrossBorderEngine();
   const Setup& s = SetupFor(static_cast<int>(state.range(0)));
   v1::ScoreRequest r = s.history;
   *r.add_events() = s.next.front().event();
@@ -242,7 +235,7 @@ void BM_ScreenStoreThroughput(benchmark::State& state) {
   for (auto _ : state) {
     const std::string dir = TempStore("throughput");
     {
-      Screener screener(CrossBorder(), OpenRocksDbStateStore(dir, {.sync = true}).value());
+      Screener screener(CrossBorderEngine(), OpenRocksDbStateStore(dir, {.sync = true}).value());
       Replay(screener, s.records, *pool);
     }
     std::filesystem::remove_all(dir);
@@ -271,7 +264,7 @@ void BM_ScreenStateBytes(benchmark::State& state) {
   std::vector<double> sizes;
   for (auto _ : state) {
     auto store = NewInMemoryStateStore();
-    Screener screener(CrossBorder(), store);
+    Screener screener(CrossBorderEngine(), store);
     Replay(screener, s.records, *pool);
     sizes.clear();
     (void)store->ForEachEnterprise([&](std::string_view id) {
@@ -296,7 +289,7 @@ void BM_ScreenDetection(benchmark::State& state) {
   auto pool = ThreadPool::Create(0).value();
   std::vector<Result<v1::ScreenResponse>> responses;
   for (auto _ : state) {
-    Screener screener(CrossBorder(), NewInMemoryStateStore());
+    Screener screener(CrossBorderEngine(), NewInMemoryStateStore());
     responses.clear();
     constexpr std::size_t kWindow = 16'384;
     for (std::size_t at = 0; at < s.stream.requests.size(); at += kWindow) {

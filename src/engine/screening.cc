@@ -123,10 +123,11 @@ Status CheckListNames(const v1::ScreeningPolicy& policy, const std::vector<std::
   return OkStatus();
 }
 
-}  // namespace
-
-Status Screening::CompileLists(const ScreeningInputs& in,
-                               std::vector<std::pair<std::string, std::string>>* files) {
+// The bundle's named lists, as "lists.<name>" -> list(string) (hash-indexed). `files`
+// receives (path, bytes) of every list file read.
+Status CompileLists(const ScreeningInputs& in,
+                    std::vector<std::pair<std::string, std::string>>* files,
+                    std::vector<std::pair<std::string, expr::Value>>* lists) {
   std::set<std::string> names;
   for (int i = 0; i < in.bundle.lists_size(); ++i) {
     const v1::NamedList& l = in.bundle.lists(i);
@@ -165,11 +166,13 @@ Status Screening::CompileLists(const ScreeningInputs& in,
       }
       items.push_back(expr::Value::String(std::move(v)));
     }
-    lists_.emplace_back(rules::ListVariable(l.name()),
+    lists->emplace_back(rules::ListVariable(l.name()),
                         expr::Value::IndexedStringList(std::move(items)));
   }
   return OkStatus();
 }
+
+}  // namespace
 
 Result<std::unique_ptr<Screening>> Screening::Compile(
     const ScreeningInputs& in, std::vector<std::pair<std::string, std::string>>* files) {
@@ -186,7 +189,8 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
   s->info_ = &in.info;
   s->fx_ = &in.fx;
   s->limits_ = in.limits;
-  if (Status lists = s->CompileLists(in, files); !lists.ok()) return fail(lists);
+  std::vector<std::pair<std::string, expr::Value>> lists;
+  if (Status status = CompileLists(in, files, &lists); !status.ok()) return fail(status);
   auto policy = decision::ScreeningPolicy::Compile(in.bundle.screening(), "screening");
   if (!policy.ok()) return fail(policy.status());
   s->policy_ = *policy;
@@ -203,8 +207,8 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
   for (const v1::NamedList& l : in.bundle.lists()) list_names.push_back(l.name());
   auto env = rules::MakeScreeningEnvironment(in.info.feature_names, list_names);
   if (!env.ok()) return fail(env.status());
-  if (Status lists = CheckListNames(in.bundle.screening(), list_names); !lists.ok()) {
-    return fail(lists);
+  if (Status names = CheckListNames(in.bundle.screening(), list_names); !names.ok()) {
+    return fail(names);
   }
   std::set<std::string> read;
   for (const v1::RuleSet& set : in.bundle.screening().rule_sets()) {
@@ -219,8 +223,9 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
       s->variables_.push_back(&v);
     }
   }
-  std::erase_if(s->lists_, [&](const auto& l) { return read.count(l.first) == 0; });
-  for (const auto& [name, list] : s->lists_) s->list_bindings_.Bind(name, list);
+  for (const auto& [name, list] : lists) {
+    if (read.count(name)) s->list_bindings_.Bind(name, list);
+  }
   std::vector<int> slots;
   for (const v1::RuleSet& set : in.bundle.screening().rule_sets()) {
     for (const v1::Rule& rule : set.rules()) {

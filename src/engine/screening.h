@@ -88,8 +88,6 @@ class Screening {
 
  private:
   Screening() = default;
-  Status CompileLists(const ScreeningInputs& in,
-                      std::vector<std::pair<std::string, std::string>>* files);
   Status CheckState(const EnterpriseState::Impl& st, const std::string& enterprise_id) const;
   Result<const io::FxTable*> FxFor(const v1::ScreenRequest& request,
                                    EnterpriseState::Impl& st) const;
@@ -111,8 +109,8 @@ class Screening {
   std::vector<rules::RuleSets> by_kind_;
   std::vector<std::size_t> kind_sets_;
   std::optional<decision::ScreeningPolicy> policy_;
-  std::vector<std::pair<std::string, expr::Value>> lists_;  // "lists.<name>" -> list(string)
-  // The lists the rules read, bound once: the parent of every event's activation.
+  // The lists the rules read ("lists.<name>" -> list(string)), bound once: the parent of
+  // every event's activation.
   expr::Activation list_bindings_;
   // The request and event variables (rules/context.h) the screening rules read: only those
   // are bound for each event.

@@ -8,17 +8,12 @@ namespace credence::io {
 
 std::string DeterministicBytes(const google::protobuf::MessageLite& m) {
   std::string out;
-  DeterministicBytesInto(m, out);
-  return out;
-}
-
-void DeterministicBytesInto(const google::protobuf::MessageLite& m, std::string& out) {
-  out.clear();
   google::protobuf::io::StringOutputStream stream(&out);
   google::protobuf::io::CodedOutputStream coded(&stream);
   coded.SetSerializationDeterministic(true);
   m.SerializeToCodedStream(&coded);
   coded.Trim();
+  return out;
 }
 
 google::protobuf::Timestamp TimestampOf(core::TimeNs t) {

@@ -14,8 +14,6 @@
 namespace credence::io {
 
 std::string DeterministicBytes(const google::protobuf::MessageLite& m);
-// The same into `out`, reusing its capacity.
-void DeterministicBytesInto(const google::protobuf::MessageLite& m, std::string& out);
 
 // `t` (ns since the epoch) as a Timestamp (nanos in [0, 1e9)).
 google::protobuf::Timestamp TimestampOf(core::TimeNs t);
