@@ -5,6 +5,10 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
 #include "credence/state_store.h"
 #include "store/keys.h"
 
@@ -21,7 +25,66 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status(StatusCode::kUnavailable, message);
 }
 
-// Thread-safe: RocksDB's DB is.
+// A commit's writes, put in key order before they go to RocksDB: its memtable is a skip list
+// that inserts an ascending run from the previous insert's position instead of searching
+// from the top (in input order, that search was 60% of a commit's time). The order among
+// writes of one key is kept (a decision logged, then forgotten, stays forgotten).
+class SortedWrites {
+ public:
+  void Clear() {
+    keys_.clear();
+    writes_.clear();
+  }
+  // The buffer the next write's key is appended to; then Put or Delete ends the write.
+  std::string& NextKey() {
+    key_start_ = keys_.size();
+    return keys_;
+  }
+  void Put(std::string_view value) { Add(value, false); }
+  void Delete() { Add({}, true); }
+
+  // Bytes of a WriteBatch holding these writes (a record: tag, key and value with their
+  // varint lengths), at most.
+  std::size_t BatchBytes() const {
+    constexpr std::size_t kHeader = 12, kPerRecord = 1 + 5 + 5;
+    std::size_t bytes = kHeader + keys_.size();
+    for (const Write& w : writes_) bytes += kPerRecord + w.value.size();
+    return bytes;
+  }
+
+  void AppendInKeyOrder(rocksdb::WriteBatch& batch) {
+    std::stable_sort(writes_.begin(), writes_.end(),
+                     [&](const Write& a, const Write& b) { return Key(a) < Key(b); });
+    for (const Write& w : writes_) {
+      const rocksdb::Slice key(keys_.data() + w.key_at, w.key_size);
+      if (w.erase) {
+        batch.Delete(key);
+      } else {
+        batch.Put(key, rocksdb::Slice(w.value.data(), w.value.size()));
+      }
+    }
+  }
+
+ private:
+  struct Write {
+    std::size_t key_at = 0;
+    std::size_t key_size = 0;
+    std::string_view value;
+    bool erase = false;
+  };
+  void Add(std::string_view value, bool erase) {
+    writes_.push_back({key_start_, keys_.size() - key_start_, value, erase});
+  }
+  std::string_view Key(const Write& w) const {
+    return std::string_view(keys_).substr(w.key_at, w.key_size);
+  }
+
+  std::string keys_;  // every key, one after the other
+  std::size_t key_start_ = 0;
+  std::vector<Write> writes_;
+};
+
+// Thread-safe: RocksDB's DB is; commits take turns on the reused buffers.
 class RocksDbStore final : public StateStore {
  public:
   RocksDbStore(std::unique_ptr<rocksdb::DB> db, bool sync) : db_(std::move(db)) {
@@ -39,14 +102,23 @@ class RocksDbStore final : public StateStore {
 
   Status Commit(const StateCommit& commit) override {
     if (commit.empty()) return OkStatus();
-    rocksdb::WriteBatch batch;
-    for (const auto& s : commit.states) batch.Put(store::StateKey(s.enterprise_id), s.bytes);
-    for (const auto& d : commit.decisions) {
-      batch.Put(store::DecisionKey(d.enterprise_id, d.event_id), d.response);
+    std::lock_guard lock(commit_mutex_);
+    writes_.Clear();
+    for (const auto& s : commit.states) {
+      store::AppendStateKey(writes_.NextKey(), s.enterprise_id);
+      writes_.Put(s.bytes);
     }
-    for (const auto& f : commit.forget)
-      batch.Delete(store::DecisionKey(f.enterprise_id, f.event_id));
-    return FromRocks(db_->Write(write_, &batch), "cannot commit to the state store");
+    for (const auto& d : commit.decisions) {
+      store::AppendDecisionKey(writes_.NextKey(), d.enterprise_id, d.event_id);
+      writes_.Put(d.response);
+    }
+    for (const auto& f : commit.forget) {
+      store::AppendDecisionKey(writes_.NextKey(), f.enterprise_id, f.event_id);
+      writes_.Delete();
+    }
+    ReserveBatch(writes_.BatchBytes());
+    writes_.AppendInKeyOrder(batch_);
+    return FromRocks(db_->Write(write_, &batch_), "cannot commit to the state store");
   }
 
   Status ForEachEnterprise(const std::function<bool(std::string_view)>& fn) override {
@@ -68,8 +140,24 @@ class RocksDbStore final : public StateStore {
     return std::optional<std::string>(std::move(value));
   }
 
+  // Empties the reused batch, grown first to hold `bytes` (with room for the next commits:
+  // the allocator returns a buffer this large to the system when it is freed, and a new one
+  // costs a page fault per page).
+  void ReserveBatch(std::size_t bytes) {
+    if (batch_.Data().capacity() < bytes) {
+      batch_ = rocksdb::WriteBatch(bytes + bytes / 2);
+    } else {
+      batch_.Clear();
+    }
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::WriteOptions write_;
+  // Reused from commit to commit (their buffers keep their capacity): a commit is megabytes,
+  // and a fresh buffer per commit was paid in page faults.
+  std::mutex commit_mutex_;
+  SortedWrites writes_;
+  rocksdb::WriteBatch batch_;
 };
 
 }  // namespace
