@@ -6,8 +6,11 @@
 //                                  screening the next events as they come
 //   BM_Screen/protobuf/history:N   the alternative: recomputing the whole history through
 //                                  Score for one event (time per event)
-//   BM_ScreenStore/threads:T       Screener + RocksDB (WAL synced per commit) over a simulated
-//                                  stream of pre-serialized binary records: events/s
+//   BM_ScreenStore/threads:T       Screener::ScreenStream + RocksDB (WAL synced per commit)
+//                                  over a simulated stream of pre-serialized binary records,
+//                                  as `credence screen` runs it: events/s
+//   BM_ScreenStoreWindowByWindow/threads:T   the same through ScreenSerialized, each window's
+//                                  commit waited for before the next is screened
 //   BM_ScreenStateBytes            serialized state bytes per enterprise after a simulated
 //                                  population (median, p99, max)
 //   BM_ScreenDetection             detection of the simulator's attack scenarios and alerts
@@ -199,17 +202,33 @@ const Stream& StreamOf(std::uint64_t enterprises, int days, double attacks) {
 
 // Runs `records` through a Screener in windows of 16,384 on `pool`; the store is left open
 // in `store`.
-void Replay(Screener& screener, const std::vector<std::string>& records, ThreadPool& pool) {
+// Replays `records` in windows of 16,384 (the CLI's default) through Screener::ScreenStream,
+// as `credence screen` does (a window's commit overlaps the next window's screening); or,
+// when `pipelined` is false, window by window through ScreenSerialized.
+void Replay(Screener& screener, const std::vector<std::string>& records, ThreadPool& pool,
+            bool pipelined = true) {
   constexpr std::size_t kWindow = 16'384;
+  const SerializedOptions options{.in_format = WireFormat::kBinary,
+                                  .out_format = WireFormat::kBinary};
+  std::size_t at = 0;
+  auto next = [&](std::vector<std::string_view>& views) -> Result<bool> {
+    const std::size_t end = std::min(records.size(), at + kWindow);
+    for (; at < end; ++at) views.push_back(records[at]);
+    return !views.empty();
+  };
+  if (pipelined) {
+    auto emit = [](std::vector<SerializedResult> out) {
+      benchmark::DoNotOptimize(out);
+      return OkStatus();
+    };
+    if (!screener.ScreenStream(next, emit, options, {.pool = &pool}).ok()) std::abort();
+    return;
+  }
   std::vector<std::string_view> views;
-  for (std::size_t at = 0; at < records.size(); at += kWindow) {
-    views.assign(
-        records.begin() + static_cast<std::ptrdiff_t>(at),
-        records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), at + kWindow)));
-    auto out = screener.ScreenSerialized(
-        views, {.in_format = WireFormat::kBinary, .out_format = WireFormat::kBinary},
-        {.pool = &pool});
+  while (next(views).value()) {
+    auto out = screener.ScreenSerialized(views, options, {.pool = &pool});
     benchmark::DoNotOptimize(out);
+    views.clear();
   }
 }
 
@@ -227,7 +246,7 @@ double ProcessCpuSeconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-void BM_ScreenStoreThroughput(benchmark::State& state) {
+void BM_ScreenStoreThroughput(benchmark::State& state, bool pipelined) {
   const Stream& s = StreamOf(300, 365, 0.05);
   auto pool = ThreadPool::Create(static_cast<int>(state.range(0))).value();
   std::int64_t events = 0;
@@ -236,7 +255,7 @@ void BM_ScreenStoreThroughput(benchmark::State& state) {
     const std::string dir = TempStore("throughput");
     {
       Screener screener(CrossBorderEngine(), OpenRocksDbStateStore(dir, {.sync = true}).value());
-      Replay(screener, s.records, *pool);
+      Replay(screener, s.records, *pool, pipelined);
     }
     std::filesystem::remove_all(dir);
     events += static_cast<std::int64_t>(s.records.size());
@@ -249,8 +268,18 @@ void BM_ScreenStoreThroughput(benchmark::State& state) {
   state.counters["cpu_us_per_event"] =
       1e6 * (ProcessCpuSeconds() - cpu0) / static_cast<double>(std::max<std::int64_t>(1, events));
 }
-BENCHMARK(BM_ScreenStoreThroughput)
+BENCHMARK_CAPTURE(BM_ScreenStoreThroughput, pipelined, true)
     ->Name("BM_ScreenStore")
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+// The same, window by window (each commit waited for before the next window is screened).
+BENCHMARK_CAPTURE(BM_ScreenStoreThroughput, window_by_window, false)
+    ->Name("BM_ScreenStoreWindowByWindow")
     ->ArgName("threads")
     ->Arg(1)
     ->Arg(2)

@@ -24,6 +24,7 @@
 #define CREDENCE_SCREENER_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,6 +38,10 @@
 #include "credence/state_store.h"
 
 namespace credence {
+
+namespace internal {
+class InFlightDecisions;  // src/engine/screener.cc
+}  // namespace internal
 
 struct ScreenerOptions {
   // States kept in memory between batches (the most recently used). A state not in memory is
@@ -65,6 +70,18 @@ class CREDENCE_EXPORT Screener {
   Result<std::vector<SerializedResult>> ScreenSerialized(std::span<const std::string_view> records,
                                                          const SerializedOptions& options,
                                                          const BatchOptions& batch = {});
+  // A stream, window by window: `next` fills `records` with the next window's serialized
+  // ScreenRequests (views that must stay valid until the following call to `next`) and
+  // returns false at the end; `emit` receives each window's results, as ScreenSerialized
+  // returns them, in order, once the commit holding them is durable. The same results and
+  // the same guarantee as ScreenSerialized window by window, faster: a window's commit is
+  // written (on a thread of its own) while the next window is screened, unless the batch
+  // has one thread. The stream stops at the first error of `next`, of `emit` or of the
+  // store; the windows emitted before it are committed, and nothing after them is.
+  Status ScreenStream(const std::function<Result<bool>(std::vector<std::string_view>&)>& next,
+                      const std::function<Status(std::vector<SerializedResult>)>& emit,
+                      const SerializedOptions& options, const BatchOptions& batch = {});
+
   // One request: a batch of one.
   Result<v1::ScreenResponse> Screen(const v1::ScreenRequest& request);
 
@@ -79,6 +96,19 @@ class CREDENCE_EXPORT Screener {
 
  private:
   struct Cache;
+  struct Screened;
+  // Screens a batch without committing it: its results and its commit. Duplicates of events
+  // in `in_flight` (a commit being written) are answered from it. Errors as ScreenBatch's
+  // (the cache is dropped).
+  Result<Screened> ScreenGroups(std::span<const v1::ScreenRequest* const> requests,
+                                const BatchOptions& batch, std::vector<std::string>* binary,
+                                const internal::InFlightDecisions* in_flight);
+  // ScreenGroups from serialized records, the results serialized (Screened::serialized).
+  Result<Screened> ScreenRecords(std::span<const std::string_view> records,
+                                 const SerializedOptions& options, const BatchOptions& batch,
+                                 const internal::InFlightDecisions* in_flight);
+  // store_->Commit; drops the cache when it fails.
+  Status Commit(const StateCommit& commit);
   // ScreenBatch over requests that may live anywhere (ScreenSerialized parses onto an arena).
   // When `binary` is not null, (*binary)[i] receives the binary encoding of an applied
   // response (its decision-log record, made anyway), empty for any other result.

@@ -4,6 +4,8 @@
 
 #include <google/protobuf/arena.h>
 
+#include <functional>
+#include <future>
 #include <list>
 #include <mutex>
 #include <unordered_map>
@@ -26,8 +28,10 @@ struct Screener::Cache {
     lru.push_front(id);
     return states.insert_or_assign(id, Entry{std::move(state), lru.begin()}).first->second;
   }
-  void Evict() {
-    while (states.size() > capacity && !lru.empty()) {
+  // Down to the capacity, but never the `keep` most recently used (a window's states whose
+  // commit is still being written).
+  void Evict(std::size_t keep) {
+    while (states.size() > std::max(capacity, keep) && !lru.empty()) {
       states.erase(lru.back());
       lru.pop_back();
     }
@@ -46,7 +50,59 @@ Screener::Screener(std::shared_ptr<const Engine> engine, std::shared_ptr<StateSt
 
 Screener::~Screener() = default;
 
+namespace {}  // namespace
+
+// The decisions of a commit being written while the next window is screened, by enterprise
+// and event id; views into the commit, which outlives this index. Built at the first lookup
+// (only a second delivery of an applied event looks), from whichever thread makes it.
+class internal::InFlightDecisions {
+ public:
+  explicit InFlightDecisions(const StateCommit& commit) : commit_(commit) {}
+  std::optional<std::string_view> Find(std::string_view enterprise_id,
+                                       std::string_view event_id) const {
+    std::call_once(built_, [this] { Build(); });
+    auto it = responses_.find(Key(enterprise_id, event_id));
+    if (it == responses_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  void Build() const {
+    for (const StateCommit::Decision& d : commit_.decisions) {
+      responses_[Key(d.enterprise_id, d.event_id)] = d.response;
+    }
+    for (const StateCommit::Forget& f : commit_.forget) {
+      responses_.erase(Key(f.enterprise_id, f.event_id));
+    }
+  }
+  // Unambiguous: the enterprise id's length comes first.
+  static std::string Key(std::string_view enterprise_id, std::string_view event_id) {
+    std::string key = std::to_string(enterprise_id.size());
+    key += ':';
+    key += enterprise_id;
+    key += event_id;
+    return key;
+  }
+
+  const StateCommit& commit_;
+  mutable std::once_flag built_;
+  mutable std::unordered_map<std::string, std::string_view> responses_;
+};
+
+// A window screened, its commit not yet written.
+struct Screener::Screened {
+  StateCommit commit;
+  std::vector<Result<v1::ScreenResponse>> results;
+  std::vector<SerializedResult> serialized;  // ScreenRecords: the results, serialized
+  // ScreenRecords: the parsed requests (`results` and this are freed by whoever finishes
+  // the window: in a stream, the thread writing its commit).
+  std::unique_ptr<google::protobuf::Arena> arena;
+  std::size_t enterprises = 0;  // enterprises with an id in the window
+};
+
 namespace {
+
+using internal::InFlightDecisions;
 
 // The events of one enterprise in a batch, and what screening them produced.
 struct Group {
@@ -85,13 +141,18 @@ std::vector<std::size_t> LargestFirst(const std::vector<Group>& groups) {
 }
 
 // The logged response of an applied event, answered for `request`: the same response with
-// the request's request_id.
+// the request's request_id. Looked up in this batch's decisions, then in those of a commit
+// still being written (a stream's previous window), then in the store.
 Result<std::optional<v1::ScreenResponse>> Logged(
     StateStore& store, const Group& g, const std::unordered_map<std::string, std::string>& pending,
-    const v1::ScreenRequest& request) {
+    const InFlightDecisions* in_flight, const v1::ScreenRequest& request) {
   std::optional<std::string> bytes;
   if (auto it = pending.find(request.event().id()); it != pending.end()) {
     bytes = it->second;
+  } else if (auto found = in_flight != nullptr
+                              ? in_flight->Find(g.enterprise_id, request.event().id())
+                              : std::nullopt) {
+    bytes = std::string(*found);
   } else {
     CREDENCE_ASSIGN_OR_RETURN(bytes, store.LoadDecision(g.enterprise_id, request.event().id()));
   }
@@ -109,13 +170,14 @@ Result<std::optional<v1::ScreenResponse>> Logged(
 // response (its decision-log record) also goes to (*binary)[i] when `binary` is not null.
 void ScreenGroup(const Engine& engine, StateStore& store,
                  std::span<const v1::ScreenRequest* const> requests, Group& g,
+                 const InFlightDecisions* in_flight,
                  std::vector<std::optional<Result<v1::ScreenResponse>>>& results,
                  std::vector<std::string>* binary) {
   std::unordered_map<std::string, std::string> pending;  // decisions logged in this batch
   for (std::size_t i : g.requests) {
     const v1::ScreenRequest& request = *requests[i];
     if (g.state->Contains(request.event().id())) {
-      auto logged = Logged(store, g, pending, request);
+      auto logged = Logged(store, g, pending, in_flight, request);
       if (!logged.ok()) {
         g.error = logged.status();
         return;
@@ -143,6 +205,26 @@ void ScreenGroup(const Engine& engine, StateStore& store,
   if (g.dirty) g.state_bytes = g.state->Serialize();
 }
 
+// Writes one screened result into `out`: its error, else the binary encoding made for the
+// decision log when there is one, else the response serialized in `format`.
+void SerializeResult(const Result<v1::ScreenResponse>& result, WireFormat format,
+                     std::string* binary, SerializedResult& out) {
+  if (!result.ok()) {
+    out.status = result.status();
+    return;
+  }
+  if (binary != nullptr && !binary->empty()) {
+    out.bytes = std::move(*binary);
+    return;
+  }
+  auto bytes = SerializeScreenResponse(*result, format);
+  if (bytes.ok()) {
+    out.bytes = std::move(bytes).value();
+  } else {
+    out.status = bytes.status();
+  }
+}
+
 }  // namespace
 
 Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenBatch(
@@ -153,12 +235,13 @@ Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenBatch(
   return ScreenPointers(pointers, batch, nullptr);
 }
 
-Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
+Result<Screener::Screened> Screener::ScreenGroups(
     std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch,
-    std::vector<std::string>* binary) {
+    std::vector<std::string>* binary, const InFlightDecisions* in_flight) {
   std::vector<Group> groups = GroupByEnterprise(requests);
   if (binary != nullptr) binary->assign(requests.size(), std::string());
   // States: from the cache, else from the store (in parallel), else new.
+  EnterpriseState no_enterprise;  // requests without an enterprise id fail in Screen
   for (Group& g : groups) {
     auto it = cache_->states.find(g.enterprise_id);
     if (it != cache_->states.end()) g.state = &it->second.state;
@@ -179,7 +262,6 @@ Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
     }
     g.loaded.emplace(std::move(state).value());
   }));
-  EnterpriseState no_enterprise;  // requests without an enterprise id fail in Screen
   for (Group& g : groups) {
     if (!g.error.ok()) return g.error;
     if (g.enterprise_id.empty()) {
@@ -193,44 +275,59 @@ Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
   std::vector<std::optional<Result<v1::ScreenResponse>>> slots(requests.size());
   const std::vector<std::size_t> order = LargestFirst(groups);
   CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, order.size(), [&](std::size_t k) {
-    ScreenGroup(*engine_, *store_, requests, groups[order[k]], slots, binary);
+    ScreenGroup(*engine_, *store_, requests, groups[order[k]], in_flight, slots, binary);
   }));
-  StateCommit commit;
+  Screened out;
   for (Group& g : groups) {
     if (!g.error.ok()) {
       cache_->Clear();  // states in memory are ahead of the store
       return g.error;
     }
     if (g.dirty && !g.enterprise_id.empty()) {
-      commit.states.push_back({g.enterprise_id, std::move(g.state_bytes)});
+      out.commit.states.push_back({g.enterprise_id, std::move(g.state_bytes)});
     }
-    for (auto& d : g.decisions) commit.decisions.push_back(std::move(d));
-    for (auto& f : g.forget) commit.forget.push_back(std::move(f));
-    if (!g.enterprise_id.empty())
+    for (auto& d : g.decisions) out.commit.decisions.push_back(std::move(d));
+    for (auto& f : g.forget) out.commit.forget.push_back(std::move(f));
+    if (!g.enterprise_id.empty()) {
       cache_->Touch(g.enterprise_id, cache_->states.at(g.enterprise_id));
+      ++out.enterprises;
+    }
   }
+  out.results.reserve(slots.size());
+  for (auto& slot : slots) out.results.push_back(std::move(*slot));
+  return out;
+}
+
+Status Screener::Commit(const StateCommit& commit) {
   if (Status s = store_->Commit(commit); !s.ok()) {
     cache_->Clear();
     return s;
   }
-  cache_->Evict();
-  std::vector<Result<v1::ScreenResponse>> results;
-  results.reserve(slots.size());
-  for (auto& s : slots) results.push_back(std::move(*s));
-  return results;
+  return OkStatus();
 }
 
-Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
-    std::span<const std::string_view> records, const SerializedOptions& options,
-    const BatchOptions& batch) {
+Result<std::vector<Result<v1::ScreenResponse>>> Screener::ScreenPointers(
+    std::span<const v1::ScreenRequest* const> requests, const BatchOptions& batch,
+    std::vector<std::string>* binary) {
+  CREDENCE_ASSIGN_OR_RETURN(Screened screened, ScreenGroups(requests, batch, binary, nullptr));
+  CREDENCE_RETURN_IF_ERROR(Commit(screened.commit));
+  cache_->Evict(0);
+  return std::move(screened.results);
+}
+
+Result<Screener::Screened> Screener::ScreenRecords(std::span<const std::string_view> records,
+                                                   const SerializedOptions& options,
+                                                   const BatchOptions& batch,
+                                                   const InFlightDecisions* in_flight) {
   if (options.error_records && options.out_format == WireFormat::kText) {
     return InvalidArgumentError("error records are written in JSON or binary, not text format");
   }
   std::vector<SerializedResult> out(records.size());
   // Parsed onto one arena: freed at once, without a free() per field.
-  google::protobuf::Arena arena;
+  auto arena = std::make_unique<google::protobuf::Arena>();
   std::vector<v1::ScreenRequest*> parsed(records.size());
-  for (auto*& p : parsed) p = google::protobuf::Arena::CreateMessage<v1::ScreenRequest>(&arena);
+  for (auto*& p : parsed)
+    p = google::protobuf::Arena::CreateMessage<v1::ScreenRequest>(arena.get());
   CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, records.size(), [&](std::size_t i) {
     Status s = ParseScreenRequest(records[i], options.in_format, RequestLimits{}, parsed[i]);
     if (s.ok()) {
@@ -250,25 +347,12 @@ Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
   // Applied responses come back already encoded in binary (their decision-log record).
   std::vector<std::string> binary;
   CREDENCE_ASSIGN_OR_RETURN(
-      std::vector<Result<v1::ScreenResponse>> screened,
-      ScreenPointers(requests, batch,
-                     options.out_format == WireFormat::kBinary ? &binary : nullptr));
+      Screened screened,
+      ScreenGroups(requests, batch, options.out_format == WireFormat::kBinary ? &binary : nullptr,
+                   in_flight));
   CREDENCE_RETURN_IF_ERROR(ParallelFor(batch, where.size(), [&](std::size_t k) {
-    SerializedResult& r = out[where[k]];
-    if (!screened[k].ok()) {
-      r.status = screened[k].status();
-      return;
-    }
-    if (!binary.empty() && !binary[k].empty()) {
-      r.bytes = std::move(binary[k]);
-      return;
-    }
-    auto bytes = SerializeScreenResponse(*screened[k], options.out_format);
-    if (bytes.ok()) {
-      r.bytes = std::move(bytes).value();
-    } else {
-      r.status = bytes.status();
-    }
+    SerializeResult(screened.results[k], options.out_format, binary.empty() ? nullptr : &binary[k],
+                    out[where[k]]);
   }));
   if (options.error_records) {
     for (std::size_t i = 0; i < out.size(); ++i) {
@@ -278,7 +362,74 @@ Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
                          .value();
     }
   }
-  return out;
+  screened.serialized = std::move(out);
+  screened.arena = std::move(arena);
+  return screened;
+}
+
+Result<std::vector<SerializedResult>> Screener::ScreenSerialized(
+    std::span<const std::string_view> records, const SerializedOptions& options,
+    const BatchOptions& batch) {
+  CREDENCE_ASSIGN_OR_RETURN(Screened screened, ScreenRecords(records, options, batch, nullptr));
+  CREDENCE_RETURN_IF_ERROR(Commit(screened.commit));
+  cache_->Evict(0);
+  return std::move(screened.serialized);
+}
+
+Status Screener::ScreenStream(
+    const std::function<Result<bool>(std::vector<std::string_view>&)>& next,
+    const std::function<Status(std::vector<SerializedResult>)>& emit,
+    const SerializedOptions& options, const BatchOptions& batch) {
+  std::vector<std::string_view> records;
+  if (batch.pool != nullptr ? batch.pool->size() == 1 : batch.threads == 1) {
+    // One thread: nothing to overlap a commit with (and the window's bytes are still in the
+    // cache when it is committed at once).
+    while (true) {
+      records.clear();
+      CREDENCE_ASSIGN_OR_RETURN(bool more, next(records));
+      if (!more) return OkStatus();
+      CREDENCE_ASSIGN_OR_RETURN(std::vector<SerializedResult> out,
+                                ScreenSerialized(records, options, batch));
+      CREDENCE_RETURN_IF_ERROR(emit(std::move(out)));
+    }
+  }
+  // Destroyed in reverse order: the commit in flight is waited for before its window goes.
+  std::optional<Screened> previous;  // screened; its commit in flight
+  std::future<Status> committing;
+  std::optional<InFlightDecisions> in_flight;
+  auto finish_previous = [&]() -> Status {
+    const Status committed = committing.get();
+    in_flight.reset();
+    if (!committed.ok()) {
+      cache_->Clear();
+      return committed;
+    }
+    Status emitted = emit(std::move(previous->serialized));
+    previous.reset();
+    if (!emitted.ok()) cache_->Clear();  // a window screened since may be ahead of the store
+    return emitted;
+  };
+  while (true) {
+    records.clear();
+    Result<bool> more = next(records);
+    if (!more.ok() || !*more) {
+      Status last = previous ? finish_previous() : OkStatus();
+      return more.ok() ? last : more.status();
+    }
+    Result<Screened> window =
+        ScreenRecords(records, options, batch, in_flight ? &*in_flight : nullptr);
+    if (previous) CREDENCE_RETURN_IF_ERROR(finish_previous());
+    if (!window.ok()) return window.status();
+    cache_->Evict(window->enterprises);  // the window's states stay until they are committed
+    previous.emplace(std::move(window).value());
+    in_flight.emplace(previous->commit);
+    committing = std::async(std::launch::async, [this, w = &*previous] {
+      Status committed = store_->Commit(w->commit);
+      w->results.clear();
+      w->arena.reset();
+      return committed;
+    });
+  }
 }
 
 Result<v1::ScreenResponse> Screener::Screen(const v1::ScreenRequest& request) {
@@ -301,7 +452,7 @@ Status Screener::Seed(const v1::ScoreRequest& history) {
     cache_->states.erase(it);
   }
   cache_->Insert(id, std::move(state));
-  cache_->Evict();
+  cache_->Evict(0);
   return OkStatus();
 }
 

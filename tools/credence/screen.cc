@@ -1,4 +1,5 @@
 // credence screen: screens a stream of ScreenRequests against durable per-enterprise states.
+#include <deque>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -81,28 +82,32 @@ std::optional<int> ParseScreenArgs(int argc, char** argv, ScreenArgs& a) {
                             &a.out_format_given);
 }
 
-// Streams every window of `reader` through the screener and writes the records in order.
-// Returns the number of failed records, or the error that stopped the stream.
+// Streams every window of `reader` through the screener (Screener::ScreenStream: a window's
+// commit overlaps the next window's screening) and writes the records in order. Returns the
+// number of failed records, or the error that stopped the stream.
 Result<std::size_t> ScreenStream(RecordReader& reader, Screener& screener, ThreadPool& pool,
                                  std::size_t window, RecordWriter& writer, Progress& progress) {
   const SerializedOptions options{.in_format = reader.format() == RecordFormat::kJsonl
                                                    ? WireFormat::kJson
                                                    : WireFormat::kBinary,
                                   .out_format = writer.wire_format()};
-  std::vector<RawRecord> raws;
-  std::vector<std::string_view> views;
+  // The windows read and not yet written: screened, or being committed.
+  std::deque<std::vector<RawRecord>> windows;
   std::size_t records = 0, failed = 0;
-  while (ReadWindow(reader, window, raws)) {
-    views.clear();
+  auto next = [&](std::vector<std::string_view>& views) -> Result<bool> {
+    std::vector<RawRecord> raws;
+    if (!ReadWindow(reader, window, raws)) return false;
     for (const RawRecord& raw : raws) {
       if (raw.error.ok()) views.push_back(raw.bytes);
     }
-    CREDENCE_ASSIGN_OR_RETURN(std::vector<SerializedResult> results,
-                              screener.ScreenSerialized(views, options, {.pool = &pool}));
-    std::size_t next = 0;
-    for (const RawRecord& raw : raws) {
+    windows.push_back(std::move(raws));
+    return true;
+  };
+  auto emit = [&](std::vector<SerializedResult> results) -> Status {
+    std::size_t at = 0;
+    for (const RawRecord& raw : windows.front()) {
       ++records;
-      const SerializedResult* r = raw.error.ok() ? &results[next++] : nullptr;
+      const SerializedResult* r = raw.error.ok() ? &results[at++] : nullptr;
       const Status& error = r != nullptr ? r->status : raw.error;
       if (!error.ok()) {
         writer.WriteError(raw.index, r != nullptr ? r->request_id : "", error);
@@ -111,8 +116,11 @@ Result<std::size_t> ScreenStream(RecordReader& reader, Screener& screener, Threa
         writer.WriteRecord(r->bytes);
       }
     }
+    windows.pop_front();
     progress.Update(records, reader.bytes_read());
-  }
+    return OkStatus();
+  };
+  CREDENCE_RETURN_IF_ERROR(screener.ScreenStream(next, emit, options, {.pool = &pool}));
   progress.Finish(records, reader.bytes_read());
   return failed;
 }
