@@ -112,9 +112,28 @@ struct Group {
   std::optional<EnterpriseState> loaded;  // from the store (not cached yet)
   bool dirty = false;
   std::string state_bytes;
-  std::vector<StateCommit::Decision> decisions;
+  std::vector<StateCommit::Decision> decisions;  // logged in this batch, in order
   std::vector<StateCommit::Forget> forget;
   Status error;  // the store failed
+
+  void Log(StateCommit::Decision decision) {
+    if (indexed) logged_index.emplace(decision.event_id, decisions.size());
+    decisions.push_back(std::move(decision));
+  }
+  // The response this batch logged for `event_id`, or null. The index is built at the first
+  // look (only a second delivery of an applied event looks), then kept up to date by Log.
+  const std::string* LoggedInBatch(const std::string& event_id) {
+    if (!indexed) {
+      for (std::size_t k = 0; k < decisions.size(); ++k) {
+        logged_index.emplace(decisions[k].event_id, k);
+      }
+      indexed = true;
+    }
+    auto it = logged_index.find(event_id);
+    return it == logged_index.end() ? nullptr : &decisions[it->second].response;
+  }
+  std::unordered_map<std::string, std::size_t> logged_index;
+  bool indexed = false;
 };
 
 std::vector<Group> GroupByEnterprise(std::span<const v1::ScreenRequest* const> requests) {
@@ -143,12 +162,12 @@ std::vector<std::size_t> LargestFirst(const std::vector<Group>& groups) {
 // The logged response of an applied event, answered for `request`: the same response with
 // the request's request_id. Looked up in this batch's decisions, then in those of a commit
 // still being written (a stream's previous window), then in the store.
-Result<std::optional<v1::ScreenResponse>> Logged(
-    StateStore& store, const Group& g, const std::unordered_map<std::string, std::string>& pending,
-    const InFlightDecisions* in_flight, const v1::ScreenRequest& request) {
+Result<std::optional<v1::ScreenResponse>> Logged(StateStore& store, Group& g,
+                                                 const InFlightDecisions* in_flight,
+                                                 const v1::ScreenRequest& request) {
   std::optional<std::string> bytes;
-  if (auto it = pending.find(request.event().id()); it != pending.end()) {
-    bytes = it->second;
+  if (const std::string* logged = g.LoggedInBatch(request.event().id())) {
+    bytes = *logged;
   } else if (auto found = in_flight != nullptr
                               ? in_flight->Find(g.enterprise_id, request.event().id())
                               : std::nullopt) {
@@ -173,11 +192,11 @@ void ScreenGroup(const Engine& engine, StateStore& store,
                  const InFlightDecisions* in_flight,
                  std::vector<std::optional<Result<v1::ScreenResponse>>>& results,
                  std::vector<std::string>* binary) {
-  std::unordered_map<std::string, std::string> pending;  // decisions logged in this batch
+  g.decisions.reserve(g.requests.size());
   for (std::size_t i : g.requests) {
     const v1::ScreenRequest& request = *requests[i];
     if (g.state->Contains(request.event().id())) {
-      auto logged = Logged(store, g, pending, in_flight, request);
+      auto logged = Logged(store, g, in_flight, request);
       if (!logged.ok()) {
         g.error = logged.status();
         return;
@@ -192,9 +211,8 @@ void ScreenGroup(const Engine& engine, StateStore& store,
       g.dirty = true;
       if (r->disposition() == v1::EVENT_DISPOSITION_APPLIED) {
         std::string bytes = SerializeScreenResponse(*r, WireFormat::kBinary).value();
-        pending[request.event().id()] = bytes;
         if (binary != nullptr) (*binary)[i] = bytes;
-        g.decisions.push_back({g.enterprise_id, request.event().id(), std::move(bytes)});
+        g.Log({g.enterprise_id, request.event().id(), std::move(bytes)});
       }
     }
     results[i].emplace(std::move(r));

@@ -117,6 +117,35 @@ TEST(ScreenerTest, RunAgainAfterAnInterruptionAnswersEveryEventAsAnUninterrupted
   }
 }
 
+TEST(ScreenerTest, SecondDeliveriesInOneBatchGetTheFirstResponse) {
+  auto engine = CrossBorder();
+  // Events of one enterprise: a, b, a again, c, c again (c logged after the batch's first
+  // second delivery), in one batch.
+  std::vector<v1::ScreenRequest> one;
+  const std::vector<v1::ScreenRequest> all = Stream(3, 60);
+  for (const auto& r : all) {
+    if (!r.enterprise().id().empty() && r.enterprise().id() == all.front().enterprise().id()) {
+      one.push_back(r);
+    }
+    if (one.size() == 3) break;
+  }
+  ASSERT_EQ(one.size(), 3u);
+  auto again = [](v1::ScreenRequest r) {
+    r.set_request_id(r.request_id() + "-again");
+    return r;
+  };
+  const std::vector<v1::ScreenRequest> batch = {one[0], one[1], again(one[0]), one[2],
+                                                again(one[2])};
+  Screener screener(engine, NewInMemoryStateStore());
+  const std::vector<std::string> got = RunAll(screener, batch, batch.size(), 1);
+  EXPECT_EQ(got, Sequential(*engine, batch));
+  v1::ScreenResponse first, second;
+  ASSERT_TRUE(first.ParseFromString(got[3]) && second.ParseFromString(got[4]));
+  EXPECT_EQ(second.request_id(), batch[4].request_id());
+  second.set_request_id(first.request_id());
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());
+}
+
 // Windows of `size` records where each window after the first starts with a second delivery
 // of the previous window's last record (its decision is in the commit being written while
 // the window is screened), and the requests they hold, in order.
