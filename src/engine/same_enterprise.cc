@@ -10,8 +10,12 @@
 namespace credence::internal {
 namespace {
 
-bool NoUnknown(const google::protobuf::Message& m) {
-  return m.GetReflection()->GetUnknownFields(m).empty();
+// The type's reflection looked up once (GetReflection per sub-message, through the
+// descriptors' once-guard, was a third of the comparison's time).
+template <typename M>
+bool NoUnknown(const M& m) {
+  static const google::protobuf::Reflection* const reflection = M::GetReflection();
+  return reflection->GetUnknownFields(m).empty();
 }
 
 bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
