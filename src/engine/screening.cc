@@ -223,6 +223,11 @@ Result<std::unique_ptr<Screening>> Screening::Compile(
       s->variables_.push_back(&v);
     }
   }
+  // In name order: an activation binds them by appending.
+  std::sort(s->variables_.begin(), s->variables_.end(),
+            [](const rules::RequestVariable* a, const rules::RequestVariable* b) {
+              return a->name < b->name;
+            });
   for (const auto& [name, list] : lists) {
     if (read.count(name)) s->list_bindings_.Bind(name, list);
   }

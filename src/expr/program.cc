@@ -1,6 +1,8 @@
 // Program: compile (parse, check, plan, lower) and evaluate. See program.h.
 #include "expr/program.h"
 
+#include <algorithm>
+
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -26,13 +28,34 @@ std::size_t CountNodes(const Node& n) {
   return c;
 }
 
+namespace {
+
+template <typename It>
+It LowerBound(It begin, It end, std::string_view name) {
+  return std::lower_bound(begin, end, name, [](const auto& entry, std::string_view n) {
+    return std::string_view(entry.first) < n;
+  });
+}
+
+}  // namespace
+
 void Activation::Bind(std::string name, Value value) {
-  values_.insert_or_assign(std::move(name), std::move(value));
+  // Names bound in ascending order (the usual case: a sorted list of variables) append.
+  if (values_.empty() || values_.back().first < name) {
+    values_.emplace_back(std::move(name), std::move(value));
+    return;
+  }
+  auto it = LowerBound(values_.begin(), values_.end(), name);
+  if (it != values_.end() && it->first == name) {
+    it->second = std::move(value);
+  } else {
+    values_.emplace(it, std::move(name), std::move(value));
+  }
 }
 
 const Value* Activation::Find(std::string_view name) const {
-  auto it = values_.find(name);
-  if (it != values_.end()) return &it->second;
+  auto it = LowerBound(values_.begin(), values_.end(), name);
+  if (it != values_.end() && it->first == name) return &it->second;
   return parent_ == nullptr ? nullptr : parent_->Find(name);
 }
 

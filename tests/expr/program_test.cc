@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <map>
 #include <new>
 #include <random>
 #include <string>
@@ -132,6 +133,40 @@ TEST(ProgramTest, GeneralActivationVariables) {
   a.Bind("limits", Value::Map(std::move(limits)));
   EXPECT_THAT(p->Evaluate(a), ValueIs(Value::Bool(true)));
   EXPECT_THAT(p->EvaluateBool({}, &a), IsOkAndHolds(true));
+}
+
+// Binds in random order, with rebinding, against a std::map: every name finds its last
+// value, an unbound name falls through to the parent, then to nothing.
+TEST(ProgramTest, ActivationFindsTheLastBindingOfEachName) {
+  std::mt19937_64 rng(5);
+  for (int round = 0; round < 200; ++round) {
+    Activation parent;
+    parent.Bind("p", Value::Int(-1));
+    Activation a;
+    a.set_parent(&parent);
+    std::map<std::string, std::int64_t> want;
+    const int binds = static_cast<int>(rng() % 30);
+    for (int i = 0; i < binds; ++i) {
+      const std::string name = "v" + std::to_string(rng() % 12) + (rng() % 2 ? "x" : "");
+      a.Bind(name, Value::Int(i));
+      want[name] = i;
+    }
+    for (int k = 0; k < 12; ++k) {
+      for (const std::string& name : {"v" + std::to_string(k), "v" + std::to_string(k) + "x"}) {
+        const Value* got = a.Find(name);
+        auto it = want.find(name);
+        if (it == want.end()) {
+          EXPECT_EQ(got, nullptr) << name;
+        } else {
+          ASSERT_NE(got, nullptr) << name;
+          EXPECT_EQ(got->int_value(), it->second) << name;
+        }
+      }
+    }
+    ASSERT_NE(a.Find("p"), nullptr);
+    EXPECT_EQ(a.Find("p")->int_value(), -1);
+    EXPECT_EQ(a.Find("q"), nullptr);
+  }
 }
 
 TEST(ProgramTest, UnboundVariableIsErrorValue) {
