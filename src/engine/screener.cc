@@ -50,8 +50,6 @@ Screener::Screener(std::shared_ptr<const Engine> engine, std::shared_ptr<StateSt
 
 Screener::~Screener() = default;
 
-namespace {}  // namespace
-
 // The decisions of a commit being written while the next window is screened, by enterprise
 // and event id; views into the commit, which outlives this index. Built at the first lookup
 // (only a second delivery of an applied event looks), from whichever thread makes it.
