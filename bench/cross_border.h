@@ -1,4 +1,4 @@
-// The cross-border bundle (models/cross-border), compiled once per benchmark program; the
+// The bundles of models/ for the benchmarks; the cross-border one compiled once per program; the
 // program aborts when it does not load (benchmarks do not link gtest, unlike
 // tests/testing/cross_border.h).
 #ifndef CREDENCE_BENCH_CROSS_BORDER_H_
@@ -12,14 +12,17 @@
 
 namespace credence::bench {
 
+// The bundle in models/<model>, compiled; aborts when it does not load.
+inline std::shared_ptr<const Engine> CompileModelOrAbort(const std::string& model) {
+  auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/" + model);
+  if (!loaded.ok()) std::abort();
+  auto e = Engine::Compile(*loaded);
+  if (!e.ok()) std::abort();
+  return *e;
+}
+
 inline std::shared_ptr<const Engine> CrossBorderEngine() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/cross-border");
-    if (!loaded.ok()) std::abort();
-    auto e = Engine::Compile(*loaded);
-    if (!e.ok()) std::abort();
-    return *e;
-  }();
+  static const std::shared_ptr<const Engine> engine = CompileModelOrAbort("cross-border");
   return engine;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "bench/cross_border.h"
 #include "bench/fixtures.h"
 #include "credence/engine.h"
 
@@ -15,13 +16,7 @@ namespace credence::bench {
 namespace {
 
 std::shared_ptr<const Engine> StarterEngine() {
-  static const std::shared_ptr<const Engine> engine = [] {
-    auto loaded = LoadBundle(std::string(CREDENCE_SOURCE_DIR) + "/models/starter");
-    if (!loaded.ok()) std::abort();
-    auto e = Engine::Compile(*loaded);
-    if (!e.ok()) std::abort();
-    return *e;
-  }();
+  static const std::shared_ptr<const Engine> engine = CompileModelOrAbort("starter");
   return engine;
 }
 
